@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor.js';
+import { currentContext } from '../platform/context.js';
+
+/** What an audit event is about. */
+export interface AuditSubject {
+  type: 'incident' | 'bureau' | 'user' | 'apikey' | 'advisory' | 'notification' | 'policy' | 'export' | 'auth' | 'system';
+  id: string;
+  /** Human reference (incident reference, advisory id) when there is one. */
+  ref?: string;
+}
+
+/** One field's value before and after a change. */
+export interface AuditChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * An audit event before it joins the hash chain. Drafts travel inside the changed document's
+ * `pendingAudit` array (the outbox), so the change and its event are written by one atomic update.
+ */
+export interface AuditDraft {
+  eventId: string;
+  at: Date;
+  actor: { userId: string; keyId: string | null; role: string; bureauId: string | null; name: string };
+  action: string;
+  subject: AuditSubject;
+  /** The bureau the subject belongs to, so a bureau's share of the trail can be selected. */
+  bureauId: string | null;
+  changes: AuditChange[];
+  requestId: string | null;
+  policyVersion: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The outbox field every audited collection carries. */
+export const PENDING_AUDIT_FIELD = 'pendingAudit';
+
+export interface DraftOptions {
+  bureauId?: string | null;
+  changes?: AuditChange[];
+  policyVersion?: string | null;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+/** Builds a draft for `action` on `subject` by `actor`, stamped with the current request id. */
+export function auditDraft(actor: Actor, action: string, subject: AuditSubject, options: DraftOptions = {}): AuditDraft {
+  return {
+    eventId: randomUUID(),
+    at: options.at ?? new Date(),
+    actor: { userId: actor.userId, keyId: actor.keyId, role: actor.role, bureauId: actor.bureauId, name: actor.name },
+    action,
+    subject,
+    bureauId: options.bureauId ?? null,
+    changes: options.changes ?? [],
+    requestId: currentContext()?.requestId ?? null,
+    policyVersion: options.policyVersion ?? null,
+    data: options.data ?? {},
+  };
+}
+
+/** Lists the fields whose values differ between two plain objects (shallow, JSON comparison). */
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>, fields: readonly string[]): AuditChange[] {
+  return fields
+    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+    .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+}

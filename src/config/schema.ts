@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Every configuration key, read from the environment once at start.
+ * The `describe` text of each key is the documentation: `npm run docs:config` renders the README table from it.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on.'),
+  HTTP_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8080)
+    .describe('TCP port of the API (0 = any free port).'),
+  PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe('Base URL people use to reach the console (links in mail). Defaults to the listen address.'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+    .optional()
+    .describe('MongoDB (6+) or FerretDB URI. Unset in embedded mode: a local FerretDB is started.'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis URL for BullMQ and rate limits. Unset in embedded mode: a local redis-server is started.'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/)
+    .default('govcert')
+    .describe('Key prefix for every BullMQ queue (use `{govcert}` for Redis Cluster hash tags).'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .describe('SMTP server for outgoing mail. Unset: mail is written as .eml files to the outbox folder.'),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('GovCERT.HK <no-reply@govcert.localhost>')
+    .describe('From address of every mail.'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./var')
+    .describe('Where embedded Redis/FerretDB data, the mail outbox and exports live.'),
+  POLICY_DIR: z.string().min(1).default('./policies').describe('Policy packs directory (validated at start).'),
+  TEMPLATE_DIR: z.string().min(1).default('./templates').describe('Handlebars templates directory.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .optional()
+    .describe('Ed25519 private key (PKCS#8 PEM, or base64 of it) signing audit checkpoints. Required in production.'),
+  AUDIT_CHECKPOINT_EVERY: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe('Sign a checkpoint after this many audit events...'),
+  AUDIT_CHECKPOINT_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(300)
+    .describe('...or after this many seconds with new events, whichever comes first.'),
+  DEMO_MODE: boolish
+    .default(false)
+    .describe('Seed demo bureaux, users and API keys and print the keys (embedded default sets it).'),
+  EMBEDDED: boolish
+    .default(false)
+    .describe('Start local redis-server and FerretDB under DATA_DIR when their URLs are unset.'),
+  RUN_API: boolish.default(true).describe('Serve the HTTP API in this process.'),
+  RUN_WORKERS: boolish.default(true).describe('Run the BullMQ workers in this process.'),
+  TRUST_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe('Reverse-proxy hops to trust for client IPs (Express `trust proxy`).'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i)
+    .default('256kb')
+    .describe('Largest accepted JSON body.'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(600)
+    .describe('Requests per minute allowed per API key (and per client IP for unauthenticated calls).'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25000)
+    .describe('How long SIGTERM waits for running jobs and requests before forcing exit.'),
+  INCIDENT_REF_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{2,10}$/)
+    .default('GIRO')
+    .describe('Prefix of incident references, e.g. GIRO-2026-000123.'),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,3 @@
+export { healthRoutes } from './health.routes.js';
+export type { ReadinessProbe } from './health.routes.js';
+export { echoWorker } from './echo.worker.js';

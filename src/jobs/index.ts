@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an ObjectId');
+
+/**
+ * Every queue and the payload its jobs carry. Payloads are ids only: the worker reloads the state from
+ * MongoDB, so a job holds no incident content and running it twice finds the work already done.
+ */
+export const JOB_PAYLOADS = {
+  /** Evaluate the active policy against an incident. Job id: `<incidentId>` or `<incidentId>-r<n>`. */
+  triage: z.strictObject({ incidentId: objectId, reason: z.enum(['reported', 'updated', 'reconcile']) }),
+  /** A clock's warning or due time. Job id: `<incidentId>-<clockKey>-<kind>-<epochMs>`. */
+  clocks: z.strictObject({
+    incidentId: objectId,
+    clockKey: z.string().min(1).max(100),
+    kind: z.enum(['warning', 'due', 'repeat', 'escalation']),
+    at: z.number().int(),
+  }),
+  /** Deliver one stored notification or advisory mail. Job id: `<notificationId>`. */
+  notifications: z.strictObject({ notificationId: objectId }),
+  /** Produce one stored export. Job id: `<exportId>`. */
+  exports: z.strictObject({ exportId: objectId }),
+  /** Periodic housekeeping: reconcilers, checkpoints. */
+  maintenance: z.strictObject({ task: z.enum(['reconcile-triage', 'reconcile-timers', 'audit-checkpoint']) }),
+  /** Platform self-test: a round trip through a worker (health checks and tests). */
+  echo: z.strictObject({ value: z.string().max(200), sleepMs: z.number().int().min(0).max(60_000).default(0) }),
+} as const;
+
+export type QueueName = keyof typeof JOB_PAYLOADS;
+export type JobPayload<Q extends QueueName> = z.output<(typeof JOB_PAYLOADS)[Q]>;
+export const QUEUE_NAMES = Object.keys(JOB_PAYLOADS) as QueueName[];

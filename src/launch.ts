@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { ConfigError, loadConfig, processEnv, type Config } from './config/index.js';
+import { createLogger, type Logger } from './platform/index.js';
+import { startFerretDb, startRedisServer, type ManagedProcess } from './platform/embedded/index.js';
+import { startRuntime, type Runtime, type RuntimeUrls } from './runtime.js';
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+/** Starts local redis-server and FerretDB under DATA_DIR for whatever URL the config leaves unset. */
+async function embeddedServices(config: Config, logger: Logger, services: ManagedProcess[]): Promise<RuntimeUrls> {
+  let redisUrl = config.REDIS_URL;
+  let mongodbUri = config.MONGODB_URI;
+  if (!redisUrl) {
+    const redis = await startRedisServer(join(config.DATA_DIR, 'redis'));
+    services.push(redis);
+    redisUrl = redis.url;
+    logger.info({ port: redis.port }, 'embedded redis-server started');
+  }
+  if (!mongodbUri) {
+    say('Starting FerretDB (the first start builds it from Go modules, about a minute)...');
+    const ferret = await startFerretDb(join(config.DATA_DIR, 'ferretdb'));
+    services.push(ferret);
+    mongodbUri = `${ferret.uri}govcert`;
+    logger.info({ port: ferret.port }, 'embedded FerretDB started');
+  }
+  return { redisUrl, mongodbUri };
+}
+
+/**
+ * Runs one process until SIGINT/SIGTERM: parses the config (a bad key stops the start with its name),
+ * starts embedded services when asked, then the runtime; on a signal, drains and stops everything.
+ */
+export interface LaunchOptions {
+  /** Used only where the environment leaves a key unset. */
+  defaults?: Record<string, string>;
+  /** Always win over the environment (what this entry point is for). */
+  overrides?: Record<string, string>;
+  onStarted?: (runtime: Runtime) => void;
+}
+
+export async function launch({ defaults = {}, overrides = {}, onStarted }: LaunchOptions): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig({ ...defaults, ...definedOnly(processEnv()), ...overrides });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const services: ManagedProcess[] = [];
+  let runtime: Runtime;
+  try {
+    const urls = config.EMBEDDED
+      ? await embeddedServices(config, logger, services)
+      : { redisUrl: config.REDIS_URL ?? '', mongodbUri: config.MONGODB_URI ?? '' };
+    runtime = await startRuntime(config, logger, urls);
+  } catch (err) {
+    // Never leave a half-started redis-server or FerretDB behind.
+    for (const service of services.reverse()) await service.stop();
+    logger.fatal({ err }, 'start failed');
+    process.exit(1);
+  }
+  onStarted?.(runtime);
+  logger.info({ url: runtime.url, workers: runtime.workers.length }, 'started');
+
+  let shuttingDown = false;
+  const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    void (async () => {
+      await runtime.stop();
+      for (const service of services.reverse()) await service.stop();
+      logger.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => { shutdown('SIGINT'); });
+  process.on('SIGTERM', () => { shutdown('SIGTERM'); });
+}
+
+export { say };

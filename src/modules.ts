@@ -1,0 +1,59 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { RequestHandler } from 'express';
+import type { Config } from './config/index.js';
+import type { Connection } from './platform/db/index.js';
+import type { AccessControl, AnyRoute } from './platform/http/index.js';
+import type { Logger, Metrics } from './platform/index.js';
+import type { QueueRegistry, WorkerSpec } from './platform/queue/index.js';
+import { mongoReachable } from './platform/db/index.js';
+import { redisReachable } from './platform/queue/index.js';
+import { echoWorker, healthRoutes } from './health/index.js';
+import { openAccess } from './auth/open-access.js';
+
+/** What every module is built from: the platform, opened once per process. */
+export interface PlatformDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Connection;
+  /** Fail-fast connection for producers and reads (API side). */
+  redis: Redis;
+  queues: QueueRegistry;
+}
+
+/** A long-running loop of a module (relays, reconcilers): started after init, stopped before close. */
+export interface Background {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** The system assembled: routes for the API, processors for the workers, loops, and start-up work. */
+export interface Modules {
+  routes: AnyRoute[];
+  workers: WorkerSpec[];
+  access: AccessControl;
+  before: RequestHandler[];
+  background: Background[];
+  /** Builds indexes, loads policies, seeds demo data. */
+  init(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that knows every module. Each module gets its dependencies
+ * explicitly, so the import graph stays a tree and a test can build any subset.
+ */
+export function buildModules(platform: PlatformDeps): Modules {
+  const probe = { mongo: () => mongoReachable(platform.db), redis: () => redisReachable(platform.redis) };
+  return {
+    routes: [...healthRoutes(probe, platform.metrics, platform.queues)],
+    workers: [echoWorker as unknown as WorkerSpec],
+    access: openAccess,
+    before: [],
+    background: [],
+    init: () => Promise.resolve(),
+  };
+}
+
+export type { Worker };

@@ -1,0 +1,7 @@
+import { mongoose } from './mongoose.js';
+export { mongoose } from './mongoose.js';
+export type { Connection, Model, Types } from './mongoose.js';
+export { connectMongo, mongoReachable, isDuplicateKeyError } from './connection.js';
+
+/** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
+export const trusted = <T>(filter: T): T => mongoose.trusted(filter) as T;

@@ -1,0 +1,104 @@
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Actor } from '../../auth/actor.js';
+import type { RoutePermission, Permission } from '../../auth/permissions.js';
+import { UnsupportedMediaTypeError } from '../errors.js';
+import { parseOrThrow } from './validate.js';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : S extends undefined ? undefined : unknown;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface HandlerContext<B, Q, P, A> {
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+  actor: A;
+  req: Request;
+  res: Response;
+}
+
+/** A route as a declaration: what it takes, who may call it, what it answers. */
+export interface RouteSpec<B, Q, P, Perm extends RoutePermission> {
+  method: Method;
+  /** Express path, e.g. `/api/v1/incidents/:id`. */
+  path: string;
+  /** Required: the permission the caller's role must hold, or 'public'. */
+  permission: Perm;
+  /** One line for the OpenAPI document. */
+  summary: string;
+  tags?: string[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Documented response body (OpenAPI only; handlers are trusted to return it). */
+  response?: z.ZodType;
+  /** Success status, default 200. */
+  status?: number;
+  /** Returns the JSON body; return `undefined` after writing `res` yourself (streams, 204). */
+  handler: (ctx: HandlerContext<B, Q, P, Perm extends 'public' ? Actor | null : Actor>) => Promise<unknown>;
+}
+
+/** A route with its types erased, as the registry stores it. */
+export interface AnyRoute {
+  method: Method;
+  path: string;
+  permission: RoutePermission;
+  summary: string;
+  tags?: string[];
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  handler: (ctx: HandlerContext<unknown, unknown, unknown, Actor | null>) => Promise<unknown>;
+}
+
+export function defineRoute<
+  Perm extends RoutePermission,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<B, Q, P, Perm>): AnyRoute {
+  return spec as unknown as AnyRoute;
+}
+
+/** How the registry learns who is calling and whether they may: provided by the auth module. */
+export interface AccessControl {
+  /** Resolves the caller from the request; throws UnauthorizedError when there is none. */
+  authenticate(req: Request): Promise<Actor>;
+  /** Throws ForbiddenError (and audits the refusal) when the actor lacks the permission. */
+  authorize(actor: Actor, permission: Permission, req: Request): Promise<void>;
+  /** Resolves the caller if credentials are present, else null (public routes). */
+  identify(req: Request): Promise<Actor | null>;
+}
+
+/** Registers routes; a route without a declared permission stops the start. */
+export function registerRoutes(router: Router, routes: readonly AnyRoute[], access: AccessControl): void {
+  for (const route of routes) {
+    if (!(route as Partial<AnyRoute>).permission) {
+      throw new Error(`Route ${route.method.toUpperCase()} ${route.path} declares no permission`);
+    }
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      let actor: Actor | null;
+      if (route.permission === 'public') {
+        actor = await access.identify(req);
+      } else {
+        actor = await access.authenticate(req);
+        await access.authorize(actor, route.permission, req);
+      }
+      res.locals.actor = actor;
+      const params = route.params ? parseOrThrow(route.params, req.params, 'params') : undefined;
+      const query = route.query ? parseOrThrow(route.query, req.query, 'query') : undefined;
+      let body: unknown;
+      if (route.body) {
+        if (!req.is('application/json')) {
+          throw new UnsupportedMediaTypeError('Send the body as application/json.');
+        }
+        body = parseOrThrow(route.body, req.body, 'body');
+      }
+      const result = await route.handler({ body, query, params, actor, req, res });
+      if (result !== undefined && !res.headersSent) res.status(route.status ?? 200).json(result);
+      else if (!res.headersSent) res.status(route.status ?? 204).end();
+    });
+  }
+}

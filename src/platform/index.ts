@@ -1,0 +1,7 @@
+export * from './errors.js';
+export { runWithContext, currentContext } from './context.js';
+export type { RequestContext } from './context.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { createMetrics } from './metrics.js';
+export type { Metrics } from './metrics.js';

@@ -1,0 +1,73 @@
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { Worker } from 'bullmq';
+import { buildApp } from './app.js';
+import type { Config } from './config/index.js';
+import { buildModules, type Modules, type PlatformDeps } from './modules.js';
+import { connectMongo } from './platform/db/index.js';
+import { createMetrics, type Logger } from './platform/index.js';
+import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
+
+export interface RuntimeUrls {
+  mongodbUri: string;
+  redisUrl: string;
+}
+
+/** A running process: the API and/or the workers over one set of connections. */
+export interface Runtime {
+  platform: PlatformDeps;
+  modules: Modules;
+  server: Server | null;
+  /** Base URL of the API when it is served. */
+  url: string | null;
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/** Opens the connections, builds the modules, and starts what the config asks this process to run. */
+export async function startRuntime(config: Config, logger: Logger, urls: RuntimeUrls): Promise<Runtime> {
+  const metrics = createMetrics();
+  const db = await connectMongo(urls.mongodbUri, logger);
+  const redis = createRedis(urls.redisUrl, 'producer', logger);
+  const workerRedis = config.RUN_WORKERS ? createRedis(urls.redisUrl, 'worker', logger) : null;
+  const queues = new QueueRegistry(redis, config.REDIS_PREFIX);
+  const platform: PlatformDeps = { config, logger, metrics, db, redis, queues };
+  const modules = buildModules(platform);
+  await modules.init();
+
+  const workers = workerRedis
+    ? modules.workers.map((spec) => startWorker(spec, { connection: workerRedis, prefix: config.REDIS_PREFIX, logger, metrics }))
+    : [];
+  for (const loop of modules.background) loop.start();
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (config.RUN_API) {
+    const app = buildApp({ config, logger, metrics, routes: modules.routes, access: modules.access, before: modules.before });
+    server = createServer(app);
+    server.listen(config.HTTP_PORT, config.HTTP_HOST);
+    await once(server, 'listening');
+    const address = server.address();
+    if (address && typeof address !== 'string') url = `http://${config.HTTP_HOST}:${address.port}`;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      // Order matters: stop accepting requests, drain jobs, stop loops, then close the connections.
+      if (server) {
+        const closed = once(server, 'close');
+        server.close();
+        server.closeIdleConnections();
+        await closed;
+      }
+      await drainWorkers(workers, config.SHUTDOWN_TIMEOUT_MS, logger);
+      await Promise.all(modules.background.map((loop) => loop.stop()));
+      await queues.close();
+      redis.disconnect();
+      workerRedis?.disconnect();
+      await db.close();
+    })());
+
+  return { platform, modules, server, url, workers, stop };
+}

@@ -1,0 +1,36 @@
+/**
+ * Triage: policy packs and their pure evaluation. The only public surface of `src/triage`.
+ */
+export { triageInputSchema, CATEGORIES, type TriageInput, type Category } from './triage-input.js';
+export {
+  SEVERITIES,
+  RSIT_CLASSES,
+  CLOCK_STARTS,
+  type Severity,
+  type RsitClass,
+  type ClockStart,
+  type ClockSpec,
+  type NotificationSpec,
+  type EscalationStep,
+  type DecisionReason,
+  type TriageDecision,
+} from './triage-decision.types.js';
+export type { Policy, PolicyPack } from './policy.types.js';
+export { loadPolicy, policyVersion } from './policy.loader.js';
+export { PolicyLoadError, formatIssue, type PolicyIssue } from './policy-load.error.js';
+export { evaluatePolicy, activeRegimes } from './policy.evaluator.js';
+export {
+  runPolicyTests,
+  compareDecision,
+  type PolicyTestReport,
+  type PolicyTestCaseResult,
+  type ExpectationDiff,
+} from './policy-test.runner.js';
+export {
+  simulateDecisions,
+  type SimulationResult,
+  type ChangedDecision,
+  type DecisionChange,
+} from './policy-simulation.js';
+export { diffDecisions, type FieldDifference } from './decision-diff.js';
+export { parseDuration, formatDuration } from './duration.parser.js';

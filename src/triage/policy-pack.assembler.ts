@@ -1,0 +1,185 @@
+import type { PolicyIssue } from './policy-load.error.js';
+import type { DurationBySeverity, PackFile, PackSection } from './policy-pack.schema.js';
+import type { PolicyPack } from './policy.types.js';
+import { SEVERITIES } from './triage-decision.types.js';
+
+/** A pack file that passed schema validation. */
+export interface ParsedFile {
+  /** Relative to the policies directory. */
+  file: string;
+  /** Parsed YAML as written (for the version hash). */
+  raw: unknown;
+  content: PackFile;
+}
+
+/** Sections only the default pack may hold: there is one category list, one router, one ladder set. */
+const DEFAULT_ONLY: readonly PackSection[] = ['categories', 'routing', 'escalation'];
+
+function checkUniqueIds(
+  list: ReadonlyArray<{ id: string }>,
+  where: { file: string; section: string },
+  issues: PolicyIssue[],
+): void {
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    if (seen.has(item.id)) {
+      issues.push({
+        file: where.file,
+        path: `${where.section}[${i}].id`,
+        reason: `duplicate id "${item.id}"`,
+      });
+    }
+    seen.add(item.id);
+  });
+}
+
+function seconds(d: DurationBySeverity, s: (typeof SEVERITIES)[number]): number | undefined {
+  return typeof d === 'number' ? d : d[s];
+}
+
+function checkClocks(pack: PolicyPack, file: string, issues: PolicyIssue[]): void {
+  pack.clocks.forEach((c, i) => {
+    for (const s of SEVERITIES) {
+      const total = seconds(c.duration, s);
+      if (total === undefined) continue;
+      const warn = seconds(c.warnBefore, s);
+      if (warn === undefined) {
+        issues.push({ file, path: `clocks[${i}].warnBefore`, reason: `no warning time for ${s}` });
+      } else if (warn >= total) {
+        issues.push({
+          file,
+          path: `clocks[${i}].warnBefore`,
+          reason: `warning must come before the deadline (${s})`,
+        });
+      }
+    }
+  });
+}
+
+/** Merges each pack's files and checks what a single file cannot: layout, ownership, references. */
+export function assemblePacks(
+  byPack: ReadonlyMap<string, readonly ParsedFile[]>,
+  issues: PolicyIssue[],
+): PolicyPack[] {
+  const packs: PolicyPack[] = [];
+  for (const [dirId, files] of byPack) {
+    const owner = new Map<PackSection, string>();
+    const merged: PackFile = {};
+    for (const f of files) {
+      for (const key of Object.keys(f.content) as PackSection[]) {
+        const first = owner.get(key);
+        if (first !== undefined) {
+          issues.push({ file: f.file, path: key, reason: `section "${key}" is already defined in ${first}` });
+          continue;
+        }
+        owner.set(key, f.file);
+        Object.assign(merged, { [key]: f.content[key] });
+      }
+    }
+    const fileOf = (s: PackSection) => owner.get(s) ?? files.at(0)?.file ?? dirId;
+    const m = merged.pack;
+    if (!m) {
+      issues.push({
+        file: `packs/${dirId}`,
+        path: 'pack',
+        reason: 'no file of the pack has the "pack" manifest',
+      });
+      continue;
+    }
+    if (m.id !== dirId) {
+      issues.push({
+        file: fileOf('pack'),
+        path: 'pack.id',
+        reason: `must equal the directory name "${dirId}"`,
+      });
+    }
+    const pack: PolicyPack = {
+      id: m.id,
+      name: m.name,
+      regime: m.regime,
+      isDefault: m.default,
+      enabled: m.enabled,
+      files: files.map((f) => f.file),
+      categories: merged.categories,
+      reportability: merged.reportability ?? [],
+      severity: merged.severity ?? { rules: [], adjustments: [], overrides: [] },
+      routing: merged.routing,
+      clocks: merged.clocks ?? [],
+      notifications: merged.notifications ?? [],
+      escalation: merged.escalation ?? [],
+    };
+    if (pack.isDefault) {
+      for (const s of ['categories', 'routing'] as const) {
+        if (!merged[s])
+          issues.push({ file: fileOf('pack'), path: s, reason: `the default pack must define "${s}"` });
+      }
+      if (!pack.severity.default) {
+        issues.push({
+          file: fileOf('severity'),
+          path: 'severity.default',
+          reason: 'the default pack must set it',
+        });
+      }
+    } else {
+      for (const s of DEFAULT_ONLY) {
+        if (merged[s])
+          issues.push({ file: fileOf(s), path: s, reason: 'only the default pack may define it' });
+      }
+      if (pack.severity.default) {
+        issues.push({
+          file: fileOf('severity'),
+          path: 'severity.default',
+          reason: 'only the default pack may set it',
+        });
+      }
+    }
+    const sev = fileOf('severity');
+    checkUniqueIds(pack.reportability, { file: fileOf('reportability'), section: 'reportability' }, issues);
+    checkUniqueIds(pack.severity.rules, { file: sev, section: 'severity.rules' }, issues);
+    checkUniqueIds(pack.severity.adjustments, { file: sev, section: 'severity.adjustments' }, issues);
+    checkUniqueIds(pack.severity.overrides, { file: sev, section: 'severity.overrides' }, issues);
+    checkUniqueIds(pack.routing?.rules ?? [], { file: fileOf('routing'), section: 'routing.rules' }, issues);
+    checkUniqueIds(pack.clocks, { file: fileOf('clocks'), section: 'clocks' }, issues);
+    checkUniqueIds(pack.notifications, { file: fileOf('notifications'), section: 'notifications' }, issues);
+    checkUniqueIds(pack.escalation, { file: fileOf('escalation'), section: 'escalation' }, issues);
+    checkClocks(pack, fileOf('clocks'), issues);
+    const clockIds = new Set(pack.clocks.map((c) => c.id));
+    pack.notifications.forEach((n, i) => {
+      if (n.clock !== undefined && !clockIds.has(n.clock)) {
+        issues.push({
+          file: fileOf('notifications'),
+          path: `notifications[${i}].clock`,
+          reason: `no clock "${n.clock}" in this pack`,
+        });
+      }
+    });
+    packs.push(pack);
+  }
+  checkAcrossPacks(packs, issues);
+  // Default pack first, then by id: evaluation order and output order follow it.
+  return packs.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.id.localeCompare(b.id));
+}
+
+function checkAcrossPacks(packs: readonly PolicyPack[], issues: PolicyIssue[]): void {
+  const defaults = packs.filter((p) => p.isDefault);
+  if (defaults.length !== 1) {
+    const names = defaults.map((p) => p.id).join(', ') || 'none';
+    issues.push({
+      file: 'packs',
+      path: '',
+      reason: `exactly one pack must be the default (found: ${names})`,
+    });
+  }
+  const regimes = new Map<string, string>();
+  for (const p of packs) {
+    const other = regimes.get(p.regime);
+    if (other !== undefined) {
+      issues.push({
+        file: p.files[0] ?? p.id,
+        path: 'pack.regime',
+        reason: `regime ${p.regime} is also implemented by ${other}`,
+      });
+    }
+    regimes.set(p.regime, p.id);
+  }
+}

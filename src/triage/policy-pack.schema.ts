@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { conditionSchema } from './condition.schema.js';
+import { parseDuration } from './duration.parser.js';
+import { CATEGORIES } from './triage-input.js';
+import { CLOCK_STARTS, REPEAT_UNTIL, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id (a-z, 0-9, -)');
+const name = z.string().min(1);
+const description = z.string().min(1).optional();
+
+const duration = z.unknown().transform((raw, ctx): number => {
+  const seconds = parseDuration(raw);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 90s, 15m, 48h, 14d, 1w or 1h30m' });
+    return z.NEVER;
+  }
+  return seconds;
+});
+/** A duration, or one per severity (a severity left out means the clock does not apply to it). */
+const durationBySeverity = z.union([
+  duration.pipe(z.number()),
+  z.partialRecord(z.enum(SEVERITIES), duration),
+]);
+
+/** Conditions in each section, with the derived fields that section cannot see yet. */
+const when = conditionSchema();
+const whenBeforeSeverity = conditionSchema(new Set(['severity']));
+const whenBeforeReportable = conditionSchema(new Set(['severity', 'reportable']));
+
+const manifest = z.strictObject({
+  /** Must equal the pack's directory name. */
+  id,
+  name,
+  description,
+  /** Regime name the pack implements; the pack applies when the incident names it. */
+  regime: z.string().regex(/^[A-Z0-9][A-Z0-9-]*$/, 'expected an upper-case regime name'),
+  /** The default pack applies to every incident and owns categories, routing and escalation. */
+  default: z.boolean().default(false),
+  /** A disabled pack is validated and versioned but never applied (e.g. a proposed law). */
+  enabled: z.boolean().default(true),
+});
+
+const category = z.strictObject({
+  name,
+  reportable: z.boolean(),
+  rsit: z.enum(RSIT_CLASSES),
+  description,
+});
+
+const reportabilityRule = z.strictObject({
+  id,
+  reportable: z.boolean(),
+  when: whenBeforeReportable,
+  description,
+});
+const severityRule = z.strictObject({
+  id,
+  severity: z.enum(SEVERITIES),
+  when: whenBeforeSeverity,
+  description,
+});
+const adjustment = z.strictObject({
+  id,
+  raise: z.number().int().min(1).max(3),
+  when: whenBeforeSeverity,
+  description,
+});
+
+const severity = z.strictObject({
+  /** Severity when no rule matches; default pack only. */
+  default: z.enum(SEVERITIES).optional(),
+  /** All matching rules are named in the reasons; the most severe one wins. */
+  rules: z.array(severityRule).default([]),
+  /** Applied after the rules, each matching one raising the severity (capped at S1). */
+  adjustments: z.array(adjustment).default([]),
+  /** Applied last; the first match sets the severity outright (e.g. not reportable gives S4). */
+  overrides: z.array(severityRule).default([]),
+});
+
+const routing = z.strictObject({
+  default: id,
+  /** First match wins. */
+  rules: z.array(z.strictObject({ id, queue: id, when, description })).default([]),
+});
+
+const clock = z.strictObject({
+  id,
+  name,
+  obligation: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'expected a dotted obligation name'),
+  startsFrom: z.enum(CLOCK_STARTS),
+  duration: durationBySeverity,
+  warnBefore: durationBySeverity.default(0),
+  repeat: z.strictObject({ every: duration, until: z.enum(REPEAT_UNTIL) }).optional(),
+  when: when.optional(),
+  description,
+});
+
+const notification = z.strictObject({
+  id,
+  to: id,
+  template: id,
+  mandatory: z.boolean().default(true),
+  /** Id of a clock of the same pack that times this notification. */
+  clock: id.optional(),
+  when: when.optional(),
+  description,
+});
+
+const ladder = z.strictObject({
+  id,
+  /** First matching ladder wins; at most one ladder applies. */
+  when: when.optional(),
+  startsFrom: z.enum(CLOCK_STARTS),
+  steps: z.array(
+    z.strictObject({
+      after: duration,
+      every: duration.optional(),
+      notify: z.array(id).min(1),
+      when: when.optional(),
+    }),
+  ),
+  /** Roles told at once when any clock of the incident breaches. */
+  onBreach: z.array(id).default([]),
+  description,
+});
+
+/** One YAML file of a pack: any subset of the sections, each section in one file of the pack only. */
+export const packFileSchema = z.strictObject({
+  pack: manifest.optional(),
+  categories: z.record(z.enum(CATEGORIES), category).optional(),
+  reportability: z.array(reportabilityRule).optional(),
+  severity: severity.optional(),
+  routing: routing.optional(),
+  clocks: z.array(clock).optional(),
+  notifications: z.array(notification).optional(),
+  escalation: z.array(ladder).optional(),
+});
+export type PackFile = z.output<typeof packFileSchema>;
+export type PackSection = keyof PackFile;
+export type ClockRule = z.output<typeof clock>;
+export type NotificationRule = z.output<typeof notification>;
+export type LadderRule = z.output<typeof ladder>;
+export type SeverityRule = z.output<typeof severityRule>;
+export type DurationBySeverity = z.output<typeof durationBySeverity>;

@@ -1,0 +1,32 @@
+import type { Category } from './triage-input.js';
+import type { PackFile } from './policy-pack.schema.js';
+
+/** One validated pack: its manifest plus the sections merged from its files. */
+export interface PolicyPack {
+  readonly id: string;
+  readonly name: string;
+  readonly regime: string;
+  readonly isDefault: boolean;
+  readonly enabled: boolean;
+  /** Files the pack was read from, relative to the policies directory, in load order. */
+  readonly files: readonly string[];
+  readonly categories?: NonNullable<PackFile['categories']>;
+  readonly reportability: NonNullable<PackFile['reportability']>;
+  readonly severity: NonNullable<PackFile['severity']>;
+  readonly routing?: NonNullable<PackFile['routing']>;
+  readonly clocks: NonNullable<PackFile['clocks']>;
+  readonly notifications: NonNullable<PackFile['notifications']>;
+  readonly escalation: NonNullable<PackFile['escalation']>;
+}
+
+/** A loaded, immutable policy: every pack found, the default one first, then by id. */
+export interface Policy {
+  /** `sha256:<hex>` over the canonical JSON of every pack file's content. */
+  readonly version: string;
+  /** Directory it was loaded from (informational; evaluation never touches the disk). */
+  readonly source: string;
+  readonly packs: readonly PolicyPack[];
+}
+
+/** Category entry of the default pack, looked up by {@link Category}. */
+export type CategoryEntry = NonNullable<PackFile['categories']>[Category];

@@ -91,7 +91,8 @@ export function runPolicyTests(dir: string, testsDir: string = join(dir, 'tests'
   const issues: PolicyIssue[] = [];
   const cases: PolicyTestCaseResult[] = [];
   for (const name of files) {
-    const file = relative(process.cwd(), join(testsDir, name)) || name;
+    const full = join(testsDir, name);
+    const file = relative(dir, full).startsWith('..') ? full : relative(dir, full);
     let raw: unknown;
     try {
       raw = parse(readFileSync(join(testsDir, name), 'utf8'), { uniqueKeys: true });

@@ -16,11 +16,28 @@ const duration = z.unknown().transform((raw, ctx): number => {
   }
   return seconds;
 });
+type BySeverity = Partial<Record<(typeof SEVERITIES)[number], number>>;
+const DURATION_HINT = 'expected a duration such as 90s, 15m, 48h, 14d, 1w or 1h30m, or one per severity';
+
 /** A duration, or one per severity (a severity left out means the clock does not apply to it). */
-const durationBySeverity = z.union([
-  duration.pipe(z.number()),
-  z.partialRecord(z.enum(SEVERITIES), duration),
-]);
+const durationBySeverity = z.unknown().transform((raw, ctx): number | BySeverity => {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const seconds = parseDuration(raw);
+    if (seconds !== undefined) return seconds;
+    ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+    return z.NEVER;
+  }
+  const out: BySeverity = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const seconds = parseDuration(value);
+    const severity = SEVERITIES.find((s) => s === key);
+    if (severity === undefined)
+      ctx.addIssue({ code: 'custom', message: `unknown severity "${key}"`, path: [key] });
+    else if (seconds === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT, path: [key] });
+    else out[severity] = seconds;
+  }
+  return out;
+});
 
 /** Conditions in each section, with the derived fields that section cannot see yet. */
 const when = conditionSchema();

@@ -26,12 +26,16 @@ function zodIssues(file: string, error: z.ZodError): PolicyIssue[] {
 /** Reads and validates one YAML file; returns its raw content (for the version) and parsed form. */
 function readPackFile(root: string, path: string, issues: PolicyIssue[]): ParsedFile | undefined {
   const file = relative(root, path);
-  const doc = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true });
   const yamlError = doc.errors.at(0);
   if (yamlError) {
     const at = yamlError.linePos?.[0];
     const where = at ? `line ${at.line}, column ${at.col}` : '';
-    issues.push({ file, path: where, reason: `invalid YAML: ${yamlError.message.split('\n')[0] ?? ''}` });
+    issues.push({
+      file,
+      path: where,
+      reason: `invalid YAML: ${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+    });
     return undefined;
   }
   const raw: unknown = doc.toJS();

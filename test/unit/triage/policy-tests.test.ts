@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import {
+  evaluatePolicy,
+  loadPolicy,
+  runPolicyTests,
+  simulateDecisions,
+  CATEGORIES,
+} from '../../../src/triage/index.js';
+import { makeInput } from './triage-test.helpers.js';
+
+describe('policy test cases', () => {
+  it('when policies/tests run against policies/, then every case passes', () => {
+    const report = runPolicyTests('policies');
+    const failures = report.cases.filter((c) => !c.passed).map((c) => ({ name: c.name, diffs: c.diffs }));
+    expect(failures).to.deep.equal([]);
+    expect(report.passed).to.be.at.least(35);
+  });
+
+  it('when the cases run, then every category is covered', () => {
+    const report = runPolicyTests('policies');
+    expect(report.cases.filter((c) => c.file === 'tests/categories.yaml')).to.have.length(CATEGORIES.length);
+  });
+});
+
+describe('fast fixture packs', () => {
+  const real = loadPolicy('policies');
+  const fast = loadPolicy('test/fixtures/policies-fast');
+  const NOW = new Date('2026-03-02T09:05:00Z');
+  const inputs = [
+    makeInput({
+      functionalImpact: 'high',
+      bureauRegimes: ['HK-GOV', 'HK-CI', 'NIS2'],
+      regimes: ['GDPR'],
+      personalDataInvolved: true,
+    }),
+    makeInput({
+      category: 'ransomware',
+      system: { operatedBy: 'outsourced', criticalEService: true },
+      impact: { availability: 'low' },
+    }),
+    makeInput({
+      classifiedData: 'restricted',
+      flags: { capSerious: true },
+      bureauRegimes: ['HK-GOV', 'HK-CI'],
+    }),
+    makeInput({ category: 'natural_disaster' }),
+  ].map((input, i) => ({ id: String(i), ref: `T-${i}`, input }));
+
+  it('when compared with policies/, then only clock and ladder durations differ', () => {
+    const timing =
+      /^(clocks|escalation)\[[^\]]+\]\.(durationSeconds|warnBeforeSeconds|dueAt|warnAt|afterSeconds|repeatEverySeconds|repeat\.everySeconds)$/;
+    const result = simulateDecisions(real, fast, inputs, { now: NOW });
+    const other = result.changed.flatMap((c) => c.changes.map((d) => d.field)).filter((f) => !timing.test(f));
+    expect(result.changed).to.have.length(inputs.length);
+    expect(other).to.deep.equal([]);
+  });
+
+  it('when evaluated, then every clock and ladder step is seconds-scale', () => {
+    for (const { input } of inputs) {
+      const decision = evaluatePolicy(fast, input, NOW);
+      for (const c of decision.clocks) expect(c.durationSeconds, c.key).to.be.at.most(10);
+      for (const s of decision.escalation) expect(s.afterSeconds, s.key).to.be.at.most(10);
+    }
+  });
+});

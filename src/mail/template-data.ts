@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.types.js';
+
+/*
+ * The data each mail template needs, one zod schema per template. The renderer validates against
+ * these before rendering, so a template never meets a missing or malformed field at send time.
+ * Optional facts are `nullable().default(null)` rather than optional: Handlebars runs in strict mode,
+ * and a key that is present but null renders (or is skipped by `{{#if}}`) instead of throwing.
+ */
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const httpsUrl = z.url({ protocol: /^https$/ });
+
+/** TLP 2.0 level without the `TLP:` prefix. */
+export const tlpSchema = z.enum(TLP_LEVELS);
+/** PAP level without the `PAP:` prefix. */
+export const papSchema = z.enum(PAP_LEVELS);
+
+/** The incident as every incident mail shows it. */
+export const incidentSummarySchema = z.object({
+  /** Reference, e.g. `GIRO-2026-000123`. */
+  ref: z.string().min(1),
+  title: z.string().min(1),
+  summary: z.string(),
+  bureauName: z.string().min(1),
+  severity: z.enum(['S1', 'S2', 'S3', 'S4']).nullable().default(null),
+  status: z.string().min(1),
+  category: z.string().min(1),
+});
+
+/** One clock (obligation with a deadline) on an incident. */
+export const clockSchema = z.object({
+  /** e.g. `Preliminary written report`. */
+  name: z.string().min(1),
+  /** Regime pack, e.g. `HK-GOV`, `HK-CI`. */
+  regime: z.string().min(1),
+  dueAt: isoDateTime,
+  warnAt: isoDateTime.nullable().default(null),
+});
+
+/** Fields every mail carries: who it greets, where the console is, how it is marked. */
+const base = {
+  recipientName: z.string().min(1),
+  /** HTTPS base URL of the console page for this mail's subject. */
+  consoleUrl: httpsUrl,
+  /** TLP of the message; null for a mail with no marking. Shown in the subject and before the body. */
+  tlp: tlpSchema.nullable().default(null),
+};
+
+/** `acknowledgement`: to the reporting bureau, confirming the report was received and stored. */
+export const acknowledgementData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  receivedAt: isoDateTime,
+});
+
+/** `triage-result`: the policy decision with its reasons. */
+export const triageResultData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  decision: z.object({
+    severity: z.enum(['S1', 'S2', 'S3', 'S4']),
+    queue: z.string().min(1),
+    reportable: z.boolean(),
+    reasons: z.array(z.string().min(1)).min(1),
+  }),
+  policyVersion: z.string().min(1),
+});
+
+/** `escalation-alert`: to duty staff, next tier of a ladder. */
+export const escalationAlertData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  tier: z.number().int().min(1),
+  reason: z.string().min(1),
+  clock: clockSchema.nullable().default(null),
+});
+
+/** `clock-warning`: an obligation is approaching its deadline. */
+export const clockWarningData = z.object({ ...base, incident: incidentSummarySchema, clock: clockSchema });
+
+/** `breach-notice`: an obligation passed its deadline unmet. */
+export const breachNoticeData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  clock: clockSchema,
+  breachedAt: isoDateTime,
+});
+
+/** `advisory`: an approved advisory to bureaux and partners. Its TLP comes from the advisory itself. */
+export const advisoryData = z.object({
+  recipientName: base.recipientName,
+  consoleUrl: base.consoleUrl,
+  advisory: z.object({
+    ref: z.string().min(1),
+    title: z.string().min(1),
+    tlp: tlpSchema,
+    pap: papSchema,
+    summary: z.string().min(1),
+    recommendations: z.array(z.string().min(1)),
+    /** Any URL is accepted; only https ones render as links (`safeLink`). */
+    references: z.array(z.object({ title: z.string().min(1), url: z.string().min(1) })),
+    affectedSystems: z.array(z.string().min(1)),
+    revision: z.object({ number: z.string().min(1), date: isoDateTime, summary: z.string().min(1) }),
+  }),
+});
+
+/** `status-update`: the incident moved on; to the bureau and watchers. */
+export const statusUpdateData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  previousStatus: z.string().min(1),
+  update: z.object({ summary: z.string().min(1), at: isoDateTime, by: z.string().min(1) }),
+});
+
+/** `daily-digest`: to duty officers, open work and clocks of the day. */
+export const dailyDigestData = z.object({
+  ...base,
+  /** The HKT calendar day covered, `YYYY-MM-DD`. */
+  day: z.iso.date(),
+  counts: z.object({
+    open: z.number().int().min(0),
+    breached: z.number().int().min(0),
+    dueToday: z.number().int().min(0),
+  }),
+  items: z.array(z.object({ incident: incidentSummarySchema, clock: clockSchema.nullable().default(null) })),
+});
+
+/** Every template name with its data schema. A template folder without an entry here is refused. */
+export const TEMPLATE_SCHEMAS = {
+  acknowledgement: acknowledgementData,
+  'triage-result': triageResultData,
+  'escalation-alert': escalationAlertData,
+  'clock-warning': clockWarningData,
+  'breach-notice': breachNoticeData,
+  advisory: advisoryData,
+  'status-update': statusUpdateData,
+  'daily-digest': dailyDigestData,
+} as const;
+
+/** A known template name. */
+export type TemplateName = keyof typeof TEMPLATE_SCHEMAS;
+
+/** What callers pass to `render(name, data)` (defaults may be left out). */
+export type TemplateInput<N extends TemplateName> = z.input<(typeof TEMPLATE_SCHEMAS)[N]>;

@@ -1,0 +1,73 @@
+import Handlebars from 'handlebars';
+
+type HelperOptions = Handlebars.HelperOptions;
+
+/** `format` is set per render in Handlebars' `@data`: helpers escape for HTML only in the HTML part. */
+export type RenderFormat = 'html' | 'text' | 'subject';
+
+const HKT = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Hong_Kong',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function toDate(value: unknown, helper: string): Date {
+  const date = value instanceof Date ? value : new Date(typeof value === 'string' ? value : Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new TypeError(`${helper}: not a date: ${JSON.stringify(value)}`);
+  return date;
+}
+
+/** `2026-11-21 18:04 HKT` (Asia/Hong_Kong; Hong Kong has no daylight saving). */
+export function hkTime(value: unknown): string {
+  const parts = Object.fromEntries(HKT.formatToParts(toDate(value, 'hkTime')).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} HKT`;
+}
+
+/** ISO 8601 in UTC without milliseconds, e.g. `2026-11-21T10:04:00Z`. */
+export const utc = (value: unknown): string =>
+  toDate(value, 'utc')
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+
+/** `TLP:AMBER+STRICT` from `amber+strict` or `TLP:AMBER+STRICT`. */
+export function tlpBanner(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError('tlpBanner: no TLP level given');
+  return `TLP:${value.trim().toUpperCase().replace(/^TLP:/, '')}`;
+}
+
+function formatOf(options: HelperOptions): RenderFormat {
+  const data: unknown = options.data;
+  const format = (data as { format?: unknown } | undefined)?.format;
+  return format === 'text' || format === 'subject' ? format : 'html';
+}
+
+/**
+ * `{{safeLink url label}}`: an `<a>` for an https URL in the HTML part, `label <url>` in text;
+ * anything else (javascript:, http:, garbage) renders as plain escaped text, never as a link.
+ */
+function safeLink(url: unknown, ...rest: unknown[]): string | Handlebars.SafeString {
+  const options = rest.pop() as HelperOptions;
+  const raw = typeof url === 'string' ? url : '';
+  const label = typeof rest[0] === 'string' && rest[0] !== '' ? rest[0] : raw;
+  const format = formatOf(options);
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  const https = parsed?.protocol === 'https:' && !/[\s<>"]/.test(raw);
+  if (format !== 'html')
+    return https && label !== raw ? `${label} <${raw}>` : label === raw ? raw : `${label} (${raw})`;
+  const esc = Handlebars.Utils.escapeExpression;
+  if (!https) return label === raw ? esc(raw) : `${esc(label)} (${esc(raw)})`;
+  return new Handlebars.SafeString(`<a href="${esc(parsed.href)}">${esc(label)}</a>`);
+}
+
+/** Registers the mail helpers on a renderer's own Handlebars instance. */
+export function registerMailHelpers(hb: typeof Handlebars): void {
+  hb.registerHelper('hkTime', (value: unknown) => hkTime(value));
+  hb.registerHelper('utc', (value: unknown) => utc(value));
+  hb.registerHelper('tlpBanner', (value: unknown) => tlpBanner(value));
+  hb.registerHelper('safeLink', safeLink);
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+}

@@ -1,0 +1,146 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import type { TemplateInput, TemplateName } from '../../../src/mail/template-data.js';
+import { TemplateDataError, TemplateRenderer } from '../../../src/mail/template-renderer.js';
+
+const templatesDir = fileURLToPath(new URL('../../../templates', import.meta.url));
+const renderer = new TemplateRenderer(templatesDir);
+
+const incident = {
+  ref: 'GIRO-2026-000123',
+  title: 'Website defacement <script>alert(1)</script>',
+  summary: 'Home page replaced & "signed" by a group',
+  bureauName: 'Transport Bureau',
+  severity: 'S2' as const,
+  status: 'triaged',
+  category: 'website defacement',
+};
+const clock = { name: 'Preliminary written report', regime: 'HK-GOV', dueAt: '2026-11-23T10:04:00Z' };
+const base = {
+  recipientName: 'Ms Chan',
+  consoleUrl: 'https://console.example.gov.hk/incidents/123',
+  tlp: 'AMBER' as const,
+};
+
+const samples: { [N in TemplateName]: TemplateInput<N> } = {
+  acknowledgement: { ...base, incident, receivedAt: '2026-11-21T10:04:00Z' },
+  'triage-result': {
+    ...base,
+    incident,
+    decision: { severity: 'S2', queue: 'web', reportable: true, reasons: ['category: defacement'] },
+    policyVersion: 'sha256:abc',
+  },
+  'escalation-alert': { ...base, incident, tier: 2, reason: 'Not acknowledged within 30 min', clock },
+  'clock-warning': { ...base, incident, clock: { ...clock, warnAt: '2026-11-23T08:04:00Z' } },
+  'breach-notice': { ...base, incident, clock, breachedAt: '2026-11-23T10:05:00Z' },
+  advisory: {
+    recipientName: 'ISIRT Commander',
+    consoleUrl: 'https://console.example.gov.hk/advisories/12',
+    advisory: {
+      ref: 'GOVCERT-HK-2026-0012',
+      title: 'Phishing campaign',
+      tlp: 'AMBER+STRICT',
+      pap: 'GREEN',
+      summary: 'Credential harvesting.',
+      recommendations: ['Block the domains'],
+      references: [
+        { title: 'HKCERT', url: 'https://www.hkcert.org/x' },
+        { title: 'Trap', url: 'javascript:alert(1)' },
+      ],
+      affectedSystems: ['Government e-mail'],
+      revision: { number: '1', date: '2026-11-21T10:04:00Z', summary: 'Initial version' },
+    },
+  },
+  'status-update': {
+    ...base,
+    incident: { ...incident, status: 'contained' },
+    previousStatus: 'investigating',
+    update: { summary: 'Server isolated.', at: '2026-11-21T12:00:00Z', by: 'Responder Lee' },
+  },
+  'daily-digest': {
+    ...base,
+    tlp: null,
+    day: '2026-11-21',
+    counts: { open: 1, breached: 0, dueToday: 1 },
+    items: [{ incident, clock }],
+  },
+};
+
+describe('TemplateRenderer', () => {
+  for (const name of Object.keys(samples) as TemplateName[]) {
+    it(`when "${name}" is rendered with valid data, then subject, HTML and text come out`, () => {
+      const mail = renderer.render(name, samples[name]);
+      expect(mail.subject).to.not.match(/[\r\n]/);
+      expect(mail.html).to.match(/^<!DOCTYPE html>/);
+      expect(mail.text.trim()).to.not.equal('');
+      if (mail.tlp !== null) {
+        const label = `TLP:${mail.tlp}`;
+        expect(mail.subject.startsWith(`[${label}] `)).to.equal(true);
+        expect(mail.text.trimStart().startsWith(label)).to.equal(true);
+        expect(mail.html.indexOf(label)).to.be.greaterThan(-1);
+        expect(mail.html.indexOf(label, mail.html.indexOf('<body'))).to.be.lessThan(
+          mail.html.indexOf('<main>'),
+        );
+      }
+    });
+  }
+
+  it('when incident data holds HTML, then the HTML part escapes it and the text part keeps it plain', () => {
+    const mail = renderer.render('acknowledgement', samples.acknowledgement);
+    expect(mail.html).to.not.include('<script>');
+    expect(mail.html).to.include('&lt;script&gt;');
+    expect(mail.html).to.include('&amp; &quot;signed&quot;');
+    expect(mail.text).to.include('Home page replaced & "signed"');
+  });
+
+  it('when times are shown, then they are in HKT and UTC', () => {
+    const mail = renderer.render('acknowledgement', samples.acknowledgement);
+    expect(mail.text).to.include('2026-11-21 18:04 HKT');
+    expect(mail.text).to.include('2026-11-21T10:04:00Z');
+  });
+
+  it('when a reference is not https, then it is not a link', () => {
+    const mail = renderer.render('advisory', samples.advisory);
+    expect(mail.html).to.include('<a href="https://www.hkcert.org/x">HKCERT</a>');
+    expect(mail.html).to.not.match(/href="javascript/);
+    expect(mail.html).to.include('Trap (javascript:alert(1))');
+    expect(mail.subject).to.equal('[TLP:AMBER+STRICT] GOVCERT-HK-2026-0012: Phishing campaign');
+  });
+
+  it('when data carries CR/LF or control characters, then the subject stays one line', () => {
+    const evil = { ...incident, ref: 'GIRO-1', title: 'A\r\nBcc: victim@example.com\u0000\u0085x' };
+    const mail = renderer.render('acknowledgement', { ...samples.acknowledgement, incident: evil });
+    expect(mail.subject).to.equal('[TLP:AMBER] Report received: GIRO-1 A Bcc: victim@example.com x');
+  });
+
+  it('when the message has no TLP, then the subject and body carry no label', () => {
+    const mail = renderer.render('daily-digest', samples['daily-digest']);
+    expect(mail.subject).to.match(/^Daily digest 2026-11-21/);
+    expect(mail.text).to.not.include('TLP:');
+  });
+
+  it('when a field is missing, then the error names the template and the field', () => {
+    const { receivedAt: _r, ...data } = samples.acknowledgement;
+    expect(() => renderer.render('acknowledgement', data as never))
+      .to.throw(TemplateDataError)
+      .with.property('message')
+      .that.matches(/template "acknowledgement".*receivedAt/);
+  });
+
+  it('when the console URL is not https, then the data is refused', () => {
+    const data = { ...samples.acknowledgement, consoleUrl: 'http://console.example' };
+    expect(() => renderer.render('acknowledgement', data)).to.throw(TemplateDataError, /consoleUrl/);
+  });
+
+  it('when templates are inspected, then none uses triple-stash', () => {
+    const dirs = ['email', 'layouts', 'partials'].map((d) => join(templatesDir, d));
+    const files = dirs.flatMap((d) =>
+      readdirSync(d, { recursive: true, encoding: 'utf8' }).map((f) => join(d, f)),
+    );
+    for (const file of files.filter((f) => f.endsWith('.hbs'))) {
+      expect(readFileSync(file, 'utf8'), file).to.not.include('{{{');
+    }
+  });
+});

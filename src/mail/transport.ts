@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions, TransportOptions } from 'nodemailer';
+
+/** A mailbox: the address is validated, the display name is made header-safe. */
+export interface Mailbox {
+  address: string;
+  name?: string;
+}
+
+/** One message ready to go: rendered parts plus a deterministic Message-ID. */
+export interface OutgoingMail {
+  from: Mailbox;
+  to: Mailbox[];
+  subject: string;
+  html: string;
+  text: string;
+  /** `<id@domain>` from {@link messageIdFor}, so a retry re-sends the same message. */
+  messageId: string;
+}
+
+/** What a send reports back. */
+export interface SendResult {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** Path of the `.eml` written by the outbox transport. */
+  file?: string;
+}
+
+/** Sends mail; `close` releases pooled connections. */
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): void;
+}
+
+/** Transport settings. */
+export interface TransportConfig {
+  /** `smtp://` or `smtps://` URL; without it messages are written to `outboxDir`. */
+  smtpUrl?: string;
+  /** Directory for `.eml` files when no SMTP URL is set (development, tests). */
+  outboxDir: string;
+  /** Milliseconds for connect, greeting and idle socket; default 10 s / 10 s / 30 s. */
+  timeouts?: { connection?: number; greeting?: number; socket?: number };
+}
+
+/** Raised before anything is sent when an address could inject headers or is not an address. */
+export class MailAddressError extends Error {
+  override readonly name = 'MailAddressError';
+}
+
+// Conservative on purpose: no whitespace, quotes, brackets, commas or controls anywhere.
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** A header value on one line: controls (CR, LF, TAB, NUL...) become spaces. */
+export const headerSafe = (value: string): string =>
+  value.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+
+function mailbox(m: Mailbox): { address: string; name: string } {
+  if (!ADDRESS.test(m.address))
+    throw new MailAddressError(`not a safe e-mail address: ${JSON.stringify(m.address)}`);
+  return { address: m.address, name: headerSafe(m.name ?? '') };
+}
+
+/**
+ * Deterministic Message-ID for a delivery-ledger key: the same key always gives the same id, so a
+ * retried send is recognisably the same message (and receivers can deduplicate).
+ */
+export function messageIdFor(ledgerKey: string, domain: string): string {
+  if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new MailAddressError(`not a domain: ${JSON.stringify(domain)}`);
+  const digest = createHash('sha256').update(ledgerKey, 'utf8').digest('hex').slice(0, 40);
+  return `<${digest}@${domain.toLowerCase()}>`;
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EPROXY',
+  'EMAXLIMIT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+/**
+ * Whether a failed send is worth retrying: SMTP 4xx replies and connection, DNS and timeout failures
+ * are transient; 5xx replies and everything else (bad address, bad message, auth refused) permanent.
+ */
+export function classifySmtpError(err: unknown): 'transient' | 'permanent' {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    responseCode?: unknown;
+    code?: unknown;
+  };
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode >= 400 && e.responseCode < 500) return 'transient';
+    if (e.responseCode >= 500 && e.responseCode < 600) return 'permanent';
+  }
+  return typeof e.code === 'string' && TRANSIENT_CODES.has(e.code) ? 'transient' : 'permanent';
+}
+
+function toMessage(mail: OutgoingMail): SendMailOptions {
+  return {
+    from: mailbox(mail.from),
+    to: mail.to.map(mailbox),
+    subject: headerSafe(mail.subject),
+    html: mail.html,
+    text: mail.text,
+    messageId: headerSafe(mail.messageId),
+  };
+}
+
+const addresses = (list: unknown): string[] =>
+  Array.isArray(list)
+    ? list.map((a) => (typeof a === 'string' ? a : (a as { address: string }).address))
+    : [];
+
+/** A file name from a Message-ID: only safe characters, no path separators. */
+const fileSafe = (messageId: string): string =>
+  messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9.@_-]/g, '_');
+
+/**
+ * Creates the mail transport: pooled SMTP when `smtpUrl` is set, otherwise an outbox that writes each
+ * message to `<outboxDir>/<timestamp>-<message-id>.eml`. Attachments and content by path or URL are
+ * disabled (`disableFileAccess`, `disableUrlAccess`): mail content is data, never a file to read.
+ */
+export function createTransport(config: TransportConfig): MailTransport {
+  const safety = { disableFileAccess: true, disableUrlAccess: true };
+  if (config.smtpUrl !== undefined && config.smtpUrl !== '') {
+    const smtp = nodemailer.createTransport({
+      url: config.smtpUrl,
+      pool: true,
+      connectionTimeout: config.timeouts?.connection ?? 10_000,
+      greetingTimeout: config.timeouts?.greeting ?? 10_000,
+      socketTimeout: config.timeouts?.socket ?? 30_000,
+      ...safety,
+    } as TransportOptions);
+    return {
+      async send(mail) {
+        const info = (await smtp.sendMail(toMessage(mail))) as {
+          messageId: string;
+          accepted?: unknown;
+          rejected?: unknown;
+        };
+        return {
+          messageId: info.messageId,
+          accepted: addresses(info.accepted),
+          rejected: addresses(info.rejected),
+        };
+      },
+      close: () => {
+        smtp.close();
+      },
+    };
+  }
+  const stream = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    ...safety,
+  } as TransportOptions);
+  return {
+    async send(mail) {
+      const info = (await stream.sendMail(toMessage(mail))) as { messageId: string; message: Buffer };
+      await mkdir(config.outboxDir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = join(config.outboxDir, `${stamp}-${fileSafe(info.messageId)}.eml`);
+      await writeFile(file, info.message, { flag: 'wx' });
+      return { messageId: info.messageId, accepted: mail.to.map((m) => m.address), rejected: [], file };
+    },
+    close: () => {
+      stream.close();
+    },
+  };
+}

@@ -4,7 +4,17 @@ import { currentContext } from '../platform/context.js';
 
 /** What an audit event is about. */
 export interface AuditSubject {
-  type: 'incident' | 'bureau' | 'user' | 'apikey' | 'advisory' | 'notification' | 'policy' | 'export' | 'auth' | 'system';
+  type:
+    | 'incident'
+    | 'bureau'
+    | 'user'
+    | 'apikey'
+    | 'advisory'
+    | 'notification'
+    | 'policy'
+    | 'export'
+    | 'auth'
+    | 'system';
   id: string;
   /** Human reference (incident reference, advisory id) when there is one. */
   ref?: string;
@@ -47,11 +57,22 @@ export interface DraftOptions {
 }
 
 /** Builds a draft for `action` on `subject` by `actor`, stamped with the current request id. */
-export function auditDraft(actor: Actor, action: string, subject: AuditSubject, options: DraftOptions = {}): AuditDraft {
+export function auditDraft(
+  actor: Actor,
+  action: string,
+  subject: AuditSubject,
+  options: DraftOptions = {},
+): AuditDraft {
   return {
     eventId: randomUUID(),
     at: options.at ?? new Date(),
-    actor: { userId: actor.userId, keyId: actor.keyId, role: actor.role, bureauId: actor.bureauId, name: actor.name },
+    actor: {
+      userId: actor.userId,
+      keyId: actor.keyId,
+      role: actor.role,
+      bureauId: actor.bureauId,
+      name: actor.name,
+    },
     action,
     subject,
     bureauId: options.bureauId ?? null,
@@ -63,7 +84,11 @@ export function auditDraft(actor: Actor, action: string, subject: AuditSubject, 
 }
 
 /** Lists the fields whose values differ between two plain objects (shallow, JSON comparison). */
-export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>, fields: readonly string[]): AuditChange[] {
+export function diffFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  fields: readonly string[],
+): AuditChange[] {
   return fields
     .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
     .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));

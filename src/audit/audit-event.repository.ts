@@ -1,0 +1,157 @@
+import type { mongo } from 'mongoose';
+import type { Connection } from '../platform/db/index.js';
+import { isDuplicateKeyError } from '../platform/db/index.js';
+import type { AuditEvent, ChainHead } from './audit-event.types.js';
+import { EMPTY_HEAD } from './audit-hash.js';
+
+/**
+ * The stored shape: the event plus `_id` = its seq zero-padded to 12 digits. A unique `_id` per position
+ * forbids a fork; a string (not a number) because FerretDB's SQLite backend pushes down only string and
+ * ObjectId `_id` equality, and the padding keeps string order equal to numeric order.
+ */
+type EventDocument = AuditEvent & { _id: string };
+
+/** The `_id` of the event at `seq`. */
+export const seqKey = (seq: number): string => String(seq).padStart(12, '0');
+
+/** What `insertPrefix` managed: how many events went in, and whether it stopped on a duplicate key. */
+export interface InsertOutcome {
+  inserted: number;
+  conflict: boolean;
+}
+
+/** Filters for reading events; every field optional, combined with AND. */
+export interface EventQuery {
+  subjectType?: string;
+  subjectId?: string;
+  bureauId?: string;
+  action?: string;
+  actorUserId?: string;
+  /** ISO instants, inclusive from / exclusive to. */
+  from?: string;
+  to?: string;
+  afterSeq?: number;
+}
+
+export const AUDIT_EVENTS = 'audit_events';
+
+function toEvent(doc: EventDocument): AuditEvent {
+  const { _id, ...rest } = doc;
+  return rest;
+}
+
+/**
+ * Append and read, nothing else: the chain of audit events. Uses the native driver collection
+ * (filters here are built by us, never from a request, and sanitizeFilter would mangle them).
+ */
+export class AuditEventRepository {
+  private readonly events: mongo.Collection<EventDocument>;
+
+  constructor(db: Connection) {
+    if (!db.db) throw new Error('database connection not open');
+    this.events = db.db.collection<EventDocument>(AUDIT_EVENTS);
+  }
+
+  async init(): Promise<void> {
+    await this.events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
+    await this.events.createIndex({ 'subject.id': 1, _id: 1 }, { name: 'subject_seq' });
+    await this.events.createIndex({ at: 1 }, { name: 'at' });
+  }
+
+  /**
+   * The last event, found from a known one by galloping then bisecting over point lookups: FerretDB
+   * sorts in memory, so `sort({ _id: -1 }).limit(1)` would read the whole chain; this reads ~2·log2(n).
+   */
+  async findHead(known: ChainHead = EMPTY_HEAD): Promise<ChainHead> {
+    let low = known;
+    let step = 1;
+    let high = 0;
+    for (;;) {
+      const next = await this.bySeq(low.seq + step);
+      if (!next) {
+        high = low.seq + step;
+        break;
+      }
+      low = { seq: next.seq, hash: next.hash };
+      step *= 2;
+    }
+    while (high - low.seq > 1) {
+      const middle = Math.floor((low.seq + high) / 2);
+      const found = await this.bySeq(middle);
+      if (found) low = { seq: found.seq, hash: found.hash };
+      else high = middle;
+    }
+    return low;
+  }
+
+  async bySeq(seq: number): Promise<AuditEvent | null> {
+    if (seq < 1) return null;
+    const doc = await this.events.findOne({ _id: seqKey(seq) });
+    return doc ? toEvent(doc) : null;
+  }
+
+  /**
+   * Inserts the events in order and stops at the first duplicate key (ordered insert), so what went
+   * in is always a prefix: the chain never gets a gap, whichever index clashed.
+   */
+  async insertPrefix(events: readonly AuditEvent[]): Promise<InsertOutcome> {
+    if (events.length === 0) return { inserted: 0, conflict: false };
+    const docs = events.map((event) => ({ _id: seqKey(event.seq), ...event }));
+    try {
+      await this.events.insertMany(docs, { ordered: true });
+      return { inserted: events.length, conflict: false };
+    } catch (err) {
+      if (!isDuplicateKeyError(err) && !isDuplicateKeyError(firstWriteError(err))) throw err;
+      const failedAt = firstWriteError(err)?.index ?? 0;
+      return { inserted: failedAt, conflict: true };
+    }
+  }
+
+  /**
+   * Every event in natural (insertion) order, streamed with large batches. Insertion order is seq order
+   * for honest writers (position k is only written once k-1 exists); the verifier tolerates and reports
+   * anything else. No sort: FerretDB would sort the whole chain in memory.
+   */
+  async *stream(batchSize = 10_000): AsyncGenerator<AuditEvent> {
+    const cursor = this.events.find({}).batchSize(batchSize);
+    try {
+      for await (const doc of cursor) yield toEvent(doc);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** One page of events matching `query`, ascending by `seq`. */
+  async list(query: EventQuery, limit: number): Promise<AuditEvent[]> {
+    const filter = toFilter(query);
+    if (Object.keys(filter).length === 1 && query.afterSeq !== undefined) {
+      // The plain "next page" read: point lookups, which every backend answers from the _id index.
+      const seqs = Array.from({ length: limit }, (_, index) => query.afterSeq! + index + 1);
+      const found = await Promise.all(seqs.map((seq) => this.bySeq(seq)));
+      return found.filter((event): event is AuditEvent => event !== null);
+    }
+    const docs = await this.events.find(filter).sort({ _id: 1 }).limit(limit).toArray();
+    return docs.map(toEvent);
+  }
+}
+
+function toFilter(query: EventQuery): mongo.Filter<EventDocument> {
+  const filter: mongo.Document = {};
+  if (query.subjectType) filter['subject.type'] = query.subjectType;
+  if (query.subjectId) filter['subject.id'] = query.subjectId;
+  if (query.bureauId) filter.bureauId = query.bureauId;
+  if (query.action) filter.action = query.action;
+  if (query.actorUserId) filter['actor.userId'] = query.actorUserId;
+  if (query.from || query.to) {
+    filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+  }
+  if (query.afterSeq !== undefined) filter._id = { $gt: seqKey(query.afterSeq) };
+  return filter as mongo.Filter<EventDocument>;
+}
+
+function firstWriteError(err: unknown): { index: number; code?: number } | undefined {
+  const bulk = err as Partial<mongo.MongoBulkWriteError>;
+  const errors = bulk.writeErrors;
+  const first: unknown = Array.isArray(errors) ? errors[0] : errors;
+  return first && typeof first === 'object' ? (first as { index: number; code?: number }) : undefined;
+}

@@ -1,0 +1,144 @@
+import type { Logger } from '../platform/index.js';
+import type { AuditDraft } from './audit-draft.js';
+import type { ChainAppender } from './chain-appender.js';
+import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
+
+export interface RelayOptions {
+  /** Pause between sweeps for leftovers of crashed or other processes. */
+  sweepMs?: number;
+  /** Documents read per collection per pass. */
+  maxDocuments?: number;
+}
+
+/**
+ * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, then pulls
+ * them. Appending before pulling means a crash in between leaves drafts that are already chained;
+ * the appender recognises their eventIds and skips them, so nothing is lost and nothing doubled.
+ */
+export class AuditRelay {
+  readonly name = 'audit-relay';
+  private readonly collections: string[] = [];
+  private readonly hints: Array<{ collection: string; id: unknown }> = [];
+  private fullSweepWanted = true;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private passing: Promise<number> | null = null;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly appender: ChainAppender,
+    private readonly logger: Logger,
+    private readonly options: RelayOptions = {},
+  ) {}
+
+  /** Declares a collection whose documents carry the `pendingAudit` outbox. */
+  register(collection: string): void {
+    if (!this.collections.includes(collection)) this.collections.push(collection);
+  }
+
+  /**
+   * Asks for a prompt relay after a write. With the written document's collection and `_id`, only that
+   * document is read (a point lookup); without, every registered collection is swept.
+   */
+  kick(collection?: string, id?: unknown): void {
+    if (collection !== undefined && id !== undefined) this.hints.push({ collection, id });
+    else this.fullSweepWanted = true;
+    this.wake?.();
+  }
+
+  /** One relay pass now (tests, shutdown, CLI); resolves with the number of drafts chained. */
+  relayNow(): Promise<number> {
+    this.fullSweepWanted = true;
+    return this.pass();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    // Last chance for drafts written by this process; a crash leaves them to the next sweep anywhere.
+    await this.relayNow().catch((err: unknown) => {
+      this.logger.warn({ err }, 'audit relay: final pass failed');
+    });
+  }
+
+  private async run(): Promise<void> {
+    let lastSweep = 0;
+    let sweepCost = 0;
+    while (this.running) {
+      // Sweeps scan whole collections on FerretDB; keep them under ~10% of the time.
+      const sweepEvery = Math.max(this.options.sweepMs ?? 1000, sweepCost * 10);
+      if (Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
+      const full = this.fullSweepWanted;
+      const started = Date.now();
+      try {
+        await this.pass();
+      } catch (err) {
+        this.logger.error({ err }, 'audit relay pass failed; retrying');
+      }
+      if (full) {
+        lastSweep = started;
+        sweepCost = Date.now() - started;
+      }
+      if (this.running && this.hints.length === 0 && !this.fullSweepWanted) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, Math.max(10, sweepEvery - (Date.now() - lastSweep)));
+        });
+        if (this.timer) clearTimeout(this.timer);
+        this.wake = null;
+      }
+    }
+  }
+
+  private pass(): Promise<number> {
+    // One pass at a time per process; a kick during a pass is served by the next one.
+    const run = async (): Promise<number> => {
+      const chained = await (this.passing ?? Promise.resolve(0)).catch(() => 0);
+      void chained;
+      return this.passOnce();
+    };
+    const next = run();
+    this.passing = next;
+    return next;
+  }
+
+  private async passOnce(): Promise<number> {
+    const full = this.fullSweepWanted;
+    this.fullSweepWanted = false;
+    const hints = this.hints.splice(0, this.hints.length);
+    const documents: PendingDocument[] = [];
+    if (full) {
+      for (const collection of this.collections) {
+        documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 500)));
+      }
+    } else {
+      for (const hint of hints) {
+        const document = await this.outbox.pendingOf(hint.collection, hint.id);
+        if (document) documents.push(document);
+      }
+    }
+    if (documents.length === 0) return 0;
+    const appended = await this.appender.append(orderDrafts(documents));
+    await Promise.all(documents.map((document) => this.outbox.clear(document)));
+    return appended.length;
+  }
+}
+
+/** Drafts of several documents in chain order: by `at`, then document order, then outbox order. */
+export function orderDrafts(documents: readonly PendingDocument[]): AuditDraft[] {
+  const entries = documents.flatMap((document, docIndex) =>
+    document.drafts.map((draft, index) => ({ draft, time: new Date(draft.at).getTime(), docIndex, index })),
+  );
+  entries.sort((a, b) => a.time - b.time || a.docIndex - b.docIndex || a.index - b.index);
+  return entries.map((entry) => entry.draft);
+}

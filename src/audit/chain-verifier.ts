@@ -1,0 +1,127 @@
+import type { KeyObject } from 'node:crypto';
+import type {
+  AuditCheckpoint,
+  AuditEvent,
+  ChainHead,
+  VerifyFailure,
+  VerifyReport,
+} from './audit-event.types.js';
+import { EMPTY_HEAD, hashEvent } from './audit-hash.js';
+import { checkpointSignatureValid, publicKeyId } from './checkpoint-signer.js';
+
+export interface VerifierOptions {
+  /** The trusted public key; checkpoints signed by another key fail. */
+  publicKey: KeyObject;
+  /** Report on this subject's events (the whole chain is still verified). */
+  subjectId?: string;
+  /** How many events may arrive ahead of their turn before a gap is declared. */
+  maxOutOfOrder?: number;
+}
+
+/**
+ * Verifies a chain fed event by event, in any order close to seq order, against signed checkpoints.
+ * The same code runs online (streaming from the database) and offline (from an export file). It
+ * recomputes every hash from seq 1, so an edit, deletion (gap), reordering or insertion shows at the
+ * first position it touches, and a truncation below the last signed checkpoint shows at the end.
+ */
+export class ChainVerifier {
+  private head: ChainHead = EMPTY_HEAD;
+  private readonly ahead = new Map<number, AuditEvent>();
+  private readonly eventIds = new Set<string>();
+  private readonly checkpointsAt = new Map<number, AuditCheckpoint>();
+  private checkpointsChecked = 0;
+  private lastCheckpointSeq = 0;
+  private subjectEvents = 0;
+  private eventsChecked = 0;
+  private problem: VerifyReport['firstBad'];
+  private readonly keyId: string;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.keyId = publicKeyId(options.publicKey);
+  }
+
+  /** True once a problem is found: callers may stop feeding. */
+  get failed(): boolean {
+    return this.problem !== undefined && this.problem.seq <= this.head.seq + 1;
+  }
+
+  /** Checks the checkpoints' signatures now; their hashes are compared as the chain reaches them. */
+  addCheckpoints(checkpoints: readonly AuditCheckpoint[]): void {
+    for (const checkpoint of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
+      if (checkpoint.keyId !== this.keyId)
+        this.fail(checkpoint.seq, 'checkpoint_unknown_key', checkpoint.keyId);
+      else if (!checkpointSignatureValid(checkpoint, this.options.publicKey)) {
+        this.fail(checkpoint.seq, 'checkpoint_signature_invalid');
+      }
+      this.checkpointsChecked += 1;
+      this.checkpointsAt.set(checkpoint.seq, checkpoint);
+      this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq, checkpoint.seq);
+    }
+  }
+
+  push(event: AuditEvent): void {
+    if (this.failed) return;
+    const expected = this.head.seq + 1;
+    if (!Number.isSafeInteger(event.seq) || event.seq < expected || this.ahead.has(event.seq)) {
+      this.fail(
+        Number.isFinite(event.seq) ? event.seq : expected,
+        'unexpected_seq',
+        `found seq ${String(event.seq)}`,
+      );
+      return;
+    }
+    if (event.seq > expected) {
+      this.ahead.set(event.seq, event);
+      if (this.ahead.size > (this.options.maxOutOfOrder ?? 100_000)) this.fail(expected, 'gap');
+      return;
+    }
+    this.link(event);
+    for (
+      let next = this.ahead.get(this.head.seq + 1);
+      next && !this.failed;
+      next = this.ahead.get(this.head.seq + 1)
+    ) {
+      this.ahead.delete(next.seq);
+      this.link(next);
+    }
+  }
+
+  finish(): VerifyReport {
+    if (!this.problem && this.ahead.size > 0) this.fail(this.head.seq + 1, 'gap');
+    if (!this.problem && this.lastCheckpointSeq > this.head.seq) {
+      this.fail(this.head.seq + 1, 'truncated', `a checkpoint signs seq ${this.lastCheckpointSeq}`);
+    }
+    const report: VerifyReport = {
+      ok: !this.problem,
+      eventsChecked: this.eventsChecked,
+      checkpointsChecked: this.checkpointsChecked,
+      head: this.head,
+    };
+    if (this.problem) report.firstBad = this.problem;
+    if (this.options.subjectId) {
+      report.subject = { id: this.options.subjectId, events: this.subjectEvents, ok: !this.problem };
+    }
+    return report;
+  }
+
+  private link(event: AuditEvent): void {
+    this.eventsChecked += 1;
+    if (typeof event.hash !== 'string' || typeof event.eventId !== 'string') {
+      this.fail(event.seq, 'malformed');
+      return;
+    }
+    if (event.prevHash !== this.head.hash) return this.fail(event.seq, 'prev_hash_mismatch');
+    if (hashEvent(event) !== event.hash) return this.fail(event.seq, 'hash_mismatch');
+    if (this.eventIds.has(event.eventId)) return this.fail(event.seq, 'duplicate_event_id');
+    this.eventIds.add(event.eventId);
+    const checkpoint = this.checkpointsAt.get(event.seq);
+    if (checkpoint && checkpoint.headHash !== event.hash) return this.fail(event.seq, 'checkpoint_mismatch');
+    if (this.options.subjectId && event.subject.id === this.options.subjectId) this.subjectEvents += 1;
+    this.head = { seq: event.seq, hash: event.hash };
+  }
+
+  private fail(seq: number, reason: VerifyFailure, detail?: string): void {
+    if (this.problem && this.problem.seq <= seq) return;
+    this.problem = detail ? { seq, reason, detail } : { seq, reason };
+  }
+}

@@ -1,0 +1,94 @@
+import type { Background, PlatformDeps } from '../modules.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import { AuditEventRepository } from './audit-event.repository.js';
+import { AuditRelay, type RelayOptions } from './audit-relay.js';
+import { AuditService } from './audit.service.js';
+import { auditRoutes } from './audit.routes.js';
+import { ChainAppender } from './chain-appender.js';
+import { CheckpointRepository } from './checkpoint.repository.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
+import { Checkpointer } from './checkpointer.js';
+import { OutboxRepository } from './outbox.repository.js';
+
+export { auditDraft, diffFields, PENDING_AUDIT_FIELD } from './audit-draft.js';
+export type { AuditDraft, AuditChange, AuditSubject, DraftOptions } from './audit-draft.js';
+export type {
+  AuditEvent,
+  AuditCheckpoint,
+  ChainHead,
+  VerifyReport,
+  VerifyFailure,
+} from './audit-event.types.js';
+export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
+export type { AuditListFilter, AuditPage } from './audit.service.js';
+export { AuditRelay } from './audit-relay.js';
+export { ChainVerifier } from './chain-verifier.js';
+export { hashEvent, sealDrafts, canonicalJson, GENESIS_HASH } from './audit-hash.js';
+export { verifyExportFile, writeExport } from './audit-export.js';
+
+/** The audit module: its service, the outbox relay, routes, the relay loop and start-up work. */
+export interface AuditModule {
+  audit: AuditService;
+  relay: AuditRelay;
+  routes: AnyRoute[];
+  background: Background[];
+  init(): Promise<void>;
+}
+
+/**
+ * Builds the audit trail over the platform's database. Other modules `relay.register()` their
+ * audited collections at build time, `kick()` the relay after a write, and `audit.record()` events
+ * without a state change of their own.
+ */
+export function createAuditModule(
+  platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'>,
+  relayOptions: RelayOptions = {},
+): AuditModule {
+  const events = new AuditEventRepository(platform.db);
+  const checkpoints = new CheckpointRepository(platform.db);
+  const signer = new CheckpointSigner(platform.config.AUDIT_SIGNING_KEY);
+  const checkpointer = new Checkpointer(checkpoints, signer, {
+    every: platform.config.AUDIT_CHECKPOINT_EVERY,
+    seconds: platform.config.AUDIT_CHECKPOINT_SECONDS,
+  });
+  const appender = new ChainAppender(events, async (head) => {
+    await checkpointer.consider(head).catch((err: unknown) => {
+      // The events are safe; a missed checkpoint is signed on the next append or tick.
+      platform.logger.warn({ err }, 'audit checkpoint failed');
+    });
+  });
+  const audit = new AuditService(events, checkpoints, appender, checkpointer, signer);
+  const relay = new AuditRelay(new OutboxRepository(platform.db), appender, platform.logger, relayOptions);
+  const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);
+  return {
+    audit,
+    relay,
+    routes: auditRoutes(audit),
+    background: [relay, checkpointTick],
+    init: () => events.init(),
+  };
+}
+
+/** Signs a checkpoint when events are waiting for one longer than the configured seconds. */
+function timeCheckpoints(appender: ChainAppender, checkpointer: Checkpointer, seconds: number): Background {
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    name: 'audit-checkpoints',
+    start() {
+      timer = setInterval(
+        () => {
+          void appender
+            .currentHead()
+            .then((head) => checkpointer.consider(head))
+            .catch(() => undefined);
+        },
+        Math.max(1, Math.min(seconds, 30)) * 1000,
+      );
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
+}

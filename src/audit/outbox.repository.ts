@@ -1,0 +1,61 @@
+import type { mongo } from 'mongoose';
+import type { Connection } from '../platform/db/index.js';
+import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
+
+/** A document of an audited collection with drafts waiting in its outbox, exactly as read. */
+export interface PendingDocument {
+  collection: string;
+  id: unknown;
+  /** The drafts as stored: `$pullAll` removes them by exact value. */
+  drafts: AuditDraft[];
+}
+
+type OutboxDocument = mongo.Document;
+
+/**
+ * Reads and clears the `pendingAudit` outbox of registered collections through the native driver.
+ * Clearing uses `$pullAll` with the values as read: FerretDB ignores `$pull` with a condition, and an
+ * exact-value pull leaves any draft pushed since the read in place.
+ */
+export class OutboxRepository {
+  constructor(private readonly db: Connection) {}
+
+  private collection(name: string): mongo.Collection<OutboxDocument> {
+    if (!this.db.db) throw new Error('database connection not open');
+    return this.db.db.collection<OutboxDocument>(name);
+  }
+
+  /** Up to `limit` documents with pending drafts, in natural order. */
+  async pending(collection: string, limit: number): Promise<PendingDocument[]> {
+    const docs = await this.collection(collection)
+      .find({ [`${PENDING_AUDIT_FIELD}.0`]: { $exists: true } }, { projection: { [PENDING_AUDIT_FIELD]: 1 } })
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => ({
+      collection,
+      id: doc._id as unknown,
+      drafts: doc[PENDING_AUDIT_FIELD] as AuditDraft[],
+    }));
+  }
+
+  /** The pending drafts of one document (a prompt relay after a known write). */
+  async pendingOf(collection: string, id: unknown): Promise<PendingDocument | null> {
+    const doc = await this.collection(collection).findOne({ _id: id } as mongo.Filter<OutboxDocument>, {
+      projection: { [PENDING_AUDIT_FIELD]: 1 },
+    });
+    const drafts = doc?.[PENDING_AUDIT_FIELD];
+    return Array.isArray(drafts) && drafts.length > 0
+      ? { collection, id, drafts: drafts as AuditDraft[] }
+      : null;
+  }
+
+  /** Removes exactly these drafts (as read) from the document's outbox. */
+  async clear(document: PendingDocument): Promise<void> {
+    await this.collection(document.collection).updateOne(
+      { _id: document.id } as mongo.Filter<OutboxDocument>,
+      {
+        $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
+      } as unknown as mongo.UpdateFilter<OutboxDocument>,
+    );
+  }
+}

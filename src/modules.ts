@@ -9,9 +9,8 @@ import type { QueueRegistry, WorkerSpec } from './platform/queue/index.js';
 import { mongoReachable } from './platform/db/index.js';
 import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
-import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
-import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
-import { createAuditModule, type AuditDraft } from './audit/index.js';
+import { openAccess } from './auth/open-access.js';
+import { createAuditModule } from './audit/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -38,12 +37,6 @@ export interface Modules {
   access: AccessControl;
   before: RequestHandler[];
   background: Background[];
-  /** Bureaux, users and API keys (tests, tools and other modules use them). */
-  auth: AuthServices;
-  /** Incidents and triage services (tests, tools, the workflow module). */
-  intake: IntakeModule['services'];
-  /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
-  readonly demoCredentials: DemoCredential[];
   /** Builds indexes, loads policies, seeds demo data. */
   init(): Promise<void>;
 }
@@ -56,36 +49,13 @@ export function buildModules(platform: PlatformDeps): Modules {
   const probe = { mongo: () => mongoReachable(platform.db), redis: () => redisReachable(platform.redis) };
   // Audit first: every other module registers its outbox collections with the relay.
   const audit = createAuditModule(platform);
-  const auditPorts = {
-    audit: {
-      record: async (draft: AuditDraft) => {
-        await audit.audit.record(draft);
-      },
-    },
-    registerOutbox: (collection: string) => {
-      audit.relay.register(collection);
-    },
-  };
-  // Access: API keys, admin routes, rate limits.
-  const auth = createAuthModule(platform, auditPorts);
-  // Intake and triage: incidents API, triage worker, triage reconciler.
-  const intake = createIntakeModule(platform, { bureaux: auth.services.bureaux, registerOutbox: auditPorts.registerOutbox });
   return {
-    routes: [...healthRoutes(probe, platform.metrics, platform.queues), ...auth.routes, ...intake.routes, ...audit.routes],
-    workers: [echoWorker as unknown as WorkerSpec, ...intake.workers],
-    access: auth.access,
-    before: [...auth.before],
-    background: [...auth.background, ...intake.background, ...audit.background],
-    auth: auth.services,
-    intake: intake.services,
-    get demoCredentials() {
-      return auth.demoCredentials;
-    },
-    init: async () => {
-      await audit.init();
-      await auth.init();
-      await intake.init();
-    },
+    routes: [...healthRoutes(probe, platform.metrics, platform.queues), ...audit.routes],
+    workers: [echoWorker as unknown as WorkerSpec],
+    access: openAccess,
+    before: [],
+    background: [...audit.background],
+    init: () => audit.init(),
   };
 }
 

@@ -35,9 +35,10 @@ export interface EventQuery {
 
 export const AUDIT_EVENTS = 'audit_events';
 
+/** The position (`_id`) is authoritative: a body moved to another position no longer hashes. */
 function toEvent(doc: EventDocument): AuditEvent {
   const { _id, ...rest } = doc;
-  return rest;
+  return { ...rest, seq: Number(_id) };
 }
 
 /**

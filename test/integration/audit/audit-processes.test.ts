@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { isolatedUrls } from '../../helpers/services.js';
+import { openAudit } from './audit-fixture.js';
+
+const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const child = fileURLToPath(new URL('./append-child.ts', import.meta.url));
+
+function spawnChild(mode: string, uri: string, count: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', child, mode, uri, String(count)], {
+    env: { ...process.env, TEST_AUDIT_KEY: signingKey },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function exited(process: ChildProcess): Promise<number | null> {
+  if (process.exitCode !== null || process.signalCode !== null) return process.exitCode;
+  const [code] = (await once(process, 'exit')) as [number | null];
+  return code;
+}
+
+describe('audit chain across processes', function () {
+  this.timeout(120_000);
+
+  it('when four processes append concurrently, then there is one gapless verifying chain', async () => {
+    const { mongodbUri } = isolatedUrls('auditprocs');
+    const children = Array.from({ length: 4 }, () => spawnChild('append', mongodbUri, 60));
+    const codes = await Promise.all(children.map(exited));
+    expect(codes).to.deep.equal([0, 0, 0, 0]);
+    const { module, close } = await openAudit(mongodbUri, { AUDIT_SIGNING_KEY: signingKey });
+    try {
+      const report = await module.audit.verify();
+      expect(report).to.deep.include({ ok: true, eventsChecked: 4 * 60 });
+      expect(report.head.seq).to.equal(4 * 60);
+    } finally {
+      await close();
+    }
+  });
+
+  it('when a process is SIGKILLed after writing pending drafts, then a running process chains them', async () => {
+    const { mongodbUri } = isolatedUrls('auditcrash');
+    const victim = spawnChild('crash', mongodbUri, 1);
+    const [chunk] = (await once(victim.stdout!, 'data')) as [Buffer];
+    expect(chunk.toString()).to.contain('written');
+    victim.kill('SIGKILL');
+    await exited(victim);
+
+    const { module, db, close } = await openAudit(mongodbUri, { AUDIT_SIGNING_KEY: signingKey });
+    try {
+      module.relay.register('crash_things');
+      module.relay.start(); // the periodic sweep, as in any running process
+      let timeline = await module.audit.forSubject('incident', 'crash-subject');
+      for (let tries = 0; timeline.length === 0 && tries < 100; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        timeline = await module.audit.forSubject('incident', 'crash-subject');
+      }
+      expect(timeline.map((event) => event.action)).to.deep.equal(['crash.changed']);
+      const doc = await db.db!.collection('crash_things').findOne({ _id: 'crashed' as never });
+      expect(doc?.pendingAudit).to.deep.equal([]);
+      expect((await module.audit.verify()).ok).to.equal(true);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -147,7 +147,7 @@ function toFilter(query: EventQuery): mongo.Filter<EventDocument> {
     filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
   }
   if (query.afterSeq !== undefined) filter._id = { $gt: seqKey(query.afterSeq) };
-  return filter as mongo.Filter<EventDocument>;
+  return filter;
 }
 
 function firstWriteError(err: unknown): { index: number; code?: number } | undefined {

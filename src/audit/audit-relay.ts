@@ -104,7 +104,7 @@ export class AuditRelay {
     // One pass at a time per process; a kick during a pass is served by the next one.
     const run = async (): Promise<number> => {
       const chained = await (this.passing ?? Promise.resolve(0)).catch(() => 0);
-      void chained;
+      chained;
       return this.passOnce();
     };
     const next = run();

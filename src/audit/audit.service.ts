@@ -6,6 +6,7 @@ import type { CheckpointRepository } from './checkpoint.repository.js';
 import type { CheckpointSigner } from './checkpoint-signer.js';
 import type { Checkpointer } from './checkpointer.js';
 import { ChainVerifier } from './chain-verifier.js';
+import { parsePublicKey } from './checkpoint-signer.js';
 
 /** Filters of `list`, plus the cursor (the last seq of the previous page) and page size. */
 export interface AuditListFilter extends Omit<EventQuery, 'afterSeq'> {
@@ -79,8 +80,11 @@ export class AuditService {
   }
 
   /** Recomputes the whole chain and checks every checkpoint; with a subject, reports on its share. */
-  async verify(options: { subjectId?: string } = {}): Promise<VerifyReport> {
-    const verifier = new ChainVerifier({ publicKey: this.signer.publicKey, ...options });
+  async verify(options: { subjectId?: string; publicKeyPem?: string } = {}): Promise<VerifyReport> {
+    const publicKey = options.publicKeyPem ? parsePublicKey(options.publicKeyPem) : this.signer.publicKey;
+    const verifier = new ChainVerifier(
+      options.subjectId ? { publicKey, subjectId: options.subjectId } : { publicKey },
+    );
     verifier.addCheckpoints(await this.checkpoints.all());
     for await (const event of this.events.stream()) {
       verifier.push(event);

@@ -74,10 +74,10 @@ export class ChainAppender {
       const sealed = sealDrafts(head, pending.slice(0, MAX_BATCH));
       const { inserted, conflict } = await this.events.insertPrefix(sealed);
       for (const event of sealed.slice(0, inserted)) written.set(event.eventId, event);
-      if (inserted > 0) this.head = { seq: sealed[inserted - 1]!.seq, hash: sealed[inserted - 1]!.hash };
+      if (inserted > 0) this.head = { seq: sealed[inserted - 1].seq, hash: sealed[inserted - 1].hash };
       pending = pending.slice(inserted);
       if (!conflict) continue;
-      const clash = sealed[inserted]!;
+      const clash = sealed[inserted];
       const occupant = await this.events.bySeq(clash.seq);
       if (!occupant || occupant.eventId === clash.eventId) {
         // Free position: the eventId clashed, so this draft is in the chain already (or was just put there).

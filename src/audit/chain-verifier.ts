@@ -110,12 +110,12 @@ export class ChainVerifier {
       this.fail(event.seq, 'malformed');
       return;
     }
-    if (event.prevHash !== this.head.hash) return this.fail(event.seq, 'prev_hash_mismatch');
-    if (hashEvent(event) !== event.hash) return this.fail(event.seq, 'hash_mismatch');
-    if (this.eventIds.has(event.eventId)) return this.fail(event.seq, 'duplicate_event_id');
+    if (event.prevHash !== this.head.hash) { this.fail(event.seq, 'prev_hash_mismatch'); return; }
+    if (hashEvent(event) !== event.hash) { this.fail(event.seq, 'hash_mismatch'); return; }
+    if (this.eventIds.has(event.eventId)) { this.fail(event.seq, 'duplicate_event_id'); return; }
     this.eventIds.add(event.eventId);
     const checkpoint = this.checkpointsAt.get(event.seq);
-    if (checkpoint && checkpoint.headHash !== event.hash) return this.fail(event.seq, 'checkpoint_mismatch');
+    if (checkpoint && checkpoint.headHash !== event.hash) { this.fail(event.seq, 'checkpoint_mismatch'); return; }
     if (this.options.subjectId && event.subject.id === this.options.subjectId) this.subjectEvents += 1;
     this.head = { seq: event.seq, hash: event.hash };
   }

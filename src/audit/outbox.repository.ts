@@ -20,9 +20,9 @@ type OutboxDocument = mongo.Document;
 export class OutboxRepository {
   constructor(private readonly db: Connection) {}
 
-  private collection(name: string): mongo.Collection<OutboxDocument> {
+  private collection(name: string): mongo.Collection {
     if (!this.db.db) throw new Error('database connection not open');
-    return this.db.db.collection<OutboxDocument>(name);
+    return this.db.db.collection(name);
   }
 
   /** Up to `limit` documents with pending drafts, in natural order. */
@@ -33,7 +33,7 @@ export class OutboxRepository {
       .toArray();
     return docs.map((doc) => ({
       collection,
-      id: doc._id as unknown,
+      id: doc._id,
       drafts: doc[PENDING_AUDIT_FIELD] as AuditDraft[],
     }));
   }

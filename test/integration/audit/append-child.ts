@@ -3,21 +3,36 @@ import { draftFor, openAudit } from './audit-fixture.js';
 
 const [mode, uri, countText] = process.argv.slice(2);
 const count = Number(countText);
-const { module, db, close } = await openAudit(uri!, { AUDIT_SIGNING_KEY: process.env.TEST_AUDIT_KEY ?? '' });
+const { module, db, close } = await openAudit(uri, { AUDIT_SIGNING_KEY: process.env.TEST_AUDIT_KEY ?? '' });
 
 if (mode === 'append') {
   // Half as direct records in concurrent bursts, half through the outbox of a shared collection.
   module.relay.register('child_things');
   const things = db.db!.collection('child_things');
   for (let index = 0; index < count; index += 10) {
-    await Promise.all(Array.from({ length: 5 }, (_, k) => module.audit.record(draftFor(`p${process.pid}`, 'child.recorded', { n: index + k }))));
-    await things.insertOne({ pid: process.pid, pendingAudit: Array.from({ length: 5 }, (_, k) => draftFor(`p${process.pid}`, 'child.outboxed', { n: index + k })) });
+    await Promise.all(
+      Array.from({ length: 5 }, (_, k) =>
+        module.audit.record(draftFor(`p${process.pid}`, 'child.recorded', { n: index + k })),
+      ),
+    );
+    await things.insertOne({
+      pid: process.pid,
+      pendingAudit: Array.from({ length: 5 }, (_, k) =>
+        draftFor(`p${process.pid}`, 'child.outboxed', { n: index + k }),
+      ),
+    });
     await module.relay.relayNow();
   }
   await close();
 } else if (mode === 'crash') {
   // Writes state with its pending events and never relays them: the parent kills us here.
-  await db.db!.collection('crash_things').insertOne({ _id: 'crashed' as never, status: 'changed', pendingAudit: [draftFor('crash-subject', 'crash.changed')] });
+  await db
+    .db!.collection('crash_things')
+    .insertOne({
+      _id: 'crashed' as never,
+      status: 'changed',
+      pendingAudit: [draftFor('crash-subject', 'crash.changed')],
+    });
   process.stdout.write('written\n');
   setInterval(() => undefined, 1000);
 }

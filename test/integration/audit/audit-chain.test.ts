@@ -1,12 +1,17 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
-import { auditDraft, type AuditModule } from '../../../src/audit/index.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditDraft, verifyExportFile, writeExport, type AuditModule } from '../../../src/audit/index.js';
 import { systemActor } from '../../../src/auth/actor.js';
 import type { Connection } from '../../../src/platform/db/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
 import { draftFor, openAudit } from './audit-fixture.js';
 
-const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signingKey = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 describe('audit chain on FerretDB: append, outbox relay, verification', () => {
   let audit: AuditModule;
@@ -14,13 +19,18 @@ describe('audit chain on FerretDB: append, outbox relay, verification', () => {
   let close: () => Promise<void>;
 
   before(async () => {
-    const opened = await openAudit(isolatedUrls('auditchain').mongodbUri, { AUDIT_SIGNING_KEY: signingKey, AUDIT_CHECKPOINT_EVERY: '5' });
+    const opened = await openAudit(isolatedUrls('auditchain').mongodbUri, {
+      AUDIT_SIGNING_KEY: signingKey,
+      AUDIT_CHECKPOINT_EVERY: '5',
+    });
     ({ module: audit, db, close } = opened);
   });
   after(() => close());
 
   it('when events are recorded concurrently, then they form one gapless verifying chain', async () => {
-    await Promise.all(Array.from({ length: 30 }, (_, index) => audit.audit.record(draftFor(`inc-${index % 3}`))));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) => audit.audit.record(draftFor(`inc-${index % 3}`))),
+    );
     const report = await audit.audit.verify();
     expect(report).to.include({ ok: true, eventsChecked: 30 });
     expect(report.head.seq).to.equal(30);
@@ -28,10 +38,15 @@ describe('audit chain on FerretDB: append, outbox relay, verification', () => {
   });
 
   it('when a draft with Dates and nested values is chained, then it re-hashes identically after FerretDB', async () => {
-    const draft = auditDraft(systemActor('test'), 'incident.updated', { type: 'incident', id: 'inc-dates' }, {
-      changes: [{ field: 'awareAt', before: null, after: new Date('2026-03-01T10:00:00.5Z') }],
-      data: { nested: { list: [1, 2.5, 'x', true, null], when: new Date(0) }, unicode: 'é\u2028漢' },
-    });
+    const draft = auditDraft(
+      systemActor('test'),
+      'incident.updated',
+      { type: 'incident', id: 'inc-dates' },
+      {
+        changes: [{ field: 'awareAt', before: null, after: new Date('2026-03-01T10:00:00.5Z') }],
+        data: { nested: { list: [1, 2.5, 'x', true, null], when: new Date(0) }, unicode: 'é\u2028漢' },
+      },
+    );
     const event = await audit.audit.record(draft);
     expect(event?.changes[0]?.after).to.equal('2026-03-01T10:00:00.500Z');
     expect((await audit.audit.verify()).ok).to.equal(true);
@@ -68,6 +83,24 @@ describe('audit chain on FerretDB: append, outbox relay, verification', () => {
     const filtered = await audit.audit.list({ subjectId: 'inc-1', limit: 500 });
     expect(filtered.events.every((event) => event.subject.id === 'inc-1')).to.equal(true);
     expect(filtered.events.length).to.equal(10);
+  });
+
+  it('when the trail is exported, then the file verifies offline with the public key, and fails if edited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-export-'));
+    try {
+      const path = join(dir, 'trail.ndjson');
+      const count = await writeExport(audit.audit, path);
+      const report = await verifyExportFile(path, { publicKeyPem: audit.audit.publicKeyPem() });
+      expect(report).to.deep.include({ ok: true, eventsChecked: count });
+      expect(report.head).to.deep.equal(await audit.audit.head());
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace('"seq":12,', '"seq":12,"injected":1,').replace('inc-2"', 'inc-9"'),
+      );
+      expect((await verifyExportFile(path, { publicKeyPem: audit.audit.publicKeyPem() })).ok).to.equal(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports on one subject while verifying the whole chain', async () => {

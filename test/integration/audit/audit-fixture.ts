@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../../src/config/index.js';
-import { auditDraft, createAuditModule, type AuditDraft, type AuditModule } from '../../../src/audit/index.js';
+import {
+  auditDraft,
+  createAuditModule,
+  type AuditDraft,
+  type AuditModule,
+} from '../../../src/audit/index.js';
 import { connectMongo, type Connection } from '../../../src/platform/db/index.js';
 import { createLogger } from '../../../src/platform/index.js';
 import { systemActor } from '../../../src/auth/actor.js';
@@ -10,7 +15,12 @@ export async function openAudit(
   mongodbUri: string,
   env: Record<string, string> = {},
 ): Promise<{ module: AuditModule; db: Connection; close(): Promise<void> }> {
-  const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: mongodbUri, REDIS_URL: 'redis://127.0.0.1:1', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: mongodbUri,
+    REDIS_URL: 'redis://127.0.0.1:1',
+    ...env,
+  });
   const logger = createLogger('silent');
   const db = await connectMongo(mongodbUri, logger);
   const module = createAuditModule({ db, config, logger }, { sweepMs: 100 });
@@ -26,6 +36,15 @@ export async function openAudit(
 }
 
 /** A draft about incident `incidentId`, by a system actor. */
-export function draftFor(incidentId: string, action = 'incident.noted', data: Record<string, unknown> = {}): AuditDraft {
-  return auditDraft(systemActor('test'), action, { type: 'incident', id: incidentId }, { data: { ...data, nonce: randomUUID() } });
+export function draftFor(
+  incidentId: string,
+  action = 'incident.noted',
+  data: Record<string, unknown> = {},
+): AuditDraft {
+  return auditDraft(
+    systemActor('test'),
+    action,
+    { type: 'incident', id: incidentId },
+    { data: { ...data, nonce: randomUUID() } },
+  );
 }

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { isolatedUrls } from '../../helpers/services.js';
 import { openAudit } from './audit-fixture.js';
 
-const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signingKey = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const child = fileURLToPath(new URL('./append-child.ts', import.meta.url));
 
 function spawnChild(mode: string, uri: string, count: number): ChildProcess {

@@ -5,12 +5,16 @@ import { hashEvent, type AuditEvent, type VerifyReport } from '../../../src/audi
 import { isolatedUrls } from '../../helpers/services.js';
 import { draftFor, openAudit } from './audit-fixture.js';
 
-const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signingKey = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const key = (seq: number): string => String(seq).padStart(12, '0');
 type Doc = AuditEvent & { _id: string };
 
 /** A fresh 20-event chain with checkpoints every 5, tampered by `tamper`, then verified. */
-async function verifyAfter(tamper: (events: mongo.Collection<Doc>, checkpoints: mongo.Collection) => Promise<void>): Promise<VerifyReport> {
+async function verifyAfter(
+  tamper: (events: mongo.Collection<Doc>, checkpoints: mongo.Collection) => Promise<void>,
+): Promise<VerifyReport> {
   const { module, db, close } = await openAudit(isolatedUrls('audittamper').mongodbUri, {
     AUDIT_SIGNING_KEY: signingKey,
     AUDIT_CHECKPOINT_EVERY: '5',
@@ -36,12 +40,15 @@ async function read(events: mongo.Collection<Doc>, seq: number): Promise<Doc> {
 }
 
 async function replace(events: mongo.Collection<Doc>, seq: number, body: Omit<Doc, '_id'>): Promise<void> {
-  await events.replaceOne({ _id: key(seq) }, { ...body, _id: key(seq) });
+  const { _id: _ignored, ...rest } = body as Doc;
+  await events.replaceOne({ _id: key(seq) }, rest);
 }
 
 describe('audit chain tamper evidence (direct database edits)', () => {
   it('when an event is edited, then verification fails at its seq', async () => {
-    const report = await verifyAfter((events) => events.updateOne({ _id: key(7) }, { $set: { action: 'incident.closed' } }).then(() => undefined));
+    const report = await verifyAfter((events) =>
+      events.updateOne({ _id: key(7) }, { $set: { action: 'incident.closed' } }).then(() => undefined),
+    );
     expect(report.firstBad).to.deep.include({ seq: 7, reason: 'hash_mismatch' });
   });
 
@@ -78,7 +85,9 @@ describe('audit chain tamper evidence (direct database edits)', () => {
   });
 
   it('when the tail below the last signed checkpoint is cut, then truncation is reported', async () => {
-    const report = await verifyAfter((events) => events.deleteMany({ _id: { $in: [16, 17, 18, 19, 20].map(key) } }).then(() => undefined));
+    const report = await verifyAfter((events) =>
+      events.deleteMany({ _id: { $in: [16, 17, 18, 19, 20].map(key) } }).then(() => undefined),
+    );
     expect(report.firstBad).to.deep.include({ seq: 16, reason: 'truncated' });
   });
 
@@ -94,9 +103,16 @@ describe('audit chain tamper evidence (direct database edits)', () => {
     const report = await verifyAfter(async (events) => {
       for (let seq = 20; seq >= 11; seq -= 1) {
         const doc = await read(events, seq);
-        await events.insertOne({ ...doc, seq: seq + 1, _id: key(seq + 1) }).catch(() => replace(events, seq + 1, { ...doc, seq: seq + 1 }));
+        await events
+          .insertOne({ ...doc, seq: seq + 1, _id: key(seq + 1) })
+          .catch(() => replace(events, seq + 1, { ...doc, seq: seq + 1 }));
       }
-      const forged = { ...(await read(events, 10)), seq: 11, eventId: 'forged', prevHash: (await read(events, 10)).hash };
+      const forged = {
+        ...(await read(events, 10)),
+        seq: 11,
+        eventId: 'forged',
+        prevHash: (await read(events, 10)).hash,
+      };
       await replace(events, 11, { ...forged, hash: hashEvent(forged) });
     });
     // Position 11 holds a checkpoint (signed every 5 events from the first), so the forgery itself is
@@ -122,7 +138,9 @@ describe('audit chain tamper evidence (direct database edits)', () => {
 
   it('when a checkpoint is altered, then its signature fails', async () => {
     const report = await verifyAfter((_events, checkpoints) =>
-      checkpoints.updateOne({ _id: key(20) as never }, { $set: { headHash: 'f'.repeat(64) } }).then(() => undefined),
+      checkpoints
+        .updateOne({ _id: key(20) as never }, { $set: { headHash: 'f'.repeat(64) } })
+        .then(() => undefined),
     );
     expect(report.firstBad).to.deep.include({ seq: 20, reason: 'checkpoint_signature_invalid' });
   });

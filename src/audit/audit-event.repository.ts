@@ -66,7 +66,7 @@ export class AuditEventRepository {
   async findHead(known: ChainHead = EMPTY_HEAD): Promise<ChainHead> {
     let low = known;
     let step = 1;
-    let high = 0;
+    let high: number;
     for (;;) {
       const next = await this.bySeq(low.seq + step);
       if (!next) {
@@ -125,9 +125,10 @@ export class AuditEventRepository {
   /** One page of events matching `query`, ascending by `seq`. */
   async list(query: EventQuery, limit: number): Promise<AuditEvent[]> {
     const filter = toFilter(query);
-    if (Object.keys(filter).length === 1 && query.afterSeq !== undefined) {
+    const after = query.afterSeq;
+    if (Object.keys(filter).length === 1 && after !== undefined) {
       // The plain "next page" read: point lookups, which every backend answers from the _id index.
-      const seqs = Array.from({ length: limit }, (_, index) => query.afterSeq! + index + 1);
+      const seqs = Array.from({ length: limit }, (_, index) => after + index + 1);
       const found = await Promise.all(seqs.map((seq) => this.bySeq(seq)));
       return found.filter((event): event is AuditEvent => event !== null);
     }

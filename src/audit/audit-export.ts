@@ -69,7 +69,8 @@ export async function verifyExportFile(
     if (!text.trim()) continue;
     const line = JSON.parse(text) as ExportLine;
     if (line.kind === 'header') {
-      if (line.format !== 'govcert-audit/1') throw new Error(`unknown export format ${String(line.format)}`);
+      if ((line.format as string) !== 'govcert-audit/1')
+        throw new Error(`unknown export format ${(line as { format: string }).format}`);
       source = options.publicKeyPem ? 'supplied' : 'embedded';
       const publicKey = parsePublicKey(options.publicKeyPem ?? line.publicKey);
       verifier = new ChainVerifier(

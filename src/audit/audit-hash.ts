@@ -14,7 +14,8 @@ export const EMPTY_HEAD: ChainHead = Object.freeze({ seq: 0, hash: GENESIS_HASH 
  * Hashing and storing the same reduced value is what makes a stored event re-hash identically.
  */
 export function toPlainJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value) ?? 'null') as T;
+  const text = JSON.stringify(value) as string | undefined;
+  return JSON.parse(text ?? 'null') as T;
 }
 
 /** RFC 8785 canonical JSON of a plain value. */

@@ -23,7 +23,7 @@ export class AuditRelay {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | undefined;
   private passing: Promise<number> | null = null;
 
   constructor(
@@ -32,6 +32,11 @@ export class AuditRelay {
     private readonly logger: Logger,
     private readonly options: RelayOptions = {},
   ) {}
+
+  /** Read through a getter: `stop()` may flip it while a pass is awaited. */
+  private get active(): boolean {
+    return this.running;
+  }
 
   /** Declares a collection whose documents carry the `pendingAudit` outbox. */
   register(collection: string): void {
@@ -89,12 +94,12 @@ export class AuditRelay {
         lastSweep = started;
         sweepCost = Date.now() - started;
       }
-      if (this.running && this.hints.length === 0 && !this.fullSweepWanted) {
+      if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           this.timer = setTimeout(resolve, Math.max(10, sweepEvery - (Date.now() - lastSweep)));
         });
-        if (this.timer) clearTimeout(this.timer);
+        clearTimeout(this.timer);
         this.wake = null;
       }
     }
@@ -102,12 +107,7 @@ export class AuditRelay {
 
   private pass(): Promise<number> {
     // One pass at a time per process; a kick during a pass is served by the next one.
-    const run = async (): Promise<number> => {
-      const chained = await (this.passing ?? Promise.resolve(0)).catch(() => 0);
-      chained;
-      return this.passOnce();
-    };
-    const next = run();
+    const next = (this.passing ?? Promise.resolve(0)).catch(() => 0).then(() => this.passOnce());
     this.passing = next;
     return next;
   }

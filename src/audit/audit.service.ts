@@ -34,8 +34,8 @@ export class AuditService {
 
   /** Appends an event that has no state change of its own (failed login, export); resolves once chained. */
   async record(draft: AuditDraft): Promise<AuditEvent | null> {
-    const [event] = await this.appender.append([draft]);
-    return event ?? null;
+    const events = await this.appender.append([draft]);
+    return events.at(0) ?? null;
   }
 
   /** Appends several drafts in order, in as few round trips as possible. */

@@ -37,9 +37,16 @@ export class ChainAppender {
     if (drafts.length === 0) return Promise.resolve([]);
     return new Promise<AuditEvent[]>((resolve, reject) => {
       this.waiting.push({ drafts: [...drafts], resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = null;
-      });
+      this.startFlush();
+    });
+  }
+
+  private startFlush(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      // A caller woken by the last resolve may have queued more before this ran: serve it too.
+      if (this.waiting.length > 0) this.startFlush();
     });
   }
 

@@ -42,6 +42,11 @@ export class ChainVerifier {
 
   /** True once a problem is found: callers may stop feeding. */
   get failed(): boolean {
+    return this.stopped();
+  }
+
+  /** A method, not the getter: the checks below must not be narrowed away by control-flow analysis. */
+  private stopped(): boolean {
     return this.problem !== undefined && this.problem.seq <= this.head.seq + 1;
   }
 
@@ -60,7 +65,7 @@ export class ChainVerifier {
   }
 
   push(event: AuditEvent): void {
-    if (this.failed) return;
+    if (this.stopped()) return;
     const expected = this.head.seq + 1;
     if (!Number.isSafeInteger(event.seq) || event.seq < expected || this.ahead.has(event.seq)) {
       this.fail(
@@ -78,7 +83,7 @@ export class ChainVerifier {
     this.link(event);
     for (
       let next = this.ahead.get(this.head.seq + 1);
-      next && !this.failed;
+      next && !this.stopped();
       next = this.ahead.get(this.head.seq + 1)
     ) {
       this.ahead.delete(next.seq);
@@ -106,16 +111,28 @@ export class ChainVerifier {
 
   private link(event: AuditEvent): void {
     this.eventsChecked += 1;
-    if (typeof event.hash !== 'string' || typeof event.eventId !== 'string') {
+    if (typeof (event.hash as unknown) !== 'string' || typeof (event.eventId as unknown) !== 'string') {
       this.fail(event.seq, 'malformed');
       return;
     }
-    if (event.prevHash !== this.head.hash) { this.fail(event.seq, 'prev_hash_mismatch'); return; }
-    if (hashEvent(event) !== event.hash) { this.fail(event.seq, 'hash_mismatch'); return; }
-    if (this.eventIds.has(event.eventId)) { this.fail(event.seq, 'duplicate_event_id'); return; }
+    if (event.prevHash !== this.head.hash) {
+      this.fail(event.seq, 'prev_hash_mismatch');
+      return;
+    }
+    if (hashEvent(event) !== event.hash) {
+      this.fail(event.seq, 'hash_mismatch');
+      return;
+    }
+    if (this.eventIds.has(event.eventId)) {
+      this.fail(event.seq, 'duplicate_event_id');
+      return;
+    }
     this.eventIds.add(event.eventId);
     const checkpoint = this.checkpointsAt.get(event.seq);
-    if (checkpoint && checkpoint.headHash !== event.hash) { this.fail(event.seq, 'checkpoint_mismatch'); return; }
+    if (checkpoint && checkpoint.headHash !== event.hash) {
+      this.fail(event.seq, 'checkpoint_mismatch');
+      return;
+    }
     if (this.options.subjectId && event.subject.id === this.options.subjectId) this.subjectEvents += 1;
     this.head = { seq: event.seq, hash: event.hash };
   }

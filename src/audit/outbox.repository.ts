@@ -43,7 +43,7 @@ export class OutboxRepository {
     const doc = await this.collection(collection).findOne({ _id: id } as mongo.Filter<OutboxDocument>, {
       projection: { [PENDING_AUDIT_FIELD]: 1 },
     });
-    const drafts = doc?.[PENDING_AUDIT_FIELD];
+    const drafts: unknown = doc?.[PENDING_AUDIT_FIELD];
     return Array.isArray(drafts) && drafts.length > 0
       ? { collection, id, drafts: drafts as AuditDraft[] }
       : null;

@@ -26,13 +26,11 @@ if (mode === 'append') {
   await close();
 } else if (mode === 'crash') {
   // Writes state with its pending events and never relays them: the parent kills us here.
-  await db
-    .db!.collection('crash_things')
-    .insertOne({
-      _id: 'crashed' as never,
-      status: 'changed',
-      pendingAudit: [draftFor('crash-subject', 'crash.changed')],
-    });
+  await db.db!.collection('crash_things').insertOne({
+    _id: 'crashed' as never,
+    status: 'changed',
+    pendingAudit: [draftFor('crash-subject', 'crash.changed')],
+  });
   process.stdout.write('written\n');
   setInterval(() => undefined, 1000);
 }

@@ -37,6 +37,12 @@ describe('audit chain on FerretDB: append, outbox relay, verification', () => {
     expect(report.checkpointsChecked).to.be.greaterThan(0);
   });
 
+  it('when a caller appends again the moment its previous append resolves, then nothing is stranded', async () => {
+    const before = await audit.audit.head();
+    for (let index = 0; index < 20; index += 1) await audit.audit.recordMany([draftFor('inc-loop')]);
+    expect((await audit.audit.head()).seq).to.equal(before.seq + 20);
+  });
+
   it('when a draft with Dates and nested values is chained, then it re-hashes identically after FerretDB', async () => {
     const draft = auditDraft(
       systemActor('test'),
@@ -80,9 +86,10 @@ describe('audit chain on FerretDB: append, outbox relay, verification', () => {
     expect(page.events).to.have.length(10);
     const next = await audit.audit.list({ limit: 10, after: page.nextCursor! });
     expect(next.events[0]?.seq).to.equal(11);
+    expect(page.nextCursor).to.equal(10);
     const filtered = await audit.audit.list({ subjectId: 'inc-1', limit: 500 });
     expect(filtered.events.every((event) => event.subject.id === 'inc-1')).to.equal(true);
-    expect(filtered.events.length).to.equal(10);
+    expect(filtered.events.length).to.equal(10); // 30 concurrent records over inc-0..inc-2
   });
 
   it('when the trail is exported, then the file verifies offline with the public key, and fails if edited', async () => {

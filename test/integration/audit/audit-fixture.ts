@@ -14,7 +14,7 @@ import { systemActor } from '../../../src/auth/actor.js';
 export async function openAudit(
   mongodbUri: string,
   env: Record<string, string> = {},
-): Promise<{ module: AuditModule; db: Connection; close(): Promise<void> }> {
+): Promise<{ module: AuditModule; db: Connection; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGODB_URI: mongodbUri,
@@ -28,7 +28,7 @@ export async function openAudit(
   return {
     module,
     db,
-    async close() {
+    close: async () => {
       for (const loop of module.background) await loop.stop();
       await db.close();
     },

@@ -7,14 +7,18 @@ interface SharedServices {
   dataDir: string;
 }
 
-let shared: SharedServices | undefined;
+// Kept on globalThis, not in a module variable: mocha loads the root hooks through tsx's CommonJS path
+// and the specs through ESM, which gives this file two module instances.
+const KEY = Symbol.for('govcert.test.sharedServices');
+const store = globalThis as unknown as Record<symbol, SharedServices | undefined>;
 
 export function setSharedServices(services: SharedServices): void {
-  shared = services;
+  store[KEY] = services;
 }
 
 /** The redis-server and FerretDB the root hooks started for this run. */
 export function sharedServices(): SharedServices {
+  const shared = store[KEY];
   if (!shared) throw new Error('test services not started: run through mocha with the root hooks');
   return shared;
 }

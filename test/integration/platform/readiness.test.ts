@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger } from '../../../src/platform/index.js';
+import { startFerretDb, startRedisServer, type ManagedProcess } from '../../../src/platform/embedded/index.js';
+import { startRuntime, type Runtime } from '../../../src/runtime.js';
+import { testConfig } from '../../helpers/runtime.js';
+
+/** Polls /readyz until it answers `status` (services take a moment to be noticed down or back). */
+async function readyzBecomes(url: string, status: number): Promise<number> {
+  let last = 0;
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    last = (await fetch(`${url}/readyz`)).status;
+    if (last === status) return last;
+    await sleep(250);
+  }
+  return last;
+}
+
+describe('readiness follows MongoDB and Redis', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let redis: ManagedProcess & { url: string };
+  let ferret: ManagedProcess & { uri: string };
+  let runtime: Runtime;
+
+  before(async () => {
+    // Dedicated services: this test stops and restarts them.
+    dir = mkdtempSync(join(tmpdir(), 'govcert-ready-'));
+    redis = await startRedisServer(join(dir, 'redis'));
+    ferret = await startFerretDb(join(dir, 'ferret'));
+    const { config } = testConfig('ready', { MONGODB_URI: `${ferret.uri}ready`, REDIS_URL: redis.url, RUN_WORKERS: 'false' });
+    runtime = await startRuntime(config, createLogger('silent'), { mongodbUri: `${ferret.uri}ready`, redisUrl: redis.url });
+  });
+
+  after(async () => {
+    await runtime.stop();
+    await Promise.all([redis.stop(), ferret.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is 200 when both are up', async () => {
+    expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
+  });
+
+  it('turns 503 when Redis stops and 200 when it is back', async () => {
+    await redis.stop();
+    const down = await fetch(`${runtime.url!}/readyz`);
+    expect(down.status).to.equal(503);
+    const body = (await down.json()) as { error: { details: { redis: string } } };
+    expect(body.error.details.redis).to.equal('down');
+    redis = await startRedisServer(join(dir, 'redis'), redis.port);
+    expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
+  });
+
+  it('turns 503 when FerretDB stops and 200 when it is back', async () => {
+    await ferret.stop();
+    expect(await readyzBecomes(runtime.url!, 503)).to.equal(503);
+    ferret = await startFerretDb(join(dir, 'ferret'), ferret.port);
+    expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
+  });
+});

@@ -9,8 +9,8 @@ import type { QueueRegistry, WorkerSpec } from './platform/queue/index.js';
 import { mongoReachable } from './platform/db/index.js';
 import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
-import { openAccess } from './auth/open-access.js';
-import { createAuditModule } from './audit/index.js';
+import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
+import { createAuditModule, type AuditDraft } from './audit/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -37,6 +37,10 @@ export interface Modules {
   access: AccessControl;
   before: RequestHandler[];
   background: Background[];
+  /** Bureaux, users and API keys (tests, tools and other modules use them). */
+  auth: AuthServices;
+  /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
+  readonly demoCredentials: DemoCredential[];
   /** Builds indexes, loads policies, seeds demo data. */
   init(): Promise<void>;
 }
@@ -49,13 +53,32 @@ export function buildModules(platform: PlatformDeps): Modules {
   const probe = { mongo: () => mongoReachable(platform.db), redis: () => redisReachable(platform.redis) };
   // Audit first: every other module registers its outbox collections with the relay.
   const audit = createAuditModule(platform);
+  const auditPorts = {
+    audit: {
+      record: async (draft: AuditDraft) => {
+        await audit.audit.record(draft);
+      },
+    },
+    registerOutbox: (collection: string) => {
+      audit.relay.register(collection);
+    },
+  };
+  // Access: API keys, admin routes, rate limits.
+  const auth = createAuthModule(platform, auditPorts);
   return {
-    routes: [...healthRoutes(probe, platform.metrics, platform.queues), ...audit.routes],
+    routes: [...healthRoutes(probe, platform.metrics, platform.queues), ...auth.routes, ...audit.routes],
     workers: [echoWorker as unknown as WorkerSpec],
-    access: openAccess,
-    before: [],
-    background: [...audit.background],
-    init: () => audit.init(),
+    access: auth.access,
+    before: [...auth.before],
+    background: [...auth.background, ...audit.background],
+    auth: auth.services,
+    get demoCredentials() {
+      return auth.demoCredentials;
+    },
+    init: async () => {
+      await audit.init();
+      await auth.init();
+    },
   };
 }
 

@@ -50,7 +50,13 @@ const CERT_WORK: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = Object.freeze({
   // Bureau IT staff: their own bureau's incidents only (scoping is enforced in the repositories).
-  reporter: new Set<Permission>(['self.read', 'incident.create', 'incident.read', 'incident.update', 'obligation.record']),
+  reporter: new Set<Permission>([
+    'self.read',
+    'incident.create',
+    'incident.read',
+    'incident.update',
+    'obligation.record',
+  ]),
   responder: new Set<Permission>(CERT_WORK),
   lead: new Set<Permission>([...CERT_WORK, 'incident.assign', 'advisory.approve']),
   // Read-only, everything, plus exports and verification.

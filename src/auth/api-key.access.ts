@@ -1,0 +1,123 @@
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
+import { ForbiddenError, UnauthorizedError } from '../platform/errors.js';
+import type { AccessControl } from '../platform/http/index.js';
+import { systemActor, type Actor } from './actor.js';
+import type { ApiKeyService, KeyRefusal } from './api-key.service.js';
+import { AuditThrottle } from './audit-throttle.js';
+import { roleHas, type Permission } from './permissions.js';
+
+/** Where auth writes events that change no document: the audit module's `record`. */
+export interface AuditRecorder {
+  record(draft: AuditDraft): Promise<void>;
+}
+
+const ANONYMOUS = { userId: 'anonymous', role: 'anonymous', bureauId: null, name: 'anonymous' } as const;
+
+function bearerToken(header: string): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Access control by API key (`Authorization: Bearer gck_...`). Every refusal is one of two fixed answers
+ * (the same 401 whatever was wrong with the key, the same 403 whatever the role), so a caller learns
+ * nothing about which keys exist; the reason goes to the audit trail instead, throttled per source.
+ */
+export class ApiKeyAccessControl implements AccessControl {
+  private readonly failures = new AuditThrottle();
+  private readonly refusals = new AuditThrottle();
+
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly audit: AuditRecorder,
+    private readonly logger: Logger,
+  ) {}
+
+  async authenticate(req: Request): Promise<Actor> {
+    const header = req.get('authorization');
+    const token = header === undefined ? null : bearerToken(header);
+    if (!token) {
+      await this.failed(req, header === undefined ? 'missing' : 'malformed', null);
+      throw new UnauthorizedError();
+    }
+    const check = await this.keys.check(token);
+    if (!check.ok) {
+      await this.failed(req, check.reason, check.keyId);
+      throw new UnauthorizedError();
+    }
+    const { user, key } = check;
+    return { userId: user.id, keyId: key.keyId, role: user.role, bureauId: user.bureauId, name: user.name };
+  }
+
+  async authorize(actor: Actor, permission: Permission, req: Request): Promise<void> {
+    // System actors never arrive over HTTP; refusing them keeps a forged one harmless.
+    if (actor.role !== 'system' && roleHas(actor.role, permission)) return;
+    const admitted = this.refusals.admit(actor.keyId ?? actor.userId);
+    if (admitted) {
+      const draft = auditDraft(
+        actor,
+        'auth.forbidden',
+        { type: 'auth', id: actor.keyId ?? actor.userId },
+        {
+          bureauId: actor.bureauId,
+          data: { permission, ...this.requestData(req), suppressed: admitted.suppressed },
+        },
+      );
+      await this.recordSafely(draft);
+    }
+    throw new ForbiddenError();
+  }
+
+  identify(req: Request): Promise<Actor | null> {
+    return req.get('authorization') === undefined ? Promise.resolve(null) : this.authenticate(req);
+  }
+
+  /** Records one summary event per source whose window closed with uncounted attempts. */
+  async flushSuppressed(includeOpen = false): Promise<void> {
+    for (const [action, throttle] of [
+      ['auth.failed.suppressed', this.failures],
+      ['auth.forbidden.suppressed', this.refusals],
+    ] as const) {
+      for (const { source, suppressed, since } of throttle.drain(includeOpen)) {
+        const draft = auditDraft(
+          systemActor('auth'),
+          action,
+          { type: 'auth', id: source },
+          { data: { suppressed, since } },
+        );
+        await this.recordSafely(draft);
+      }
+    }
+  }
+
+  private async failed(req: Request, reason: KeyRefusal | 'missing', keyId: string | null): Promise<void> {
+    const source = keyId ?? `ip:${req.ip ?? 'unknown'}`;
+    const admitted = this.failures.admit(source);
+    if (!admitted) return;
+    const draft = auditDraft(
+      systemActor('auth'),
+      'auth.failed',
+      { type: 'auth', id: source },
+      {
+        data: { reason, ...this.requestData(req), suppressed: admitted.suppressed },
+      },
+    );
+    // The caller is not authenticated: the event names what it presented, not who it claims to be.
+    await this.recordSafely({ ...draft, actor: { ...ANONYMOUS, keyId } });
+  }
+
+  private requestData(req: Request): Record<string, string> {
+    return { ip: req.ip ?? 'unknown', method: req.method, path: req.path };
+  }
+
+  private async recordSafely(draft: AuditDraft): Promise<void> {
+    try {
+      await this.audit.record(draft);
+    } catch (err) {
+      // The refusal stands either way; losing its event must not turn a 401 into a 500.
+      this.logger.error({ err, action: draft.action }, 'could not record auth audit event');
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { auditDraft } from '../audit/index.js';
+import { NotFoundError, ValidationError } from '../platform/errors.js';
+import type { Actor } from './actor.js';
+import { generateKey, parseKey } from './api-key.format.js';
+import type { ApiKeyRepository } from './api-key.repository.js';
+import type { CreateKeyInput } from './auth.schemas.js';
+import type { ApiKeyInfo, IssuedApiKey, StoredApiKey, User } from './auth.types.js';
+import type { UserRepository } from './user.repository.js';
+
+const DAY_MS = 86_400_000;
+/** Last-used times are coarse on purpose: one write a minute per key, not one per request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Why a key was refused. Only the audit trail sees it; callers all get the same 401. */
+export type KeyRefusal = 'malformed' | 'unknown' | 'bad_secret' | 'revoked' | 'expired' | 'no_user';
+
+export type KeyCheck =
+  { ok: true; key: StoredApiKey; user: User } | { ok: false; reason: KeyRefusal; keyId: string | null };
+
+function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+// Compared against when the key id is unknown, so a miss costs the same hash-and-compare as a hit.
+const DECOY_HASH = hashSecret('decoy');
+
+/** API keys: issued to one user (so one role and one bureau), stored as SHA-256 of the secret. */
+export class ApiKeyService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly users: UserRepository,
+  ) {}
+
+  /** Issues a key; the returned `key` text is shown once and exists nowhere else. Audited. */
+  async issue(actor: Actor, input: CreateKeyInput): Promise<IssuedApiKey> {
+    const user = await this.users.findById(input.userId);
+    if (!user) throw new ValidationError([{ path: 'body.userId', message: 'no such user' }]);
+    const { key, keyId, secret } = generateKey();
+    const now = new Date();
+    const stored: StoredApiKey = {
+      keyId,
+      secretHash: hashSecret(secret),
+      userId: user.id,
+      label: input.label,
+      createdAt: now,
+      createdBy: actor.userId,
+      expiresAt: new Date(now.getTime() + input.expiresInDays * DAY_MS),
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+    const draft = auditDraft(
+      actor,
+      'apikey.created',
+      { type: 'apikey', id: keyId, ref: input.label },
+      {
+        bureauId: user.bureauId,
+        changes: [
+          {
+            field: 'apikey',
+            before: null,
+            after: { userId: user.id, role: user.role, label: input.label, expiresAt: stored.expiresAt },
+          },
+        ],
+      },
+    );
+    const info = await this.keys.insert(stored, draft);
+    return { ...info, key };
+  }
+
+  list(filter: { userId?: string } = {}): Promise<ApiKeyInfo[]> {
+    return this.keys.list(filter);
+  }
+
+  /** Revokes a key at once; revoking a revoked key answers its current state. 404 when unknown. */
+  async revoke(actor: Actor, keyId: string): Promise<ApiKeyInfo> {
+    const existing = await this.keys.findByKeyId(keyId);
+    if (!existing) throw new NotFoundError('API key');
+    if (existing.revokedAt) return existing;
+    const user = await this.users.findById(existing.userId);
+    const at = new Date();
+    const draft = auditDraft(
+      actor,
+      'apikey.revoked',
+      { type: 'apikey', id: keyId, ref: existing.label },
+      { bureauId: user?.bureauId ?? null, changes: [{ field: 'revokedAt', before: null, after: at }] },
+    );
+    return (await this.keys.revoke(keyId, at, draft)) ?? (await this.keys.findByKeyId(keyId)) ?? existing;
+  }
+
+  /** Checks a presented key: checksum, lookup by id, constant-time secret comparison, state, owner. */
+  async check(text: string, now = new Date()): Promise<KeyCheck> {
+    const parsed = parseKey(text);
+    if (!parsed) return { ok: false, reason: 'malformed', keyId: null };
+    const stored = await this.keys.findForAuthentication(parsed.keyId);
+    const presented = hashSecret(parsed.secret);
+    const expected = stored?.secretHash.length === presented.length ? stored.secretHash : DECOY_HASH;
+    const matches = timingSafeEqual(presented, expected) && stored !== null;
+    if (!stored) return { ok: false, reason: 'unknown', keyId: parsed.keyId };
+    if (!matches) return { ok: false, reason: 'bad_secret', keyId: parsed.keyId };
+    if (stored.revokedAt) return { ok: false, reason: 'revoked', keyId: parsed.keyId };
+    if (stored.expiresAt.getTime() <= now.getTime())
+      return { ok: false, reason: 'expired', keyId: parsed.keyId };
+    const user = await this.users.findById(stored.userId);
+    if (!user) return { ok: false, reason: 'no_user', keyId: parsed.keyId };
+    if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.keys.touch(stored.keyId, now);
+    }
+    return { ok: true, key: stored, user };
+  }
+}

@@ -1,0 +1,104 @@
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
+   mongoose types SchemaTypeOptions as a class, but its documented schema API is plain object literals. */
+import { mongoose, type Connection, type Model } from '../platform/db/index.js';
+import type { AuditDraft } from '../audit/index.js';
+import type { BureauContact } from './auth.types.js';
+import type { Role } from './permissions.js';
+
+/** Collection names, also what the audit relay is told to drain. */
+export const AUTH_COLLECTIONS = { bureaux: 'bureaux', users: 'users', apiKeys: 'api_keys' } as const;
+
+export interface BureauDoc {
+  code: string;
+  name: string;
+  regimes: string[];
+  contacts: BureauContact[];
+  createdAt: Date;
+  pendingAudit: AuditDraft[];
+}
+
+export interface UserDoc {
+  _id: mongoose.Types.ObjectId;
+  name: string;
+  email: string;
+  role: Role;
+  bureauId: string | null;
+  createdAt: Date;
+  pendingAudit: AuditDraft[];
+}
+
+export interface ApiKeyDoc {
+  keyId: string;
+  secretHash: Buffer;
+  userId: string;
+  label: string;
+  createdAt: Date;
+  createdBy: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  pendingAudit: AuditDraft[];
+}
+
+// Drafts are plain objects whose shape the audit module owns: stored as they come (mixed array).
+const outbox = { type: [mongoose.Schema.Types.Mixed], default: [] };
+
+const bureauSchema = new mongoose.Schema(
+  {
+    code: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    regimes: { type: [String], default: [] },
+    contacts: {
+      type: [new mongoose.Schema({ name: String, email: String, role: String }, { _id: false })],
+      default: [],
+    },
+    createdAt: { type: Date, required: true },
+    pendingAudit: outbox,
+  },
+  { collection: AUTH_COLLECTIONS.bureaux, versionKey: false, strict: 'throw' },
+);
+
+const userSchema = new mongoose.Schema(
+  {
+    name: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    role: { type: String, required: true },
+    bureauId: { type: String, default: null, index: true },
+    createdAt: { type: Date, required: true },
+    pendingAudit: outbox,
+  },
+  { collection: AUTH_COLLECTIONS.users, versionKey: false, strict: 'throw' },
+);
+
+const apiKeySchema = new mongoose.Schema(
+  {
+    keyId: { type: String, required: true, unique: true },
+    secretHash: { type: Buffer, required: true },
+    userId: { type: String, required: true, index: true },
+    label: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    revokedAt: { type: Date, default: null },
+    lastUsedAt: { type: Date, default: null },
+    pendingAudit: outbox,
+  },
+  { collection: AUTH_COLLECTIONS.apiKeys, versionKey: false, strict: 'throw' },
+);
+
+/** The auth module's models on one connection (tests and the CLI hold connections of their own). */
+export interface AuthModels {
+  bureaux: Model<BureauDoc>;
+  users: Model<UserDoc>;
+  apiKeys: Model<ApiKeyDoc>;
+}
+
+export function authModels(db: Connection): AuthModels {
+  return {
+    bureaux:
+      (db.models.Bureau as Model<BureauDoc> | undefined) ?? db.model<BureauDoc>('Bureau', bureauSchema),
+    users: (db.models.User as Model<UserDoc> | undefined) ?? db.model<UserDoc>('User', userSchema),
+    apiKeys:
+      (db.models.ApiKey as Model<ApiKeyDoc> | undefined) ?? db.model<ApiKeyDoc>('ApiKey', apiKeySchema),
+  };
+}

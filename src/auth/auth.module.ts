@@ -1,0 +1,110 @@
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { Connection } from '../platform/db/index.js';
+import type { AccessControl, AnyRoute } from '../platform/http/index.js';
+import { systemActor } from './actor.js';
+import { ApiKeyAccessControl, type AuditRecorder } from './api-key.access.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import { ApiKeyService } from './api-key.service.js';
+import { AUTH_COLLECTIONS, authModels } from './auth.models.js';
+import { authRoutes } from './auth.routes.js';
+import { BureauRepository } from './bureau.repository.js';
+import { BureauService } from './bureau.service.js';
+import { seedDemo, type DemoCredential } from './demo-seed.js';
+import { createRateLimits } from './rate-limit.js';
+import { UserRepository } from './user.repository.js';
+import { UserService } from './user.service.js';
+
+/** What the auth module takes from the platform (a subset of `PlatformDeps`). */
+export interface AuthPlatform {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  redis: Redis;
+}
+
+/** The audit module as auth uses it: `record` for events without a state change, `register` for outboxes. */
+export interface AuthDeps {
+  audit: AuditRecorder;
+  /** Tells the audit relay to drain `pendingAudit` from this collection. */
+  registerOutbox(collectionName: string): void;
+}
+
+/** The services, for the CLI, the demo seed and other modules (through `index.ts`). */
+export interface AuthServices {
+  bureaux: BureauService;
+  users: UserService;
+  keys: ApiKeyService;
+}
+
+export interface AuthModule {
+  services: AuthServices;
+  access: AccessControl;
+  routes: AnyRoute[];
+  /** Rate limits, run before body parsing. */
+  before: RequestHandler[];
+  background: Array<{ name: string; start(): void; stop(): Promise<void> }>;
+  /** Builds indexes and, in demo mode, seeds demo data. */
+  init(): Promise<void>;
+  /** Filled by `init()` in demo mode: the keys to print. */
+  demoCredentials: DemoCredential[];
+}
+
+/** Only repositories and services, for processes without HTTP (the CLI). */
+export function createAuthServices(db: Connection): AuthServices & { init: () => Promise<void> } {
+  const models = authModels(db);
+  const bureauRepository = new BureauRepository(models.bureaux);
+  const userRepository = new UserRepository(models.users);
+  const keyRepository = new ApiKeyRepository(models.apiKeys);
+  return {
+    bureaux: new BureauService(bureauRepository),
+    users: new UserService(userRepository, bureauRepository),
+    keys: new ApiKeyService(keyRepository, userRepository),
+    init: async () => {
+      await Promise.all([bureauRepository.init(), userRepository.init(), keyRepository.init()]);
+    },
+  };
+}
+
+/** Builds access control, admin routes and rate limits over the bureaux, users and api_keys collections. */
+export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthModule {
+  const { init: initServices, bureaux, users, keys } = createAuthServices(platform.db);
+  const services: AuthServices = { bureaux, users, keys };
+  for (const collection of Object.values(AUTH_COLLECTIONS)) deps.registerOutbox(collection);
+  const access = new ApiKeyAccessControl(services.keys, deps.audit, platform.logger);
+  let timer: NodeJS.Timeout | undefined;
+  const module: AuthModule = {
+    services,
+    access,
+    routes: authRoutes(services),
+    before: createRateLimits({
+      redis: platform.redis,
+      redisPrefix: platform.config.REDIS_PREFIX,
+      perMinute: platform.config.RATE_LIMIT_PER_MINUTE,
+      logger: platform.logger,
+    }),
+    background: [
+      {
+        name: 'auth-suppressed-attempts',
+        start: () => {
+          timer = setInterval(() => void access.flushSuppressed(), 60_000);
+          timer.unref();
+        },
+        stop: async () => {
+          clearInterval(timer);
+          await access.flushSuppressed(true);
+        },
+      },
+    ],
+    demoCredentials: [],
+    init: async () => {
+      await initServices();
+      if (platform.config.DEMO_MODE) {
+        module.demoCredentials = await seedDemo(services, systemActor('demo-seed'));
+      }
+    },
+  };
+  return module;
+}

@@ -1,0 +1,50 @@
+import type { Role } from './permissions.js';
+
+/** Someone at a bureau to reach about its incidents (IT security officer, duty manager...). */
+export interface BureauContact {
+  name: string;
+  email: string;
+  role: string;
+}
+
+/** A bureau or department the CERT serves, identified by its short code (`DH`, `WSD`). */
+export interface Bureau {
+  code: string;
+  name: string;
+  /** Reporting regimes the bureau falls under (`HK-GOV`, `HK-CI`), which decide its clocks. */
+  regimes: string[];
+  contacts: BureauContact[];
+  createdAt: Date;
+}
+
+/** A person or system account. Reporters always have a bureau; CERT staff may have none. */
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  bureauId: string | null;
+  createdAt: Date;
+}
+
+/** What may be shown about an API key: never the secret, never its hash. */
+export interface ApiKeyInfo {
+  keyId: string;
+  userId: string;
+  label: string;
+  createdAt: Date;
+  createdBy: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** A key as authentication needs it: with the hash of its secret. Stays inside the auth module. */
+export interface StoredApiKey extends ApiKeyInfo {
+  secretHash: Buffer;
+}
+
+/** A freshly issued key: the only time the full key text exists outside the caller's hands. */
+export interface IssuedApiKey extends ApiKeyInfo {
+  key: string;
+}

@@ -1,0 +1,21 @@
+/**
+ * The auth module's public surface: other modules import from here only.
+ * Authentication is by API key (`Authorization: Bearer gck_...`); the role matrix is `permissions.ts`.
+ */
+export { createAuthModule, createAuthServices } from './auth.module.js';
+export type { AuthModule, AuthDeps, AuthPlatform, AuthServices } from './auth.module.js';
+export type { AuditRecorder } from './api-key.access.js';
+export { BureauService } from './bureau.service.js';
+export { UserService } from './user.service.js';
+export { ApiKeyService } from './api-key.service.js';
+export type { Bureau, BureauContact, User, ApiKeyInfo, IssuedApiKey } from './auth.types.js';
+export { createBureauSchema, createUserSchema, createKeySchema, bureauCodeSchema } from './auth.schemas.js';
+export type { CreateBureauInput, CreateUserInput, CreateKeyInput } from './auth.schemas.js';
+export { AUTH_COLLECTIONS } from './auth.models.js';
+export { formatDemoCredentials } from './demo-seed.js';
+export type { DemoCredential } from './demo-seed.js';
+export { parseKey, keyIdFromAuthorization } from './api-key.format.js';
+export { scopeOf, systemActor, ALL_SCOPE } from './actor.js';
+export type { Actor, Scope } from './actor.js';
+export { ROLES, PERMISSIONS, ROLE_PERMISSIONS, roleHas } from './permissions.js';
+export type { Role, Permission, RoutePermission } from './permissions.js';

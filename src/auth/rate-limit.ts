@@ -1,0 +1,108 @@
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { RateLimitedError } from '../platform/errors.js';
+import { keyIdFromAuthorization } from './api-key.format.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * rate-limit-redis loads its Lua scripts once, at construction. If Redis is not up yet (our producer
+ * connection has no offline queue), that load fails and the stored promise stays rejected for ever.
+ * This store reloads the script after a failed call, so limits come back when Redis does.
+ */
+class ReloadingRedisStore extends RedisStore {
+  override async increment(key: string): ReturnType<RedisStore['increment']> {
+    try {
+      return await super.increment(key);
+    } catch (err) {
+      this.incrementScriptSha = this.loadIncrementScript(key);
+      this.incrementScriptSha.catch(() => undefined); // observed on the next call
+      throw err;
+    }
+  }
+}
+
+function storeOn(redis: Redis, prefix: string): RedisStore {
+  return new ReloadingRedisStore({
+    prefix,
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+  });
+}
+
+/** Logs a store outage at most once a minute instead of once per request. */
+function outageLogger(logger: Logger): {
+  error: (...args: unknown[]) => void;
+  warn: (...args: unknown[]) => void;
+} {
+  let lastLogged = 0;
+  const once = (args: unknown[]): void => {
+    if (Date.now() - lastLogged < WINDOW_MS) return;
+    lastLogged = Date.now();
+    logger.warn(
+      { err: args[0] instanceof Error ? args[0].message : args[0] },
+      'rate limiting unavailable; allowing requests',
+    );
+  };
+  return {
+    error: (...args) => {
+      once(args);
+    },
+    warn: (...args) => {
+      once(args);
+    },
+  };
+}
+
+function clientIp(req: Request): string {
+  return ipKeyGenerator(req.ip ?? 'unknown');
+}
+
+export interface RateLimitOptions {
+  redis: Redis;
+  redisPrefix: string;
+  perMinute: number;
+  logger: Logger;
+}
+
+/**
+ * Two limits, both on Redis so they hold across API processes:
+ * - per API key (its key id, read from the header without a lookup), for authenticated traffic;
+ * - per client IP, counting requests without a well-formed key and keyed requests that fail
+ *   authentication, so guessing key ids with valid checksums cannot escape the limit.
+ * When Redis is down the limits fail open (`passOnStoreError`): refusing every request because the
+ * limiter's store is away would turn a Redis outage into an API outage. The outage is logged.
+ */
+export function createRateLimits(options: RateLimitOptions): RequestHandler[] {
+  const common = {
+    windowMs: WINDOW_MS,
+    limit: options.perMinute,
+    standardHeaders: 'draft-7' as const,
+    legacyHeaders: false,
+    passOnStoreError: true,
+    logger: outageLogger(options.logger),
+    handler: (req: Request, _res: unknown, next: (err: unknown) => void) => {
+      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
+      next(new RateLimitedError(Math.max(1, seconds)));
+    },
+  };
+  const perKey = rateLimit({
+    ...common,
+    store: storeOn(options.redis, `${options.redisPrefix}:rl:key:`),
+    skip: (req) => keyIdFromAuthorization(req.get('authorization')) === null,
+    keyGenerator: (req) => keyIdFromAuthorization(req.get('authorization')) ?? clientIp(req),
+  });
+  const perIp = rateLimit({
+    ...common,
+    store: storeOn(options.redis, `${options.redisPrefix}:rl:ip:`),
+    keyGenerator: clientIp,
+    skipSuccessfulRequests: true,
+    // Keyed requests count here only when authentication failed; unkeyed ones always count.
+    requestWasSuccessful: (req, res) =>
+      keyIdFromAuthorization(req.get('authorization')) !== null && res.statusCode !== 401,
+  });
+  return [perIp, perKey];
+}

@@ -1,0 +1,73 @@
+import type { AuditDraft } from '../audit/index.js';
+import { isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
+import { ConflictError } from '../platform/errors.js';
+import type { UserDoc } from './auth.models.js';
+import type { User } from './auth.types.js';
+import type { Role } from './permissions.js';
+
+const PUBLIC_FIELDS = { _id: 1, name: 1, email: 1, role: 1, bureauId: 1, createdAt: 1 } as const;
+
+function toUser(doc: Omit<UserDoc, 'pendingAudit'>): User {
+  return {
+    id: doc._id.toHexString(),
+    name: doc.name,
+    email: doc.email,
+    role: doc.role,
+    bureauId: doc.bureauId ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+/** Filters an administrator may list users by. */
+export interface UserFilter {
+  bureauId?: string;
+  role?: Role;
+}
+
+/** Users (people and system accounts). Ids are ObjectId hex strings outside this file. */
+export class UserRepository {
+  constructor(private readonly model: Model<UserDoc>) {}
+
+  async init(): Promise<void> {
+    await this.model.createIndexes();
+  }
+
+  /** Inserts the user with its audit event in the same document write; the id is chosen first. */
+  async insert(user: User, draft: AuditDraft): Promise<User> {
+    const { id, ...fields } = user;
+    try {
+      await this.model.create({ _id: new mongoose.Types.ObjectId(id), ...fields, pendingAudit: [draft] });
+    } catch (err) {
+      if (isDuplicateKeyError(err))
+        throw new ConflictError(`A user with email ${user.email} already exists.`, 'user_exists');
+      throw err;
+    }
+    return user;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    if (!mongoose.isObjectIdOrHexString(id)) return null;
+    const doc = await this.model
+      .findOne({ _id: new mongoose.Types.ObjectId(id) }, PUBLIC_FIELDS)
+      .lean<UserDoc>();
+    return doc ? toUser(doc) : null;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const doc = await this.model.findOne({ email }, PUBLIC_FIELDS).lean<UserDoc>();
+    return doc ? toUser(doc) : null;
+  }
+
+  async list(filter: UserFilter = {}): Promise<User[]> {
+    const query: Record<string, string> = {};
+    if (filter.bureauId) query.bureauId = filter.bureauId;
+    if (filter.role) query.role = filter.role;
+    const docs = await this.model.find(query, PUBLIC_FIELDS).sort({ createdAt: 1 }).lean<UserDoc[]>();
+    return docs.map(toUser);
+  }
+}
+
+/** A fresh user id, chosen before the insert so the audit draft can name it. */
+export function newUserId(): string {
+  return new mongoose.Types.ObjectId().toHexString();
+}

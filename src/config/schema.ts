@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-const boolish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+/** A boolean environment variable; the default is given as text so the docs can show it. */
+const boolish = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback)
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /**
  * Every configuration key, read from the environment once at start.
@@ -74,14 +77,12 @@ export const configSchema = z.object({
     .positive()
     .default(300)
     .describe('...or after this many seconds with new events, whichever comes first.'),
-  DEMO_MODE: boolish
-    .default(false)
+  DEMO_MODE: boolish('false')
     .describe('Seed demo bureaux, users and API keys and print the keys (embedded default sets it).'),
-  EMBEDDED: boolish
-    .default(false)
+  EMBEDDED: boolish('false')
     .describe('Start local redis-server and FerretDB under DATA_DIR when their URLs are unset.'),
-  RUN_API: boolish.default(true).describe('Serve the HTTP API in this process.'),
-  RUN_WORKERS: boolish.default(true).describe('Run the BullMQ workers in this process.'),
+  RUN_API: boolish('true').describe('Serve the HTTP API in this process.'),
+  RUN_WORKERS: boolish('true').describe('Run the BullMQ workers in this process.'),
   TRUST_PROXY_HOPS: z.coerce
     .number()
     .int()

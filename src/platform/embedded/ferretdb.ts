@@ -7,8 +7,12 @@ import { freePort, startService, type ManagedProcess } from './process.js';
 const WRAPPER_DIR = resolve(import.meta.dirname, '../../../tools/ferretdb');
 const CACHE_DIR = resolve(import.meta.dirname, '../../../node_modules/.cache/govcert');
 
+/** Where scripts/ensure-system-deps.sh records a Go toolchain it fetched because the system one was too old. */
+const GO_HINT = join(CACHE_DIR, 'go-bin-dir');
+
 function goBinary(): string {
-  for (const candidate of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
+  const hinted = existsSync(GO_HINT) ? [join(readFileSync(GO_HINT, 'utf8').trim(), 'go')] : [];
+  for (const candidate of [...hinted, 'go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
     try {
       execFileSync(candidate, ['version'], { stdio: 'ignore' });
       return candidate;
@@ -30,10 +34,9 @@ export function ensureFerretDbBinary(): string {
   if (existsSync(binary)) return binary;
   mkdirSync(CACHE_DIR, { recursive: true });
   const partial = `${binary}.partial-${process.pid}`;
-  execFileSync(goBinary(), ['build', '-o', partial, '.'], {
+  execFileSync(goBinary(), ['build', '-mod=mod', '-o', partial, '.'], {
     cwd: WRAPPER_DIR,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
   });
   renameSync(partial, binary); // atomic: a concurrent builder never runs a half-written binary
   return binary;

@@ -9,18 +9,18 @@ import { keyIdFromAuthorization } from './api-key.format.js';
 const WINDOW_MS = 60_000;
 
 /**
- * rate-limit-redis loads its Lua scripts once, at construction. If Redis is not up yet (our producer
+ * rate-limit-redis loads its Lua script once, at construction. If Redis is not up yet (our producer
  * connection has no offline queue), that load fails and the stored promise stays rejected for ever.
- * This store reloads the script after a failed call, so limits come back when Redis does.
+ * This store reloads the script and retries once after a failed call; with Redis down the retry fails
+ * at once (no offline queue), so it adds no latency, and limits come back by themselves with Redis.
  */
 class ReloadingRedisStore extends RedisStore {
   override async increment(key: string): ReturnType<RedisStore['increment']> {
     try {
       return await super.increment(key);
-    } catch (err) {
+    } catch {
       this.incrementScriptSha = this.loadIncrementScript(key);
-      this.incrementScriptSha.catch(() => undefined); // observed on the next call
-      throw err;
+      return super.increment(key);
     }
   }
 }

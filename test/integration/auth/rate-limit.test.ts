@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import express from 'express';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { formatKey } from '../../../src/auth/api-key.format.js';
+import { createRateLimits } from '../../../src/auth/rate-limit.js';
+import { createLogger } from '../../../src/platform/index.js';
+import { createRedis } from '../../../src/platform/queue/index.js';
+import { createActor, type TestActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { LogCapture, startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+
+interface ErrorBody {
+  error: { code: string; requestId: string };
+}
+
+describe('Rate limits per key and per client IP', () => {
+  let runtime: TestRuntime;
+  let first: TestActor;
+  let second: TestActor;
+
+  before(async () => {
+    runtime = await startTestRuntime('ratelimit', { RATE_LIMIT_PER_MINUTE: '5' });
+    first = await createActor(runtime, { role: 'responder' });
+    second = await createActor(runtime, { role: 'responder' });
+  });
+
+  after(async () => {
+    await runtime.stop();
+  });
+
+  it('when a key exceeds its limit, then it gets 429 in our error shape with Retry-After, and other keys do not', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      expect((await call(runtime.url, 'GET', '/api/v1/me', { key: first.key })).status).to.equal(200);
+    }
+    const limited = await call<ErrorBody>(runtime.url, 'GET', '/api/v1/me', { key: first.key });
+    expect(limited.status).to.equal(429);
+    expect(limited.body.error.code).to.equal('rate_limited');
+    expect(limited.body.error.requestId).to.equal(limited.headers.get('x-request-id'));
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).to.be.within(1, 60);
+    expect((await call(runtime.url, 'GET', '/api/v1/me', { key: second.key })).status).to.equal(200);
+  });
+
+  it('when an IP keeps sending forged keys, then the IP limit stops it even though every key id differs', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const forged = formatKey(`Forged${String(i).padStart(6, '0')}`, 'x'.repeat(32));
+      statuses.push((await call(runtime.url, 'GET', '/api/v1/me', { key: forged })).status);
+    }
+    expect(statuses.slice(0, 5)).to.deep.equal([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).to.deep.equal([429, 429, 429]);
+  });
+
+  it('when Redis is unreachable, then requests are let through and the outage is logged once', async () => {
+    const logs = new LogCapture();
+    const logger = createLogger('info', logs);
+    // A port nothing listens on: every store call fails at once (no offline queue).
+    const deadRedis = createRedis('redis://127.0.0.1:1', 'producer', logger);
+    const app = express();
+    for (const middleware of createRateLimits({
+      redis: deadRedis,
+      redisPrefix: 'dead',
+      perMinute: 1,
+      logger,
+    })) {
+      app.use(middleware);
+    }
+    app.get('/ok', (_req, res) => {
+      res.json({ ok: true });
+    });
+    const server = createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) statuses.push((await call(base, 'GET', '/ok')).status);
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200]);
+      const outages = logs.lines.filter(
+        (line) => line.msg === 'rate limiting unavailable; allowing requests',
+      );
+      expect(outages).to.have.length(1);
+    } finally {
+      server.close();
+      await once(server, 'close');
+      deadRedis.disconnect();
+    }
+  });
+});

@@ -15,7 +15,12 @@ const json = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' 
 console.log('| Variable | Default | Meaning |');
 console.log('|---|---|---|');
 for (const [key, property] of Object.entries(json.properties)) {
-  const fallback = property.default === undefined ? '(unset)' : `\`${String(property.default)}\``;
+  const fallback =
+    property.default === undefined
+      ? '(unset)'
+      : `\`${JSON.stringify(property.default).replace(/^"|"$/g, '')}\``;
   const choices = property.enum ? ` One of ${property.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
-  console.log(`| \`${key}\` | ${fallback} | ${(property.description ?? '').replace(/\|/g, '\\|')}${choices} |`);
+  console.log(
+    `| \`${key}\` | ${fallback} | ${(property.description ?? '').replace(/\|/g, '\\|')}${choices} |`,
+  );
 }

@@ -9,11 +9,19 @@ function say(line: string): void {
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
 }
 
 /** Starts local redis-server and FerretDB under DATA_DIR for whatever URL the config leaves unset. */
-async function embeddedServices(config: Config, logger: Logger, services: ManagedProcess[]): Promise<RuntimeUrls> {
+async function embeddedServices(
+  config: Config,
+  logger: Logger,
+  services: ManagedProcess[],
+): Promise<RuntimeUrls> {
   let redisUrl = config.REDIS_URL;
   let mongodbUri = config.MONGODB_URI;
   if (!redisUrl) {
@@ -84,8 +92,12 @@ export async function launch({ defaults = {}, overrides = {}, onStarted }: Launc
       process.exit(0);
     })();
   };
-  process.on('SIGINT', () => { shutdown('SIGINT'); });
-  process.on('SIGTERM', () => { shutdown('SIGTERM'); });
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
 }
 
 export { say };

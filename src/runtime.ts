@@ -36,14 +36,23 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   await modules.init();
 
   const workers = workerRedis
-    ? modules.workers.map((spec) => startWorker(spec, { connection: workerRedis, prefix: config.REDIS_PREFIX, logger, metrics }))
+    ? modules.workers.map((spec) =>
+        startWorker(spec, { connection: workerRedis, prefix: config.REDIS_PREFIX, logger, metrics }),
+      )
     : [];
   for (const loop of modules.background) loop.start();
 
   let server: Server | null = null;
   let url: string | null = null;
   if (config.RUN_API) {
-    const app = buildApp({ config, logger, metrics, routes: modules.routes, access: modules.access, before: modules.before });
+    const app = buildApp({
+      config,
+      logger,
+      metrics,
+      routes: modules.routes,
+      access: modules.access,
+      before: modules.before,
+    });
     server = createServer(app);
     server.listen(config.HTTP_PORT, config.HTTP_HOST);
     await once(server, 'listening');

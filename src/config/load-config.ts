@@ -45,7 +45,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(['AUDIT_SIGNING_KEY: required outside demo/test mode (Ed25519 PKCS#8 PEM)']);
   }
   const ephemeral = !signingKey;
-  signingKey ??= generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  signingKey ??= generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   if (!values.EMBEDDED && (!values.MONGODB_URI || !values.REDIS_URL)) {
     throw new ConfigError(['MONGODB_URI, REDIS_URL: required unless EMBEDDED=true']);
   }

@@ -34,7 +34,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
-    .describe('Redis URL for BullMQ and rate limits. Unset in embedded mode: a local redis-server is started.'),
+    .describe(
+      'Redis URL for BullMQ and rate limits. Unset in embedded mode: a local redis-server is started.',
+    ),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]+$/)
@@ -55,7 +57,11 @@ export const configSchema = z.object({
     .min(1)
     .default('./var')
     .describe('Where embedded Redis/FerretDB data, the mail outbox and exports live.'),
-  POLICY_DIR: z.string().min(1).default('./policies').describe('Policy packs directory (validated at start).'),
+  POLICY_DIR: z
+    .string()
+    .min(1)
+    .default('./policies')
+    .describe('Policy packs directory (validated at start).'),
   TEMPLATE_DIR: z.string().min(1).default('./templates').describe('Handlebars templates directory.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -64,7 +70,9 @@ export const configSchema = z.object({
   AUDIT_SIGNING_KEY: z
     .string()
     .optional()
-    .describe('Ed25519 private key (PKCS#8 PEM, or base64 of it) signing audit checkpoints. Required in production.'),
+    .describe(
+      'Ed25519 private key (PKCS#8 PEM, or base64 of it) signing audit checkpoints. Required in production.',
+    ),
   AUDIT_CHECKPOINT_EVERY: z.coerce
     .number()
     .int()
@@ -77,10 +85,12 @@ export const configSchema = z.object({
     .positive()
     .default(300)
     .describe('...or after this many seconds with new events, whichever comes first.'),
-  DEMO_MODE: boolish('false')
-    .describe('Seed demo bureaux, users and API keys and print the keys (embedded default sets it).'),
-  EMBEDDED: boolish('false')
-    .describe('Start local redis-server and FerretDB under DATA_DIR when their URLs are unset.'),
+  DEMO_MODE: boolish('false').describe(
+    'Seed demo bureaux, users and API keys and print the keys (embedded default sets it).',
+  ),
+  EMBEDDED: boolish('false').describe(
+    'Start local redis-server and FerretDB under DATA_DIR when their URLs are unset.',
+  ),
   RUN_API: boolish('true').describe('Serve the HTTP API in this process.'),
   RUN_WORKERS: boolish('true').describe('Run the BullMQ workers in this process.'),
   TRUST_PROXY_HOPS: z.coerce

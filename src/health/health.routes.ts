@@ -9,7 +9,10 @@ export interface ReadinessProbe {
   redis(): Promise<boolean>;
 }
 
-const readiness = z.object({ status: z.enum(['ready']), checks: z.record(z.string(), z.enum(['up', 'down'])) });
+const readiness = z.object({
+  status: z.enum(['ready']),
+  checks: z.record(z.string(), z.enum(['up', 'down'])),
+});
 
 /** Liveness, readiness and Prometheus metrics: public, unauthenticated, cheap. */
 export function healthRoutes(probe: ReadinessProbe, metrics: Metrics, queues: QueueRegistry): AnyRoute[] {
@@ -46,7 +49,8 @@ export function healthRoutes(probe: ReadinessProbe, metrics: Metrics, queues: Qu
         try {
           const depths = await queues.depths();
           for (const [queue, counts] of Object.entries(depths)) {
-            for (const [state, count] of Object.entries(counts)) metrics.queueDepth.set({ queue, state }, count);
+            for (const [state, count] of Object.entries(counts))
+              metrics.queueDepth.set({ queue, state }, count);
           }
         } catch {
           // Redis down: serve the other metrics; readiness reports the outage.

@@ -23,7 +23,10 @@ export const JOB_PAYLOADS = {
   /** Periodic housekeeping: reconcilers, checkpoints. */
   maintenance: z.strictObject({ task: z.enum(['reconcile-triage', 'reconcile-timers', 'audit-checkpoint']) }),
   /** Platform self-test: a round trip through a worker (health checks and tests). */
-  echo: z.strictObject({ value: z.string().max(200), sleepMs: z.number().int().min(0).max(60_000).default(0) }),
+  echo: z.strictObject({
+    value: z.string().max(200),
+    sleepMs: z.number().int().min(0).max(60_000).default(0),
+  }),
 } as const;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

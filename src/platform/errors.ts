@@ -91,7 +91,10 @@ export class ConflictError extends AppError {
 export class PreconditionFailedError extends AppError {
   readonly status = 412;
   readonly code = 'precondition_failed';
-  constructor(message = 'The resource changed since you read it; reload and retry.', options?: AppErrorOptions) {
+  constructor(
+    message = 'The resource changed since you read it; reload and retry.',
+    options?: AppErrorOptions,
+  ) {
     super(message, options);
   }
 }

@@ -20,7 +20,10 @@ export class LogCapture extends Writable {
 }
 
 /** The test configuration: isolated database and queue prefix, any free port, quiet logs. */
-export function testConfig(label: string, overrides: Record<string, string> = {}): { config: Config; urls: { mongodbUri: string; redisUrl: string } } {
+export function testConfig(
+  label: string,
+  overrides: Record<string, string> = {},
+): { config: Config; urls: { mongodbUri: string; redisUrl: string } } {
   const urls = isolatedUrls(label);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -40,7 +43,10 @@ export interface TestRuntime extends Runtime {
 }
 
 /** Starts the whole system (API and workers) on the shared services, isolated by names. */
-export async function startTestRuntime(label: string, overrides: Record<string, string> = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<TestRuntime> {
   const { config, urls } = testConfig(label, overrides);
   const logs = new LogCapture();
   const runtime = await startRuntime(config, createLogger(config.LOG_LEVEL, logs), urls);

@@ -23,7 +23,11 @@ export async function mongoReachable(connection: Connection, timeoutMs = 1500): 
   try {
     await Promise.race([
       db.command({ ping: 1 }),
-      new Promise((_, reject) => setTimeout(() => { reject(new Error('ping timeout')); }, timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => {
+          reject(new Error('ping timeout'));
+        }, timeoutMs).unref(),
+      ),
     ]);
     return true;
   } catch {

@@ -4,4 +4,4 @@ export type { Connection, Model, Types } from './mongoose.js';
 export { connectMongo, mongoReachable, isDuplicateKeyError } from './connection.js';
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
-export const trusted = <T>(filter: T): T => mongoose.trusted(filter) as T;
+export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);

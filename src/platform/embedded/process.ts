@@ -17,8 +17,13 @@ export async function freePort(): Promise<number> {
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => { resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
   });
 }
 
@@ -44,8 +49,12 @@ export async function startService(
 ): Promise<ManagedProcess> {
   const child = spawn(command, args, { stdio: ['ignore', stdio[0], stdio[1]], detached: false });
   let exited: string | undefined;
-  child.once('exit', (code, signal) => { exited = `exited with ${signal ?? code}`; });
-  child.once('error', (err) => { exited = err.message; });
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}`;
+  });
+  child.once('error', (err) => {
+    exited = err.message;
+  });
   const deadline = Date.now() + timeoutMs;
   while (!(await portOpen(port))) {
     if (exited) throw new Error(`${name} did not start: ${exited}`);

@@ -41,7 +41,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         : isDuplicateKeyError(err)
           ? // Repositories translate the duplicates they expect; this is the safety net for the rest.
             new ConflictError('A record with the same unique value already exists.', 'duplicate')
-          : (fromBodyParser(err as BodyParserError) ?? new InternalError('An unexpected error occurred.', { cause: err }));
+          : (fromBodyParser(err as BodyParserError) ??
+            new InternalError('An unexpected error occurred.', { cause: err }));
     if (appError.status >= 500) logger.error({ err }, 'request failed');
     else logger.info({ code: appError.code, status: appError.status }, appError.message);
     if (res.headersSent) {

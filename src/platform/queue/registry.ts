@@ -23,7 +23,11 @@ export class QueueRegistry {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
       queue.on('error', () => undefined); // connection errors are logged once by the connection itself
       this.queues.set(name, queue);
     }
@@ -34,7 +38,11 @@ export class QueueRegistry {
    * Adds a job after validating its payload. A job id makes the add idempotent: BullMQ ignores a second
    * add with the id of a job it still holds. Throws ServiceUnavailableError when Redis is unreachable.
    */
-  async add<Q extends QueueName>(name: Q, payload: JobPayload<Q>, options: JobsOptions & { jobId: string }): Promise<void> {
+  async add<Q extends QueueName>(
+    name: Q,
+    payload: JobPayload<Q>,
+    options: JobsOptions & { jobId: string },
+  ): Promise<void> {
     const data = JOB_PAYLOADS[name].parse(payload);
     try {
       await this.queue(name).add(name, data, options);
@@ -46,7 +54,10 @@ export class QueueRegistry {
   /** Waiting, active, delayed and failed counts per queue (metrics, dashboard). */
   async depths(): Promise<Record<QueueName, Record<string, number>>> {
     const entries = await Promise.all(
-      QUEUE_NAMES.map(async (name) => [name, await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed')] as const),
+      QUEUE_NAMES.map(
+        async (name) =>
+          [name, await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed')] as const,
+      ),
     );
     return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
   }

@@ -29,7 +29,8 @@ export function startWorker<Q extends QueueName>(spec: WorkerSpec<Q>, deps: Work
     spec.queue,
     async (job: Job) => {
       const parsed = JOB_PAYLOADS[spec.queue].safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`invalid ${spec.queue} payload: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new UnrecoverableError(`invalid ${spec.queue} payload: ${parsed.error.message}`);
       const stopTimer = deps.metrics.jobDuration.startTimer({ queue: spec.queue });
       let outcome = 'failed';
       try {
@@ -45,7 +46,10 @@ export function startWorker<Q extends QueueName>(spec: WorkerSpec<Q>, deps: Work
     { connection: deps.connection, prefix: deps.prefix, concurrency: spec.concurrency ?? 4, autorun: true },
   );
   worker.on('failed', (job, err) => {
-    deps.logger.warn({ queue: spec.queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    deps.logger.warn(
+      { queue: spec.queue, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+      'job failed',
+    );
   });
   worker.on('error', (err) => {
     deps.logger.warn({ queue: spec.queue, err: err.message }, 'worker error');
@@ -54,11 +58,17 @@ export function startWorker<Q extends QueueName>(spec: WorkerSpec<Q>, deps: Work
 }
 
 /** Stops taking jobs, lets running ones finish for up to `timeoutMs`, then forces the close. */
-export async function drainWorkers(workers: readonly Worker[], timeoutMs: number, logger: Logger): Promise<void> {
+export async function drainWorkers(
+  workers: readonly Worker[],
+  timeoutMs: number,
+  logger: Logger,
+): Promise<void> {
   const graceful = Promise.all(workers.map((worker) => worker.close()));
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => { resolve('timeout'); }, timeoutMs);
+    timer = setTimeout(() => {
+      resolve('timeout');
+    }, timeoutMs);
   });
   const outcome = await Promise.race([graceful.then(() => 'drained' as const), timedOut]);
   clearTimeout(timer);

@@ -21,7 +21,10 @@ describe('HTTP platform: error shapes, limits and persistence', () => {
     const { config, urls } = testConfig('http', { BODY_LIMIT: '2kb' });
     const logger = createLogger('info', logs);
     db = await connectMongo(urls.mongodbUri, logger);
-    const Thing = db.model('Thing', new mongoose.Schema({ code: { type: String, unique: true }, size: Number }));
+    const Thing = db.model(
+      'Thing',
+      new mongoose.Schema({ code: { type: String, unique: true }, size: { type: Number } }),
+    );
     await Thing.createIndexes();
     things = Thing;
     const thingBody = z.strictObject({ code: z.string().min(1).max(20), size: z.number().int() });
@@ -69,7 +72,9 @@ describe('HTTP platform: error shapes, limits and persistence', () => {
 
   it('answers a unique-index violation with 409 in the error shape', async () => {
     await call(base, 'POST', '/things', { body: { code: 'beta', size: 1 } });
-    const again = await call<{ error: { code: string; requestId: string } }>(base, 'POST', '/things', { body: { code: 'beta', size: 2 } });
+    const again = await call<{ error: { code: string; requestId: string } }>(base, 'POST', '/things', {
+      body: { code: 'beta', size: 2 },
+    });
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('duplicate');
     expect(again.body.error.requestId).to.equal(again.headers.get('x-request-id'));
@@ -77,10 +82,25 @@ describe('HTTP platform: error shapes, limits and persistence', () => {
 
   const cases: Array<[string, () => Promise<{ status: number; body: unknown }>, number, string]> = [
     ['malformed JSON', () => call(base, 'POST', '/things', { raw: '{"code": "x",' }), 400, 'malformed_json'],
-    ['an oversized body', () => call(base, 'POST', '/things', { body: { code: 'x', size: 1, pad: 'y'.repeat(5000) } }), 413, 'payload_too_large'],
-    ['a wrong content type', () => call(base, 'POST', '/things', { raw: 'code=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
+    [
+      'an oversized body',
+      () => call(base, 'POST', '/things', { body: { code: 'x', size: 1, pad: 'y'.repeat(5000) } }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'a wrong content type',
+      () => call(base, 'POST', '/things', { raw: 'code=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'unsupported_media_type',
+    ],
     ['an unknown route', () => call(base, 'GET', '/nowhere'), 404, 'not_found'],
-    ['invalid fields', () => call(base, 'POST', '/things', { body: { code: '', size: 'big', extra: 1 } }), 422, 'validation_failed'],
+    [
+      'invalid fields',
+      () => call(base, 'POST', '/things', { body: { code: '', size: 'big', extra: 1 } }),
+      422,
+      'validation_failed',
+    ],
   ];
   for (const [name, send, status, code] of cases) {
     it(`answers ${name} with ${status} ${code}, without an error-level log`, async () => {
@@ -97,19 +117,33 @@ describe('HTTP platform: error shapes, limits and persistence', () => {
     const answer = await call<{ error: { details: Array<{ path: string }> } }>(base, 'POST', '/things', {
       body: { code: '', size: 'big', extra: 1 },
     });
-    expect(answer.body.error.details.map((d) => d.path)).to.have.members(['body.code', 'body.size', 'body.extra']);
+    expect(answer.body.error.details.map((d) => d.path)).to.have.members([
+      'body.code',
+      'body.size',
+      'body.extra',
+    ]);
   });
 
   it('keeps query operators from untrusted filters out of queries (sanitizeFilter)', async () => {
     await things.create({ code: 'gamma', size: 1 });
     const injected = JSON.parse('{"code": {"$gt": ""}}') as Record<string, unknown>;
-    const found = await things.find(injected).lean().catch(() => []);
+    const found = await things
+      .find(injected)
+      .lean()
+      .catch(() => []);
     expect(found).to.have.length(0);
   });
 
   it('refuses to register a route without a permission', () => {
     const router = { get: () => undefined } as unknown as Parameters<typeof registerRoutes>[0];
-    const unguarded = { method: 'get', path: '/x', summary: 'x', handler: () => Promise.resolve({}) } as unknown as AnyRoute;
-    expect(() => { registerRoutes(router, [unguarded], openAccess); }).to.throw(/declares no permission/);
+    const unguarded = {
+      method: 'get',
+      path: '/x',
+      summary: 'x',
+      handler: () => Promise.resolve({}),
+    } as unknown as AnyRoute;
+    expect(() => {
+      registerRoutes(router, [unguarded], openAccess);
+    }).to.throw(/declares no permission/);
   });
 });

@@ -17,7 +17,13 @@ describe('BullMQ platform', () => {
 
   it('round-trips a job through a worker', async () => {
     const { queues, config } = runtime.platform;
-    const connection = createRedis(runtime.platform.redis.options.host ? `redis://${runtime.platform.redis.options.host}:${runtime.platform.redis.options.port}` : '', 'worker', createLogger('silent'));
+    const connection = createRedis(
+      runtime.platform.redis.options.host
+        ? `redis://${runtime.platform.redis.options.host}:${runtime.platform.redis.options.port}`
+        : '',
+      'worker',
+      createLogger('silent'),
+    );
     const events = new QueueEvents('echo', { connection, prefix: config.REDIS_PREFIX });
     try {
       await events.waitUntilReady();
@@ -50,7 +56,7 @@ describe('BullMQ platform', () => {
     await queues.add('echo', { value: 'a', sleepMs: 0 }, { jobId: 'same-id' });
     await queues.add('echo', { value: 'b', sleepMs: 0 }, { jobId: 'same-id' });
     const counts = await queues.queue('echo').getJobCounts('waiting', 'paused');
-    expect((counts.waiting ?? 0) + (counts.paused ?? 0)).to.equal(1);
+    expect(counts.waiting + counts.paused).to.equal(1);
     await queues.queue('echo').resume();
   });
 

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../../src/platform/index.js';
-import { startFerretDb, startRedisServer, type ManagedProcess } from '../../../src/platform/embedded/index.js';
+import {
+  startFerretDb,
+  startRedisServer,
+  type ManagedProcess,
+} from '../../../src/platform/embedded/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
 import { testConfig } from '../../helpers/runtime.js';
 
@@ -31,8 +35,15 @@ describe('readiness follows MongoDB and Redis', function () {
     dir = mkdtempSync(join(tmpdir(), 'govcert-ready-'));
     redis = await startRedisServer(join(dir, 'redis'));
     ferret = await startFerretDb(join(dir, 'ferret'));
-    const { config } = testConfig('ready', { MONGODB_URI: `${ferret.uri}ready`, REDIS_URL: redis.url, RUN_WORKERS: 'false' });
-    runtime = await startRuntime(config, createLogger('silent'), { mongodbUri: `${ferret.uri}ready`, redisUrl: redis.url });
+    const { config } = testConfig('ready', {
+      MONGODB_URI: `${ferret.uri}ready`,
+      REDIS_URL: redis.url,
+      RUN_WORKERS: 'false',
+    });
+    runtime = await startRuntime(config, createLogger('silent'), {
+      mongodbUri: `${ferret.uri}ready`,
+      redisUrl: redis.url,
+    });
   });
 
   after(async () => {

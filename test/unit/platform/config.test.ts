@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
-const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379', NODE_ENV: 'test' };
+const base = {
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/x',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  NODE_ENV: 'test',
+};
 
 describe('config', () => {
   it('parses once into a frozen, typed object with defaults', () => {

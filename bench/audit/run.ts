@@ -17,7 +17,8 @@ import { CheckpointSigner } from '../../src/audit/checkpoint-signer.js';
 import { systemActor } from '../../src/auth/actor.js';
 import { loadConfig } from '../../src/config/index.js';
 import { connectMongo } from '../../src/platform/db/index.js';
-import { startFerretDb } from '../../src/platform/embedded/index.js';
+import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
+import { createRedis } from '../../src/platform/queue/index.js';
 import { createLogger } from '../../src/platform/index.js';
 
 const APPEND_EVENTS = Number(process.env.BENCH_APPEND_EVENTS ?? 20_000);
@@ -40,7 +41,10 @@ const rate = (count: number, ms: number): string =>
   `${Math.round(count / (ms / 1000)).toLocaleString('en')} events/s`;
 
 const dir = mkdtempSync(join(tmpdir(), 'audit-bench-'));
-const ferret = await startFerretDb(join(dir, 'ferretdb'));
+const [ferret, redisServer] = await Promise.all([
+  startFerretDb(join(dir, 'ferretdb')),
+  startRedisServer(join(dir, 'redis')),
+]);
 const open = async (database: string) => {
   const uri = `${ferret.uri}${database}`;
   const config = loadConfig({
@@ -50,34 +54,51 @@ const open = async (database: string) => {
     AUDIT_SIGNING_KEY: key,
   });
   const db = await connectMongo(uri, logger);
-  const module = createAuditModule({ db, config, logger });
+  // Its own Redis connection, as a separate process would have, for the cross-process append lease.
+  const redis = createRedis(redisServer.url, 'producer', logger);
+  const module = createAuditModule({ db, config, logger, redis });
   await module.init();
-  return { db, module };
+  return { db, module, redis };
 };
 
 try {
-  console.log(`append: ${APPEND_EVENTS} events per run, batches of 100 drafts per appender call`);
-  for (const appenders of [1, 4, 16]) {
-    // Each appender has its own connection and module, as separate processes would.
-    const opened = await Promise.all(Array.from({ length: appenders }, () => open(`append${appenders}`)));
-    const share = Math.ceil(APPEND_EVENTS / appenders);
-    const started = performance.now();
-    await Promise.all(
-      opened.map(async ({ module }, a) => {
-        for (let done = 0; done < share; done += 100) {
-          await module.audit.recordMany(Array.from({ length: 100 }, (_, k) => draft(a * share + done + k)));
-        }
-      }),
-    );
-    const elapsed = performance.now() - started;
-    const [first] = opened;
-    const report = await first.module.audit.verify();
-    console.log(
-      `  ${String(appenders).padStart(2)} appender(s): ${rate(share * appenders, elapsed)} (chain ok=${String(report.ok)}, head ${report.head.seq})`,
-    );
-    for (const { db } of opened) await db.close();
+  console.log(`append: ${APPEND_EVENTS} events per run, each appender call = 100 drafts`);
+  for (const mode of ['independent', 'shared'] as const) {
+    for (const appenders of [1, 4, 16]) {
+      // independent: each appender has its own connection and module, as separate processes would;
+      // shared: concurrent callers of one process's module (its group commit batches them).
+      const count = mode === 'independent' ? appenders : 1;
+      const opened = await Promise.all(Array.from({ length: count }, () => open(`${mode}${appenders}`)));
+      const share = Math.ceil(APPEND_EVENTS / appenders);
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: appenders }, async (_, a) => {
+          const { module } = opened[a % count];
+          for (let done = 0; done < share; done += 100) {
+            await module.audit.recordMany(Array.from({ length: 100 }, (_, k) => draft(a * share + done + k)));
+          }
+        }),
+      );
+      const elapsed = performance.now() - started;
+      const [first] = opened;
+      const report = await first.module.audit.verify();
+      const label = `${String(appenders).padStart(2)} ${mode} appender(s)`;
+      console.log(
+        `  ${label}: ${rate(share * appenders, elapsed)} (chain ok=${String(report.ok)}, head ${report.head.seq})`,
+      );
+      for (const { db, redis } of opened) {
+        await db.close();
+        redis.disconnect();
+      }
+    }
   }
+  if (VERIFY_EVENTS > 0) await verifyBench();
+} finally {
+  await Promise.all([ferret.stop(), redisServer.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+}
 
+async function verifyBench(): Promise<void> {
   // Bulk generator: computes a valid chain in memory and inserts it 5,000 per round trip (the append
   // path would take as long again); then the file and database verifications.
   const signer = new CheckpointSigner(key);
@@ -86,7 +107,7 @@ try {
   out.write(
     `${JSON.stringify({ kind: 'header', format: 'govcert-audit/1', exportedAt: new Date().toISOString(), publicKey: signer.publicKeyPem })}\n`,
   );
-  const { db, module } = await open('verify');
+  const { db, module, redis } = await open('verify');
   const events = db.db!.collection('audit_events');
   let head: ChainHead = { seq: 0, hash: '0'.repeat(64) };
   let started = performance.now();
@@ -124,7 +145,5 @@ try {
     `verify online (FerretDB stream, batch 10000): ok=${online.ok} ${online.eventsChecked} events, ${rate(online.eventsChecked, performance.now() - started)}`,
   );
   await db.close();
-} finally {
-  await ferret.stop();
-  rmSync(dir, { recursive: true, force: true });
+  redis.disconnect();
 }

@@ -9,7 +9,15 @@ import { EMPTY_HEAD } from './audit-hash.js';
  * forbids a fork; a string (not a number) because FerretDB's SQLite backend pushes down only string and
  * ObjectId `_id` equality, and the padding keeps string order equal to numeric order.
  */
-type EventDocument = AuditEvent & { _id: string };
+type EventDocument = AuditEvent & {
+  _id: string;
+  /**
+   * Not hashed, a hint only: the last seq of the insert batch this event came in. A writer that lost a
+   * position reads it to find the new head in ~3 point reads instead of a gallop; a wrong hint costs
+   * only the gallop, never correctness.
+   */
+  batchEnd?: number;
+};
 
 /** The `_id` of the event at `seq`. */
 export const seqKey = (seq: number): string => String(seq).padStart(12, '0');
@@ -37,7 +45,7 @@ export const AUDIT_EVENTS = 'audit_events';
 
 /** The position (`_id`) is authoritative: a body moved to another position no longer hashes. */
 function toEvent(doc: EventDocument): AuditEvent {
-  const { _id, ...rest } = doc;
+  const { _id, batchEnd: _batchEnd, ...rest } = doc;
   return { ...rest, seq: Number(_id) };
 }
 
@@ -85,6 +93,19 @@ export class AuditEventRepository {
     return low;
   }
 
+  /** The event at `seq` and the batch-end hint written with it. */
+  async occupant(seq: number): Promise<{ event: AuditEvent; batchEnd: number } | null> {
+    const doc = await this.events.findOne({ _id: seqKey(seq) });
+    return doc ? { event: toEvent(doc), batchEnd: doc.batchEnd ?? seq } : null;
+  }
+
+  /** The head, starting from the batch end another writer announced at a position it took. */
+  async headAfter(taken: { event: AuditEvent; batchEnd: number }): Promise<ChainHead> {
+    const end = taken.batchEnd > taken.event.seq ? await this.bySeq(taken.batchEnd) : null;
+    const from = end ?? taken.event;
+    return this.findHead({ seq: from.seq, hash: from.hash });
+  }
+
   async bySeq(seq: number): Promise<AuditEvent | null> {
     if (seq < 1) return null;
     const doc = await this.events.findOne({ _id: seqKey(seq) });
@@ -97,7 +118,8 @@ export class AuditEventRepository {
    */
   async insertPrefix(events: readonly AuditEvent[]): Promise<InsertOutcome> {
     if (events.length === 0) return { inserted: 0, conflict: false };
-    const docs = events.map((event) => ({ _id: seqKey(event.seq), ...event }));
+    const batchEnd = events[events.length - 1].seq;
+    const docs = events.map((event) => ({ _id: seqKey(event.seq), ...event, batchEnd }));
     try {
       await this.events.insertMany(docs, { ordered: true });
       return { inserted: events.length, conflict: false };

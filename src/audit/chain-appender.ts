@@ -3,9 +3,13 @@ import type { AuditDraft } from './audit-draft.js';
 import type { AuditEvent, ChainHead } from './audit-event.types.js';
 import type { AuditEventRepository } from './audit-event.repository.js';
 import { EMPTY_HEAD, sealDrafts } from './audit-hash.js';
+import { OPEN_GATE, type AppendGate } from './append-lock.js';
 
 /** Largest insertMany of one round trip. */
 const MAX_BATCH = 1000;
+
+/** Ceiling of the random pause after losing a position to another writer. */
+const MAX_BACKOFF_MS = 50;
 
 interface Waiting {
   drafts: AuditDraft[];
@@ -30,6 +34,7 @@ export class ChainAppender {
   constructor(
     private readonly events: AuditEventRepository,
     private readonly onAppended: (head: ChainHead) => Promise<void> = () => Promise.resolve(),
+    private readonly gate: AppendGate = OPEN_GATE,
   ) {}
 
   /** Resolves with the events written for `drafts` (drafts already in the chain are left out). */
@@ -60,7 +65,9 @@ export class ChainAppender {
     while (this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.waiting.length);
       try {
-        const written = await this.write(group.flatMap((entry) => entry.drafts));
+        const written = await this.gate.run(() =>
+          this.writeUnderGate(group.flatMap((entry) => entry.drafts)),
+        );
         for (const entry of group) {
           entry.resolve(entry.drafts.flatMap((draft) => written.get(draft.eventId) ?? []));
         }
@@ -69,6 +76,33 @@ export class ChainAppender {
         for (const entry of group) entry.reject(err);
       }
     }
+  }
+
+  /**
+   * Starts from the head the previous lease holder published, when it is ahead of ours. Reads are the
+   * expensive part on FerretDB/SQLite (a point read scans the table), so a hint is checked against the
+   * database once per process; after that it is trusted, because it is only ever published after an
+   * insert into this database succeeded. A hint that is behind just costs a duplicate-key retry.
+   */
+  private async writeUnderGate(drafts: AuditDraft[]): Promise<Map<string, AuditEvent>> {
+    await this.adoptHint();
+    const written = await this.write(drafts);
+    if (this.head) await this.gate.publishHead(this.head);
+    return written;
+  }
+
+  private hintChecked = false;
+
+  private async adoptHint(minimum = 0): Promise<boolean> {
+    const hint = await this.gate.lastHead();
+    if (!hint || hint.seq <= Math.max(minimum, this.head?.seq ?? 0)) return false;
+    if (!this.hintChecked) {
+      const there = await this.events.bySeq(hint.seq);
+      if (there?.hash !== hint.hash) return false;
+      this.hintChecked = true;
+    }
+    this.head = hint;
+    return true;
   }
 
   private async write(drafts: AuditDraft[]): Promise<Map<string, AuditEvent>> {
@@ -85,16 +119,19 @@ export class ChainAppender {
       pending = pending.slice(inserted);
       if (!conflict) continue;
       const clash = sealed[inserted];
-      const occupant = await this.events.bySeq(clash.seq);
-      if (!occupant || occupant.eventId === clash.eventId) {
+      // Position taken by a lease holder that published its head: no read needed.
+      if (await this.adoptHint(clash.seq - 1)) continue;
+      const taken = await this.events.occupant(clash.seq);
+      if (!taken || taken.event.eventId === clash.eventId) {
         // Free position: the eventId clashed, so this draft is in the chain already (or was just put there).
         pending = pending.slice(1);
       }
-      if (occupant) {
-        this.head = await this.events.findHead({ seq: occupant.seq, hash: occupant.hash });
+      if (taken) {
         conflicts += 1;
-        // Another writer won this position; jitter keeps several losers from colliding in lockstep.
-        if (conflicts > 2) await sleep(Math.floor(Math.random() * Math.min(50, conflicts * 2)));
+        // Another writer won this position. Exponential back-off with full jitter: SQLite-backed
+        // FerretDB has a single writer, so losers retrying at once only queue behind each other.
+        await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** conflicts));
+        this.head = await this.events.headAfter(taken);
       }
     }
     if (written.size > 0 && this.head) await this.onAppended(this.head);

@@ -1,4 +1,5 @@
 import type { Background, PlatformDeps } from '../modules.js';
+import type { ChainHead } from './audit-event.types.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditRelay, type RelayOptions } from './audit-relay.js';
@@ -9,6 +10,7 @@ import { CheckpointRepository } from './checkpoint.repository.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { Checkpointer } from './checkpointer.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { OPEN_GATE, RedisAppendLock } from './append-lock.js';
 
 export { auditDraft, diffFields, PENDING_AUDIT_FIELD } from './audit-draft.js';
 export type { AuditDraft, AuditChange, AuditSubject, DraftOptions } from './audit-draft.js';
@@ -41,7 +43,7 @@ export interface AuditModule {
  * without a state change of their own.
  */
 export function createAuditModule(
-  platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'>,
+  platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'> & Partial<Pick<PlatformDeps, 'redis'>>,
   relayOptions: RelayOptions = {},
 ): AuditModule {
   const events = new AuditEventRepository(platform.db);
@@ -51,12 +53,17 @@ export function createAuditModule(
     every: platform.config.AUDIT_CHECKPOINT_EVERY,
     seconds: platform.config.AUDIT_CHECKPOINT_SECONDS,
   });
-  const appender = new ChainAppender(events, async (head) => {
+  // One appender at a time per database across processes (when Redis is there), for throughput only.
+  const gate = platform.redis
+    ? new RedisAppendLock(platform.redis, `${platform.config.REDIS_PREFIX}:audit-append:${platform.db.name}`)
+    : OPEN_GATE;
+  const onAppended = async (head: ChainHead): Promise<void> => {
     await checkpointer.consider(head).catch((err: unknown) => {
       // The events are safe; a missed checkpoint is signed on the next append or tick.
       platform.logger.warn({ err }, 'audit checkpoint failed');
     });
-  });
+  };
+  const appender = new ChainAppender(events, onAppended, gate);
   const audit = new AuditService(events, checkpoints, appender, checkpointer, signer);
   const relay = new AuditRelay(new OutboxRepository(platform.db), appender, platform.logger, relayOptions);
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);

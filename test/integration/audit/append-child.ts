@@ -3,7 +3,12 @@ import { draftFor, openAudit } from './audit-fixture.js';
 
 const [mode, uri, countText] = process.argv.slice(2);
 const count = Number(countText);
-const { module, db, close } = await openAudit(uri, { AUDIT_SIGNING_KEY: process.env.TEST_AUDIT_KEY ?? '' });
+const redisUrl = process.env.TEST_REDIS_URL;
+const { module, db, close } = await openAudit(
+  uri,
+  { AUDIT_SIGNING_KEY: process.env.TEST_AUDIT_KEY ?? '' },
+  redisUrl ? redisUrl : undefined,
+);
 
 if (mode === 'append') {
   // Half as direct records in concurrent bursts, half through the outbox of a shared collection.

@@ -8,12 +8,14 @@ import {
 } from '../../../src/audit/index.js';
 import { connectMongo, type Connection } from '../../../src/platform/db/index.js';
 import { createLogger } from '../../../src/platform/index.js';
+import { createRedis } from '../../../src/platform/queue/index.js';
 import { systemActor } from '../../../src/auth/actor.js';
 
 /** An audit module on its own connection to `mongodbUri`, with a fixed signing key when given. */
 export async function openAudit(
   mongodbUri: string,
   env: Record<string, string> = {},
+  redisUrl?: string,
 ): Promise<{ module: AuditModule; db: Connection; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -23,7 +25,9 @@ export async function openAudit(
   });
   const logger = createLogger('silent');
   const db = await connectMongo(mongodbUri, logger);
-  const module = createAuditModule({ db, config, logger }, { sweepMs: 100 });
+  // With Redis, appenders of several processes take turns through the append lease.
+  const redis = redisUrl ? createRedis(redisUrl, 'producer', logger) : undefined;
+  const module = createAuditModule({ db, config, logger, ...(redis ? { redis } : {}) }, { sweepMs: 100 });
   await module.init();
   return {
     module,
@@ -31,6 +35,7 @@ export async function openAudit(
     close: async () => {
       for (const loop of module.background) await loop.stop();
       await db.close();
+      redis?.disconnect();
     },
   };
 }

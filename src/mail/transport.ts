@@ -28,6 +28,8 @@ export interface SendResult {
   rejected: string[];
   /** Path of the `.eml` written by the outbox transport. */
   file?: string;
+  /** The server's final reply (`250 2.0.0 queued as ...`), for the delivery ledger. */
+  response?: string;
 }
 
 /** Sends mail; `close` releases pooled connections. */
@@ -60,6 +62,9 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A header value on one line: controls (CR, LF, TAB, NUL...) become spaces. */
 export const headerSafe = (value: string): string =>
   value.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+
+/** True when `address` is an address we are willing to put in a header (see `ADDRESS`). */
+export const isSafeAddress = (address: string): boolean => ADDRESS.test(address);
 
 function mailbox(m: Mailbox): { address: string; name: string } {
   if (!ADDRESS.test(m.address))
@@ -141,6 +146,8 @@ export function createTransport(config: TransportConfig): MailTransport {
     const smtp = nodemailer.createTransport({
       url: config.smtpUrl,
       pool: true,
+      // No silent re-sends inside the pool: every retry goes through the ledger, with backoff and audit.
+      maxRequeues: 0,
       connectionTimeout: config.timeouts?.connection ?? 10_000,
       greetingTimeout: config.timeouts?.greeting ?? 10_000,
       socketTimeout: config.timeouts?.socket ?? 30_000,
@@ -152,11 +159,13 @@ export function createTransport(config: TransportConfig): MailTransport {
           messageId: string;
           accepted?: unknown;
           rejected?: unknown;
+          response?: unknown;
         };
         return {
           messageId: info.messageId,
           accepted: addresses(info.accepted),
           rejected: addresses(info.rejected),
+          ...(typeof info.response === 'string' ? { response: info.response } : {}),
         };
       },
       close: () => {
@@ -176,7 +185,8 @@ export function createTransport(config: TransportConfig): MailTransport {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = join(config.outboxDir, `${stamp}-${fileSafe(info.messageId)}.eml`);
       await writeFile(file, info.message, { flag: 'wx' });
-      return { messageId: info.messageId, accepted: mail.to.map((m) => m.address), rejected: [], file };
+      const accepted = mail.to.map((m) => m.address);
+      return { messageId: info.messageId, accepted, rejected: [], file, response: `written to ${file}` };
     },
     close: () => {
       stream.close();

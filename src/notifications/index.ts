@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { ALL_SCOPE as ALL, systemActor } from '../auth/index.js';
+import {
+  TemplateRenderer,
+  createTransport,
+  mailDomain,
+  parseMailbox,
+  type MailTransport,
+} from '../mail/index.js';
+import type { Background, PlatformDeps } from '../modules.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import type { WorkerSpec } from '../platform/queue/index.js';
+import {
+  IncidentNotificationDispatcher,
+  type DispatcherOptions,
+  type IncidentStore,
+} from './incident-notification.dispatcher.js';
+import { IncidentNotificationRepository } from './incident-notification.repository.js';
+import { MailDeliveryRepository } from './mail-delivery.repository.js';
+import { MailDeliveryService } from './mail-delivery.service.js';
+import { NotificationComposer, consoleBaseOf } from './notification-composer.js';
+import { NOTIFICATION_COLLECTIONS, notificationModels } from './notification.model.js';
+import { NotificationRepository } from './notification.repository.js';
+import { NotificationService } from './notification.service.js';
+import { notificationWorker } from './notification.worker.js';
+import { RecipientListRepository } from './recipient-list.repository.js';
+import { recipientListRoutes } from './recipient-list.routes.js';
+import { seedDemoLists } from './recipient-list.seed.js';
+import { RecipientListService, type BureauContacts } from './recipient-list.service.js';
+
+export { NotificationService, ledgerKey } from './notification.service.js';
+export { RecipientListService } from './recipient-list.service.js';
+export { summarise } from './mail-delivery.service.js';
+export type * from './notification.types.js';
+export type { RecipientList, RecipientListInput } from './recipient-list.types.js';
+export { recipientListInput, listSlugSchema } from './recipient-list.types.js';
+
+/** What the module takes from other modules. */
+export interface NotificationDeps {
+  bureaux: BureauContacts;
+  /** The incidents repository: reads for mail content, `applyChange` to record outcomes. */
+  incidents: IncidentStore & { collectionName: string };
+  registerOutbox(collection: string): void;
+  dispatcher?: DispatcherOptions;
+}
+
+/** The public services: `request` for other modules, lists, ledger reads, the dispatcher (tests). */
+export interface NotificationServices {
+  notifications: NotificationService;
+  lists: RecipientListService;
+  deliveries: MailDeliveryRepository;
+  dispatcher: IncidentNotificationDispatcher;
+}
+
+export interface NotificationsModule {
+  services: NotificationServices;
+  routes: AnyRoute[];
+  workers: WorkerSpec[];
+  background: Background[];
+  init(): Promise<void>;
+}
+
+/**
+ * Notifications and mail delivery: the stored notifications, the delivery ledger, recipient lists,
+ * the `notifications` worker (templates compiled here, once), and the incident notification loop.
+ */
+export function createNotificationsModule(
+  platform: PlatformDeps,
+  deps: NotificationDeps,
+): NotificationsModule {
+  const { config, logger } = platform;
+  const models = notificationModels(platform.db);
+  const records = new NotificationRepository(models);
+  const ledger = new MailDeliveryRepository(models);
+  const listRepository = new RecipientListRepository(models);
+  const lists = new RecipientListService(listRepository, deps.bureaux);
+  const from = parseMailbox(config.MAIL_FROM);
+  const incidents = deps.incidents;
+  const service = new NotificationService(
+    records,
+    ledger,
+    lists,
+    { bureauOf: async (id) => (await incidents.findById(ALL, id))?.bureauId ?? null },
+    platform.queues,
+    logger,
+    mailDomain(from.address),
+  );
+  const dispatcher = new IncidentNotificationDispatcher(
+    new IncidentNotificationRepository(platform.db, incidents.collectionName),
+    incidents,
+    service,
+    records,
+    logger,
+    deps.dispatcher,
+  );
+  for (const collection of Object.values(NOTIFICATION_COLLECTIONS)) deps.registerOutbox(collection);
+  const renderer = new TemplateRenderer(config.TEMPLATE_DIR);
+  const composer = new NotificationComposer(
+    renderer,
+    { findIncident: (id) => incidents.findById(ALL, id), getBureau: (code) => deps.bureaux.getBureau(code) },
+    consoleBaseOf(config.PUBLIC_URL, config.HTTP_HOST),
+  );
+  let transport: MailTransport | null = null;
+  const lazyTransport: MailTransport = {
+    send: (mail) =>
+      (transport ??= createTransport({
+        smtpUrl: config.SMTP_URL,
+        outboxDir: join(config.DATA_DIR, 'outbox'),
+      })).send(mail),
+    close: () => {
+      transport?.close();
+      transport = null;
+    },
+  };
+  const delivery = new MailDeliveryService(
+    records,
+    ledger,
+    service,
+    composer,
+    lazyTransport,
+    from,
+    logger,
+    dispatcher.settled,
+  );
+  return {
+    services: { notifications: service, lists, deliveries: ledger, dispatcher },
+    routes: recipientListRoutes(lists),
+    workers: [notificationWorker(delivery)],
+    background: [
+      dispatcher,
+      {
+        name: 'mail-transport',
+        start: () => undefined,
+        stop: () => {
+          lazyTransport.close();
+          return Promise.resolve();
+        },
+      },
+    ],
+    init: async () => {
+      await Promise.all([records.init(), ledger.init(), listRepository.init()]);
+      if (config.DEMO_MODE) await seedDemoLists(lists, systemActor('demo-seed'));
+    },
+  };
+}

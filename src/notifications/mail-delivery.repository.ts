@@ -1,0 +1,138 @@
+import type { AuditDraft } from '../audit/index.js';
+import { isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import type { NotificationModels } from './notification.model.js';
+import type { DeliveryStatus, MailDelivery } from './notification.types.js';
+
+/** A new ledger row, before any attempt. */
+export type NewDelivery = Omit<
+  MailDelivery,
+  'status' | 'attempts' | 'lastError' | 'response' | 'sentAt' | 'updatedAt'
+>;
+
+/** How a finished attempt ends. */
+export interface AttemptOutcome {
+  status: Extract<DeliveryStatus, 'sent' | 'deferred' | 'failed'>;
+  response?: string | null;
+  lastError?: string | null;
+}
+
+function toDelivery(doc: Record<string, unknown>): MailDelivery {
+  const { _id: _id, pendingAudit: _audit, leaseUntil: _lease, createdAt: _created, ...rest } = doc;
+  return rest as unknown as MailDelivery;
+}
+
+/**
+ * The delivery ledger (`mail_deliveries`). Claims and outcomes are conditional single-document updates
+ * that carry their audit events, so every attempt is on the trail even if the process dies mid-send.
+ */
+export class MailDeliveryRepository {
+  constructor(private readonly models: NotificationModels) {}
+
+  async init(): Promise<void> {
+    await this.models.deliveries.createIndexes();
+  }
+
+  /** Creates the rows that do not exist yet (status `queued`); existing rows are left as they are. */
+  async ensure(rows: readonly NewDelivery[]): Promise<void> {
+    const now = new Date();
+    for (const row of rows) {
+      try {
+        await this.models.deliveries.create({
+          ...row,
+          status: 'queued',
+          attempts: 0,
+          lastError: null,
+          response: null,
+          sentAt: null,
+          leaseUntil: null,
+          createdAt: now,
+          updatedAt: now,
+          pendingAudit: [],
+        });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+  }
+
+  async find(key: string): Promise<MailDelivery | null> {
+    const doc = await this.models.deliveries.findOne({ key }).lean();
+    return doc ? toDelivery(doc) : null;
+  }
+
+  /**
+   * Claims the row for one attempt by `notificationId`: allowed when it is queued or deferred, or
+   * `sending` under this same notification (its previous run died) or with an expired lease. The
+   * update is conditional on the status and attempt count read, so two claimers cannot both win.
+   * Returns the claimed row (attempts already counted), or null when it is not ours to send.
+   */
+  async claim(
+    key: string,
+    notificationId: string,
+    leaseMs: number,
+    draft: AuditDraft,
+  ): Promise<MailDelivery | null> {
+    const doc = await this.models.deliveries.findOne({ key }).lean();
+    if (!doc) return null;
+    const row = doc as unknown as {
+      status: DeliveryStatus;
+      attempts: number;
+      notificationId: string;
+      leaseUntil: Date | null;
+    };
+    const now = new Date();
+    const claimable =
+      row.status === 'queued' ||
+      row.status === 'deferred' ||
+      (row.status === 'sending' &&
+        (row.notificationId === notificationId || (row.leaseUntil !== null && row.leaseUntil < now)));
+    if (!claimable) return null;
+    const claimed = await this.models.deliveries
+      .findOneAndUpdate(
+        { key, status: row.status, attempts: row.attempts },
+        trusted({
+          $set: {
+            status: 'sending',
+            notificationId,
+            leaseUntil: new Date(now.getTime() + leaseMs),
+            updatedAt: now,
+          },
+          $inc: { attempts: 1 },
+          $push: { pendingAudit: draft },
+        }),
+        { new: true },
+      )
+      .lean();
+    return claimed ? toDelivery(claimed) : null;
+  }
+
+  /** Records how the attempt `attempts` ended; ignored if someone else claimed the row since. */
+  async finish(key: string, attempts: number, outcome: AttemptOutcome, draft: AuditDraft): Promise<boolean> {
+    const now = new Date();
+    const set: Record<string, unknown> = {
+      status: outcome.status,
+      leaseUntil: null,
+      updatedAt: now,
+      lastError: outcome.lastError ?? null,
+    };
+    if (outcome.response !== undefined) set.response = outcome.response;
+    if (outcome.status === 'sent') set.sentAt = now;
+    const result = await this.models.deliveries.updateOne(
+      { key, status: 'sending', attempts },
+      trusted({ $set: set, $push: { pendingAudit: draft } }),
+    );
+    return result.modifiedCount > 0;
+  }
+
+  /** Every row of a subject (an advisory's deliveries, all revisions), oldest first. */
+  async listBySubject(subjectId: string): Promise<MailDelivery[]> {
+    const docs = await this.models.deliveries.find({ subjectId }).sort({ createdAt: 1 }).lean();
+    return docs.map(toDelivery);
+  }
+
+  async listByKeys(keys: readonly string[]): Promise<MailDelivery[]> {
+    if (keys.length === 0) return [];
+    const docs = await this.models.deliveries.find({ key: trusted({ $in: [...keys] }) }).lean();
+    return docs.map(toDelivery);
+  }
+}

@@ -1,0 +1,88 @@
+import type { Bureau } from '../auth/index.js';
+import type { Incident } from '../incidents/index.js';
+import type { TemplateInput, TemplateName, TemplateRenderer, RenderedMail } from '../mail/index.js';
+import type { NotificationRecipient, NotificationRecord } from './notification.types.js';
+
+/** Where the composer reads incidents and bureaux (the intake and auth modules fit). */
+export interface ComposerSources {
+  findIncident(id: string): Promise<Incident | null>;
+  getBureau(code: string): Promise<Bureau | null>;
+}
+
+/** Raised when a notification's subject no longer exists: nothing can ever be rendered. */
+export class MissingSubjectError extends Error {
+  override readonly name = 'MissingSubjectError';
+}
+
+/**
+ * Turns a stored notification into a rendered mail per recipient: the incident summary loaded now
+ * (so the mail shows the incident as it stands), the notification's stored data over it, and the
+ * recipient's name. Incident mails default to TLP:AMBER: they describe a bureau's incident.
+ */
+export class NotificationComposer {
+  constructor(
+    private readonly renderer: TemplateRenderer,
+    private readonly sources: ComposerSources,
+    private readonly consoleBase: string,
+  ) {}
+
+  /** Loads what every recipient's mail shares; call once per delivery run. */
+  async context(record: NotificationRecord): Promise<Record<string, unknown>> {
+    const base: Record<string, unknown> = {};
+    if (record.dataRef.incident && record.incidentId) {
+      const incident = await this.sources.findIncident(record.incidentId);
+      if (!incident) throw new MissingSubjectError(`incident ${record.incidentId} not found`);
+      const bureau = await this.sources.getBureau(incident.bureauId);
+      Object.assign(base, incidentData(incident, bureau), { tlp: 'AMBER' });
+      base.consoleUrl = `${this.consoleBase}/incidents/${incident.id}`;
+    }
+    if (record.advisoryId) base.consoleUrl = `${this.consoleBase}/advisories/${record.advisoryId}`;
+    base.consoleUrl ??= this.consoleBase;
+    return { ...base, ...record.dataRef.data };
+  }
+
+  /** Renders the notification's template for one recipient. */
+  render(
+    record: NotificationRecord,
+    context: Record<string, unknown>,
+    recipient: NotificationRecipient,
+  ): RenderedMail {
+    const data = { ...context, recipientName: recipient.name };
+    return this.renderer.render(record.template, data as TemplateInput<TemplateName>);
+  }
+}
+
+function incidentData(incident: Incident, bureau: Bureau | null): Record<string, unknown> {
+  const facts = incident.facts as { title?: string; description?: string; category?: string };
+  const triage = incident.triage;
+  return {
+    incident: {
+      ref: incident.ref,
+      title: facts.title ?? incident.ref,
+      summary: facts.description ?? '',
+      bureauName: bureau?.name ?? incident.bureauId,
+      severity: incident.severity,
+      status: incident.status,
+      category: facts.category ?? 'unknown',
+    },
+    receivedAt: new Date(incident.reportedAt).toISOString(),
+    ...(triage
+      ? {
+          decision: {
+            severity: triage.severity,
+            queue: triage.queue,
+            reportable: triage.reportable,
+            reasons: triage.reasons.map((r) => r.detail),
+          },
+          policyVersion: triage.policyVersion,
+        }
+      : {}),
+  };
+}
+
+/** The console base URL for links in mail: templates only link https, so http becomes https. */
+export function consoleBaseOf(publicUrl: string | undefined, httpHost: string): string {
+  const url = new URL(publicUrl ?? `https://${httpHost}`);
+  url.protocol = 'https:';
+  return url.href.replace(/\/$/, '');
+}

@@ -1,0 +1,37 @@
+import type { AuditDraft } from '../audit/index.js';
+import { trusted } from '../platform/db/index.js';
+import type { NotificationModels } from './notification.model.js';
+import type { RecipientList } from './recipient-list.types.js';
+
+function toList(doc: Record<string, unknown>): RecipientList {
+  const { _id: _id, pendingAudit: _audit, ...rest } = doc;
+  return rest as unknown as RecipientList;
+}
+
+/** Partner and duty recipient lists, by slug. */
+export class RecipientListRepository {
+  constructor(private readonly models: NotificationModels) {}
+
+  async init(): Promise<void> {
+    await this.models.lists.createIndexes();
+  }
+
+  /** Creates or replaces the list, its audit event in the same write. */
+  async upsert(list: RecipientList, draft: AuditDraft): Promise<RecipientList> {
+    const { slug, ...fields } = list;
+    await this.models.lists.updateOne({ slug }, trusted({ $set: fields, $push: { pendingAudit: draft } }), {
+      upsert: true,
+    });
+    return list;
+  }
+
+  async findBySlug(slug: string): Promise<RecipientList | null> {
+    const doc = await this.models.lists.findOne({ slug }).lean();
+    return doc ? toList(doc) : null;
+  }
+
+  async list(): Promise<RecipientList[]> {
+    const docs = await this.models.lists.find({}).sort({ slug: 1 }).lean();
+    return docs.map(toList);
+  }
+}

@@ -1,0 +1,112 @@
+import { auditDraft } from '../audit/index.js';
+import type { Actor, Bureau } from '../auth/index.js';
+import { ValidationError } from '../platform/errors.js';
+import type { NotificationRecipient } from './notification.types.js';
+import type { RecipientListRepository } from './recipient-list.repository.js';
+import type { RecipientList, RecipientListInput } from './recipient-list.types.js';
+
+/** Bureaux as the notification module needs them (the auth module's BureauService fits). */
+export interface BureauContacts {
+  getBureau(code: string): Promise<Bureau | null>;
+}
+
+/** Routes resolved to recipients; `unresolved` names the routes that led nowhere, with why. */
+export interface Resolution {
+  recipients: NotificationRecipient[];
+  unresolved: Array<{ route: string; reason: string }>;
+}
+
+/** Route names that mean "the bureau's own contacts" rather than a stored list. */
+const BUREAU_ROUTES = new Set(['reporting-bureau', 'director-of-bureau']);
+
+/**
+ * Recipient lists (partners, duty staff) as data, and the resolution of route names, as policies and
+ * the workflow name them, to addresses: `reporting-bureau` and `director-of-bureau` are the incident's
+ * bureau contacts (the director route prefers contacts whose role names a director or commander),
+ * `bureau:<code>` any bureau's contacts, anything else a list slug.
+ */
+export class RecipientListService {
+  constructor(
+    private readonly repository: RecipientListRepository,
+    private readonly bureaux: BureauContacts,
+  ) {}
+
+  /** Creates or replaces a list; audited as `recipient_list.updated` with before and after. */
+  async upsert(actor: Actor, slug: string, input: RecipientListInput): Promise<RecipientList> {
+    const before = await this.repository.findBySlug(slug);
+    const list: RecipientList = { slug, ...input, updatedAt: new Date() };
+    const draft = auditDraft(
+      actor,
+      'recipient_list.updated',
+      { type: 'system', id: `recipient-list:${slug}` },
+      {
+        changes: [{ field: 'list', before: before ? { ...before } : null, after: { ...input } }],
+      },
+    );
+    return this.repository.upsert(list, draft);
+  }
+
+  list(): Promise<RecipientList[]> {
+    return this.repository.list();
+  }
+
+  /** Resolves routes to recipients (deduplicated by address, first route wins). */
+  async resolve(routes: readonly string[], context: { bureauId?: string | null } = {}): Promise<Resolution> {
+    const recipients = new Map<string, NotificationRecipient>();
+    const unresolved: Resolution['unresolved'] = [];
+    for (const route of routes) {
+      const found = await this.resolveOne(route, context.bureauId ?? null);
+      if (typeof found === 'string') unresolved.push({ route, reason: found });
+      else for (const r of found) if (!recipients.has(r.address)) recipients.set(r.address, r);
+    }
+    return { recipients: [...recipients.values()], unresolved };
+  }
+
+  /** Like {@link resolve}, but a route that leads nowhere is a 422 naming it. */
+  async resolveAll(
+    routes: readonly string[],
+    context: { bureauId?: string | null } = {},
+  ): Promise<NotificationRecipient[]> {
+    const { recipients, unresolved } = await this.resolve(routes, context);
+    if (unresolved.length > 0) {
+      throw new ValidationError(unresolved.map((u) => ({ path: `lists.${u.route}`, message: u.reason })));
+    }
+    return recipients;
+  }
+
+  private async resolveOne(
+    route: string,
+    bureauId: string | null,
+  ): Promise<NotificationRecipient[] | string> {
+    if (BUREAU_ROUTES.has(route) || route.startsWith('bureau:')) {
+      const code = route.startsWith('bureau:') ? route.slice('bureau:'.length) : bureauId;
+      if (!code) return 'no bureau to take contacts from';
+      const bureau = await this.bureaux.getBureau(code);
+      if (!bureau) return `bureau ${code} does not exist`;
+      let contacts = bureau.contacts;
+      if (route === 'director-of-bureau') {
+        const senior = contacts.filter((c) => /director|commander/i.test(c.role));
+        if (senior.length > 0) contacts = senior;
+      }
+      if (contacts.length === 0) return `bureau ${code} has no contacts`;
+      return contacts.map((c) => ({
+        address: c.email.toLowerCase(),
+        name: c.name,
+        organisation: bureau.name,
+        circle: 'constituent' as const,
+        kind: 'list' as const,
+        via: route,
+      }));
+    }
+    const list = await this.repository.findBySlug(route);
+    if (!list) return `no recipient list "${route}"`;
+    return list.members.map((m) => ({
+      address: m.address.toLowerCase(),
+      name: m.name,
+      organisation: list.organisation,
+      circle: list.circle,
+      kind: 'list' as const,
+      via: route,
+    }));
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { RecipientCircle } from '../advisories/tlp.js';
+import { isSafeAddress } from '../mail/index.js';
+
+/** A list slug: lower-case words with dashes (`hkcert`, `police-cstcb`). */
+export const listSlugSchema = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be a list slug (a-z, 0-9, -)');
+
+const memberSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().max(254).refine(isSafeAddress, 'must be a plain e-mail address'),
+});
+
+/** A list as administrators write it (`PUT /api/v1/recipient-lists/:slug`). */
+export const recipientListInput = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  /** The organisation behind the list: TLP:AMBER+STRICT compares it with the advisory's target. */
+  organisation: z.string().trim().min(1).max(200),
+  circle: z.enum(['internal', 'constituent', 'partner', 'community', 'public']),
+  members: z.array(memberSchema).min(1).max(500),
+});
+export type RecipientListInput = z.output<typeof recipientListInput>;
+
+/** A stored recipient list. */
+export interface RecipientList {
+  slug: string;
+  name: string;
+  organisation: string;
+  circle: RecipientCircle;
+  members: Array<{ name: string; address: string }>;
+  updatedAt: Date;
+}

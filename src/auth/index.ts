@@ -9,7 +9,13 @@ export { BureauService } from './bureau.service.js';
 export { UserService } from './user.service.js';
 export { ApiKeyService } from './api-key.service.js';
 export type { Bureau, BureauContact, User, ApiKeyInfo, IssuedApiKey } from './auth.types.js';
-export { createBureauSchema, createUserSchema, createKeySchema, bureauCodeSchema } from './auth.schemas.js';
+export {
+  createBureauSchema,
+  createUserSchema,
+  createKeySchema,
+  bureauCodeSchema,
+  userListQuerySchema,
+} from './auth.schemas.js';
 export type { CreateBureauInput, CreateUserInput, CreateKeyInput } from './auth.schemas.js';
 export { AUTH_COLLECTIONS } from './auth.models.js';
 export { formatDemoCredentials } from './demo-seed.js';

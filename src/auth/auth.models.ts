@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   mongoose types SchemaTypeOptions as a class, but its documented schema API is plain object literals. */
 import { mongoose, type Connection, type Model } from '../platform/db/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { BureauContact } from './auth.types.js';

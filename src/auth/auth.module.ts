@@ -101,7 +101,8 @@ export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthMo
     demoCredentials: [],
     init: async () => {
       await initServices();
-      if (platform.config.DEMO_MODE) {
+      // Only API processes seed: they print the keys, and worker processes would revoke them.
+      if (platform.config.DEMO_MODE && platform.config.RUN_API) {
         module.demoCredentials = await seedDemo(services, systemActor('demo-seed'));
       }
     },

@@ -1,3 +1,4 @@
+import { ConflictError } from '../platform/errors.js';
 import type { Actor } from './actor.js';
 import type { ApiKeyService } from './api-key.service.js';
 import type { CreateBureauInput, CreateUserInput } from './auth.schemas.js';
@@ -48,6 +49,11 @@ const USERS: CreateUserInput[] = [
   { name: 'Demo Admin', email: 'admin@demo.govcert.example', role: 'admin', bureauId: null },
 ];
 
+/** Another process seeding at the same moment won the insert: the record exists, which is the goal. */
+function alreadyThere(err: unknown): void {
+  if (!(err instanceof ConflictError)) throw err;
+}
+
 export interface DemoSeedDeps {
   bureaux: BureauService;
   users: UserService;
@@ -62,11 +68,19 @@ export interface DemoSeedDeps {
  */
 export async function seedDemo(deps: DemoSeedDeps, actor: Actor): Promise<DemoCredential[]> {
   for (const bureau of BUREAUX) {
-    if (!(await deps.bureaux.getBureau(bureau.code))) await deps.bureaux.create(actor, bureau);
+    if (!(await deps.bureaux.getBureau(bureau.code))) {
+      await deps.bureaux.create(actor, bureau).catch(alreadyThere);
+    }
   }
   const credentials: DemoCredential[] = [];
   for (const input of USERS) {
-    const user = (await deps.users.findByEmail(input.email)) ?? (await deps.users.create(actor, input));
+    const existing = await deps.users.findByEmail(input.email);
+    const user =
+      existing ??
+      (await deps.users.create(actor, input).catch(async (err: unknown) => {
+        alreadyThere(err);
+        return deps.users.require((await deps.users.findByEmail(input.email))?.id ?? '');
+      }));
     for (const old of await deps.keys.list({ userId: user.id })) {
       if (old.label === DEMO_KEY_LABEL && !old.revokedAt) await deps.keys.revoke(actor, old.keyId);
     }

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
@@ -9,12 +9,21 @@ import { keyIdFromAuthorization } from './api-key.format.js';
 const WINDOW_MS = 60_000;
 
 /**
- * rate-limit-redis loads its Lua script once, at construction. If Redis is not up yet (our producer
- * connection has no offline queue), that load fails and the stored promise stays rejected for ever.
- * This store reloads the script and retries once after a failed call; with Redis down the retry fails
- * at once (no offline queue), so it adds no latency, and limits come back by themselves with Redis.
+ * rate-limit-redis loads its Lua script at construction and keeps the promise. Our producer connection
+ * has no offline queue, so at start (Redis not yet connected) that load fails and would stay failed
+ * for ever. This store loads the script on first use instead, and reloads it and retries once after
+ * any failure; with Redis down the retry fails at once, so it adds no latency.
  */
 class ReloadingRedisStore extends RedisStore {
+  override init(options: Options): Promise<void> {
+    this.windowMs = options.windowMs;
+    const notLoaded = Promise.reject(new Error('rate-limit script not loaded yet'));
+    notLoaded.catch(() => undefined); // awaited (and rethrown) on first use, never unhandled
+    this.incrementScriptSha = notLoaded;
+    this.getScriptSha = notLoaded;
+    return Promise.resolve();
+  }
+
   override async increment(key: string): ReturnType<RedisStore['increment']> {
     try {
       return await super.increment(key);

@@ -11,6 +11,7 @@ import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
+import { createReportsModule } from './reports/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -65,9 +66,19 @@ export function buildModules(platform: PlatformDeps): Modules {
   };
   // Access: API keys, admin routes, rate limits.
   const auth = createAuthModule(platform, auditPorts);
+  // Reports and exports for auditors: read-only over the other modules' data, audited exports.
+  const reports = createReportsModule(platform, {
+    audit: audit.audit,
+    registerOutbox: auditPorts.registerOutbox,
+  });
   return {
-    routes: [...healthRoutes(probe, platform.metrics, platform.queues), ...auth.routes, ...audit.routes],
-    workers: [echoWorker as unknown as WorkerSpec],
+    routes: [
+      ...healthRoutes(probe, platform.metrics, platform.queues),
+      ...auth.routes,
+      ...audit.routes,
+      ...reports.routes,
+    ],
+    workers: [echoWorker as unknown as WorkerSpec, ...reports.workers],
     access: auth.access,
     before: [...auth.before],
     background: [...auth.background, ...audit.background],
@@ -78,6 +89,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     init: async () => {
       await audit.init();
       await auth.init();
+      await reports.init();
     },
   };
 }

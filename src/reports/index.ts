@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Connection } from '../platform/db/index.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
+import { ExportRepository, EXPORTS_COLLECTION } from './export.repository.js';
+import { ExportService } from './export.service.js';
+import { exportWorker } from './export.worker.js';
+import { ReportHtmlRenderer } from './html-report.renderer.js';
+import { reportRoutes } from './report.routes.js';
+import { ReportService } from './report.service.js';
+import { ReportSourceRepository } from './report-source.repository.js';
+import type { TrailSource } from './trail-source.js';
+
+/** Compliance reports and exports for auditors (issue 7). The only public surface of `src/reports`. */
+export { ReportService, type OpenedReport } from './report.service.js';
+export { ExportService } from './export.service.js';
+export { neutraliseCell, csvCell } from './csv-safety.js';
+export type { ExportRecord, ExportProgress } from './export.repository.js';
+export type { TrailSource } from './trail-source.js';
+export * from './report.types.js';
+
+/** What reports take from the platform. */
+export interface ReportsPlatform {
+  config: Config;
+  db: Connection;
+  queues: QueueRegistry;
+}
+
+/** What reports take from other modules: the audit service, and the outbox registration. */
+export interface ReportsDeps {
+  audit: TrailSource;
+  registerOutbox(collectionName: string): void;
+}
+
+export interface ReportsModule {
+  routes: AnyRoute[];
+  workers: WorkerSpec[];
+  services: { reports: ReportService; exports: ExportService };
+  init(): Promise<void>;
+}
+
+export function createReportsModule(platform: ReportsPlatform, deps: ReportsDeps): ReportsModule {
+  const exportRecords = new ExportRepository(platform.db);
+  // Templates are compiled here, at start: a broken report template stops the process, not an export.
+  const renderer = new ReportHtmlRenderer(join(platform.config.TEMPLATE_DIR, 'reports'));
+  const reports = new ReportService(new ReportSourceRepository(platform.db), deps.audit, renderer);
+  const exports = new ExportService(
+    exportRecords,
+    reports,
+    platform.queues,
+    deps.audit,
+    join(platform.config.DATA_DIR, 'exports'),
+  );
+  deps.registerOutbox(EXPORTS_COLLECTION);
+  return {
+    routes: reportRoutes(reports, exports),
+    workers: [exportWorker(exports)],
+    services: { reports, exports },
+    init: () => exportRecords.init(),
+  };
+}

@@ -10,6 +10,7 @@ import { mongoReachable } from './platform/db/index.js';
 import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
+import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
 import { createReportsModule } from './reports/index.js';
 
@@ -40,6 +41,8 @@ export interface Modules {
   background: Background[];
   /** Bureaux, users and API keys (tests, tools and other modules use them). */
   auth: AuthServices;
+  /** Incidents and triage services (tests, tools, the workflow module). */
+  intake: IntakeModule['services'];
   /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
   readonly demoCredentials: DemoCredential[];
   /** Builds indexes, loads policies, seeds demo data. */
@@ -66,6 +69,14 @@ export function buildModules(platform: PlatformDeps): Modules {
   };
   // Access: API keys, admin routes, rate limits.
   const auth = createAuthModule(platform, auditPorts);
+  // Intake and triage: incidents API, triage worker, triage reconciler.
+  const intake = createIntakeModule(platform, {
+    bureaux: auth.services.bureaux,
+    registerOutbox: auditPorts.registerOutbox,
+    kickAudit: (collection, id) => {
+      audit.relay.kick(collection, id);
+    },
+  });
   // Reports and exports for auditors: read-only over the other modules' data, audited exports.
   const reports = createReportsModule(platform, {
     audit: audit.audit,
@@ -75,20 +86,23 @@ export function buildModules(platform: PlatformDeps): Modules {
     routes: [
       ...healthRoutes(probe, platform.metrics, platform.queues),
       ...auth.routes,
+      ...intake.routes,
       ...audit.routes,
       ...reports.routes,
     ],
-    workers: [echoWorker as unknown as WorkerSpec, ...reports.workers],
+    workers: [echoWorker as unknown as WorkerSpec, ...intake.workers, ...reports.workers],
     access: auth.access,
     before: [...auth.before],
-    background: [...auth.background, ...audit.background],
+    background: [...auth.background, ...intake.background, ...audit.background],
     auth: auth.services,
+    intake: intake.services,
     get demoCredentials() {
       return auth.demoCredentials;
     },
     init: async () => {
       await audit.init();
       await auth.init();
+      await intake.init();
       await reports.init();
     },
   };

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { scopeOf, type Actor } from '../auth/actor.js';
+import { auditDraft } from '../audit/index.js';
+import { mongoose } from '../platform/db/index.js';
+import { BadRequestError, InternalError, ValidationError } from '../platform/errors.js';
+import type { IdempotencyRepository } from './idempotency.repository.js';
+import { formatRef, hongKongYear } from './incident-sequence.repository.js';
+import type { IncidentRepository } from './incident.repository.js';
+import type { CreateIncidentInput } from './incident.schemas.js';
+import type { ActorRef, IncidentFacts } from './incident.types.js';
+import { isCertRole, toIncidentView, type IncidentView } from './incident.view.js';
+import type { TriageRequester } from './triage-request.js';
+
+/** Where intake learns whether a bureau exists (the auth module's bureau service). */
+export interface BureauDirectory {
+  getBureau(code: string): Promise<{ code: string; regimes: string[] } | null>;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const actorRef = (actor: Actor): ActorRef => ({
+  userId: actor.userId,
+  name: actor.name,
+  role: actor.role,
+});
+
+/**
+ * Files new reports: decides the bureau, honours `Idempotency-Key`, stores the incident with its
+ * reference and its `incident.reported` event in one insert, then asks for triage.
+ */
+export class IncidentIntakeService {
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly triage: TriageRequester,
+    private readonly bureaux: BureauDirectory,
+    private readonly refPrefix: string,
+  ) {}
+
+  private async bureauFor(actor: Actor, input: CreateIncidentInput): Promise<string> {
+    if (!isCertRole(actor)) {
+      if (!actor.bureauId) throw new InternalError('reporter without a bureau');
+      if (input.bureauId !== undefined && input.bureauId !== actor.bureauId) {
+        throw new ValidationError([
+          { path: 'body.bureauId', message: 'reporters file for their own bureau only' },
+        ]);
+      }
+      return actor.bureauId;
+    }
+    if (!input.bureauId)
+      throw new ValidationError([{ path: 'body.bureauId', message: 'name the bureau the report is for' }]);
+    if (!(await this.bureaux.getBureau(input.bureauId))) {
+      throw new ValidationError([{ path: 'body.bureauId', message: 'unknown bureau' }]);
+    }
+    return input.bureauId;
+  }
+
+  /**
+   * Creates the incident (201 only once the insert is acknowledged). With an idempotency key, a retry
+   * with the same body returns the same incident; with another body it is refused.
+   */
+  async create(actor: Actor, input: CreateIncidentInput, idempotencyKey?: string): Promise<IncidentView> {
+    const bureauId = await this.bureauFor(actor, input);
+    let incidentId = new mongoose.Types.ObjectId().toHexString();
+    if (idempotencyKey !== undefined) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw new BadRequestError(
+          'Idempotency-Key must be 1-200 visible ASCII characters.',
+          'bad_idempotency_key',
+        );
+      }
+      const bodyHash = sha256(canonicalize(JSON.parse(JSON.stringify({ bureauId, input })) as object) ?? '');
+      const keyHash = sha256(`${actor.userId}\n${idempotencyKey}`);
+      const { record } = await this.idempotency.claim({ keyHash, bodyHash, incidentId });
+      if (record.bodyHash !== bodyHash) {
+        throw new ValidationError(
+          [{ path: 'headers.idempotency-key', message: 'already used with a different body' }],
+          'This Idempotency-Key was used for a different request.',
+        );
+      }
+      incidentId = record.incidentId;
+      const done = await this.incidents.findById(scopeOf(actor), incidentId);
+      if (done) return toIncidentView(done, actor);
+    }
+    await this.insert(actor, bureauId, incidentId, input);
+    await this.triage.request(incidentId, 0, 'reported');
+    const stored = await this.incidents.findById(scopeOf(actor), incidentId);
+    if (!stored) throw new InternalError('incident not readable after its insert');
+    return toIncidentView(stored, actor);
+  }
+
+  private async insert(
+    actor: Actor,
+    bureauId: string,
+    id: string,
+    input: CreateIncidentInput,
+  ): Promise<void> {
+    const { bureauId: _bureau, indicators, externalNotified, ...facts } = input;
+    const now = new Date();
+    const year = hongKongYear(now);
+    await this.incidents.insertNew(id, year, (seq) => {
+      const ref = formatRef(this.refPrefix, year, seq);
+      const draft = auditDraft(
+        actor,
+        'incident.reported',
+        { type: 'incident', id, ref },
+        {
+          bureauId,
+          at: now,
+          changes: [{ field: 'status', before: null, after: 'reported' }],
+          data: { category: facts.category, indicators: indicators.length },
+        },
+      );
+      return {
+        ref,
+        year,
+        seq,
+        bureauId,
+        status: 'reported',
+        severity: null,
+        facts: facts satisfies IncidentFacts,
+        indicators,
+        externalNotified,
+        updates: [],
+        reportedBy: actorRef(actor),
+        reportedAt: now,
+        triage: null,
+        triagedAt: null,
+        triageRound: 0,
+        triagePending: true,
+        clocks: [],
+        notifications: [],
+        campaign: null,
+        revision: 0,
+        createdAt: now,
+        updatedAt: now,
+        pendingAudit: [draft],
+      };
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { mongoose, type Connection } from '../platform/db/index.js';
+
+const { Schema } = mongoose;
+const Mixed = Schema.Types.Mixed;
+
+/**
+ * The incidents collection. Nested report content is stored as given (validated by zod before it gets
+ * here); top-level fields are the ones queried, indexed or updated on their own.
+ */
+const incidentSchema = new Schema(
+  {
+    ref: { type: String, required: true },
+    year: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    bureauId: { type: String, required: true },
+    status: { type: String, required: true },
+    severity: { type: String, default: null },
+    facts: { type: Mixed, required: true },
+    indicators: { type: [Mixed], default: [] },
+    externalNotified: { type: [Mixed], default: [] },
+    updates: { type: [Mixed], default: [] },
+    reportedBy: { type: Mixed, required: true },
+    reportedAt: { type: Date, required: true },
+    triage: { type: Mixed, default: null },
+    triagedAt: { type: Date, default: null },
+    triageRound: { type: Number, default: 0 },
+    triagePending: { type: Boolean, default: true },
+    clocks: { type: [Mixed], default: [] },
+    notifications: { type: [Mixed], default: [] },
+    campaign: { type: Mixed, default: null },
+    revision: { type: Number, default: 0 },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    pendingAudit: { type: [Mixed], default: [] },
+  },
+  { collection: 'incidents', versionKey: false, minimize: false },
+);
+// The reference is gapless because the insert with (year, seq+1) is the commit: this index arbitrates.
+incidentSchema.index({ year: 1, seq: 1 }, { unique: true });
+incidentSchema.index({ bureauId: 1, _id: -1 });
+incidentSchema.index({ triagePending: 1 });
+incidentSchema.index({ status: 1 });
+
+/** Indicator index: one row per (indicator, incident), so matching is an indexed scalar lookup. */
+const sightingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true },
+    incidentId: { type: String, required: true },
+    bureauId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'indicator_sightings', versionKey: false },
+);
+sightingSchema.index({ key: 1 });
+
+/** Idempotency keys of create requests: the pre-generated incident id and the hash of the body. */
+const idempotencySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    bodyHash: { type: String, required: true },
+    incidentId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'idempotency_keys', versionKey: false },
+);
+
+/** Builds the intake models on a connection of its own (tests hold several). */
+export function incidentModels(db: Connection) {
+  return {
+    Incident: db.model('Incident', incidentSchema),
+    Sighting: db.model('IndicatorSighting', sightingSchema),
+    IdempotencyKey: db.model('IdempotencyKey', idempotencySchema),
+  };
+}
+export type IncidentModels = ReturnType<typeof incidentModels>;

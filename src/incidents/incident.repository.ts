@@ -1,0 +1,163 @@
+import type { Scope } from '../auth/actor.js';
+import type { AuditDraft } from '../audit/index.js';
+import { mongoose, trusted, type Connection } from '../platform/db/index.js';
+import { incidentModels, type IncidentModels } from './incident.model.js';
+import { IncidentSequence, type SequencedInsert } from './incident-sequence.repository.js';
+import type { Incident, IncidentStatus } from './incident.types.js';
+
+/** Filters of the incident list; every one optional and ANDed with the caller's scope. */
+export interface IncidentFilter {
+  status?: IncidentStatus;
+  severity?: string;
+  category?: string;
+  bureauId?: string;
+  reportedFrom?: Date;
+  reportedTo?: Date;
+  /** Only incidents whose id sorts before this one (cursor pagination, newest first). */
+  before?: string;
+}
+
+/** A single-document change: `$set` fields, pushes, and always the audit events of the change. */
+export interface IncidentChange {
+  set?: Record<string, unknown>;
+  push?: Record<string, unknown[]>;
+  inc?: Record<string, number>;
+  audit: AuditDraft[];
+}
+
+const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
+
+/** Plain incident from a lean document: the id as a string, nothing mongoose-specific left. */
+function toIncident(doc: Record<string, unknown>): Incident {
+  const { _id, pendingAudit: _outbox, ...rest } = doc;
+  return { id: String(_id), ...rest } as unknown as Incident;
+}
+
+/**
+ * The incidents collection. Every read takes the caller's {@link Scope} first and adds the bureau
+ * filter itself: a reporter's query cannot reach another bureau's incident, counts included.
+ */
+export class IncidentRepository {
+  private readonly models: IncidentModels;
+  private readonly sequence: IncidentSequence;
+
+  /**
+   * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
+   *   so the events reach the chain promptly instead of on the relay's next sweep.
+   */
+  constructor(
+    db: Connection,
+    private readonly afterWrite: (collection: string, id: unknown) => void = () => undefined,
+  ) {
+    this.models = incidentModels(db);
+    this.sequence = new IncidentSequence(this.models);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
+  }
+
+  /** Name of the collection, for the audit relay. */
+  get collectionName(): string {
+    return this.models.Incident.collection.collectionName;
+  }
+
+  private scoped(scope: Scope, filter: Record<string, unknown> = {}): Record<string, unknown> {
+    return scope.kind === 'bureau' ? { ...filter, bureauId: scope.bureauId } : filter;
+  }
+
+  private listFilter(scope: Scope, filter: IncidentFilter): Record<string, unknown> {
+    const query: Record<string, unknown> = {};
+    if (filter.status) query.status = filter.status;
+    if (filter.severity) query.severity = filter.severity;
+    if (filter.category) query['facts.category'] = filter.category;
+    if (filter.bureauId) query.bureauId = filter.bureauId;
+    const reported: Record<string, Date> = {};
+    if (filter.reportedFrom) reported.$gte = filter.reportedFrom;
+    if (filter.reportedTo) reported.$lt = filter.reportedTo;
+    if (Object.keys(reported).length > 0) query.reportedAt = trusted(reported);
+    if (filter.before) query._id = trusted({ $lt: new mongoose.Types.ObjectId(filter.before) });
+    // The scope is applied last so no filter value can widen it.
+    return this.scoped(scope, query);
+  }
+
+  /** Inserts a new incident with the next reference number of `year`; see {@link IncidentSequence}. */
+  async insertNew(
+    id: string,
+    year: number,
+    build: (seq: number) => Record<string, unknown>,
+  ): Promise<SequencedInsert> {
+    const _id = new mongoose.Types.ObjectId(id);
+    const result = await this.sequence.insert(id, year, (seq) => ({ ...build(seq), _id }));
+    this.afterWrite(this.collectionName, _id);
+    return result;
+  }
+
+  async findById(scope: Scope, id: string): Promise<Incident | null> {
+    if (!isObjectId(id)) return null;
+    const doc = await this.models.Incident.findOne(this.scoped(scope, { _id: id }), {
+      pendingAudit: 0,
+    }).lean();
+    return doc ? toIncident(doc) : null;
+  }
+
+  async findByIds(scope: Scope, ids: readonly string[]): Promise<Incident[]> {
+    const valid = ids.filter(isObjectId);
+    if (valid.length === 0) return [];
+    const docs = await this.models.Incident.find(this.scoped(scope, { _id: trusted({ $in: valid }) }), {
+      pendingAudit: 0,
+    }).lean();
+    return docs.map(toIncident);
+  }
+
+  /** Newest first, `limit` at most; pass the last id as `before` for the next page. */
+  async list(scope: Scope, filter: IncidentFilter, limit: number): Promise<Incident[]> {
+    const docs = await this.models.Incident.find(this.listFilter(scope, filter), { pendingAudit: 0 })
+      .sort({ _id: -1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toIncident);
+  }
+
+  count(scope: Scope, filter: IncidentFilter = {}): Promise<number> {
+    return this.models.Incident.countDocuments(this.listFilter(scope, filter));
+  }
+
+  /**
+   * Applies `change` if the incident is still at `revision` (optimistic concurrency), with its audit
+   * events in the same update. Returns the incident after the change, or null if it changed meanwhile.
+   */
+  async applyChange(
+    scope: Scope,
+    id: string,
+    revision: number,
+    change: IncidentChange,
+  ): Promise<Incident | null> {
+    const push: Record<string, unknown> = { pendingAudit: trusted({ $each: change.audit }) };
+    for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
+    const doc = await this.models.Incident.findOneAndUpdate(
+      this.scoped(scope, { _id: id, revision }),
+      trusted({
+        $set: { ...change.set, updatedAt: new Date() },
+        $inc: { ...change.inc, revision: 1 },
+        $push: push,
+      }),
+      // FerretDB does not implement a projection on findAndModify: the outbox is dropped in toIncident.
+      { new: true },
+    ).lean();
+    if (!doc) return null;
+    this.afterWrite(this.collectionName, doc._id);
+    return toIncident(doc);
+  }
+
+  /** Incidents still waiting for a triage decision, oldest first (the reconciler's work list). */
+  async findTriagePending(scope: Scope, limit: number): Promise<Incident[]> {
+    const docs = await this.models.Incident.find(this.scoped(scope, { triagePending: true }), {
+      pendingAudit: 0,
+    })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toIncident);
+  }
+}

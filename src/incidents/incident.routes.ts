@@ -1,0 +1,69 @@
+import { defineRoute, type AnyRoute } from '../platform/http/index.js';
+import type { IncidentIntakeService } from './incident-intake.service.js';
+import {
+  createIncidentSchema,
+  incidentIdParams,
+  incidentListQuery,
+  incidentPageSchema,
+  incidentUpdateSchema,
+  incidentViewSchema,
+} from './incident.schemas.js';
+import type { IncidentService } from './incident.service.js';
+
+export interface IncidentRouteDeps {
+  intake: IncidentIntakeService;
+  incidents: IncidentService;
+}
+
+/** The incident API: declarations only; scoping and rules live in the services below. */
+export function incidentRoutes(deps: IncidentRouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents',
+      permission: 'incident.create',
+      summary: 'Report an incident (honours Idempotency-Key)',
+      tags: ['incidents'],
+      body: createIncidentSchema,
+      response: incidentViewSchema,
+      status: 201,
+      handler: async ({ body, actor, req, res }) => {
+        const view = await deps.intake.create(actor, body, req.get('idempotency-key'));
+        res.location(`/api/v1/incidents/${view.id}`);
+        return view;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/incidents',
+      permission: 'incident.read',
+      summary: 'List incidents, newest first, with filters and a cursor',
+      tags: ['incidents'],
+      query: incidentListQuery,
+      response: incidentPageSchema,
+      handler: ({ query, actor }) => deps.incidents.list(actor, query),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/incidents/:id',
+      permission: 'incident.read',
+      summary: 'Read one incident',
+      tags: ['incidents'],
+      params: incidentIdParams,
+      response: incidentViewSchema,
+      handler: ({ params, actor }) => deps.incidents.get(actor, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents/:id/updates',
+      permission: 'incident.update',
+      summary: 'Append follow-up facts to an incident (history kept)',
+      tags: ['incidents'],
+      params: incidentIdParams,
+      body: incidentUpdateSchema,
+      response: incidentViewSchema,
+      status: 201,
+      handler: ({ params, body, actor }) => deps.incidents.addUpdate(actor, params.id, body),
+    }),
+  ];
+}

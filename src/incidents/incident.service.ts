@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { scopeOf, type Actor } from '../auth/actor.js';
+import { auditDraft } from '../audit/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { actorRef } from './incident-intake.service.js';
+import { mergeUpdate } from './incident-update.merge.js';
+import type { IncidentChange, IncidentRepository } from './incident.repository.js';
+import type { IncidentListQuery, IncidentUpdateInput } from './incident.schemas.js';
+import type { IncidentUpdate } from './incident.types.js';
+import { toIncidentView, type IncidentView } from './incident.view.js';
+import type { TriageRequester } from './triage-request.js';
+
+/** A page of the incident list and the cursor of the next one (null on the last page). */
+export interface IncidentPage {
+  items: IncidentView[];
+  nextCursor: string | null;
+}
+
+/** How often an update is re-applied when the incident changed under it (the worker wrote, say). */
+const UPDATE_ATTEMPTS = 5;
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ b: id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b?: unknown };
+    if (typeof parsed.b === 'string' && /^[a-f0-9]{24}$/.test(parsed.b)) return parsed.b;
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this API issued' }]);
+}
+
+/** Reading incidents and appending follow-ups; every call is scoped to what the actor may see. */
+export class IncidentService {
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly triage: TriageRequester,
+  ) {}
+
+  /** The incident, or 404 when it does not exist or belongs to a bureau the actor cannot see. */
+  async get(actor: Actor, id: string): Promise<IncidentView> {
+    const incident = await this.incidents.findById(scopeOf(actor), id);
+    if (!incident) throw new NotFoundError('Incident');
+    return toIncidentView(incident, actor);
+  }
+
+  /** Newest first, filtered, one page at a time. */
+  async list(actor: Actor, query: IncidentListQuery): Promise<IncidentPage> {
+    const filter = {
+      status: query.status,
+      severity: query.severity,
+      category: query.category,
+      bureauId: query.bureau,
+      reportedFrom: query.reportedFrom,
+      reportedTo: query.reportedTo,
+      before: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+    };
+    const found = await this.incidents.list(scopeOf(actor), filter, query.limit + 1);
+    const items = found.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((incident) => toIncidentView(incident, actor)),
+      nextCursor: found.length > query.limit && last ? encodeCursor(last.id) : null,
+    };
+  }
+
+  /** Counts incidents the actor can see (dashboards); the scope applies as it does to the list. */
+  count(actor: Actor, query: Omit<IncidentListQuery, 'limit' | 'cursor'> = {}): Promise<number> {
+    return this.incidents.count(scopeOf(actor), { ...query, bureauId: query.bureau });
+  }
+
+  /**
+   * Appends a follow-up: facts merged, history kept, the `incident.updated` event in the same write.
+   * A material change asks for a new triage round (job `<id>-r<n>`).
+   */
+  async addUpdate(actor: Actor, id: string, input: IncidentUpdateInput): Promise<IncidentView> {
+    const scope = scopeOf(actor);
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const incident = await this.incidents.findById(scope, id);
+      if (!incident) throw new NotFoundError('Incident');
+      const merged = mergeUpdate(incident.facts, incident.indicators, input);
+      const update: IncidentUpdate = {
+        updateId: randomUUID(),
+        at: new Date(),
+        by: actorRef(actor),
+        note: input.note ?? null,
+        facts: Object.fromEntries(
+          Object.entries(input).filter(([key]) => !['note', 'indicators', 'externalNotified'].includes(key)),
+        ),
+        indicatorsAdded: merged.newIndicators,
+        externalNotified: input.externalNotified ?? [],
+        material: merged.material,
+      };
+      const round = incident.triageRound + 1;
+      const draft = auditDraft(
+        actor,
+        'incident.updated',
+        { type: 'incident', id, ref: incident.ref },
+        {
+          bureauId: incident.bureauId,
+          changes: merged.changed,
+          data: {
+            updateId: update.updateId,
+            material: merged.material,
+            indicatorsAdded: merged.newIndicators.length,
+            externalNotified: update.externalNotified.length,
+            note: update.note !== null,
+          },
+        },
+      );
+      const change: IncidentChange = {
+        set: { facts: merged.facts, ...(merged.material ? { triagePending: true } : {}) },
+        push: {
+          updates: [update],
+          indicators: merged.newIndicators,
+          externalNotified: update.externalNotified,
+        },
+        inc: merged.material ? { triageRound: 1 } : {},
+        audit: [draft],
+      };
+      const updated = await this.incidents.applyChange(scope, id, incident.revision, change);
+      if (!updated) continue;
+      if (merged.material) await this.triage.request(id, round, 'updated');
+      return toIncidentView(updated, actor);
+    }
+    throw new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict');
+  }
+}

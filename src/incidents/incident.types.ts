@@ -1,0 +1,112 @@
+import type { AuditDraft } from '../audit/index.js';
+import type { ClockSpec, DecisionReason, EscalationStep, Severity, TriageDecision } from '../triage/index.js';
+import type { CreateIncidentInput } from './incident-report.schema.js';
+import type { Indicator } from './indicator.normaliser.js';
+
+/** The lifecycle states (the workflow module owns the transitions after `triaged`). */
+export const INCIDENT_STATUSES = [
+  'reported',
+  'triaged',
+  'acknowledged',
+  'investigating',
+  'contained',
+  'eradicated',
+  'recovered',
+  'closed',
+  'rejected',
+  'duplicate',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** States in which an incident still counts for indicator matching. */
+export const CLOSED_STATUSES: readonly IncidentStatus[] = ['closed', 'rejected', 'duplicate'];
+
+/** The facts of a report as they stand now: the original report with every follow-up applied. */
+export type IncidentFacts = Omit<CreateIncidentInput, 'bureauId' | 'indicators' | 'externalNotified'>;
+export type ExternalNotified = CreateIncidentInput['externalNotified'][number];
+
+/** Who did something, as stored on the incident (the audit trail holds the full actor). */
+export interface ActorRef {
+  userId: string;
+  name: string;
+  role: string;
+}
+
+/** One follow-up, kept for ever: the facts it changed, what it added, and whether triage re-ran. */
+export interface IncidentUpdate {
+  updateId: string;
+  at: Date;
+  by: ActorRef;
+  note: string | null;
+  /** Fact fields as sent (partial objects merged into `facts`). */
+  facts: Partial<IncidentFacts>;
+  indicatorsAdded: Indicator[];
+  externalNotified: ExternalNotified[];
+  material: boolean;
+}
+
+/** The stored triage outcome; `inputHash` makes a re-run with the same input and policy a no-op. */
+export interface IncidentTriage {
+  policyVersion: string;
+  inputHash: string;
+  round: number;
+  decidedAt: Date;
+  severity: Severity;
+  categoryClass: TriageDecision['categoryClass'];
+  reportable: boolean;
+  queue: string;
+  regimes: string[];
+  reasons: DecisionReason[];
+  escalation: EscalationStep[];
+  relatedBureauxCount: number;
+}
+
+/** A notification the decision calls for; the notification module sends it and moves `status`. */
+export interface IncidentNotification {
+  key: string;
+  to: string;
+  template: string;
+  regime: string;
+  mandatory: boolean;
+  clock: string | null;
+  status: 'pending' | 'sent' | 'failed' | 'cancelled';
+  policyVersion: string;
+  createdAt: Date;
+}
+
+/** Possible campaign: other bureaux' open incidents sharing indicators. CERT eyes only. */
+export interface CampaignLink {
+  relatedIncidentIds: string[];
+  indicators: string[];
+  flaggedAt: Date;
+}
+
+/** An incident as the repository returns it (plain object, ids as strings). */
+export interface Incident {
+  id: string;
+  ref: string;
+  year: number;
+  seq: number;
+  bureauId: string;
+  status: IncidentStatus;
+  severity: Severity | null;
+  facts: IncidentFacts;
+  indicators: Indicator[];
+  externalNotified: ExternalNotified[];
+  updates: IncidentUpdate[];
+  reportedBy: ActorRef;
+  reportedAt: Date;
+  triage: IncidentTriage | null;
+  triagedAt: Date | null;
+  /** Triage rounds asked for; the job of round n > 0 has id `<id>-r<n>`. */
+  triageRound: number;
+  /** True from the report (or a material update) until the worker has stored the matching decision. */
+  triagePending: boolean;
+  clocks: ClockSpec[];
+  notifications: IncidentNotification[];
+  campaign: CampaignLink | null;
+  /** Bumped by every write: conditional updates use it to detect a concurrent change. */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  pendingAudit: AuditDraft[];
+}

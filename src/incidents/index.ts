@@ -1,0 +1,26 @@
+/** Intake: reports, follow-ups, indicator matching. The only public surface of `src/incidents`. */
+export { IncidentRepository, type IncidentFilter, type IncidentChange } from './incident.repository.js';
+export { IdempotencyRepository } from './idempotency.repository.js';
+export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
+export { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
+export { IncidentService, type IncidentPage } from './incident.service.js';
+export { CampaignService, mergeCampaign, type CampaignMatch } from './campaign.service.js';
+export { TriageRequester, triageJobId, type TriageReason } from './triage-request.js';
+export { incidentRoutes, type IncidentRouteDeps } from './incident.routes.js';
+export { toTriageInput } from './incident-triage-input.js';
+export { toIncidentView, isCertRole, type IncidentView } from './incident.view.js';
+export {
+  createIncidentSchema,
+  incidentUpdateSchema,
+  incidentListQuery,
+  MAX_PAGE_SIZE,
+} from './incident.schemas.js';
+export { MAX_INDICATORS, CLOCK_SKEW_MS } from './incident-report.schema.js';
+export {
+  normaliseIndicator,
+  indicatorKey,
+  type Indicator,
+  type IndicatorType,
+} from './indicator.normaliser.js';
+export { formatRef, hongKongYear } from './incident-sequence.repository.js';
+export * from './incident.types.js';

@@ -1,0 +1,95 @@
+import type { Config } from '../config/index.js';
+import type { Connection } from '../platform/db/index.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import type { Logger } from '../platform/index.js';
+import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
+import {
+  TriageReconciler,
+  TriageService,
+  triageWorker,
+  type TriageReconcilerOptions,
+} from '../triage/worker.js';
+import { CampaignService } from './campaign.service.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
+import { IncidentRepository } from './incident.repository.js';
+import { incidentRoutes } from './incident.routes.js';
+import { IncidentService } from './incident.service.js';
+import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
+import { TriageRequester } from './triage-request.js';
+
+/** What intake takes from the platform (a subset of `PlatformDeps`). */
+export interface IntakePlatform {
+  config: Config;
+  logger: Logger;
+  db: Connection;
+  queues: QueueRegistry;
+}
+
+/** What intake takes from other modules. */
+export interface IntakeDeps {
+  /** The auth module's bureau service: bureau existence and regimes. */
+  bureaux: BureauDirectory;
+  /** Tells the audit relay to drain `pendingAudit` from this collection. */
+  registerOutbox(collectionName: string): void;
+  /** Asks the audit relay to chain a written document's drafts now. */
+  kickAudit?(collectionName: string, id: unknown): void;
+  reconciler?: TriageReconcilerOptions;
+}
+
+/** Intake and triage, assembled: routes, the triage worker, the reconciler loop and start-up work. */
+export interface IntakeModule {
+  routes: AnyRoute[];
+  workers: WorkerSpec[];
+  background: Array<{ name: string; start(): void; stop(): Promise<void> }>;
+  services: {
+    intake: IncidentIntakeService;
+    incidents: IncidentService;
+    triage: TriageService;
+    reconciler: TriageReconciler;
+    repository: IncidentRepository;
+  };
+  /** Builds indexes and loads the policy (an invalid pack stops the start). */
+  init(): Promise<void>;
+}
+
+export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
+  const repository = new IncidentRepository(platform.db, (collection, id) => {
+    deps.kickAudit?.(collection, id);
+  });
+  const idempotency = new IdempotencyRepository(platform.db);
+  const sightings = new IndicatorSightingRepository(platform.db);
+  const requester = new TriageRequester(platform.queues, platform.logger);
+  const campaigns = new CampaignService(repository, sightings, requester, platform.logger);
+  const intake = new IncidentIntakeService(
+    repository,
+    idempotency,
+    requester,
+    deps.bureaux,
+    platform.config.INCIDENT_REF_PREFIX,
+  );
+  const incidents = new IncidentService(repository, requester);
+  const triage = new TriageService(repository, campaigns, deps.bureaux, platform.config.POLICY_DIR);
+  const reconciler = new TriageReconciler(
+    repository,
+    requester,
+    platform.queues,
+    platform.logger,
+    deps.reconciler,
+  );
+  deps.registerOutbox(repository.collectionName);
+  return {
+    routes: incidentRoutes({ intake, incidents }),
+    workers: [triageWorker(triage)],
+    background: [reconciler],
+    services: { intake, incidents, triage, reconciler, repository },
+    init: async () => {
+      const policy = triage.load();
+      platform.logger.info(
+        { policyVersion: policy.version, packs: policy.packs.length },
+        'triage policy loaded',
+      );
+      await repository.init(); // indexes of incidents, indicator sightings and idempotency keys
+    },
+  };
+}

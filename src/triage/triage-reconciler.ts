@@ -1,0 +1,97 @@
+import { ALL_SCOPE } from '../auth/actor.js';
+import { triageJobId, type IncidentRepository, type TriageRequester } from '../incidents/index.js';
+import type { Logger } from '../platform/index.js';
+import type { QueueRegistry } from '../platform/queue/index.js';
+
+/** Options of the triage reconciler. */
+export interface TriageReconcilerOptions {
+  /** Pause between passes. */
+  intervalMs?: number;
+  /** An incident pending this long whose job is finished (failed, or completed without effect) is re-run. */
+  staleMs?: number;
+  /** Incidents looked at per pass. */
+  batch?: number;
+}
+
+/**
+ * Makes sure no accepted incident stays untriaged: on start and then every `intervalMs`, queues every
+ * incident still waiting for triage. Job ids are deterministic, so a job already queued is not doubled;
+ * a finished job that left the incident pending (it failed for good, say) is run again.
+ */
+export class TriageReconciler {
+  readonly name = 'triage-reconciler';
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private readonly intervalMs: number;
+  private readonly staleMs: number;
+  private readonly batch: number;
+
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly requester: TriageRequester,
+    private readonly queues: QueueRegistry,
+    private readonly logger: Logger,
+    options: TriageReconcilerOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 2000;
+    this.staleMs = options.staleMs ?? 60_000;
+    this.batch = options.batch ?? 500;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then(() => undefined)
+        .catch((err: unknown) => {
+          this.logger.warn({ err: (err as Error).message }, 'triage reconciliation pass failed');
+        })
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.intervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One pass: returns how many incidents were (re)queued. */
+  async pass(): Promise<number> {
+    const pending = await this.incidents.findTriagePending(ALL_SCOPE, this.batch);
+    let queued = 0;
+    for (const incident of pending) {
+      if (this.stopped) break;
+      if (Date.now() - incident.updatedAt.getTime() > this.staleMs)
+        await this.rerunFinished(incident.id, incident.triageRound);
+      if (await this.requester.request(incident.id, incident.triageRound, 'reconcile')) queued++;
+      else break; // Redis is down: the next pass tries again
+    }
+    if (pending.length > 0) this.logger.debug({ pending: pending.length, queued }, 'triage reconciled');
+    return queued;
+  }
+
+  private async rerunFinished(incidentId: string, round: number): Promise<void> {
+    try {
+      const job = await this.queues.queue('triage').getJob(triageJobId(incidentId, round));
+      if (!job) return;
+      const state = await job.getState();
+      if (state === 'failed' || state === 'completed') await job.remove();
+    } catch (err) {
+      this.logger.warn(
+        { incidentId, err: (err as Error).message },
+        'could not inspect a finished triage job',
+      );
+    }
+  }
+}

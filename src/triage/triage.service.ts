@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { ALL_SCOPE, systemActor } from '../auth/actor.js';
+import { auditDraft, type AuditChange } from '../audit/index.js';
+import {
+  mergeCampaign,
+  toTriageInput,
+  type BureauDirectory,
+  type CampaignService,
+  type Incident,
+  type IncidentNotification,
+  type IncidentRepository,
+  type IncidentTriage,
+} from '../incidents/index.js';
+import { NotFoundError } from '../platform/errors.js';
+import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision } from './index.js';
+
+/** What one triage run did. */
+export type TriageOutcome = 'triaged' | 'retriaged' | 'unchanged';
+
+const WRITE_ATTEMPTS = 5;
+const actor = systemActor('triage');
+
+const hashInput = (value: unknown, policyVersion: string): string =>
+  createHash('sha256')
+    .update(`${policyVersion}\n${canonicalize(JSON.parse(JSON.stringify(value)) as object) ?? ''}`)
+    .digest('hex');
+
+/** What the audit event records as changed by a decision. */
+function decisionChanges(incident: Incident, next: Record<string, unknown>): AuditChange[] {
+  const before: Record<string, unknown> = {
+    status: incident.status,
+    severity: incident.severity,
+    queue: incident.triage?.queue ?? null,
+    reportable: incident.triage?.reportable ?? null,
+    categoryClass: incident.triage?.categoryClass ?? null,
+    regimes: incident.triage?.regimes ?? null,
+    clocks: incident.clocks.map((c) => ({ key: c.key, dueAt: c.dueAt ?? null })),
+    policyVersion: incident.triage?.policyVersion ?? null,
+  };
+  return Object.keys(before)
+    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(next[field]))
+    .map((field) => ({ field, before: before[field], after: next[field] }));
+}
+
+/**
+ * Triage: evaluates the active policy against an incident and stores the decision, its reasons, its
+ * policy version, clocks and notifications, the status move and the audit event in ONE conditional
+ * update. Re-running with the same input and policy changes nothing.
+ */
+export class TriageService {
+  private policy: Policy | undefined;
+
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly campaigns: CampaignService,
+    private readonly bureaux: BureauDirectory,
+    private readonly policyDir: string,
+  ) {}
+
+  /** Loads and validates the policy; throws PolicyLoadError so a bad pack stops the start. */
+  load(): Policy {
+    this.policy = loadPolicy(this.policyDir);
+    return this.policy;
+  }
+
+  get activePolicy(): Policy {
+    return (this.policy ??= this.load());
+  }
+
+  /** Triages the incident now. Throws NotFoundError when it does not exist (a permanent failure). */
+  async triage(incidentId: string, now = new Date()): Promise<TriageOutcome> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
+      if (!incident) throw new NotFoundError(`Incident ${incidentId}`);
+      const outcome = await this.triageOnce(incident, now);
+      if (outcome) return outcome;
+    }
+    throw new Error(`incident ${incidentId} kept changing during triage`);
+  }
+
+  /** One attempt; null when the incident changed meanwhile (re-read and retry). */
+  private async triageOnce(incident: Incident, now: Date): Promise<TriageOutcome | null> {
+    const policy = this.activePolicy;
+    const match = await this.campaigns.match(incident);
+    const bureau = await this.bureaux.getBureau(incident.bureauId);
+    const input = toTriageInput(incident, bureau?.regimes ?? [], match.relatedBureauxCount);
+    const inputHash = hashInput(input, policy.version);
+    const campaign = mergeCampaign(incident.campaign, match.relatedIncidentIds, match.indicators);
+    if (incident.triage?.inputHash === inputHash && !campaign) {
+      if (!incident.triagePending) return 'unchanged';
+      const draft = auditDraft(
+        actor,
+        'incident.triage_confirmed',
+        { type: 'incident', id: incident.id, ref: incident.ref },
+        {
+          bureauId: incident.bureauId,
+          policyVersion: policy.version,
+          data: { round: incident.triageRound },
+        },
+      );
+      const done = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
+        set: { triagePending: false, 'triage.round': incident.triageRound },
+        audit: [draft],
+      });
+      return done ? 'unchanged' : null;
+    }
+    const decision = evaluatePolicy(policy, input, now);
+    const first = incident.triage === null;
+    const set = this.decisionFields(incident, decision, inputHash, match.relatedBureauxCount, now);
+    const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
+    const audit = [
+      auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
+        bureauId: incident.bureauId,
+        policyVersion: policy.version,
+        changes: decisionChanges(incident, {
+          status: set.status,
+          severity: decision.severity,
+          queue: decision.queue,
+          reportable: decision.reportable,
+          categoryClass: decision.categoryClass,
+          regimes: decision.regimes,
+          clocks: decision.clocks.map((c) => ({ key: c.key, dueAt: c.dueAt ?? null })),
+          policyVersion: policy.version,
+        }),
+        data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
+      }),
+    ];
+    if (campaign) {
+      audit.push(
+        auditDraft(actor, 'incident.campaign_flagged', subject, {
+          bureauId: incident.bureauId,
+          changes: [{ field: 'campaign', before: incident.campaign, after: campaign }],
+        }),
+      );
+    }
+    const known = new Set(incident.notifications.map((n) => n.key));
+    const notifications: IncidentNotification[] = decision.notifications
+      .filter((n) => !known.has(n.key))
+      .map((n) => ({
+        ...n,
+        clock: n.clock ?? null,
+        status: 'pending',
+        policyVersion: policy.version,
+        createdAt: now,
+      }));
+    const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
+      set: campaign ? { ...set, campaign } : set,
+      push: { notifications },
+      audit,
+    });
+    if (!updated) return null;
+    if (campaign) await this.campaigns.linkBack(actor, updated, match);
+    return first ? 'triaged' : 'retriaged';
+  }
+
+  private decisionFields(
+    incident: Incident,
+    decision: TriageDecision,
+    inputHash: string,
+    related: number,
+    now: Date,
+  ) {
+    const triage: IncidentTriage = {
+      policyVersion: decision.policyVersion,
+      inputHash,
+      round: incident.triageRound,
+      decidedAt: now,
+      severity: decision.severity,
+      categoryClass: decision.categoryClass,
+      reportable: decision.reportable,
+      queue: decision.queue,
+      regimes: decision.regimes,
+      reasons: decision.reasons,
+      escalation: decision.escalation,
+      relatedBureauxCount: related,
+    };
+    return {
+      triage,
+      severity: decision.severity,
+      clocks: decision.clocks,
+      status: incident.status === 'reported' ? 'triaged' : incident.status,
+      triagedAt: incident.triagedAt ?? now,
+      triagePending: false,
+    };
+  }
+}

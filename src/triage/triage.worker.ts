@@ -1,0 +1,23 @@
+import { UnrecoverableError } from 'bullmq';
+import { NotFoundError } from '../platform/errors.js';
+import type { WorkerSpec } from '../platform/queue/index.js';
+import type { TriageService } from './triage.service.js';
+
+/**
+ * The triage queue's processor: thin, the service does the work. A missing incident can never
+ * succeed, so it skips the retries; anything else is thrown for BullMQ to retry with backoff.
+ */
+export function triageWorker(service: TriageService, concurrency = 8): WorkerSpec<'triage'> {
+  return {
+    queue: 'triage',
+    concurrency,
+    process: async ({ incidentId }) => {
+      try {
+        return { outcome: await service.triage(incidentId) };
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+    },
+  };
+}

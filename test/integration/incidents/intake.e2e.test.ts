@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createActor, type TestActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { reportBody } from '../../factories/incident.factory.js';
+
+interface View {
+  id: string;
+  ref: string;
+  status: string;
+  severity: string | null;
+  clocks: Array<{ key: string; dueAt?: string; startsAt?: string }>;
+  triage?: { policyVersion: string; reasons: unknown[] } | null;
+}
+
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(50);
+  }
+}
+
+describe('Intake end to end: report, triage, audit', () => {
+  let runtime: TestRuntime;
+  let reporter: TestActor;
+  let responder: TestActor;
+  let auditor: TestActor;
+
+  before(async () => {
+    runtime = await startTestRuntime('intake');
+    reporter = await createActor(runtime, { role: 'reporter' });
+    responder = await createActor(runtime, { role: 'responder' });
+    auditor = await createActor(runtime, { role: 'auditor' });
+  });
+  after(async () => {
+    await runtime.stop();
+  });
+
+  it('when a bureau reports ransomware, then it is stored, referenced and triaged S2 with its clocks', async () => {
+    const body = reportBody();
+    const created = await call<View>(runtime.url, 'POST', '/api/v1/incidents', { key: reporter.key, body });
+    expect(created.status, created.text).to.equal(201);
+    expect(created.headers.get('location')).to.equal(`/api/v1/incidents/${created.body.id}`);
+    expect(created.body.ref).to.match(/^GIRO-\d{4}-\d{6}$/);
+    const triaged = await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${created.body.id}`, { key: responder.key }),
+      (answer) => answer.body.status === 'triaged',
+    );
+    expect(
+      triaged.body.status,
+      JSON.stringify(runtime.logs.lines.filter((l) => Number(l.level) >= 40)),
+    ).to.equal('triaged');
+    expect(triaged.body.severity).to.equal('S2');
+    const initial = triaged.body.clocks.find((clock) => clock.key === 'hk-gov.initial-report');
+    const aware = new Date((body.times as { awareAt: string }).awareAt).getTime();
+    expect(new Date(initial?.dueAt ?? 0).getTime()).to.equal(aware + 3600_000);
+    const policyVersion = triaged.body.triage?.policyVersion;
+    expect(policyVersion).to.match(/^sha256:/);
+
+    type Events = {
+      events: Array<{ action: string; policyVersion: string | null; subject: { ref?: string } }>;
+    };
+    const trail = await waitFor(
+      () =>
+        call<Events>(runtime.url, 'GET', `/api/v1/audit/events?subjectId=${created.body.id}`, {
+          key: auditor.key,
+        }),
+      (answer) => answer.body.events.length >= 2,
+    );
+    expect(trail.body.events.map((event) => event.action)).to.deep.equal([
+      'incident.reported',
+      'incident.triaged',
+    ]);
+    expect(trail.body.events[1]?.policyVersion).to.equal(policyVersion);
+    expect(trail.body.events[0]?.subject.ref).to.equal(created.body.ref);
+  });
+
+  it('when the worker runs the same job again, then nothing changes', async () => {
+    const created = await call<View>(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body: reportBody(),
+    });
+    const id = created.body.id;
+    await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
+      (answer) => answer.body.status === 'triaged',
+    );
+    const before = await call<{ revision: number }>(runtime.url, 'GET', `/api/v1/incidents/${id}`, {
+      key: responder.key,
+    });
+    expect(await runtime.modules.intake.triage.triage(id)).to.equal('unchanged');
+    const after = await call<{ revision: number }>(runtime.url, 'GET', `/api/v1/incidents/${id}`, {
+      key: responder.key,
+    });
+    expect(after.body.revision).to.equal(before.body.revision);
+  });
+
+  it('when a material follow-up raises the impact, then triage runs again and the severity rises', async () => {
+    const created = await call<View>(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body: reportBody(),
+    });
+    const id = created.body.id;
+    await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
+      (answer) => answer.body.status === 'triaged',
+    );
+    const updated = await call<View & { updates: unknown[] }>(
+      runtime.url,
+      'POST',
+      `/api/v1/incidents/${id}/updates`,
+      {
+        key: reporter.key,
+        body: { note: 'Whole service down now', functionalImpact: 'high', impact: { availability: 'high' } },
+      },
+    );
+    expect(updated.status, updated.text).to.equal(201);
+    expect(updated.body.updates).to.have.length(1);
+    const raised = await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
+      (answer) => answer.body.severity === 'S1',
+    );
+    expect(
+      raised.body.severity,
+      JSON.stringify(runtime.logs.lines.filter((l) => Number(l.level) >= 40)),
+    ).to.equal('S1');
+    expect(raised.body.status).to.equal('triaged');
+  });
+});

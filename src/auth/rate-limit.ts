@@ -41,28 +41,26 @@ function storeOn(redis: Redis, prefix: string): RedisStore {
   });
 }
 
-/** Logs a store outage at most once a minute instead of once per request. */
-function outageLogger(logger: Logger): {
-  error: (...args: unknown[]) => void;
-  warn: (...args: unknown[]) => void;
-} {
-  let lastLogged = 0;
-  const once = (args: unknown[]): void => {
-    if (Date.now() - lastLogged < WINDOW_MS) return;
-    lastLogged = Date.now();
-    logger.warn(
-      { err: args[0] instanceof Error ? args[0].message : args[0] },
-      'rate limiting unavailable; allowing requests',
-    );
+type LogFn = (...args: unknown[]) => void;
+
+/**
+ * express-rate-limit's logger: a store outage (one error per request while Redis is down) is logged at
+ * most once a minute; anything else it reports (misconfiguration checks) is logged as it comes.
+ */
+function limiterLogger(logger: Logger): { error: LogFn; warn: LogFn } {
+  let lastOutage = 0;
+  const log: LogFn = (...args) => {
+    const [problem, context] = args;
+    const err = problem instanceof Error ? problem.message : String(problem);
+    if (typeof context === 'string' && context.includes('error from store')) {
+      if (Date.now() - lastOutage < WINDOW_MS) return;
+      lastOutage = Date.now();
+      logger.warn({ err }, 'rate limiting unavailable; allowing requests');
+      return;
+    }
+    logger.warn({ err, context }, 'rate limiter warning');
   };
-  return {
-    error: (...args) => {
-      once(args);
-    },
-    warn: (...args) => {
-      once(args);
-    },
-  };
+  return { error: log, warn: log };
 }
 
 function clientIp(req: Request): string {
@@ -91,7 +89,7 @@ export function createRateLimits(options: RateLimitOptions): RequestHandler[] {
     standardHeaders: 'draft-7' as const,
     legacyHeaders: false,
     passOnStoreError: true,
-    logger: outageLogger(options.logger),
+    logger: limiterLogger(options.logger),
     handler: (req: Request, _res: unknown, next: (err: unknown) => void) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;

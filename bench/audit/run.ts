@@ -84,7 +84,7 @@ try {
       const report = await first.module.audit.verify();
       const label = `${String(appenders).padStart(2)} ${mode} appender(s)`;
       console.log(
-        `  ${label}: ${rate(share * appenders, elapsed)} (chain ok=${String(report.ok)}, head ${report.head.seq})`,
+        `  ${label}: ${rate(report.head.seq, elapsed)} (chain ok=${String(report.ok)}, head ${report.head.seq})`,
       );
       for (const { db, redis } of opened) {
         await db.close();

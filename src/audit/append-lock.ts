@@ -25,13 +25,13 @@ export const OPEN_GATE: AppendGate = {
  * A Redis lease that lets one process at a time append. Purely a throughput aid: SQLite-backed
  * FerretDB has a single writer, and appenders racing for the same positions mostly queue and lose.
  * Correctness never depends on it (unique positions do that), so when Redis is unreachable, or the
- * lease is not won within twice its lifetime, the work runs anyway.
+ * lease is not won within six lease lifetimes, the work runs anyway.
  */
 export class RedisAppendLock implements AppendGate {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
-    private readonly leaseMs = 2000,
+    private readonly leaseMs = 5000,
   ) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -56,7 +56,8 @@ export class RedisAppendLock implements AppendGate {
   }
 
   private async acquire(token: string): Promise<boolean> {
-    const deadline = Date.now() + this.leaseMs * 2;
+    // Waiting is the point: a dead holder's lease expires; only a sick Redis should make us give up.
+    const deadline = Date.now() + this.leaseMs * 6;
     for (let attempt = 0; Date.now() < deadline; attempt += 1) {
       try {
         if ((await this.redis.set(this.key, token, 'PX', this.leaseMs, 'NX')) === 'OK') return true;

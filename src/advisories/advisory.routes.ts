@@ -1,0 +1,115 @@
+import { defineRoute, type AnyRoute } from '../platform/http/index.js';
+import type { AdvisoryExportService } from './advisory-export.service.js';
+import type { AdvisorySendService } from './advisory-send.service.js';
+import type { AdvisoryService } from './advisory.service.js';
+import {
+  advisoryIdParams,
+  approveAdvisorySchema,
+  draftAdvisorySchema,
+  exportQuery,
+  listQuery,
+  reviseAdvisorySchema,
+  sendAdvisorySchema,
+} from './advisory.schemas.js';
+import type { AdvisoryViews } from './advisory.view.js';
+
+export interface AdvisoryRouteDeps {
+  advisories: AdvisoryService;
+  sending: AdvisorySendService;
+  exports: AdvisoryExportService;
+  views: AdvisoryViews;
+}
+
+const tags = ['advisories'];
+
+/** Advisories: draft, revise, approve (leads), send, read with delivery status, export. */
+export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/advisories',
+    permission: 'advisory.read',
+    summary: 'Advisories, most recently changed first',
+    tags,
+    query: listQuery,
+    handler: async ({ query }) => ({
+      items: (await deps.advisories.list(query.limit)).map(deps.views.summary),
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/advisories',
+    permission: 'advisory.draft',
+    summary: 'Draft an advisory from a template or blank',
+    tags,
+    body: draftAdvisorySchema,
+    status: 201,
+    handler: async ({ actor, body, res }) => {
+      const advisory = await deps.advisories.draft(actor, body);
+      res.location(`/api/v1/advisories/${advisory.id}`);
+      return deps.views.full(advisory);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/advisories/:id',
+    permission: 'advisory.read',
+    summary: 'An advisory with its revisions, sends and delivery status per recipient',
+    tags,
+    params: advisoryIdParams,
+    handler: async ({ params }) => deps.views.full(await deps.advisories.require(params.id)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/advisories/:id/revisions',
+    permission: 'advisory.draft',
+    summary: 'Edit an advisory: a new revision on top of the latest',
+    tags,
+    params: advisoryIdParams,
+    body: reviseAdvisorySchema,
+    status: 201,
+    handler: async ({ actor, params, body }) =>
+      deps.views.full(await deps.advisories.revise(actor, params.id, body)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/advisories/:id/approve',
+    permission: 'advisory.approve',
+    summary: 'Approve one revision for sending (leads)',
+    tags,
+    params: advisoryIdParams,
+    body: approveAdvisorySchema,
+    handler: async ({ actor, params, body }) =>
+      deps.views.full(await deps.advisories.approve(actor, params.id, body.revision)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/advisories/:id/send',
+    permission: 'advisory.send',
+    summary: 'Send an approved revision to lists and named recipients, within its TLP',
+    tags,
+    params: advisoryIdParams,
+    body: sendAdvisorySchema,
+    status: 202,
+    handler: ({ actor, params, body }) => deps.sending.send(actor, params.id, body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/advisories/:id/csaf',
+    permission: 'advisory.read',
+    summary: 'CSAF 2.0 JSON of a revision (TLP:AMBER+STRICT cannot be exported)',
+    tags,
+    params: advisoryIdParams,
+    query: exportQuery,
+    handler: ({ actor, params, query }) => deps.exports.csaf(actor, params.id, query.revision),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/advisories/:id/stix',
+    permission: 'advisory.read',
+    summary: 'STIX 2.1 bundle of the indicators of a revision',
+    tags,
+    params: advisoryIdParams,
+    query: exportQuery,
+    handler: ({ actor, params, query }) => deps.exports.stix(actor, params.id, query.revision),
+  }),
+];

@@ -1,0 +1,166 @@
+import { auditDraft, type AuditDraft } from '../audit/index.js';
+import type { Actor } from '../auth/index.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { parseOrThrow } from '../platform/http/index.js';
+import { DRAFT_DEFAULTS } from './advisory-drafts.js';
+import type { AdvisoryActorRef, AdvisoryRecord, StoredRevision } from './advisory.records.js';
+import type { AdvisoryRepository } from './advisory.repository.js';
+import { advisoryContentSchema, type AdvisoryContent } from './advisory.schemas.js';
+import type { draftAdvisorySchema, reviseAdvisorySchema } from './advisory.schemas.js';
+import type { z } from 'zod';
+
+type DraftInput = z.output<typeof draftAdvisorySchema>;
+type ReviseInput = z.output<typeof reviseAdvisorySchema>;
+
+const refOf = (actor: Actor): AdvisoryActorRef => ({
+  userId: actor.userId,
+  name: actor.name,
+  role: actor.role,
+});
+/** Tracking ids: `GOVCERT-HK-<year>-<4 digits>`. */
+export const advisoryRef = (year: number, seq: number): string =>
+  `GOVCERT-HK-${year}-${String(seq).padStart(4, '0')}`;
+
+/**
+ * Drafting and approval. Every edit is a new revision holding a full copy of the content (history is
+ * never rewritten); a lead approves one specific revision; each change is audited in the same write.
+ */
+export class AdvisoryService {
+  constructor(private readonly repository: AdvisoryRepository) {}
+
+  /** Drafts a new advisory from a template (default blank); 422 when the merged content is incomplete. */
+  async draft(actor: Actor, input: DraftInput): Promise<AdvisoryRecord> {
+    const { template, note, ...fields } = input;
+    const defined = Object.fromEntries(
+      Object.entries(fields).filter(([, v]) => (v as unknown) !== undefined),
+    );
+    const content = parseOrThrow(advisoryContentSchema, { ...DRAFT_DEFAULTS[template], ...defined }, 'body');
+    const now = new Date();
+    const ref = advisoryRef(now.getUTCFullYear(), await this.repository.nextSequence(now.getUTCFullYear()));
+    const revision = this.revision(actor, 1, content, note ?? `Drafted from the ${template} template`, now);
+    return this.repository.insert(
+      {
+        ref,
+        latestRevision: 1,
+        revisions: [revision],
+        sends: [],
+        createdAt: now,
+        createdBy: refOf(actor),
+        updatedAt: now,
+      },
+      (id) =>
+        auditDraft(
+          actor,
+          'advisory.drafted',
+          { type: 'advisory', id, ref },
+          {
+            changes: [{ field: 'revision.1', before: null, after: content }],
+            data: { template },
+          },
+        ),
+    );
+  }
+
+  /** Adds a revision on top of `baseRevision`; 409 `revision_conflict` when someone else edited first. */
+  async revise(actor: Actor, id: string, input: ReviseInput): Promise<AdvisoryRecord> {
+    const advisory = await this.require(id);
+    if (advisory.latestRevision !== input.baseRevision) {
+      throw new ConflictError(
+        `Revision ${input.baseRevision} is not the latest (${advisory.latestRevision}); reload and edit again.`,
+        'revision_conflict',
+      );
+    }
+    const previous = this.revisionOf(advisory, advisory.latestRevision);
+    const defined = Object.fromEntries(
+      Object.entries(input.changes).filter(([, v]) => (v as unknown) !== undefined),
+    );
+    const content = parseOrThrow(advisoryContentSchema, { ...previous.content, ...defined }, 'body.changes');
+    const number = advisory.latestRevision + 1;
+    const draft = this.audit(actor, advisory, 'advisory.revised', {
+      changes: Object.keys(defined).map((field) => ({
+        field,
+        before: previous.content[field as keyof AdvisoryContent] ?? null,
+        after: content[field as keyof AdvisoryContent] ?? null,
+      })),
+      data: { revision: number, note: input.note },
+    });
+    const updated = await this.repository.appendRevision(
+      id,
+      advisory.latestRevision,
+      this.revision(actor, number, content, input.note),
+      draft,
+    );
+    if (!updated)
+      throw new ConflictError(
+        'The advisory changed while saving; reload and edit again.',
+        'revision_conflict',
+      );
+    return updated;
+  }
+
+  /** Approves one revision (idempotent); 404 for an unknown revision. */
+  async approve(actor: Actor, id: string, number: number): Promise<AdvisoryRecord> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const advisory = await this.require(id);
+      const target = this.revisionOf(advisory, number);
+      if (target.approvedAt !== null) return advisory;
+      const now = new Date();
+      const revisions = advisory.revisions.map((r) =>
+        r.number === number ? { ...r, approvedAt: now, approvedBy: refOf(actor) } : r,
+      );
+      const draft = this.audit(actor, advisory, 'advisory.approved', {
+        changes: [{ field: `revision.${number}.approved`, before: false, after: true }],
+        data: { revision: number, tlp: target.content.tlp },
+      });
+      const updated = await this.repository.setRevisions(id, advisory.latestRevision, revisions, draft);
+      if (updated) return updated;
+    }
+    throw new ConflictError('The advisory kept changing; try again.', 'revision_conflict');
+  }
+
+  /** The advisory; 404 when there is none. */
+  async require(id: string): Promise<AdvisoryRecord> {
+    const advisory = await this.repository.findById(id);
+    if (!advisory) throw new NotFoundError('Advisory');
+    return advisory;
+  }
+
+  list(limit: number): Promise<AdvisoryRecord[]> {
+    return this.repository.list(limit);
+  }
+
+  /** Revision `number` of the advisory; 404 when it does not exist. */
+  revisionOf(advisory: AdvisoryRecord, number: number): StoredRevision {
+    const revision = advisory.revisions.find((r) => r.number === number);
+    if (!revision) throw new NotFoundError(`Revision ${number} of ${advisory.ref}`);
+    return revision;
+  }
+
+  /** An audit draft about this advisory. */
+  audit(
+    actor: Actor,
+    advisory: AdvisoryRecord,
+    action: string,
+    options: Parameters<typeof auditDraft>[3],
+  ): AuditDraft {
+    return auditDraft(actor, action, { type: 'advisory', id: advisory.id, ref: advisory.ref }, options);
+  }
+
+  private revision(
+    actor: Actor,
+    number: number,
+    content: AdvisoryContent,
+    note: string,
+    at = new Date(),
+  ): StoredRevision {
+    return {
+      number,
+      content,
+      note,
+      createdAt: at,
+      createdBy: refOf(actor),
+      approvedAt: null,
+      approvedBy: null,
+    };
+  }
+}

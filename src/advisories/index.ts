@@ -1,0 +1,66 @@
+import type { Background, PlatformDeps } from '../modules.js';
+import type { NotificationServices } from '../notifications/index.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import { AdvisoryExportService } from './advisory-export.service.js';
+import { AdvisorySendService } from './advisory-send.service.js';
+import { AdvisoryRepository } from './advisory.repository.js';
+import { advisoryRoutes } from './advisory.routes.js';
+import { AdvisoryService } from './advisory.service.js';
+import { AdvisoryViews } from './advisory.view.js';
+
+/** Advisories: the only public surface of `src/advisories`. */
+export * from './advisory.types.js';
+export { checkDistribution, parseTlp, parsePap, tlpLabel, papLabel } from './tlp.js';
+export type { DistributionRecipient, RecipientCircle, DistributionCheck } from './tlp.js';
+export { toCsaf, CsafExportError } from './csaf.export.js';
+export { toStixBundle, StixExportError } from './stix.export.js';
+export { AdvisoryService, advisoryRef } from './advisory.service.js';
+export {
+  AdvisorySendService,
+  DistributionRefusedError,
+  SENDER_ORGANISATION,
+} from './advisory-send.service.js';
+export { AdvisoryExportService, ExportRefusedError } from './advisory-export.service.js';
+export type { AdvisoryRecord, StoredRevision, AdvisorySend } from './advisory.records.js';
+export type { AdvisoryContent } from './advisory.schemas.js';
+
+export interface AdvisoryServices {
+  advisories: AdvisoryService;
+  sending: AdvisorySendService;
+  exports: AdvisoryExportService;
+}
+
+export interface AdvisoriesModule {
+  services: AdvisoryServices;
+  routes: AnyRoute[];
+  background: Background[];
+  init(): Promise<void>;
+}
+
+/** Builds the advisories module over the notification module's requests, lists and ledger. */
+export function createAdvisoriesModule(
+  platform: Pick<PlatformDeps, 'db'>,
+  deps: { notifications: NotificationServices; registerOutbox(collection: string): void },
+): AdvisoriesModule {
+  const repository = new AdvisoryRepository(platform.db);
+  const advisories = new AdvisoryService(repository);
+  const sending = new AdvisorySendService(
+    advisories,
+    deps.notifications.notifications,
+    deps.notifications.lists,
+    repository,
+  );
+  const exports = new AdvisoryExportService(advisories, repository);
+  deps.registerOutbox(repository.collectionName);
+  return {
+    services: { advisories, sending, exports },
+    routes: advisoryRoutes({
+      advisories,
+      sending,
+      exports,
+      views: new AdvisoryViews(deps.notifications.deliveries),
+    }),
+    background: [],
+    init: () => repository.init(),
+  };
+}

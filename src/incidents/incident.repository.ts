@@ -77,7 +77,10 @@ export class IncidentRepository {
     if (filter.reportedTo) reported.$lt = filter.reportedTo;
     if (Object.keys(reported).length > 0) query.reportedAt = trusted(reported);
     if (filter.before) query._id = trusted({ $lt: new mongoose.Types.ObjectId(filter.before) });
-    // The scope is applied last so no filter value can widen it.
+    // The scope is applied last so no filter value can widen it; asking for another bureau finds nothing.
+    if (scope.kind === 'bureau' && filter.bureauId && filter.bureauId !== scope.bureauId) {
+      return { ...query, bureauId: trusted({ $in: [] }) };
+    }
     return this.scoped(scope, query);
   }
 

@@ -11,6 +11,7 @@ import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
+import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
 import { createReportsModule } from './reports/index.js';
 
@@ -82,9 +83,11 @@ export function buildModules(platform: PlatformDeps): Modules {
     audit: audit.audit,
     registerOutbox: auditPorts.registerOutbox,
   });
-  return {
+  const modules: Modules = {
     routes: [
       ...healthRoutes(probe, platform.metrics, platform.queues),
+      // Read lazily, so the document lists every module's routes, its own included.
+      ...openApiRoutes(() => modules.routes, { title: 'GovCERT incident response API', version: '1' }),
       ...auth.routes,
       ...intake.routes,
       ...audit.routes,
@@ -106,6 +109,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       await reports.init();
     },
   };
+  return modules;
 }
 
 export type { Worker };

@@ -4,7 +4,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /** How the server answers one RCPT TO or one DATA: an SMTP error code, or dropping the connection. */
-export type SmtpAnswer = { code: number; message?: string } | { drop: true };
+/** `hold` never answers DATA: the message hangs until the client gives up or dies. */
+export type SmtpAnswer = { code: number; message?: string } | { drop: true } | { hold: true };
 
 /** A message the server accepted (answered 250 to), parsed. */
 export interface ReceivedMessage {
@@ -28,6 +29,8 @@ export class TestSmtpServer {
   readonly received: ReceivedMessage[] = [];
   /** Every DATA the server saw, accepted or not (to tell "retried" from "never tried"). */
   dataAttempts = 0;
+  /** DATA commands left unanswered by a `hold`. */
+  held = 0;
   private readonly rcptScript = new Map<string, SmtpAnswer[]>();
   private readonly dataScript = new Map<string, SmtpAnswer[]>();
   private readonly server: SMTPServer;
@@ -41,8 +44,14 @@ export class TestSmtpServer {
       size: 10 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
         const answer = this.rcptScript.get(address.address.toLowerCase())?.shift();
-        if (answer === undefined) { callback(); return; }
-        if ('drop' in answer) { callback(smtpError(421, 'closing')); return; }
+        if (answer === undefined) {
+          callback();
+          return;
+        }
+        if (!('code' in answer)) {
+          callback(smtpError(421, 'closing'));
+          return;
+        }
         callback(smtpError(answer.code, answer.message));
       },
       onData: (stream, session, callback) => {
@@ -115,6 +124,10 @@ export class TestSmtpServer {
   ): Promise<void> {
     const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
     const answer = to.map((address) => this.dataScript.get(address)?.shift()).find((a) => a !== undefined);
+    if (answer !== undefined && 'hold' in answer) {
+      this.held += 1;
+      return;
+    }
     if (answer !== undefined && 'drop' in answer) {
       // Drop after the whole message went through, before the reply: the sender cannot know.
       for (const connection of this.server.connections as Set<Connection>) {

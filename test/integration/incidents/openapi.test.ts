@@ -2,16 +2,12 @@ import { expect } from 'chai';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 
-type Doc = {
-  openapi: string;
-  paths: Record<
-    string,
-    Record<
-      string,
-      { 'x-permission': string; requestBody?: unknown; parameters: Array<{ name: string; in: string }> }
-    >
-  >;
+type Operation = {
+  'x-permission': string;
+  requestBody?: unknown;
+  parameters: Array<{ name: string; in: string }>;
 };
+type Doc = { openapi: string; paths: Partial<Record<string, Partial<Record<string, Operation>>>> };
 
 describe('OpenAPI document', () => {
   let runtime: TestRuntime;
@@ -31,12 +27,7 @@ describe('OpenAPI document', () => {
       expect(answer.body.paths[path]?.[route.method]?.['x-permission'], path).to.equal(route.permission);
     }
     const read = answer.body.paths['/api/v1/incidents/{id}']?.get;
-    expect(read?.parameters).to.deep.include({
-      name: 'id',
-      in: 'path',
-      required: true,
-      schema: read?.parameters[0] && (read.parameters[0] as { schema: unknown }).schema,
-    });
+    expect(read?.parameters.map((p) => [p.name, p.in])).to.deep.equal([['id', 'path']]);
     expect(answer.body.paths['/api/v1/incidents']?.post?.requestBody).to.be.an('object');
   });
 });

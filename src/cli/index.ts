@@ -3,6 +3,7 @@ import { registerAdminCommands } from './admin.command.js';
 import { registerAuditCommands } from './audit.command.js';
 import { describeError } from './cli-output.js';
 import { registerPolicyCommands } from './policy.command.js';
+import { registerPolicySimulate } from './policy-simulate.command.js';
 
 // `govcert`: the admin CLI (bin/govcert.js runs this). Each command family registers itself.
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerAdminCommands(program);
 registerPolicyCommands(program);
+registerPolicySimulate(program);
 registerAuditCommands(program);
 
 try {

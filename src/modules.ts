@@ -13,6 +13,8 @@ import { createAuthModule, type AuthServices, type DemoCredential } from './auth
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
+import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
+import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
@@ -44,6 +46,10 @@ export interface Modules {
   auth: AuthServices;
   /** Incidents and triage services (tests, tools, the workflow module). */
   intake: IntakeModule['services'];
+  /** Notification requests, recipient lists and the delivery ledger (workflow, advisories, tests). */
+  notifications: NotificationServices;
+  /** Advisories: drafting, approval, sending, exports. */
+  advisories: AdvisoryServices;
   /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
   readonly demoCredentials: DemoCredential[];
   /** Builds indexes, loads policies, seeds demo data. */
@@ -78,6 +84,17 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.kick(collection, id);
     },
   });
+  // Notifications: requests from other modules, incident notification routes, mail delivery worker.
+  const notifications = createNotificationsModule(platform, {
+    bureaux: auth.services.bureaux,
+    incidents: intake.services.repository,
+    registerOutbox: auditPorts.registerOutbox,
+  });
+  // Advisories: drafted, approved and sent through notifications.
+  const advisories = createAdvisoriesModule(platform, {
+    notifications: notifications.services,
+    registerOutbox: auditPorts.registerOutbox,
+  });
   // Reports and exports for auditors: read-only over the other modules' data, audited exports.
   const reports = createReportsModule(platform, {
     audit: audit.audit,
@@ -90,15 +107,24 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...openApiRoutes(() => modules.routes, { title: 'GovCERT incident response API', version: '1' }),
       ...auth.routes,
       ...intake.routes,
+      ...notifications.routes,
+      ...advisories.routes,
       ...audit.routes,
       ...reports.routes,
     ],
-    workers: [echoWorker as unknown as WorkerSpec, ...intake.workers, ...reports.workers],
+    workers: [
+      echoWorker as unknown as WorkerSpec,
+      ...intake.workers,
+      ...reports.workers,
+      ...notifications.workers,
+    ],
     access: auth.access,
     before: [...auth.before],
-    background: [...auth.background, ...intake.background, ...audit.background],
+    background: [...auth.background, ...intake.background, ...notifications.background, ...audit.background],
     auth: auth.services,
     intake: intake.services,
+    notifications: notifications.services,
+    advisories: advisories.services,
     get demoCredentials() {
       return auth.demoCredentials;
     },
@@ -106,6 +132,8 @@ export function buildModules(platform: PlatformDeps): Modules {
       await audit.init();
       await auth.init();
       await intake.init();
+      await notifications.init();
+      await advisories.init();
       await reports.init();
     },
   };

@@ -1,0 +1,169 @@
+import type { ClockSpec } from '../triage/index.js';
+import type { ClockOccurrence, IncidentClock, RecordedObligation, StartEvent } from './clock.types.js';
+
+const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
+const TERMINAL = new Set(['met', 'breached', 'not_applicable']);
+
+/** Sets `startsAt`, `dueAt` and `warnAt` from a start time and the spec's durations. */
+export function timed<C extends ClockSpec>(
+  clock: C,
+  startsAt: Date,
+  durationSeconds = clock.durationSeconds,
+): C {
+  const dueAt = plus(startsAt, durationSeconds);
+  const next: C = { ...clock, startsAt, dueAt };
+  if (clock.warnBeforeSeconds > 0) next.warnAt = plus(dueAt, -clock.warnBeforeSeconds);
+  else delete next.warnAt;
+  return next;
+}
+
+/** A clock fresh from a triage spec: running when its start is known, pending otherwise. */
+export function fromSpec(spec: ClockSpec): IncidentClock {
+  return {
+    ...spec,
+    state: spec.startsAt && spec.dueAt ? 'running' : 'pending',
+    metAt: null,
+    breachedAt: null,
+    escalations: [],
+    occurrence: 0,
+  };
+}
+
+/** True when a stored clock still lacks the progress fields (triage wrote a bare spec). */
+export const isBareSpec = (clock: ClockSpec | IncidentClock): boolean => !('state' in clock);
+
+/** Starts the pending clocks counting from `from`, at `at` (the start event was recorded). */
+export function startClocks(clocks: readonly IncidentClock[], from: StartEvent, at: Date): IncidentClock[] {
+  return clocks.map((clock) =>
+    clock.state === 'pending' && clock.startsFrom === from
+      ? { ...timed(clock, at), state: 'running' }
+      : clock,
+  );
+}
+
+function closeOccurrence(clock: IncidentClock): ClockOccurrence {
+  return {
+    occurrence: clock.occurrence,
+    startsAt: clock.startsAt ?? null,
+    dueAt: clock.dueAt ?? null,
+    state: clock.state,
+    metAt: clock.metAt,
+    breachedAt: clock.breachedAt,
+  };
+}
+
+/**
+ * Records that `obligation` was done at `at`: each running or breached clock for it is met (on time)
+ * or stays breached (late, with `metAt` set). A repeating clock then starts its next occurrence,
+ * due `everySeconds` after this one was met.
+ */
+export function meetClocks(
+  clocks: readonly IncidentClock[],
+  obligation: string,
+  at: Date,
+): { clocks: IncidentClock[]; met: IncidentClock[] } {
+  const met: IncidentClock[] = [];
+  const next = clocks.map((clock) => {
+    if (clock.obligation !== obligation || !(clock.state === 'running' || clock.state === 'breached'))
+      return clock;
+    if (clock.state === 'breached' && clock.metAt) return clock;
+    const onTime = clock.dueAt !== undefined && at.getTime() <= new Date(clock.dueAt).getTime();
+    const done: IncidentClock = onTime
+      ? { ...clock, state: 'met', metAt: at, breachedAt: null }
+      : { ...clock, state: 'breached', metAt: at, breachedAt: clock.breachedAt ?? clock.dueAt ?? at };
+    met.push(done);
+    if (!clock.repeat) return done;
+    const following: IncidentClock = {
+      ...timed(done, at, clock.repeat.everySeconds),
+      state: 'running',
+      metAt: null,
+      breachedAt: null,
+      occurrence: clock.occurrence + 1,
+      history: [...(clock.history ?? []), closeOccurrence(done)],
+    };
+    return following;
+  });
+  return { clocks: next, met };
+}
+
+/**
+ * Stops what no longer runs: `closed` ends the repeats that run until closure, `service_restored` the
+ * recovery reports, `abandoned` (rejected, merged) every clock not yet met or breached.
+ */
+export function stopClocks(
+  clocks: readonly IncidentClock[],
+  reason: 'closed' | 'service_restored' | 'abandoned',
+): IncidentClock[] {
+  return clocks.map((clock) => {
+    if (clock.state !== 'running' && clock.state !== 'pending') return clock;
+    const stops = reason === 'abandoned' || clock.repeat?.until === reason;
+    return stops ? { ...clock, state: 'not_applicable' } : clock;
+  });
+}
+
+/** Meets a fresh clock with an obligation recorded before it existed (earliest matching record). */
+function withRecorded(clock: IncidentClock, obligations: readonly RecordedObligation[]): IncidentClock {
+  const records = obligations
+    .filter((o) => o.obligation === clock.obligation)
+    .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  let current = clock;
+  for (const record of records)
+    current = meetClocks([current], record.obligation, new Date(record.at)).clocks[0] ?? current;
+  return current;
+}
+
+/**
+ * Brings the stored clocks in line with the latest triage decision without losing progress: bare
+ * specs written by triage are merged with the previous clocks (`ledger`) by key. Finished clocks keep
+ * their outcome; running ones take the new durations (severity or times changed); a clock the policy
+ * no longer asks for is kept as `not_applicable` unless it already finished.
+ */
+export function reconcileClocks(
+  current: ReadonlyArray<ClockSpec | IncidentClock>,
+  ledger: readonly IncidentClock[],
+  obligations: readonly RecordedObligation[],
+): IncidentClock[] {
+  const previous = new Map(ledger.map((clock) => [clock.key, clock]));
+  const out: IncidentClock[] = current.map((entry) => {
+    if (!isBareSpec(entry)) return entry as IncidentClock;
+    const spec = entry;
+    const old = previous.get(spec.key);
+    if (old && TERMINAL.has(old.state)) return old;
+    if (old && old.state === 'running' && old.startsAt) {
+      const merged: IncidentClock = {
+        ...old,
+        ...spec,
+        state: 'running',
+        metAt: old.metAt,
+        breachedAt: old.breachedAt,
+      };
+      merged.escalations = old.escalations;
+      merged.occurrence = old.occurrence;
+      if (old.history) merged.history = old.history;
+      if (old.occurrence > 0)
+        return { ...merged, startsAt: old.startsAt, dueAt: old.dueAt, warnAt: old.warnAt };
+      // A clock counting from triage keeps its first start: re-triage does not restart it.
+      const start =
+        spec.startsFrom === 'triaged' || !spec.startsAt ? new Date(old.startsAt) : new Date(spec.startsAt);
+      return timed(merged, start);
+    }
+    return withRecorded(fromSpec(spec), obligations);
+  });
+  const kept = new Set(out.map((clock) => clock.key));
+  for (const old of ledger) {
+    if (kept.has(old.key)) continue;
+    out.push(TERMINAL.has(old.state) ? old : { ...old, state: 'not_applicable' });
+  }
+  return out;
+}
+
+/** The earliest due time of a running clock (the queue's urgency), or null. */
+export function nextDueAt(clocks: readonly IncidentClock[]): Date | null {
+  let best: number | null = null;
+  for (const clock of clocks) {
+    if (clock.state !== 'running' || !clock.dueAt) continue;
+    const due = new Date(clock.dueAt).getTime();
+    if (best === null || due < best) best = due;
+  }
+  return best === null ? null : new Date(best);
+}

@@ -1,0 +1,90 @@
+import type { ClockSpec, ClockStart, EscalationStep } from '../triage/index.js';
+
+/** Where a clock stands. `pending`: its start event is not known yet. */
+export const CLOCK_STATES = ['pending', 'running', 'met', 'breached', 'not_applicable'] as const;
+export type ClockState = (typeof CLOCK_STATES)[number];
+
+/** One rung climbed for an open obligation: step 0 is the breach notice, then the ladder's levels. */
+export interface ClockEscalation {
+  step: number;
+  at: Date;
+  /** `breach`, `level-<n>` or `reminder`. */
+  tier: string;
+  /** Roles told, e.g. `cert-lead`, `duty-officer`. */
+  notified: string[];
+  occurrence: number;
+}
+
+/** A finished occurrence of a repeating clock, kept when the next one starts. */
+export interface ClockOccurrence {
+  occurrence: number;
+  startsAt: Date | null;
+  dueAt: Date | null;
+  state: ClockState;
+  metAt: Date | null;
+  breachedAt: Date | null;
+}
+
+/**
+ * A clock as stored on the incident (`clocks[]`): the triage spec plus its progress. The field names
+ * are shared with the reports module; keep them.
+ */
+export interface IncidentClock extends ClockSpec {
+  state: ClockState;
+  metAt: Date | null;
+  breachedAt: Date | null;
+  escalations: ClockEscalation[];
+  /** Repeat count, 0 for the first deadline. */
+  occurrence: number;
+  history?: ClockOccurrence[];
+}
+
+/** An obligation recorded on the incident (`obligations[]`). */
+export interface RecordedObligation {
+  obligation: string;
+  at: Date;
+  recordedBy: { userId: string; role: string; bureauId: string | null };
+  reference?: string;
+  note?: string;
+}
+
+/** What the clock rules need to know about the incident around the clocks. */
+export interface ClockContext {
+  incidentId: string;
+  severity: string | null;
+  /** The ladder triage chose for the severity (`triage.escalation`). */
+  ladder: EscalationStep[];
+  /** False once the incident is closed, rejected or merged: escalation stops. */
+  open: boolean;
+  /** Keys of clock events already acted on (`clockEvents`), the exactly-once guard. */
+  done: ReadonlySet<string>;
+}
+
+/** Something a clock does at a point in time. */
+export type ClockEventKind = 'warning' | 'breach' | 'escalation';
+
+/** A clock event the rules found due; applying it is guarded by its `key`. */
+export interface ClockEvent {
+  key: string;
+  kind: ClockEventKind;
+  clockKey: string;
+  occurrence: number;
+  at: Date;
+  /** For escalations: the step number (0 is the breach notice). */
+  step: number;
+  tier: string;
+  notify: string[];
+}
+
+/** A delayed job to have at a time: `kind` as the clocks queue knows it. */
+export interface ClockTimer {
+  clockKey: string;
+  kind: 'warning' | 'due' | 'escalation' | 'repeat';
+  at: Date;
+}
+
+/** Incident times a clock can start from, when a responder records them. */
+export type StartEvent = Extract<
+  ClockStart,
+  'contained' | 'resolved' | 'aware' | 'reported' | 'first_report'
+>;

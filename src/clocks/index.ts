@@ -1,0 +1,33 @@
+/** Clocks: the pure rules of deadlines and escalation, their timers, and the notification port. */
+export { CLOCK_STATES } from './clock.types.js';
+export type {
+  ClockState,
+  ClockEscalation,
+  ClockOccurrence,
+  IncidentClock,
+  RecordedObligation,
+  ClockContext,
+  ClockEvent,
+  ClockEventKind,
+  ClockTimer,
+  StartEvent,
+} from './clock.types.js';
+export {
+  timed,
+  fromSpec,
+  isBareSpec,
+  startClocks,
+  meetClocks,
+  stopClocks,
+  reconcileClocks,
+  nextDueAt,
+} from './clock-rules.js';
+export { dueEvents, applyEvents, nextTimer, eventKey, timerJobId } from './clock-events.js';
+export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
+export { ClockTimers } from './clock-timers.js';
+export {
+  StoredNotificationRequests,
+  notificationIdFor,
+  type NotificationRequests,
+  type NotificationRequestInput,
+} from './notification-requests.js';

@@ -1,0 +1,69 @@
+import {
+  nextDueAt,
+  nextTimer,
+  reconcileClocks,
+  timerJobId,
+  type ClockTimer,
+  type IncidentClock,
+} from '../clocks/index.js';
+import type { AuditChange } from '../audit/index.js';
+import { isOpen } from './lifecycle.js';
+import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
+
+/** The incident's clocks as the rules see them: a pending triage decision merged in first. */
+export const currentClocks = (incident: WorkflowIncident): IncidentClock[] =>
+  reconcileClocks(incident.clocks, incident.clockLedger, incident.obligations);
+
+/** The fields written with a new set of clocks, and the timers they need. */
+export interface ClockFields {
+  set: Record<string, unknown>;
+  timers: ClockTimer[];
+}
+
+/** Everything stored alongside `clocks`: ledger, urgency, and the ids of the timers they need. */
+export function clockFields(
+  incident: WorkflowIncident,
+  clocks: IncidentClock[],
+  status = incident.status,
+  now = new Date(),
+): ClockFields {
+  const context = {
+    incidentId: incident.id,
+    severity: incident.severity,
+    ladder: incident.triage?.escalation ?? [],
+    open: isOpen(status),
+    done: new Set(incident.clockEvents),
+  };
+  const timers = clocks
+    .map((clock) => nextTimer(clock, context, now))
+    .filter((t): t is ClockTimer => t !== null);
+  const due = nextDueAt(clocks);
+  return {
+    set: {
+      clocks,
+      clockLedger: clocks,
+      clockTimers: timers.map((timer) => timerJobId(incident.id, timer)),
+      nextDueAt: due,
+      urgencyAt: due ?? NO_DEADLINE,
+    },
+    timers,
+  };
+}
+
+/** Audit changes of clock states between two sets of clocks (`clocks.<key>.state`). */
+export function clockChanges(
+  before: readonly IncidentClock[],
+  after: readonly IncidentClock[],
+): AuditChange[] {
+  const old = new Map(before.map((clock) => [clock.key, clock]));
+  return after
+    .filter(
+      (clock) =>
+        old.get(clock.key)?.state !== clock.state || old.get(clock.key)?.occurrence !== clock.occurrence,
+    )
+    .map((clock) => ({
+      field: `clocks.${clock.key}.state`,
+      before: old.get(clock.key)?.state ?? null,
+      after: clock.state,
+    }));
+}

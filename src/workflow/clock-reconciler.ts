@@ -1,0 +1,121 @@
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ClockTimers } from '../clocks/index.js';
+import type { Logger } from '../platform/index.js';
+import type { ClockService } from './clock.service.js';
+import type { WorkflowRepository } from './workflow.repository.js';
+
+/** Options of the clock reconciler. */
+export interface ClockReconcilerOptions {
+  /** Pause between full passes over the incidents with clocks. */
+  intervalMs?: number;
+  /** Incidents read per batch. */
+  batch?: number;
+}
+
+/**
+ * Keeps timers and clocks honest. At start and every `intervalMs` it walks every incident with clocks:
+ * an incident whose stored timer ids are not all in Redis (lost, never added after a crash) is caught
+ * up, which re-adds them. It also follows the triage queue: when a triage job completes, the
+ * incident's clocks are synced with the new decision at once (start, severity or times changed).
+ */
+export class ClockReconciler {
+  readonly name = 'clock-reconciler';
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private events: QueueEvents | undefined;
+  private readonly intervalMs: number;
+  private readonly batch: number;
+
+  constructor(
+    private readonly repository: WorkflowRepository,
+    private readonly clocks: ClockService,
+    private readonly timers: ClockTimers,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    options: ClockReconcilerOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 60_000;
+    this.batch = options.batch ?? 500;
+  }
+
+  /** Read through a getter: `stop()` may flip it while a pass is awaited. */
+  private get halted(): boolean {
+    return this.stopped;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.followTriage();
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.events?.close();
+  }
+
+  private followTriage(): void {
+    // A connection of its own: QueueEvents blocks on XREAD and must retry while Redis is away.
+    const connection = {
+      ...this.redis.options,
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    };
+    this.events = new QueueEvents('triage', { connection, prefix: this.prefix });
+    this.events.on('error', () => undefined);
+    this.events.on('completed', ({ jobId }) => {
+      const incidentId = jobId.replace(/-r\d+$/, '');
+      this.clocks.catchUp(incidentId).catch((err: unknown) => {
+        this.logger.warn(
+          { incidentId, err: (err as Error).message },
+          'clock sync after triage failed; the reconciler retries',
+        );
+      });
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then(() => undefined)
+        .catch((err: unknown) => {
+          this.logger.warn({ err: (err as Error).message }, 'clock reconciliation pass failed');
+        })
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.intervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */
+  async pass(): Promise<number> {
+    let after: string | null = null;
+    let repaired = 0;
+    for (;;) {
+      const ids = await this.repository.idsWithClocks(after, this.batch);
+      if (ids.length === 0 || this.stopped) break;
+      for (const id of ids) {
+        if (this.halted) break;
+        const incident = await this.repository.findById({ kind: 'all' }, id);
+        if (!incident) continue;
+        const lost = await this.timers.missing(incident.clockTimers);
+        const bare = incident.clocks.some((clock) => !('state' in clock));
+        if (lost.length === 0 && !bare) continue;
+        await this.clocks.catchUp(id);
+        repaired++;
+      }
+      after = ids.at(-1) ?? null;
+    }
+    if (repaired > 0) this.logger.info({ repaired }, 'clock timers reconciled');
+    return repaired;
+  }
+}

@@ -1,0 +1,179 @@
+import { ALL_SCOPE, systemActor } from '../auth/index.js';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
+import {
+  notificationIdFor,
+  planClocks,
+  timerJobId,
+  type ClockEvent,
+  type ClockTimers,
+  type IncidentClock,
+} from '../clocks/index.js';
+import type { Logger, Metrics } from '../platform/index.js';
+import { clockChanges } from './clock-fields.js';
+import { isOpen } from './lifecycle.js';
+import type { WorkflowWriter } from './workflow-writer.js';
+import { NO_DEADLINE, type NotificationRequest, type WorkflowIncident } from './workflow.types.js';
+
+const actor = systemActor('clocks');
+const ATTEMPTS = 10;
+
+const ACTIONS: Record<ClockEvent['kind'], string> = {
+  warning: 'clock.warning',
+  breach: 'clock.breached',
+  escalation: 'clock.escalated',
+};
+
+/** The notification an event asks for: a warning to the team, a breach notice, an escalation alert. */
+function requestFor(
+  incident: WorkflowIncident,
+  event: ClockEvent,
+  clock: IncidentClock | undefined,
+): NotificationRequest {
+  const queue = incident.triage?.queue ?? 'unrouted';
+  const iso = (d: Date | string | undefined) => (d === undefined ? null : new Date(d).toISOString());
+  const clockData = {
+    name: clock?.name ?? event.clockKey,
+    regime: clock?.regime ?? 'unknown',
+    dueAt: iso(clock?.dueAt),
+    warnAt: iso(clock?.warnAt),
+  };
+  const base = { notificationId: notificationIdFor(incident.id, event.key), createdAt: new Date() };
+  if (event.kind === 'warning') {
+    return {
+      ...base,
+      kind: 'clock-warning',
+      template: 'clock-warning',
+      recipients: [`queue-${queue}`],
+      data: { clock: clockData },
+    };
+  }
+  if (event.kind === 'breach') {
+    const data = { clock: clockData, breachedAt: event.at.toISOString() };
+    return { ...base, kind: 'breach-notice', template: 'breach-notice', recipients: event.notify, data };
+  }
+  const reason = `${clockData.name} is overdue since ${clockData.dueAt ?? 'its deadline'} (${event.tier})`;
+  return {
+    ...base,
+    kind: 'escalation-alert',
+    template: 'escalation-alert',
+    recipients: event.notify,
+    data: { tier: event.step, reason, clock: clockData },
+  };
+}
+
+/** Outcome of one catch-up, for the job's return value and the tests. */
+export interface CatchUpResult {
+  outcome: 'missing' | 'unchanged' | 'updated';
+  events: string[];
+}
+
+/**
+ * Brings an incident's clocks up to now: merges a new triage decision, marks warnings, breaches and
+ * escalation steps that fell due, and keeps exactly the timers the clocks need. Every timer job, the
+ * reconciler and the triage follower call this one method; it is idempotent because each event is
+ * recorded in `clockEvents` by the same conditional update that applies it (the write also requires
+ * the keys to be absent, so two workers can never both apply one step).
+ */
+export class ClockService {
+  constructor(
+    private readonly writer: WorkflowWriter,
+    private readonly timers: ClockTimers,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async catchUp(incidentId: string, now = new Date()): Promise<CatchUpResult> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const incident = await this.writer.repository.findById(ALL_SCOPE, incidentId);
+      if (!incident) return { outcome: 'missing', events: [] };
+      await this.writer.flushOutbox(incident);
+      const plan = planClocks(
+        {
+          clocks: incident.clocks,
+          clockLedger: incident.clockLedger,
+          clockEvents: incident.clockEvents,
+          clockTimers: incident.clockTimers,
+          obligations: incident.obligations,
+          ladder: incident.triage?.escalation ?? [],
+          severity: incident.severity,
+          open: isOpen(incident.status),
+        },
+        now,
+      );
+      const timerIds = plan.timers.map((timer) => timerJobId(incident.id, timer));
+      const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);
+      if (!plan.changed && !timersMoved) {
+        await this.timers.ensure(incident.id, plan.timers);
+        return { outcome: 'unchanged', events: [] };
+      }
+      const keys = plan.events.map((event) => event.key);
+      const updated = await this.writer.repository.update(
+        ALL_SCOPE,
+        incident.id,
+        { revision: incident.revision, clockSeq: incident.clockSeq },
+        {
+          set: {
+            clocks: plan.clocks,
+            clockLedger: plan.clocks,
+            clockTimers: timerIds,
+            nextDueAt: plan.nextDueAt,
+            urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
+          },
+          addToSet: keys.length > 0 ? { clockEvents: keys } : undefined,
+          push: {
+            notificationOutbox: plan.events.map((event) =>
+              requestFor(
+                incident,
+                event,
+                plan.clocks.find((c) => c.key === event.clockKey),
+              ),
+            ),
+          },
+          guard: keys.length > 0 ? { clockEvents: { $nin: keys } } : undefined,
+          // Clock progress does not change the responder's version: a timer never causes a 412.
+          bump: { revision: false, clockSeq: true },
+          audit: this.drafts(incident, plan),
+        },
+      );
+      if (!updated) continue;
+      for (const event of plan.events.filter((e) => e.kind === 'breach')) {
+        const clock = plan.clocks.find((c) => c.key === event.clockKey);
+        this.metrics.clockBreaches.inc({
+          regime: clock?.regime ?? 'unknown',
+          severity: incident.severity ?? 'none',
+        });
+      }
+      await this.writer.after(updated, plan.timers, incident.clockTimers);
+      if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
+      return { outcome: 'updated', events: keys };
+    }
+    throw new Error(`incident ${incidentId} kept changing while its clocks were updated`);
+  }
+
+  private drafts(incident: WorkflowIncident, plan: ReturnType<typeof planClocks>): AuditDraft[] {
+    const subject = { type: 'incident' as const, id: incident.id, ref: incident.ref };
+    const policyVersion = incident.triage?.policyVersion ?? null;
+    const drafts = plan.events.map((event) =>
+      auditDraft(actor, ACTIONS[event.kind], subject, {
+        bureauId: incident.bureauId,
+        policyVersion,
+        data: {
+          clockKey: event.clockKey,
+          occurrence: event.occurrence,
+          step: event.step,
+          tier: event.tier,
+          notified: event.notify,
+          dueAt: event.at.toISOString(),
+        },
+      }),
+    );
+    const before = incident.clockLedger.length > 0 ? incident.clockLedger : [];
+    const changes = clockChanges(before, plan.clocks).filter((c) => c.after !== 'breached');
+    if (changes.length > 0) {
+      drafts.push(
+        auditDraft(actor, 'clocks.updated', subject, { bureauId: incident.bureauId, policyVersion, changes }),
+      );
+    }
+    return drafts;
+  }
+}

@@ -1,0 +1,138 @@
+import { defineRoute, type AnyRoute } from '../platform/http/index.js';
+import { respond } from './route-helpers.js';
+import { expectedVersion } from './version.js';
+import {
+  incidentParams,
+  linkBody,
+  noteBody,
+  postIncidentBody,
+  queuePageQuery,
+  queueParams,
+  taskBody,
+  taskParams,
+  taskPatchBody,
+} from './workflow.schemas.js';
+import type { WorkflowServices } from './workflow.module.js';
+
+/** Notes, tasks, links, the post-incident review, the timeline and the team queues. */
+export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
+  const tags = ['workflow'];
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/queues',
+      permission: 'queue.read',
+      summary: 'Team queues: open incidents by severity, the oldest, the next due clock',
+      tags: ['queues'],
+      handler: async () => ({ items: await s.queues.summaries() }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/queues/:queue/incidents',
+      permission: 'queue.read',
+      summary: "A queue's incidents, earliest running deadline first, then severity",
+      tags: ['queues'],
+      params: queueParams,
+      query: queuePageQuery,
+      handler: ({ params, query }) => s.queues.page(params.queue, query.limit, query.offset),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/incidents/:id/timeline',
+      permission: 'queue.read',
+      summary: 'Everything that happened to the incident (and duplicates merged into it), oldest first',
+      tags,
+      params: incidentParams,
+      handler: async ({ params, actor }) => ({ items: await s.timeline.timeline(actor, params.id) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents/:id/notes',
+      permission: 'incident.work',
+      summary: 'Add a note',
+      tags,
+      params: incidentParams,
+      body: noteBody,
+      status: 201,
+      handler: async ({ params, body, actor, req, res }) =>
+        respond(
+          res,
+          actor,
+          await s.collaboration.addNote(actor, params.id, expectedVersion(req, body.version), body.text),
+        ),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents/:id/tasks',
+      permission: 'incident.work',
+      summary: 'Add a task (assignee, due time)',
+      tags,
+      params: incidentParams,
+      body: taskBody,
+      status: 201,
+      handler: async ({ params, body, actor, req, res }) => {
+        const { version, ...task } = body;
+        return respond(
+          res,
+          actor,
+          await s.collaboration.addTask(actor, params.id, expectedVersion(req, version), task),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/incidents/:id/tasks/:taskId',
+      permission: 'incident.work',
+      summary: 'Change a task: done, assignee, due time, title',
+      tags,
+      params: taskParams,
+      body: taskPatchBody,
+      handler: async ({ params, body, actor, req, res }) => {
+        const { version, ...patch } = body;
+        const updated = await s.collaboration.updateTask(
+          actor,
+          params.id,
+          expectedVersion(req, version),
+          params.taskId,
+          patch,
+        );
+        return respond(res, actor, updated);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents/:id/links',
+      permission: 'incident.work',
+      summary: 'Link another incident to this one',
+      tags,
+      params: incidentParams,
+      body: linkBody,
+      status: 201,
+      handler: async ({ params, body, actor, req, res }) => {
+        const version = expectedVersion(req, body.version);
+        return respond(
+          res,
+          actor,
+          await s.collaboration.link(actor, params.id, version, body.incidentId, body.reason),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/incidents/:id/post-incident',
+      permission: 'incident.work',
+      summary: 'Fill in the post-incident review (needed before closing S1/S2)',
+      tags,
+      params: incidentParams,
+      body: postIncidentBody,
+      handler: async ({ params, body, actor, req, res }) => {
+        const { version, ...fields } = body;
+        return respond(
+          res,
+          actor,
+          await s.collaboration.setPostIncident(actor, params.id, expectedVersion(req, version), fields),
+        );
+      },
+    }),
+  ];
+}

@@ -1,0 +1,22 @@
+/** Responder workflow: queues, claims, the lifecycle, notes and tasks, merges, obligations, clock work. */
+export { createWorkflowModule } from './workflow.module.js';
+export type { WorkflowModule, WorkflowDeps, WorkflowServices } from './workflow.module.js';
+export {
+  TRANSITIONS,
+  LIFECYCLE_STATES,
+  FINAL_STATES,
+  allowedNext,
+  canTransition,
+  isOpen,
+} from './lifecycle.js';
+export { REQUIRED_TO_CLOSE, REVIEWED_SEVERITIES, closeProblems } from './close-requirements.js';
+export { etagOf, expectedVersion, PreconditionRequiredError } from './version.js';
+export { QUEUED_STATUSES, type QueueRow } from './workflow.repository.js';
+export type { QueueSummary, QueuePage } from './queue.service.js';
+export type { TimelineEntry, AuditReader } from './timeline.service.js';
+export type { UserDirectory, TransitionInput } from './workflow.service.js';
+export type { CatchUpResult } from './clock.service.js';
+export type { ClockReconcilerOptions } from './clock-reconciler.js';
+export type { WorkflowView, BureauWorkflowView } from './workflow.view.js';
+export { NO_DEADLINE } from './workflow.types.js';
+export type * from './workflow.types.js';

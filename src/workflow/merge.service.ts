@@ -1,0 +1,118 @@
+import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
+import { auditDraft } from '../audit/index.js';
+import { ConflictError, ValidationError } from '../platform/errors.js';
+import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
+import { allowedNext, canTransition, isOpen } from './lifecycle.js';
+import { transitionEffects } from './workflow-effects.js';
+import type { WorkflowWriter } from './workflow-writer.js';
+import type { MergeRef, WorkflowIncident } from './workflow.types.js';
+
+const SURVIVOR_ATTEMPTS = 8;
+
+/**
+ * Merges a duplicate into a survivor. Two documents, no transaction: the duplicate is marked first
+ * (status `duplicate`, `mergedInto`, its open clocks no longer apply), then the survivor records it in
+ * `merged`; each write carries its own audit event. Repeating the request completes a merge cut short
+ * by a crash, so a half-done merge is never stuck.
+ */
+export class MergeService {
+  constructor(private readonly writer: WorkflowWriter) {}
+
+  async merge(
+    actor: Actor,
+    duplicateId: string,
+    version: number,
+    survivorId: string,
+  ): Promise<WorkflowIncident> {
+    if (duplicateId === survivorId) {
+      throw new ValidationError([{ path: 'body.into', message: 'an incident cannot be merged into itself' }]);
+    }
+    const scope = scopeOf(actor);
+    const survivor = await this.writer.read(scope, survivorId);
+    if (!isOpen(survivor.status)) {
+      throw new ConflictError(
+        `Cannot merge into an incident that is ${survivor.status}.`,
+        'survivor_not_open',
+      );
+    }
+    const current = await this.writer.read(scope, duplicateId);
+    const already = current.status === 'duplicate' && current.mergedInto?.id === survivorId;
+    const duplicate = already
+      ? current
+      : await this.writer.mutate(scope, duplicateId, version, (incident) => {
+          if (!canTransition(incident.status, 'duplicate')) {
+            throw new ConflictError(
+              `Cannot merge an incident that is ${incident.status}.`,
+              'illegal_transition',
+              {
+                details: { from: incident.status, to: 'duplicate', allowed: allowedNext(incident.status) },
+              },
+            );
+          }
+          const at = new Date();
+          const effects = transitionEffects(incident, 'duplicate', actor, at);
+          const fields = clockFields(incident, effects.clocks, 'duplicate', at);
+          const mergedInto: MergeRef = { id: survivor.id, ref: survivor.ref, at };
+          const draft = auditDraft(
+            actor,
+            'incident.merged_into',
+            { type: 'incident', id: incident.id, ref: incident.ref },
+            {
+              bureauId: incident.bureauId,
+              changes: [
+                { field: 'status', before: incident.status, after: 'duplicate' },
+                { field: 'mergedInto', before: null, after: mergedInto },
+                ...clockChanges(currentClocks(incident), effects.clocks),
+              ],
+            },
+          );
+          return {
+            change: {
+              set: { ...fields.set, status: 'duplicate', mergedInto },
+              bump: { revision: true, clockSeq: true },
+              audit: [draft],
+            },
+            timers: fields.timers,
+          };
+        });
+    await this.recordOnSurvivor(actor, survivorId, duplicate);
+    return duplicate;
+  }
+
+  private async recordOnSurvivor(
+    actor: Actor,
+    survivorId: string,
+    duplicate: WorkflowIncident,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < SURVIVOR_ATTEMPTS; attempt++) {
+      const survivor = await this.writer.read(ALL_SCOPE, survivorId);
+      if (survivor.merged.some((m) => m.id === duplicate.id)) return;
+      const entry: MergeRef = {
+        id: duplicate.id,
+        ref: duplicate.ref,
+        at: duplicate.mergedInto?.at ?? new Date(),
+      };
+      const draft = auditDraft(
+        actor,
+        'incident.merged',
+        { type: 'incident', id: survivor.id, ref: survivor.ref },
+        {
+          bureauId: survivor.bureauId,
+          changes: [{ field: 'merged', before: survivor.merged, after: [...survivor.merged, entry] }],
+          data: { duplicate: duplicate.id, duplicateRef: duplicate.ref },
+        },
+      );
+      const updated = await this.writer.repository.update(
+        ALL_SCOPE,
+        survivorId,
+        { revision: survivor.revision, clockSeq: survivor.clockSeq },
+        { push: { merged: [entry] }, bump: { revision: true, clockSeq: false }, audit: [draft] },
+      );
+      if (updated) return;
+    }
+    throw new ConflictError(
+      'The surviving incident is changing too fast; repeat the merge to complete it.',
+      'busy',
+    );
+  }
+}

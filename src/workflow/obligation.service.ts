@@ -1,0 +1,68 @@
+import { scopeOf, type Actor } from '../auth/index.js';
+import { auditDraft } from '../audit/index.js';
+import { meetClocks, type RecordedObligation } from '../clocks/index.js';
+import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
+import { recordedBy } from './workflow-effects.js';
+import type { WorkflowWriter } from './workflow-writer.js';
+import type { WorkflowIncident } from './workflow.types.js';
+
+/** An obligation as sent: what was done, when, and any reference (a Police case number, say). */
+export interface ObligationInput {
+  obligation: string;
+  at: Date;
+  reference?: string;
+  note?: string;
+}
+
+/**
+ * Records obligations done ("reported to GIRO-SO by phone at 10:42", "Police case reference ...").
+ * Reporters may record them for their own bureau's incidents only: the scope goes to the repository,
+ * so another bureau's incident is simply not found.
+ */
+export class ObligationService {
+  constructor(private readonly writer: WorkflowWriter) {}
+
+  /** Stores the record and meets the clocks waiting for it: met if on time, breached (late) if not. */
+  record(actor: Actor, id: string, version: number, input: ObligationInput): Promise<WorkflowIncident> {
+    const record: RecordedObligation = {
+      obligation: input.obligation,
+      at: input.at,
+      recordedBy: recordedBy(actor),
+    };
+    if (input.reference) record.reference = input.reference;
+    if (input.note) record.note = input.note;
+    return this.writer.mutate(scopeOf(actor), id, version, (incident) => {
+      const before = currentClocks(incident);
+      const { clocks, met } = meetClocks(before, input.obligation, input.at);
+      const fields = clockFields(incident, clocks);
+      const draft = auditDraft(
+        actor,
+        'obligation.recorded',
+        { type: 'incident', id: incident.id, ref: incident.ref },
+        {
+          bureauId: incident.bureauId,
+          changes: clockChanges(before, clocks),
+          data: {
+            obligation: input.obligation,
+            at: input.at.toISOString(),
+            reference: input.reference ?? null,
+            clocks: met.map((clock) => ({
+              key: clock.key,
+              state: clock.state,
+              occurrence: clock.occurrence,
+            })),
+          },
+        },
+      );
+      return {
+        change: {
+          set: fields.set,
+          push: { obligations: [record] },
+          bump: { revision: true, clockSeq: true },
+          audit: [draft],
+        },
+        timers: fields.timers,
+      };
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import type { QueueRow, WorkflowRepository } from './workflow.repository.js';
+
+/** One team queue at a glance. */
+export interface QueueSummary {
+  queue: string;
+  total: number;
+  unassigned: number;
+  bySeverity: Record<string, number>;
+  oldest: { id: string; ref: string; reportedAt: Date } | null;
+  nextDue: { id: string; ref: string; dueAt: Date } | null;
+}
+
+/** A page of a queue's incidents, most urgent first. */
+export interface QueuePage {
+  queue: string;
+  items: QueueRow[];
+  /** Offset of the next page, or null on the last one. */
+  nextOffset: number | null;
+}
+
+function summarise(queue: string, rows: readonly QueueRow[]): QueueSummary {
+  const bySeverity: Record<string, number> = { S1: 0, S2: 0, S3: 0, S4: 0 };
+  let oldest: QueueSummary['oldest'] = null;
+  let nextDue: QueueSummary['nextDue'] = null;
+  for (const row of rows) {
+    const severity = row.severity ?? 'none';
+    bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
+    if (!oldest || row.reportedAt < oldest.reportedAt)
+      oldest = { id: row.id, ref: row.ref, reportedAt: row.reportedAt };
+    if (row.nextDueAt && (!nextDue || row.nextDueAt < nextDue.dueAt))
+      nextDue = { id: row.id, ref: row.ref, dueAt: row.nextDueAt };
+  }
+  return {
+    queue,
+    total: rows.length,
+    unassigned: rows.filter((r) => !r.assignee).length,
+    bySeverity,
+    oldest,
+    nextDue,
+  };
+}
+
+/** The responders' team queues (CERT roles only: the routes declare `queue.read`). */
+export class QueueService {
+  constructor(private readonly repository: WorkflowRepository) {}
+
+  /** Every queue with open incidents: counts by severity, the oldest report, the next due clock. */
+  async summaries(): Promise<QueueSummary[]> {
+    const byQueue = new Map<string, QueueRow[]>();
+    for (const row of await this.repository.queuedRows()) {
+      const list = byQueue.get(row.queue) ?? [];
+      list.push(row);
+      byQueue.set(row.queue, list);
+    }
+    return [...byQueue.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([queue, rows]) => summarise(queue, rows));
+  }
+
+  /** A queue's incidents by clock urgency (earliest running due time), then severity. */
+  async page(queue: string, limit: number, offset: number): Promise<QueuePage> {
+    const rows = await this.repository.queuePage(queue, limit + 1, offset);
+    return { queue, items: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null };
+  }
+}

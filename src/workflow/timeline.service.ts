@@ -1,0 +1,78 @@
+import { scopeOf, type Actor } from '../auth/index.js';
+import type { AuditEvent } from '../audit/index.js';
+import type { WorkflowWriter } from './workflow-writer.js';
+import type { WorkflowIncident } from './workflow.types.js';
+
+/** Where the timeline reads an incident's audit events (the audit service). */
+export interface AuditReader {
+  forSubject(type: string, id: string): Promise<AuditEvent[]>;
+}
+
+/** One line of an incident's timeline. */
+export interface TimelineEntry {
+  at: string;
+  kind: 'event' | 'note' | 'update';
+  /** The incident the entry belongs to (a merged duplicate's history shows under the survivor). */
+  incident: { id: string; ref: string };
+  action: string;
+  by: { userId: string; name: string; role: string } | null;
+  text: string | null;
+  data: Record<string, unknown>;
+}
+
+const iso = (at: Date | string): string => new Date(at).toISOString();
+
+/**
+ * The incident's history in time order: its audit events (every change, clock event and escalation),
+ * its notes and the bureau's follow-ups, and the same for every duplicate merged into it.
+ */
+export class TimelineService {
+  constructor(
+    private readonly writer: WorkflowWriter,
+    private readonly audit: AuditReader,
+  ) {}
+
+  async timeline(actor: Actor, id: string): Promise<TimelineEntry[]> {
+    const incident = await this.writer.read(scopeOf(actor), id);
+    const merged = await Promise.all(
+      incident.merged.map((m) => this.writer.repository.findById(scopeOf(actor), m.id)),
+    );
+    const sources = [incident, ...merged.filter((m): m is WorkflowIncident => m !== null)];
+    const entries = (await Promise.all(sources.map((source) => this.entriesOf(source)))).flat();
+    return entries.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  private async entriesOf(incident: WorkflowIncident): Promise<TimelineEntry[]> {
+    const ref = { id: incident.id, ref: incident.ref };
+    const events = await this.audit.forSubject('incident', incident.id);
+    return [
+      ...events.map((event): TimelineEntry => ({
+        at: iso(event.at),
+        kind: 'event',
+        incident: ref,
+        action: event.action,
+        by: { userId: event.actor.userId, name: event.actor.name, role: event.actor.role },
+        text: null,
+        data: { changes: event.changes, ...event.data },
+      })),
+      ...incident.notes.map((note): TimelineEntry => ({
+        at: iso(note.at),
+        kind: 'note',
+        incident: ref,
+        action: 'note',
+        by: note.by,
+        text: note.text,
+        data: { noteId: note.noteId },
+      })),
+      ...incident.updates.map((update): TimelineEntry => ({
+        at: iso(update.at),
+        kind: 'update',
+        incident: ref,
+        action: 'bureau update',
+        by: update.by,
+        text: update.note,
+        data: { updateId: update.updateId, material: update.material },
+      })),
+    ];
+  }
+}

@@ -1,0 +1,88 @@
+import type { Actor } from '../auth/index.js';
+import {
+  meetClocks,
+  notificationIdFor,
+  startClocks,
+  stopClocks,
+  type IncidentClock,
+  type RecordedObligation,
+} from '../clocks/index.js';
+import type { IncidentStatus } from '../incidents/index.js';
+import { currentClocks } from './clock-fields.js';
+import type { NotificationRequest, WorkflowIncident } from './workflow.types.js';
+
+/** What entering a state does besides the status: clocks met, started or stopped, facts, notices. */
+export interface TransitionEffects {
+  clocks: IncidentClock[];
+  set: Record<string, unknown>;
+  obligations: RecordedObligation[];
+  outbox: NotificationRequest[];
+}
+
+export const recordedBy = (actor: Actor): RecordedObligation['recordedBy'] => ({
+  userId: actor.userId,
+  role: actor.role,
+  bureauId: actor.bureauId,
+});
+
+/** The obligation a state meets, if any (the internal service levels of the CERT). */
+const MEETS: Partial<Record<IncidentStatus, string>> = {
+  acknowledged: 'incident.acknowledge',
+  contained: 'incident.contain',
+};
+
+/**
+ * Side effects of moving `incident` to `to` at `at`: acknowledging and containing meet their clocks;
+ * containment and recovery are start events (the post-incident report counts from resolution) and
+ * set the incident time if the bureau has not; recovery ends the recovery-status repeats, closure the
+ * interim reports; a rejected or merged incident's open clocks no longer apply. A rejection is still
+ * reported back to the bureau.
+ */
+export function transitionEffects(
+  incident: WorkflowIncident,
+  to: IncidentStatus,
+  actor: Actor,
+  at: Date,
+): TransitionEffects {
+  let clocks = currentClocks(incident);
+  const set: Record<string, unknown> = {};
+  const obligations: RecordedObligation[] = [];
+  const outbox: NotificationRequest[] = [];
+  const meets = MEETS[to];
+  if (meets) {
+    obligations.push({ obligation: meets, at, recordedBy: recordedBy(actor) });
+    clocks = meetClocks(clocks, meets, at).clocks;
+  }
+  const times = incident.facts.times as Record<string, unknown>;
+  if (to === 'contained') {
+    const containedAt = (times.containedAt as Date | undefined) ?? at;
+    if (!times.containedAt) set['facts.times.containedAt'] = at;
+    clocks = startClocks(clocks, 'contained', new Date(containedAt));
+  }
+  if (to === 'recovered') {
+    const resolvedAt = (times.resolvedAt as Date | undefined) ?? at;
+    if (!times.resolvedAt) set['facts.times.resolvedAt'] = at;
+    clocks = stopClocks(startClocks(clocks, 'resolved', new Date(resolvedAt)), 'service_restored');
+  }
+  if (to === 'acknowledged') set.acknowledgedAt = at;
+  if (to === 'closed') clocks = stopClocks(clocks, 'closed');
+  if (to === 'rejected' || to === 'duplicate') clocks = stopClocks(clocks, 'abandoned');
+  if (to === 'rejected') {
+    outbox.push({
+      notificationId: notificationIdFor(incident.id, `status|rejected|${incident.revision}`),
+      kind: 'status-update',
+      template: 'status-update',
+      recipients: ['reporting-bureau'],
+      data: {
+        previousStatus: incident.status,
+        update: {
+          summary: 'Assessed as not an incident; the finding is on record.',
+          at: at.toISOString(),
+          by: actor.name,
+        },
+      },
+      createdAt: at,
+    });
+  }
+  return { clocks, set, obligations, outbox };
+}

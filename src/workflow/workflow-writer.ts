@@ -1,0 +1,95 @@
+import type { Scope } from '../auth/index.js';
+import type { ClockTimer, ClockTimers, NotificationRequests } from '../clocks/index.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../platform/errors.js';
+import type { Logger } from '../platform/index.js';
+import { etagOf } from './version.js';
+import type { WorkflowRepository } from './workflow.repository.js';
+import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
+
+/** A change computed from the incident as read, and the timers it leaves the clocks needing. */
+export interface PlannedChange {
+  change: WorkflowChange;
+  /** Set when the change rewrote the clocks: these timers are ensured after the write. */
+  timers?: ClockTimer[];
+}
+
+/** How often a write is recomputed when only the clocks moved under it (the responder's version held). */
+const ATTEMPTS = 8;
+
+/**
+ * Runs responder changes: read, check the version the caller saw, compute, write conditionally.
+ * A write that loses to a clock update (same `revision`, newer `clockSeq`) is recomputed; one that
+ * loses to another responder is a 412. After the write, queued notifications and timers follow.
+ */
+export class WorkflowWriter {
+  constructor(
+    readonly repository: WorkflowRepository,
+    private readonly timers: ClockTimers,
+    private readonly notifications: NotificationRequests,
+    private readonly logger: Logger,
+  ) {}
+
+  async read(scope: Scope, id: string): Promise<WorkflowIncident> {
+    const incident = await this.repository.findById(scope, id);
+    if (!incident) throw new NotFoundError('Incident');
+    return incident;
+  }
+
+  /**
+   * @param onStale called with the fresh incident when the version does not match, before the 412:
+   *   lets a claim answer 409 "already claimed" instead.
+   */
+  async mutate(
+    scope: Scope,
+    id: string,
+    version: number,
+    plan: (incident: WorkflowIncident) => PlannedChange | Promise<PlannedChange>,
+    onStale?: (incident: WorkflowIncident) => void,
+  ): Promise<WorkflowIncident> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const incident = await this.read(scope, id);
+      if (incident.revision !== version) {
+        onStale?.(incident);
+        throw new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
+      }
+      const planned = await plan(incident);
+      const updated = await this.repository.update(
+        scope,
+        id,
+        { revision: incident.revision, clockSeq: incident.clockSeq },
+        planned.change,
+      );
+      if (!updated) continue;
+      await this.after(updated, planned.timers, incident.clockTimers);
+      return updated;
+    }
+    throw new ConflictError('The incident is changing too fast; retry.', 'busy');
+  }
+
+  /** Sends what the write queued and sets the timers; failures are left to the clock reconciler. */
+  async after(
+    incident: WorkflowIncident,
+    timers: ClockTimer[] | undefined,
+    previous: readonly string[],
+  ): Promise<void> {
+    try {
+      await this.flushOutbox(incident);
+      if (timers) await this.timers.ensure(incident.id, timers, previous);
+    } catch (err) {
+      this.logger.warn(
+        { incidentId: incident.id, err: (err as Error).message },
+        'follow-up of a workflow write deferred',
+      );
+    }
+  }
+
+  /** Hands every queued notification request to the notifications port, then clears exactly those. */
+  async flushOutbox(incident: WorkflowIncident): Promise<void> {
+    const entries = incident.notificationOutbox;
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      await this.notifications.request({ ...entry, incidentId: incident.id });
+    }
+    await this.repository.clearOutbox(incident.id, entries);
+  }
+}

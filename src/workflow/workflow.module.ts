@@ -1,0 +1,93 @@
+import { scopeOf, type Actor, type Scope } from '../auth/index.js';
+import { ClockTimers, StoredNotificationRequests } from '../clocks/index.js';
+import type { Background, PlatformDeps } from '../modules.js';
+import type { AnyRoute } from '../platform/http/index.js';
+import type { WorkerSpec } from '../platform/queue/index.js';
+import { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
+import { ClockService } from './clock.service.js';
+import { clockWorker } from './clock.worker.js';
+import { CollaborationService } from './collaboration.service.js';
+import { collaborationRoutes } from './collaboration.routes.js';
+import { MergeService } from './merge.service.js';
+import { NotificationServiceAdapter, type NotificationSink } from './notification-adapter.js';
+import { ObligationService } from './obligation.service.js';
+import { QueueService } from './queue.service.js';
+import { TimelineService, type AuditReader } from './timeline.service.js';
+import { WorkflowRepository } from './workflow.repository.js';
+import { WorkflowService, type UserDirectory } from './workflow.service.js';
+import { WorkflowWriter } from './workflow-writer.js';
+import { workflowRoutes } from './workflow.routes.js';
+
+/** What the workflow takes from other modules. */
+export interface WorkflowDeps {
+  /** The incidents collection (intake's repository names it; its outbox is already relayed). */
+  incidentsCollection: string;
+  /** The auth module's users: who an incident or task is assigned to. */
+  users: UserDirectory;
+  /** The audit service: the timeline reads an incident's events. */
+  audit: AuditReader;
+  /** The notifications module's service; without it, records are stored and queued here directly. */
+  notifications?: NotificationSink;
+  reconciler?: ClockReconcilerOptions;
+}
+
+/** The workflow's services (routes, tests and tools use them). */
+export interface WorkflowServices {
+  writer: WorkflowWriter;
+  workflow: WorkflowService;
+  collaboration: CollaborationService;
+  merge: MergeService;
+  obligations: ObligationService;
+  timeline: TimelineService;
+  queues: QueueService;
+  clocks: ClockService;
+  reconciler: ClockReconciler;
+  scope(actor: Actor): Scope;
+}
+
+/** Responder workflow, clocks and escalation, assembled. */
+export interface WorkflowModule {
+  routes: AnyRoute[];
+  workers: WorkerSpec[];
+  background: Background[];
+  services: WorkflowServices;
+  init(): Promise<void>;
+}
+
+export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
+  const repository = new WorkflowRepository(platform.db, deps.incidentsCollection);
+  const timers = new ClockTimers(platform.queues, platform.logger);
+  const notifications = deps.notifications
+    ? new NotificationServiceAdapter(deps.notifications, platform.logger)
+    : new StoredNotificationRequests(platform.db, platform.queues);
+  const writer = new WorkflowWriter(repository, timers, notifications, platform.logger);
+  const clocks = new ClockService(writer, timers, platform.metrics, platform.logger);
+  const reconciler = new ClockReconciler(
+    repository,
+    clocks,
+    timers,
+    platform.redis,
+    platform.config.REDIS_PREFIX,
+    platform.logger,
+    deps.reconciler,
+  );
+  const services: WorkflowServices = {
+    writer,
+    workflow: new WorkflowService(writer, deps.users),
+    collaboration: new CollaborationService(writer, deps.users),
+    merge: new MergeService(writer),
+    obligations: new ObligationService(writer),
+    timeline: new TimelineService(writer, deps.audit),
+    queues: new QueueService(repository),
+    clocks,
+    reconciler,
+    scope: scopeOf,
+  };
+  return {
+    routes: [...workflowRoutes(services), ...collaborationRoutes(services)],
+    workers: [clockWorker(clocks)],
+    background: [reconciler],
+    services,
+    init: () => repository.init(),
+  };
+}

@@ -1,0 +1,209 @@
+import type { mongo } from 'mongoose';
+import type { Scope } from '../auth/index.js';
+import { DocumentLocks, mongoose, type Connection } from '../platform/db/index.js';
+import {
+  NO_DEADLINE,
+  type Expectation,
+  type NotificationRequest,
+  type WorkflowChange,
+  type WorkflowIncident,
+} from './workflow.types.js';
+
+type Doc = mongo.Document;
+
+const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
+const oid = (id: string) => new mongoose.Types.ObjectId(id);
+
+/** Statuses in which an incident sits in a team queue. */
+export const QUEUED_STATUSES = [
+  'triaged',
+  'acknowledged',
+  'investigating',
+  'contained',
+  'eradicated',
+  'recovered',
+];
+
+/** A plain incident with the workflow's defaults filled in (fresh reports lack those fields). */
+function toWorkflowIncident(doc: Doc): WorkflowIncident {
+  const { _id, pendingAudit: _pending, ...rest } = doc;
+  return {
+    assignee: null,
+    claimedAt: null,
+    acknowledgedAt: null,
+    notes: [],
+    tasks: [],
+    links: [],
+    mergedInto: null,
+    merged: [],
+    postIncident: {},
+    finding: null,
+    obligations: [],
+    clockLedger: [],
+    clockEvents: [],
+    clockSeq: 0,
+    clockTimers: [],
+    nextDueAt: null,
+    urgencyAt: NO_DEADLINE,
+    notificationOutbox: [],
+    ...rest,
+    id: String(_id),
+  } as unknown as WorkflowIncident;
+}
+
+/** One row of a queue listing: what the list shows, without the report's content. */
+export interface QueueRow {
+  id: string;
+  ref: string;
+  bureauId: string;
+  status: string;
+  severity: string | null;
+  queue: string;
+  reportedAt: Date;
+  nextDueAt: Date | null;
+  assignee: WorkflowIncident['assignee'];
+}
+
+const ROW_PROJECTION = {
+  ref: 1,
+  bureauId: 1,
+  status: 1,
+  severity: 1,
+  'triage.queue': 1,
+  reportedAt: 1,
+  nextDueAt: 1,
+  assignee: 1,
+};
+
+function toRow(doc: Doc): QueueRow {
+  return {
+    id: String(doc._id),
+    ref: doc.ref as string,
+    bureauId: doc.bureauId as string,
+    status: doc.status as string,
+    severity: (doc.severity as string | null) ?? null,
+    queue: (doc.triage as { queue?: string } | null)?.queue ?? '',
+    reportedAt: doc.reportedAt as Date,
+    nextDueAt: (doc.nextDueAt as Date | null | undefined) ?? null,
+    assignee: (doc.assignee as QueueRow['assignee'] | undefined) ?? null,
+  };
+}
+
+/**
+ * The workflow's access to the incidents collection, through the native driver: the workflow fields
+ * are not in intake's mongoose schema (which would strip them), and every write here is one
+ * conditional update carrying its audit drafts in `pendingAudit`.
+ */
+export class WorkflowRepository {
+  private readonly locks: DocumentLocks;
+
+  constructor(
+    private readonly db: Connection,
+    readonly collectionName: string,
+  ) {
+    this.locks = new DocumentLocks(db);
+  }
+
+  private get collection(): mongo.Collection {
+    if (!this.db.db) throw new Error('database connection not open');
+    return this.db.db.collection(this.collectionName);
+  }
+
+  /** Indexes of what the queues filter and sort on. */
+  async init(): Promise<void> {
+    await this.collection.createIndex({ 'triage.queue': 1, status: 1, urgencyAt: 1 });
+    await this.collection.createIndex({ status: 1, urgencyAt: 1 });
+  }
+
+  private scoped(scope: Scope, filter: Doc): Doc {
+    return scope.kind === 'bureau' ? { ...filter, bureauId: scope.bureauId } : filter;
+  }
+
+  async findById(scope: Scope, id: string): Promise<WorkflowIncident | null> {
+    if (!isObjectId(id)) return null;
+    const doc = await this.collection.findOne(this.scoped(scope, { _id: oid(id) }), {
+      projection: { pendingAudit: 0 },
+    });
+    return doc ? toWorkflowIncident(doc) : null;
+  }
+
+  /**
+   * Applies `change` only if the incident is still as `expected` (and the guard holds), in one update
+   * with its audit drafts. Returns the incident after the change, or null when the condition failed.
+   */
+  async update(
+    scope: Scope,
+    id: string,
+    expected: Expectation,
+    change: WorkflowChange,
+  ): Promise<WorkflowIncident | null> {
+    if (!isObjectId(id)) return null;
+    const filter = this.scoped(scope, {
+      ...change.guard,
+      _id: oid(id),
+      revision: expected.revision,
+      // A fresh report has no clockSeq yet: 0 must match the missing field too.
+      ...(expected.clockSeq === 0 ? { clockSeq: { $in: [0, null] } } : { clockSeq: expected.clockSeq }),
+    });
+    const push: Doc = { pendingAudit: { $each: change.audit } };
+    for (const [field, values] of Object.entries(change.push ?? {})) push[field] = { $each: values };
+    const update: Doc = {
+      $set: { ...change.set, updatedAt: new Date() },
+      $inc: { revision: change.bump.revision ? 1 : 0, clockSeq: change.bump.clockSeq ? 1 : 0 },
+      $push: push,
+    };
+    if (change.addToSet) {
+      update.$addToSet = Object.fromEntries(
+        Object.entries(change.addToSet).map(([f, v]) => [f, { $each: v }]),
+      );
+    }
+    // Under the document lock: FerretDB v1 applies a conditional update as read-then-write, so only
+    // writers serialised by the lock get a real compare-and-set. No projection: not implemented there.
+    const doc = await this.locks.withLock(this.collectionName, id, () =>
+      this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after' }),
+    );
+    return doc ? toWorkflowIncident(doc) : null;
+  }
+
+  /** Removes exactly these requests (as read) from the notification outbox. */
+  async clearOutbox(id: string, entries: readonly NotificationRequest[]): Promise<void> {
+    if (entries.length === 0) return;
+    // Exact values as read: FerretDB ignores $pull with a condition, and a request pushed since stays.
+    await this.locks.withLock(this.collectionName, id, () =>
+      this.collection.updateOne({ _id: oid(id) }, {
+        $pullAll: { notificationOutbox: [...entries] },
+      } as unknown as mongo.UpdateFilter<Doc>),
+    );
+  }
+
+  /** One page of a team queue: earliest running due time first, then severity, then oldest. */
+  async queuePage(queue: string, limit: number, skip: number): Promise<QueueRow[]> {
+    const docs = await this.collection
+      .find({ 'triage.queue': queue, status: { $in: QUEUED_STATUSES } }, { projection: ROW_PROJECTION })
+      .sort({ urgencyAt: 1, severity: 1, _id: 1 })
+      .skip(skip)
+      .limit(limit)
+      .toArray();
+    return docs.map(toRow);
+  }
+
+  /** Every queued incident's row (the queue summary is computed from these in one scan). */
+  async queuedRows(): Promise<QueueRow[]> {
+    const docs = await this.collection
+      .find({ status: { $in: QUEUED_STATUSES } }, { projection: ROW_PROJECTION })
+      .toArray();
+    return docs.map(toRow);
+  }
+
+  /** Ids of incidents with clocks, after `afterId` (the timer reconciler walks them in batches). */
+  async idsWithClocks(afterId: string | null, limit: number): Promise<string[]> {
+    const filter: Doc = { 'clocks.0': { $exists: true } };
+    if (afterId) filter._id = { $gt: oid(afterId) };
+    const docs = await this.collection
+      .find(filter, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => String(doc._id));
+  }
+}

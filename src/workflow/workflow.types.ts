@@ -1,0 +1,122 @@
+import type { AuditDraft } from '../audit/index.js';
+import type { IncidentClock, RecordedObligation } from '../clocks/index.js';
+import type { Incident } from '../incidents/index.js';
+import type { ClockSpec } from '../triage/index.js';
+
+/** Someone an incident or task is given to. */
+export interface Assignee {
+  userId: string;
+  name: string;
+  role: string;
+}
+
+/** A responder's note; notes are appended, never edited. */
+export interface IncidentNote {
+  noteId: string;
+  at: Date;
+  by: Assignee;
+  text: string;
+}
+
+/** A piece of work on the incident. */
+export interface IncidentTask {
+  taskId: string;
+  title: string;
+  assignee: Assignee | null;
+  dueAt: Date | null;
+  done: boolean;
+  doneAt: Date | null;
+  createdAt: Date;
+  createdBy: Assignee;
+}
+
+/** Another incident this one is linked to (same attacker, same system...). */
+export interface IncidentLink {
+  id: string;
+  ref: string;
+  reason: string | null;
+  at: Date;
+  by: Assignee;
+}
+
+/** One side of a merge of duplicates. */
+export interface MergeRef {
+  id: string;
+  ref: string;
+  at: Date;
+}
+
+/** Post-incident fields (SM02 post-incident actions); required before closing S1 and S2. */
+export interface PostIncident {
+  rootCause?: string;
+  lessonsLearnt?: string;
+  /** Estimated cost in HKD. */
+  cost?: number;
+  /** People affected (staff + citizens), as finally assessed. */
+  affectedPeople?: number;
+  perpetratorType?: string;
+  motivation?: string;
+}
+
+/** A notification waiting in the incident's outbox, written in the same update as its cause. */
+export interface NotificationRequest {
+  notificationId: string;
+  kind: 'clock-warning' | 'breach-notice' | 'escalation-alert' | 'status-update';
+  template: string;
+  recipients: string[];
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** The workflow's fields on the incident document (absent on a fresh report; defaults on read). */
+export interface WorkflowFields {
+  assignee: Assignee | null;
+  claimedAt: Date | null;
+  acknowledgedAt: Date | null;
+  notes: IncidentNote[];
+  tasks: IncidentTask[];
+  links: IncidentLink[];
+  mergedInto: MergeRef | null;
+  merged: MergeRef[];
+  postIncident: PostIncident;
+  finding: string | null;
+  obligations: RecordedObligation[];
+  /** Copy of `clocks` as last written by the clock rules: survives a re-triage that rewrites `clocks`. */
+  clockLedger: IncidentClock[];
+  /** Clock events already acted on (exactly-once guard; survives re-triage). */
+  clockEvents: string[];
+  /** Bumped by every clock write; clock writes do not bump `revision` (the responder's version). */
+  clockSeq: number;
+  /** Job ids of the delayed timers this incident should have. */
+  clockTimers: string[];
+  /** Earliest due time of a running clock (denormalised for the queues). */
+  nextDueAt: Date | null;
+  /** `nextDueAt`, or the far future when nothing runs: the queue's sort key, nulls last. */
+  urgencyAt: Date;
+  notificationOutbox: NotificationRequest[];
+}
+
+/** An incident as the workflow reads it. `clocks` may hold bare triage specs until they are synced. */
+export type WorkflowIncident = Omit<Incident, 'clocks' | 'pendingAudit'> &
+  WorkflowFields & { clocks: Array<ClockSpec | IncidentClock> };
+
+/** What a write expects to find: the responder's version and the clock sequence it computed from. */
+export interface Expectation {
+  revision: number;
+  clockSeq: number;
+}
+
+/** One conditional single-document update with its audit events. */
+export interface WorkflowChange {
+  set?: Record<string, unknown>;
+  push?: Record<string, unknown[]>;
+  addToSet?: Record<string, unknown[]>;
+  /** Bump `revision` (a change a responder must see), `clockSeq` (clock progress), or both. */
+  bump: { revision: boolean; clockSeq: boolean };
+  /** Extra conditions, e.g. `{ assignee: null }` for a claim. */
+  guard?: Record<string, unknown>;
+  audit: AuditDraft[];
+}
+
+/** Far-future urgency for incidents without a running clock: sorts after every real due time. */
+export const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');

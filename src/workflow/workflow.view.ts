@@ -1,0 +1,61 @@
+import type { Actor } from '../auth/index.js';
+import { allowedNext } from './lifecycle.js';
+import type { WorkflowIncident } from './workflow.types.js';
+
+/** What a reporter sees after recording an obligation: status, version, clocks and obligations. */
+export interface BureauWorkflowView {
+  id: string;
+  ref: string;
+  status: WorkflowIncident['status'];
+  revision: number;
+  clocks: WorkflowIncident['clocks'];
+  obligations: WorkflowIncident['obligations'];
+}
+
+/** The responder's view of the workflow state of an incident. */
+export interface WorkflowView extends BureauWorkflowView {
+  severity: WorkflowIncident['severity'];
+  queue: string | null;
+  allowedNext: readonly string[];
+  assignee: WorkflowIncident['assignee'];
+  claimedAt: Date | null;
+  acknowledgedAt: Date | null;
+  nextDueAt: Date | null;
+  notes: WorkflowIncident['notes'];
+  tasks: WorkflowIncident['tasks'];
+  links: WorkflowIncident['links'];
+  merged: WorkflowIncident['merged'];
+  mergedInto: WorkflowIncident['mergedInto'];
+  postIncident: WorkflowIncident['postIncident'];
+  finding: string | null;
+}
+
+/** Field by field, so nothing internal (outbox, ledger, timers) leaks; reporters get the bureau view. */
+export function toWorkflowView(incident: WorkflowIncident, actor: Actor): WorkflowView | BureauWorkflowView {
+  const bureau: BureauWorkflowView = {
+    id: incident.id,
+    ref: incident.ref,
+    status: incident.status,
+    revision: incident.revision,
+    clocks: incident.clocks,
+    obligations: incident.obligations,
+  };
+  if (actor.role === 'reporter') return bureau;
+  return {
+    ...bureau,
+    severity: incident.severity,
+    queue: incident.triage?.queue ?? null,
+    allowedNext: allowedNext(incident.status),
+    assignee: incident.assignee,
+    claimedAt: incident.claimedAt,
+    acknowledgedAt: incident.acknowledgedAt,
+    nextDueAt: incident.nextDueAt,
+    notes: incident.notes,
+    tasks: incident.tasks,
+    links: incident.links,
+    merged: incident.merged,
+    mergedInto: incident.mergedInto,
+    postIncident: incident.postIncident,
+    finding: incident.finding,
+  };
+}

@@ -25,7 +25,7 @@ export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
 export type { AuditListFilter, AuditPage } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';
-export { hashEvent, sealDrafts, canonicalJson, GENESIS_HASH } from './audit-hash.js';
+export { hashEvent, sealDrafts, canonicalJson, canonicalEventJson, GENESIS_HASH } from './audit-hash.js';
 export { verifyExportFile, writeExport } from './audit-export.js';
 
 /** The audit module: its service, the outbox relay, routes, the relay loop and start-up work. */

@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import type { Connection } from '../platform/db/index.js';
+import { DocumentLocks, type Connection } from '../platform/db/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 
 /** A document of an audited collection with drafts waiting in its outbox, exactly as read. */
@@ -18,7 +18,12 @@ type OutboxDocument = mongo.Document;
  * exact-value pull leaves any draft pushed since the read in place.
  */
 export class OutboxRepository {
-  constructor(private readonly db: Connection) {}
+  /** FerretDB v1 updates are read-then-write: the pull takes the writers' document lock (see DocumentLocks). */
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly db: Connection) {
+    this.locks = new DocumentLocks(db);
+  }
 
   private collection(name: string): mongo.Collection {
     if (!this.db.db) throw new Error('database connection not open');
@@ -51,11 +56,13 @@ export class OutboxRepository {
 
   /** Removes exactly these drafts (as read) from the document's outbox. */
   async clear(document: PendingDocument): Promise<void> {
-    await this.collection(document.collection).updateOne(
-      { _id: document.id } as mongo.Filter<OutboxDocument>,
-      {
-        $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
-      } as unknown as mongo.UpdateFilter<OutboxDocument>,
+    await this.locks.withLock(document.collection, document.id, () =>
+      this.collection(document.collection).updateOne(
+        { _id: document.id } as mongo.Filter<OutboxDocument>,
+        {
+          $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
+        } as unknown as mongo.UpdateFilter<OutboxDocument>,
+      ),
     );
   }
 }

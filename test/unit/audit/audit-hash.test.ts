@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { auditDraft, canonicalJson, GENESIS_HASH, hashEvent, sealDrafts } from '../../../src/audit/index.js';
+import {
+  auditDraft,
+  canonicalEventJson,
+  canonicalJson,
+  GENESIS_HASH,
+  hashEvent,
+  sealDrafts,
+} from '../../../src/audit/index.js';
 import { systemActor } from '../../../src/auth/actor.js';
 
 const draft = (n: number, data: Record<string, unknown> = {}) =>
@@ -54,6 +61,18 @@ describe('audit hashing and canonical form', () => {
           JSON.stringify(Object.fromEntries(Object.entries(event).reverse())),
         ) as typeof event;
         return hashEvent(reordered) === event.hash;
+      }),
+    );
+  });
+
+  it('when the event canonical form is built field by field, then it equals canonicalize of the whole (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), fc.option(fc.string()), (value, action, bureauId) => {
+        const [event] = sealDrafts({ seq: 0, hash: GENESIS_HASH }, [
+          { ...draft(1, { value }), action, bureauId },
+        ]);
+        const { hash: _hash, ...body } = event;
+        return canonicalEventJson(body) === canonicalJson(body);
       }),
     );
   });

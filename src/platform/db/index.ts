@@ -5,3 +5,4 @@ export { connectMongo, mongoReachable, isDuplicateKeyError } from './connection.
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
 export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);
+export { DocumentLocks, DocumentLockTimeout, type DocumentLockOptions } from './document-lock.js';

@@ -13,6 +13,7 @@ import { createAuthModule, type AuthServices, type DemoCredential } from './auth
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
+import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
@@ -46,6 +47,8 @@ export interface Modules {
   auth: AuthServices;
   /** Incidents and triage services (tests, tools, the workflow module). */
   intake: IntakeModule['services'];
+  /** Responder workflow, queues and clocks (tests and tools use them). */
+  workflow: WorkflowServices;
   /** Notification requests, recipient lists and the delivery ledger (workflow, advisories, tests). */
   notifications: NotificationServices;
   /** Advisories: drafting, approval, sending, exports. */
@@ -100,6 +103,13 @@ export function buildModules(platform: PlatformDeps): Modules {
     audit: audit.audit,
     registerOutbox: auditPorts.registerOutbox,
   });
+  // Responder workflow and clocks: on intake's incidents collection, audited through its outbox.
+  const workflow = createWorkflowModule(platform, {
+    incidentsCollection: intake.services.repository.collectionName,
+    users: auth.services.users,
+    audit: audit.audit,
+    notifications: notifications.services.notifications,
+  });
   const modules: Modules = {
     routes: [
       ...healthRoutes(probe, platform.metrics, platform.queues),
@@ -107,6 +117,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...openApiRoutes(() => modules.routes, { title: 'GovCERT incident response API', version: '1' }),
       ...auth.routes,
       ...intake.routes,
+      ...workflow.routes,
       ...notifications.routes,
       ...advisories.routes,
       ...audit.routes,
@@ -117,12 +128,20 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...intake.workers,
       ...reports.workers,
       ...notifications.workers,
+      ...workflow.workers,
     ],
     access: auth.access,
     before: [...auth.before],
-    background: [...auth.background, ...intake.background, ...notifications.background, ...audit.background],
+    background: [
+      ...auth.background,
+      ...intake.background,
+      ...workflow.background,
+      ...notifications.background,
+      ...audit.background,
+    ],
     auth: auth.services,
     intake: intake.services,
+    workflow: workflow.services,
     notifications: notifications.services,
     advisories: advisories.services,
     get demoCredentials() {
@@ -132,9 +151,10 @@ export function buildModules(platform: PlatformDeps): Modules {
       await audit.init();
       await auth.init();
       await intake.init();
+      await reports.init();
+      await workflow.init();
       await notifications.init();
       await advisories.init();
-      await reports.init();
     },
   };
   return modules;

@@ -1,6 +1,6 @@
 import type { Scope } from '../auth/actor.js';
 import type { AuditDraft } from '../audit/index.js';
-import { mongoose, trusted, type Connection } from '../platform/db/index.js';
+import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, type SequencedInsert } from './incident-sequence.repository.js';
 import type { Incident, IncidentStatus } from './incident.types.js';
@@ -40,6 +40,8 @@ function toIncident(doc: Record<string, unknown>): Incident {
 export class IncidentRepository {
   private readonly models: IncidentModels;
   private readonly sequence: IncidentSequence;
+  /** FerretDB v1 updates are read-then-write: every writer of an incident takes its lock (see DocumentLocks). */
+  private readonly locks: DocumentLocks;
 
   /**
    * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
@@ -51,6 +53,7 @@ export class IncidentRepository {
   ) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
+    this.locks = new DocumentLocks(db);
   }
 
   async init(): Promise<void> {
@@ -138,16 +141,18 @@ export class IncidentRepository {
   ): Promise<Incident | null> {
     const push: Record<string, unknown> = { pendingAudit: trusted({ $each: change.audit }) };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
-    const doc = await this.models.Incident.findOneAndUpdate(
-      this.scoped(scope, { _id: id, revision }),
-      trusted({
-        $set: { ...change.set, updatedAt: new Date() },
-        $inc: { ...change.inc, revision: 1 },
-        $push: push,
-      }),
-      // FerretDB does not implement a projection on findAndModify: the outbox is dropped in toIncident.
-      { new: true },
-    ).lean();
+    const doc = await this.locks.withLock(this.collectionName, id, () =>
+      this.models.Incident.findOneAndUpdate(
+        this.scoped(scope, { _id: id, revision }),
+        trusted({
+          $set: { ...change.set, updatedAt: new Date() },
+          $inc: { ...change.inc, revision: 1 },
+          $push: push,
+        }),
+        // FerretDB does not implement a projection on findAndModify: the outbox is dropped in toIncident.
+        { new: true },
+      ).lean(),
+    );
     if (!doc) return null;
     this.afterWrite(this.collectionName, doc._id);
     return toIncident(doc);

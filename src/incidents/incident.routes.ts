@@ -51,7 +51,12 @@ export function incidentRoutes(deps: IncidentRouteDeps): AnyRoute[] {
       tags: ['incidents'],
       params: incidentIdParams,
       response: incidentViewSchema,
-      handler: ({ params, actor }) => deps.incidents.get(actor, params.id),
+      handler: async ({ params, actor, res }) => {
+        const view = await deps.incidents.get(actor, params.id);
+        // The workflow's changes send this back as If-Match (a stale one is a 412).
+        res.setHeader('ETag', `W/"${view.revision}"`);
+        return view;
+      },
     }),
     defineRoute({
       method: 'post',

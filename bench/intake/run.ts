@@ -1,0 +1,160 @@
+// Intake benchmark (not part of npm test): `npx tsx bench/intake/run.ts`.
+// BENCH_SECONDS (default 20) per phase, BENCH_RATE (default 200) reports/s for the latency phase.
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import express from 'express';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemActor } from '../../src/auth/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { connectMongo } from '../../src/platform/db/index.js';
+import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
+import { createLogger } from '../../src/platform/index.js';
+import { createRedis } from '../../src/platform/queue/index.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { reportBody } from '../../test/factories/incident.factory.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const logger = createLogger('silent');
+const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
+const [ferret, redisServer] = await Promise.all([
+  startFerretDb(join(dir, 'ferretdb')),
+  startRedisServer(join(dir, 'redis')),
+]);
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function fire(url: string, headers: Record<string, string>, body: string, overallRate?: number) {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: 50,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    ...(overallRate ? { overallRate } : {}),
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.non2xx + result.errors,
+  };
+}
+
+/** The bare baseline: express.json + one insertOne + queue.add, on the same FerretDB and Redis. */
+async function baseline(body: string) {
+  const db = await connectMongo(`${ferret.uri}baseline`, logger);
+  const collection = db.collection('incidents');
+  const redis = createRedis(redisServer.url, 'producer', logger);
+  const queue = new Queue('baseline', { connection: redis, prefix: 'bench' });
+  let closing = false;
+  const app = express();
+  app.use(express.json({ limit: '256kb' }));
+  app.post('/incidents', async (req, res) => {
+    if (closing) {
+      res.status(503).end();
+      return;
+    }
+    try {
+      const { insertedId } = await collection.insertOne({ ...(req.body as object), createdAt: new Date() });
+      await queue.add(
+        'triage',
+        { incidentId: insertedId.toHexString() },
+        { jobId: insertedId.toHexString() },
+      );
+      res.status(201).json({ id: insertedId.toHexString() });
+    } catch {
+      res.status(503).end(); // the database closed under a request still in flight at the end
+    }
+  });
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const figures = await fire(`http://127.0.0.1:${port}/incidents`, {}, body);
+  closing = true;
+  const closed = once(server, 'close');
+  server.close();
+  server.closeAllConnections();
+  await closed;
+  await sleep(500); // requests already inside the handler finish their writes
+  await queue.close();
+  redis.disconnect();
+  await db.close();
+  return figures;
+}
+
+async function triageLatencies(runtime: Runtime, since: Date): Promise<number[]> {
+  const incidents = runtime.platform.db.collection('incidents');
+  const filter = { createdAt: { $gte: since } };
+  for (let i = 0; i < 600; i++) {
+    if ((await incidents.countDocuments({ ...filter, triagedAt: null })) === 0) break;
+    await sleep(100);
+  }
+  const docs = await incidents.find(filter, { projection: { createdAt: 1, triagedAt: 1 } }).toArray();
+  return docs
+    .filter((doc) => doc.triagedAt instanceof Date)
+    .map((doc) => (doc.triagedAt as Date).getTime() - (doc.createdAt as Date).getTime());
+}
+
+const config = loadConfig({
+  NODE_ENV: 'test',
+  HTTP_PORT: '0',
+  MONGODB_URI: `${ferret.uri}intake`,
+  REDIS_URL: redisServer.url,
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '100000000',
+});
+const runtime = await startRuntime(config, createLogger('warn'), {
+  mongodbUri: config.MONGODB_URI ?? '',
+  redisUrl: redisServer.url,
+});
+const setup = systemActor('bench');
+const { bureaux, users, keys } = runtime.modules.auth;
+await bureaux.create(setup, { code: 'BENCH', name: 'Bench bureau', regimes: ['HK-GOV'], contacts: [] });
+const user = await users.create(setup, {
+  name: 'bench',
+  email: 'bench@bench.example',
+  role: 'reporter',
+  bureauId: 'BENCH',
+});
+const { key } = await keys.issue(setup, { userId: user.id, label: 'bench', expiresInDays: 1 });
+const body = JSON.stringify(reportBody());
+const url = `${runtime.url ?? ''}/api/v1/incidents`;
+const auth = { authorization: `Bearer ${key}` };
+
+const startedMax = new Date();
+const intake = await fire(url, auth, body);
+const maxLatencies = await triageLatencies(runtime, startedMax);
+const startedRated = new Date();
+const rated = await fire(url, auth, body, RATE);
+const ratedLatencies = await triageLatencies(runtime, startedRated);
+await runtime.stop();
+const base = await baseline(body);
+
+const show = (name: string, f: Awaited<ReturnType<typeof fire>>) =>
+  console.log(
+    `${name}: ${Math.round(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, 2xx ${f.ok}, errors ${f.errors}`,
+  );
+show('intake (50 connections, max rate)', intake);
+show(`intake (overallRate ${RATE}/s)`, rated);
+show('baseline (express.json + insertOne + queue.add)', base);
+console.log(`intake / baseline: ${((intake.rps / base.rps) * 100).toFixed(0)}%`);
+console.log(
+  `report-to-triaged at max rate: p50 ${percentile(maxLatencies, 50)} ms, p99 ${percentile(maxLatencies, 99)} ms (${maxLatencies.length} incidents)`,
+);
+console.log(
+  `report-to-triaged at ${RATE}/s: p50 ${percentile(ratedLatencies, 50)} ms, p99 ${percentile(ratedLatencies, 99)} ms (${ratedLatencies.length} incidents)`,
+);
+await Promise.all([ferret.stop(), redisServer.stop()]);
+rmSync(dir, { recursive: true, force: true });

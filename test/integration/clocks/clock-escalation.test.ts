@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mongoose } from '../../../src/platform/db/index.js';
+import { createActor, type TestActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { reportAndTriage, waitFor, workflowOf, type WorkflowJson } from '../workflow/workflow-fixture.js';
+
+const FAST = { POLICY_DIR: 'test/fixtures/policies-fast' };
+
+type Clock = WorkflowJson['clocks'][number];
+
+/** Report times for a fast-policy incident: aware `leadSeconds` from now (the API allows 5 min of skew). */
+function timesFrom(leadSeconds: number): Record<string, unknown> {
+  const aware = new Date(Date.now() + leadSeconds * 1000).toISOString();
+  return { times: { discoveredAt: new Date(Date.now() - 60_000).toISOString(), awareAt: aware } };
+}
+
+/** Each breached clock's escalation steps must be 0..n, each exactly once. */
+function expectStepsOnce(clock: Clock): number[] {
+  const steps = (clock.escalations ?? []).map((e) => e.step);
+  expect(new Set(steps).size, `${clock.key} steps ${JSON.stringify(steps)}`).to.equal(steps.length);
+  expect([...steps].sort((a, b) => a - b)).to.deep.equal(steps.map((_, i) => i));
+  return steps;
+}
+
+describe('Clocks and escalation on the real queues (seconds-scale policy)', function () {
+  this.timeout(120_000);
+
+  describe('with workers in the test process', () => {
+    let runtime: TestRuntime;
+    let reporter: TestActor;
+    let responder: TestActor;
+    before(async () => {
+      runtime = await startTestRuntime('clkmet', FAST);
+      reporter = await createActor(runtime, { role: 'reporter' });
+      responder = await createActor(runtime, { role: 'responder' });
+    });
+    after(async () => {
+      await runtime.stop();
+    });
+
+    it('when a clock is met before its due time, then it never escalates while an unmet one does', async () => {
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(3));
+      const recorded = await call<WorkflowJson>(
+        runtime.url,
+        'POST',
+        `/api/v1/incidents/${incident.id}/obligations`,
+        {
+          key: reporter.key,
+          body: {
+            obligation: 'report.giro.initial',
+            at: new Date().toISOString(),
+            version: (await workflowOf(runtime.url, responder, incident.id)).body.revision,
+          },
+        },
+      );
+      expect(recorded.status, recorded.text).to.equal(201);
+      const settled = await waitFor(
+        () => workflowOf(runtime.url, responder, incident.id),
+        (a) =>
+          (a.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')?.escalations ?? []).some(
+            (e) => e.step >= 2,
+          ),
+      );
+      const met = settled.body.clocks.find((c) => c.key === 'hk-gov.initial-report')!;
+      expect(met.state).to.equal('met');
+      expect(met.escalations).to.deep.equal([]);
+      const unmet = settled.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')!;
+      expect(unmet.state).to.equal('breached');
+      expectStepsOnce(unmet);
+    });
+  });
+
+  describe('with worker processes, one SIGKILLed before the due time', () => {
+    let runtime: TestRuntime;
+    let reporter: TestActor;
+    let responder: TestActor;
+    const children: ChildProcess[] = [];
+
+    function spawnWorker(): ChildProcess {
+      const { config } = runtime.platform;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          MONGODB_URI: config.MONGODB_URI,
+          REDIS_URL: config.REDIS_URL,
+          REDIS_PREFIX: config.REDIS_PREFIX,
+          POLICY_DIR: FAST.POLICY_DIR,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    }
+
+    before(async () => {
+      runtime = await startTestRuntime('clkkill', { ...FAST, RUN_WORKERS: 'false' });
+      reporter = await createActor(runtime, { role: 'reporter' });
+      responder = await createActor(runtime, { role: 'responder' });
+    });
+    after(async () => {
+      for (const child of children)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await Promise.all(
+        children.map((c) =>
+          c.exitCode === null && c.signalCode === null ? once(c, 'exit') : Promise.resolve(),
+        ),
+      );
+      await runtime.stop();
+    });
+
+    it('when the worker dies before the due time and two others take over, then each ladder step happens exactly once', async () => {
+      const first = spawnWorker();
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(4));
+      const due = new Date(incident.clocks.find((c) => c.key === 'hk-gov.initial-report')!.dueAt!).getTime();
+      expect(due, 'still ahead when the worker is killed').to.be.greaterThan(Date.now());
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      spawnWorker();
+      spawnWorker();
+      // Ladder after the due time: breach 0s, levels at 2s, 3s, 4s, 5s, then reminders every 2s.
+      const settled = await waitFor(
+        () => workflowOf(runtime.url, responder, incident.id),
+        (a) =>
+          (a.body.clocks.find((c) => c.key === 'hk-gov.initial-report')?.escalations ?? []).some(
+            (e) => e.step >= 6,
+          ),
+        40_000,
+      );
+      const clock = settled.body.clocks.find((c) => c.key === 'hk-gov.initial-report')!;
+      expect(clock.state).to.equal('breached');
+      const steps = expectStepsOnce(clock);
+      expect(steps.length).to.be.greaterThanOrEqual(7);
+      for (const other of settled.body.clocks.filter((c) => c.state === 'breached')) expectStepsOnce(other);
+      // The audit trail agrees: one clock.escalated event per step above 0, one clock.breached.
+      await sleep(1500);
+      const events = await runtime.platform.db
+        .db!.collection('audit_events')
+        .find({ 'subject.id': incident.id, 'data.clockKey': 'hk-gov.initial-report' })
+        .toArray();
+      const stored = await runtime.platform.db
+        .db!.collection('incidents')
+        .findOne({ _id: new mongoose.Types.ObjectId(incident.id) });
+      const pending = (stored?.pendingAudit ?? []) as Array<{
+        action: string;
+        data: { clockKey: string; step: number };
+      }>;
+      const all = [
+        ...events,
+        ...pending.filter((d) => d.data.clockKey === 'hk-gov.initial-report'),
+      ] as unknown as Array<{ action: string; data: { step: number } }>;
+      const escalated = all.filter((e) => e.action === 'clock.escalated').map((e) => e.data.step);
+      expect(new Set(escalated).size, JSON.stringify(escalated)).to.equal(escalated.length);
+      expect(all.filter((e) => e.action === 'clock.breached')).to.have.length(1);
+    });
+  });
+});

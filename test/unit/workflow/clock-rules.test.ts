@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  dueEvents,
+  eventKey,
+  fromSpec,
+  meetClocks,
+  planClocks,
+  reconcileClocks,
+  stopClocks,
+  type IncidentClock,
+} from '../../../src/clocks/index.js';
+import type { ClockSpec, EscalationStep } from '../../../src/triage/index.js';
+
+const T0 = new Date('2026-03-01T00:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+function spec(overrides: Partial<ClockSpec> = {}): ClockSpec {
+  return {
+    key: 'hk-gov.initial-report',
+    name: 'Initial report',
+    regime: 'HK-GOV',
+    obligation: 'report.giro.initial',
+    startsFrom: 'aware',
+    startsAt: T0,
+    durationSeconds: 60,
+    warnBeforeSeconds: 10,
+    dueAt: at(60),
+    warnAt: at(50),
+    ...overrides,
+  };
+}
+
+const LADDER: EscalationStep[] = [
+  { key: 'l.1', ladder: 'l', level: 1, trigger: 'elapsed', afterSeconds: 15, notify: ['system-manager'] },
+  {
+    key: 'l.2',
+    ladder: 'l',
+    level: 2,
+    trigger: 'elapsed',
+    afterSeconds: 30,
+    notify: ['incident-response-manager'],
+  },
+  {
+    key: 'l.3',
+    ladder: 'l',
+    level: 3,
+    trigger: 'elapsed',
+    afterSeconds: 60,
+    repeatEverySeconds: 30,
+    notify: ['isirt-commander'],
+  },
+  {
+    key: 'l.b',
+    ladder: 'l',
+    level: 0,
+    trigger: 'clock_breach',
+    afterSeconds: 0,
+    notify: ['cert-lead', 'duty-officer'],
+  },
+];
+
+const input = (clocks: IncidentClock[], done: string[] = []) => ({
+  clocks,
+  clockLedger: clocks,
+  clockEvents: done,
+  clockTimers: [],
+  obligations: [],
+  ladder: LADDER,
+  severity: 'S1',
+  open: true,
+});
+
+describe('clock rules', () => {
+  it('when the due time passes unmet, then the breach goes to the breach tiers and the ladder follows from the due time', () => {
+    const clock = fromSpec(spec());
+    const events = dueEvents(
+      clock,
+      { incidentId: 'x', severity: 'S1', ladder: LADDER, open: true, done: new Set() },
+      at(60 + 31),
+    );
+    expect(events.map((e) => [e.kind, e.step, e.notify.join('+')])).to.deep.equal([
+      ['breach', 0, 'cert-lead+duty-officer'],
+      ['escalation', 1, 'system-manager'],
+      ['escalation', 2, 'incident-response-manager'],
+    ]);
+  });
+
+  it('when met on time, then no event ever follows; when met late, it stays breached with its metAt', () => {
+    const onTime = meetClocks([fromSpec(spec())], 'report.giro.initial', at(59)).clocks[0];
+    expect(onTime.state).to.equal('met');
+    expect(planClocks(input([onTime]), at(10_000)).events).to.deep.equal([]);
+    const late = meetClocks([fromSpec(spec())], 'report.giro.initial', at(61)).clocks[0];
+    expect(late.state).to.equal('breached');
+    expect(late.metAt).to.deep.equal(at(61));
+  });
+
+  it('when a repeating clock is met, then the next occurrence runs every N from the report', () => {
+    const clock = fromSpec(spec({ repeat: { everySeconds: 100, until: 'closed' } }));
+    const next = meetClocks([clock], 'report.giro.initial', at(40)).clocks[0];
+    expect(next).to.include({ state: 'running', occurrence: 1 });
+    expect(next.dueAt).to.deep.equal(at(140));
+    expect(next.history?.[0]?.state).to.equal('met');
+    expect(stopClocks([next], 'closed')[0]?.state).to.equal('not_applicable');
+    expect(stopClocks([fromSpec(spec())], 'closed')[0]?.state, 'non-repeating keeps running').to.equal(
+      'running',
+    );
+  });
+
+  it('when triage rewrites the clocks as bare specs, then progress is carried over from the ledger', () => {
+    const met = meetClocks([fromSpec(spec())], 'report.giro.initial', at(5)).clocks;
+    const running = fromSpec(
+      spec({ key: 'hk-gov.ack', startsFrom: 'triaged', obligation: 'incident.acknowledge' }),
+    );
+    const ledger = [...met, running];
+    const retriaged = [
+      spec({ durationSeconds: 30, dueAt: at(30) }),
+      spec({
+        key: 'hk-gov.ack',
+        startsFrom: 'triaged',
+        obligation: 'incident.acknowledge',
+        startsAt: at(500),
+        durationSeconds: 20,
+      }),
+    ];
+    const out = reconcileClocks(retriaged, ledger, []);
+    expect(out[0]?.state).to.equal('met');
+    expect(out[1]?.startsAt, 'a triage-started clock keeps its first start').to.deep.equal(T0);
+    expect(out[1]?.dueAt, 'with the new duration').to.deep.equal(at(20));
+  });
+
+  it('for any order of catch-up times, each event happens exactly once and steps are 0..n', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 20 }), (times) => {
+        let clocks = [fromSpec(spec())];
+        let done: string[] = [];
+        const seen: string[] = [];
+        for (const t of [...times].sort((a, b) => a - b)) {
+          const plan = planClocks(input(clocks, done), at(t));
+          seen.push(...plan.events.map((e) => e.key));
+          clocks = plan.clocks;
+          done = [...done, ...plan.events.map((e) => e.key)];
+        }
+        expect(new Set(seen).size).to.equal(seen.length);
+        const steps = clocks[0].escalations.map((e) => e.step);
+        expect(steps).to.deep.equal(steps.map((_, i) => i));
+        const last = Math.max(...times);
+        if (last >= 60) expect(seen).to.include(eventKey('hk-gov.initial-report', 0, 'breach'));
+      }),
+    );
+  });
+});

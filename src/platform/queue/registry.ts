@@ -11,6 +11,9 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 14 * 24 * 3600 },
 };
 
+/** How long a producer waits for Redis before giving up on an add. */
+const ADD_TIMEOUT_MS = 1500;
+
 /** The queues of the system, typed by name, shared by the API (producer) and the workers. */
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
@@ -44,10 +47,20 @@ export class QueueRegistry {
     options: JobsOptions & { jobId: string },
   ): Promise<void> {
     const data = JOB_PAYLOADS[name].parse(payload);
+    // BullMQ waits for the connection to be ready before it sends anything, however long Redis is
+    // away; a producer (an API request) must fail fast instead and leave the work to a reconciler.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`Redis did not answer within ${ADD_TIMEOUT_MS} ms`));
+      }, ADD_TIMEOUT_MS);
+    });
     try {
-      await this.queue(name).add(name, data, options);
+      await Promise.race([this.queue(name).add(name, data, options), timeout]);
     } catch (err) {
       throw new ServiceUnavailableError(`Queue ${name} is unavailable.`, { cause: err });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -14,7 +14,7 @@ describe('HTTP platform: error shapes, limits and persistence', () => {
   let server: Server;
   let base: string;
   let db: Connection;
-  let things: mongoose.Model<{ code: string; size: number }>;
+  let things: mongoose.Model<{ code?: string | null; size?: number | null }>;
   const logs = new LogCapture();
 
   before(async () => {

@@ -4,7 +4,13 @@ import { scopeOf, type Actor } from '../auth/actor.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import { htmlReport } from './html-report.js';
 import type { ReportHtmlRenderer } from './html-report.renderer.js';
-import { SECTION_COLUMNS, sectionRows, type ReportProgress, type SectionSources } from './report-sections.js';
+import {
+  scanned,
+  SECTION_COLUMNS,
+  sectionRows,
+  type ReportProgress,
+  type SectionSources,
+} from './report-sections.js';
 import type { ReportSourceRepository } from './report-source.repository.js';
 import { csvEncoder, ndjsonEncoder } from './row-encoders.js';
 import type { ReportRequest } from './report.types.js';
@@ -121,7 +127,10 @@ export class ReportService {
       }
       const rows =
         kind === 'trail' && format === 'ndjson'
-          ? counted(trailLines(this.audit, cut), progress)
+          ? counted(
+              trailLines(this.audit, cut, (events) => scanned(events, progress)),
+              progress,
+            )
           : counted(sectionRows(request.section, src), progress);
       return Readable.from(rows);
     };

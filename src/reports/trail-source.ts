@@ -50,7 +50,11 @@ export async function* eventsUpTo(audit: TrailSource, cut: number): AsyncGenerat
  * offline. The whole signed prefix is written whatever the filter: the chain verifies only from seq 1,
  * and the export's own audit event (in the chain) records which selection the auditor asked for.
  */
-export async function* trailLines(audit: TrailSource, cut: TrailCut): AsyncGenerator<TrailLine> {
+export async function* trailLines(
+  audit: TrailSource,
+  cut: TrailCut,
+  read: (events: AsyncGenerator<AuditEvent>) => AsyncGenerator<AuditEvent> = (events) => events,
+): AsyncGenerator<TrailLine> {
   yield {
     kind: 'header',
     format: 'govcert-audit/1',
@@ -58,7 +62,7 @@ export async function* trailLines(audit: TrailSource, cut: TrailCut): AsyncGener
     publicKey: audit.publicKeyPem(),
   };
   for (const checkpoint of cut.checkpoints) yield { kind: 'checkpoint', ...checkpoint };
-  for await (const event of eventsUpTo(audit, cut.seq)) yield { kind: 'event', ...event };
+  for await (const event of read(eventsUpTo(audit, cut.seq))) yield { kind: 'event', ...event };
 }
 
 /** Whether an event belongs to the selection of a trail report (period, bureau, incident). */

@@ -1,6 +1,8 @@
 import type { IncidentRepository } from '../../src/incidents/index.js';
 import { formatRef } from '../../src/incidents/index.js';
-import { mongoose } from '../../src/platform/db/index.js';
+import { auditDraft, GENESIS_HASH, sealDrafts, type ChainHead } from '../../src/audit/index.js';
+import { systemActor } from '../../src/auth/index.js';
+import { mongoose, type Connection } from '../../src/platform/db/index.js';
 
 /**
  * A set of incidents whose clocks and outcomes are known by construction, for checking report figures.
@@ -57,6 +59,7 @@ export function complianceFixtures(
   }));
 }
 
+const EMPTY: ChainHead = { seq: 0, hash: GENESIS_HASH };
 const at = (base: Date, minutes: number): Date => new Date(base.getTime() + minutes * 60_000);
 
 function clock(
@@ -173,4 +176,34 @@ export async function insertFixtures(
     ids.push(id);
   }
   return ids;
+}
+
+/**
+ * Writes `count` valid chained audit events straight into the chain collection, 5,000 per round trip,
+ * after `from` (the chain must be quiet meanwhile): the bulk generator of `bench/audit`, for tests and benches that need a long trail
+ * quickly (the append path would take minutes). Test and bench setup only; the system never does this.
+ */
+export async function bulkAuditEvents(db: Connection, count: number, from: ChainHead = EMPTY): Promise<void> {
+  const events = db.db!.collection('audit_events');
+  const actor = systemActor('bulk-generator');
+  let head = from;
+  for (let n = 0; n < count; n += 5000) {
+    const drafts = Array.from({ length: Math.min(5000, count - n) }, (_, k) =>
+      auditDraft(
+        actor,
+        'incident.transitioned',
+        { type: 'incident', id: `inc-${(n + k) % 500}` },
+        {
+          bureauId: 'B01',
+          changes: [{ field: 'status', before: 'triaged', after: 'investigating' }],
+          data: { n: n + k, note: '=cmd|calc' },
+        },
+      ),
+    );
+    const chunk = sealDrafts(head, drafts);
+    head = { seq: chunk.at(-1)!.seq, hash: chunk.at(-1)!.hash };
+    await events.insertMany(
+      chunk.map((event) => ({ _id: String(event.seq).padStart(12, '0') as never, ...event })),
+    );
+  }
 }

@@ -14,7 +14,7 @@ export interface ClockReconcilerOptions {
 }
 
 /**
- * Keeps timers and clocks honest. At start and every `intervalMs` it walks every incident with clocks:
+ * Keeps timers and clocks honest. At start and every `intervalMs` it walks every incident with clocks, re-filing its queue row (the index is rebuilt from MongoDB):
  * an incident whose stored timer ids are not all in Redis (lost, never added after a crash) is caught
  * up, which re-adds them. It also follows the triage queue: when a triage job completes, the
  * incident's clocks are synced with the new decision at once (start, severity or times changed).
@@ -41,8 +41,8 @@ export class ClockReconciler {
     this.batch = options.batch ?? 500;
   }
 
-  /** Read through a getter: `stop()` may flip it while a pass is awaited. */
-  private get halted(): boolean {
+  /** A method, not a field read: `stop()` may flip it while a pass is awaited. */
+  private halted(): boolean {
     return this.stopped;
   }
 
@@ -101,19 +101,18 @@ export class ClockReconciler {
     let after: string | null = null;
     let repaired = 0;
     for (;;) {
-      const ids = await this.repository.idsWithClocks(after, this.batch);
-      if (ids.length === 0 || this.stopped) break;
-      for (const id of ids) {
-        if (this.halted) break;
-        const incident = await this.repository.findById({ kind: 'all' }, id);
-        if (!incident) continue;
+      const batch = await this.repository.withClocks(after, this.batch);
+      if (batch.length === 0 || this.halted()) break;
+      for (const incident of batch) {
+        if (this.halted()) break;
+        await this.clocks.reindex(incident);
         const lost = await this.timers.missing(incident.clockTimers);
         const bare = incident.clocks.some((clock) => !('state' in clock));
         if (lost.length === 0 && !bare) continue;
-        await this.clocks.catchUp(id);
+        await this.clocks.catchUp(incident.id);
         repaired++;
       }
-      after = ids.at(-1) ?? null;
+      after = batch.at(-1)?.id ?? null;
     }
     if (repaired > 0) this.logger.info({ repaired }, 'clock timers reconciled');
     return repaired;

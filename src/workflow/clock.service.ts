@@ -104,6 +104,8 @@ export class ClockService {
       const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);
       if (!plan.changed && !timersMoved) {
         await this.timers.ensure(incident.id, plan.timers);
+        // Triage (status, severity, queue) and reconciler passes land here: keep the queue row current.
+        await this.writer.index.put(incident);
         return { outcome: 'unchanged', events: [] };
       }
       const keys = plan.events.map((event) => event.key);
@@ -148,6 +150,11 @@ export class ClockService {
       return { outcome: 'updated', events: keys };
     }
     throw new Error(`incident ${incidentId} kept changing while its clocks were updated`);
+  }
+
+  /** Re-files the incident's queue row (reconciler passes rebuild the index this way). */
+  reindex(incident: WorkflowIncident): Promise<void> {
+    return this.writer.index.put(incident);
   }
 
   private drafts(incident: WorkflowIncident, plan: ReturnType<typeof planClocks>): AuditDraft[] {

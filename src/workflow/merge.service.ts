@@ -108,7 +108,10 @@ export class MergeService {
         { revision: survivor.revision, clockSeq: survivor.clockSeq },
         { push: { merged: [entry] }, bump: { revision: true, clockSeq: false }, audit: [draft] },
       );
-      if (updated) return;
+      if (updated) {
+        await this.writer.after(updated, undefined, []);
+        return;
+      }
     }
     throw new ConflictError(
       'The surviving incident is changing too fast; repeat the merge to complete it.',

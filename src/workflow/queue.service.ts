@@ -1,3 +1,5 @@
+import type { Logger } from '../platform/index.js';
+import type { QueueIndex } from './queue-index.js';
 import type { QueueRow, WorkflowRepository } from './workflow.repository.js';
 
 /** One team queue at a glance. */
@@ -42,10 +44,33 @@ function summarise(queue: string, rows: readonly QueueRow[]): QueueSummary {
 
 /** The responders' team queues (CERT roles only: the routes declare `queue.read`). */
 export class QueueService {
-  constructor(private readonly repository: WorkflowRepository) {}
+  constructor(
+    private readonly repository: WorkflowRepository,
+    private readonly index: QueueIndex,
+    private readonly logger: Logger,
+  ) {}
 
   /** Every queue with open incidents: counts by severity, the oldest report, the next due clock. */
   async summaries(): Promise<QueueSummary[]> {
+    try {
+      return (await this.index.summaries()).map((s) => ({
+        ...s,
+        oldest: s.oldest ? { id: s.oldest.id, ref: s.oldest.ref, reportedAt: s.oldest.reportedAt } : null,
+        nextDue: s.nextDue?.nextDueAt
+          ? { id: s.nextDue.id, ref: s.nextDue.ref, dueAt: s.nextDue.nextDueAt }
+          : null,
+      }));
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message },
+        'queue index unavailable; summing up from the database',
+      );
+      return this.scanSummaries();
+    }
+  }
+
+  /** The same from one scan of the incidents (slow on FerretDB: the fallback when Redis is away). */
+  async scanSummaries(): Promise<QueueSummary[]> {
     const byQueue = new Map<string, QueueRow[]>();
     for (const row of await this.repository.queuedRows()) {
       const list = byQueue.get(row.queue) ?? [];
@@ -59,7 +84,13 @@ export class QueueService {
 
   /** A queue's incidents by clock urgency (earliest running due time), then severity. */
   async page(queue: string, limit: number, offset: number): Promise<QueuePage> {
-    const rows = await this.repository.queuePage(queue, limit + 1, offset);
+    let rows: QueueRow[];
+    try {
+      rows = await this.index.page(queue, limit + 1, offset);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'queue index unavailable; reading the database');
+      rows = await this.repository.queuePage(queue, limit + 1, offset);
+    }
     return { queue, items: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null };
   }
 }

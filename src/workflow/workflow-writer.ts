@@ -2,6 +2,7 @@ import type { Scope } from '../auth/index.js';
 import type { ClockTimer, ClockTimers, NotificationRequests } from '../clocks/index.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../platform/errors.js';
 import type { Logger } from '../platform/index.js';
+import type { QueueIndex } from './queue-index.js';
 import { etagOf } from './version.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
@@ -27,6 +28,7 @@ export class WorkflowWriter {
     private readonly timers: ClockTimers,
     private readonly notifications: NotificationRequests,
     private readonly logger: Logger,
+    readonly index: QueueIndex,
   ) {}
 
   async read(scope: Scope, id: string): Promise<WorkflowIncident> {
@@ -66,7 +68,7 @@ export class WorkflowWriter {
     throw new ConflictError('The incident is changing too fast; retry.', 'busy');
   }
 
-  /** Sends what the write queued and sets the timers; failures are left to the clock reconciler. */
+  /** Sends what the write queued, sets the timers, re-files the queue row; the reconciler repairs failures. */
   async after(
     incident: WorkflowIncident,
     timers: ClockTimer[] | undefined,
@@ -75,6 +77,7 @@ export class WorkflowWriter {
     try {
       await this.flushOutbox(incident);
       if (timers) await this.timers.ensure(incident.id, timers, previous);
+      await this.index.put(incident);
     } catch (err) {
       this.logger.warn(
         { incidentId: incident.id, err: (err as Error).message },

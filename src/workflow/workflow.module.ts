@@ -11,6 +11,7 @@ import { collaborationRoutes } from './collaboration.routes.js';
 import { MergeService } from './merge.service.js';
 import { NotificationServiceAdapter, type NotificationSink } from './notification-adapter.js';
 import { ObligationService } from './obligation.service.js';
+import { QueueIndex } from './queue-index.js';
 import { QueueService } from './queue.service.js';
 import { TimelineService, type AuditReader } from './timeline.service.js';
 import { WorkflowRepository } from './workflow.repository.js';
@@ -60,7 +61,8 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
     : new StoredNotificationRequests(platform.db, platform.queues);
-  const writer = new WorkflowWriter(repository, timers, notifications, platform.logger);
+  const index = new QueueIndex(platform.redis, platform.config.REDIS_PREFIX);
+  const writer = new WorkflowWriter(repository, timers, notifications, platform.logger, index);
   const clocks = new ClockService(writer, timers, platform.metrics, platform.logger);
   const reconciler = new ClockReconciler(
     repository,
@@ -78,7 +80,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     merge: new MergeService(writer),
     obligations: new ObligationService(writer),
     timeline: new TimelineService(writer, deps.audit),
-    queues: new QueueService(repository),
+    queues: new QueueService(repository, index, platform.logger),
     clocks,
     reconciler,
     scope: scopeOf,

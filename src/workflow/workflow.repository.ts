@@ -195,15 +195,15 @@ export class WorkflowRepository {
     return docs.map(toRow);
   }
 
-  /** Ids of incidents with clocks, after `afterId` (the timer reconciler walks them in batches). */
-  async idsWithClocks(afterId: string | null, limit: number): Promise<string[]> {
+  /** Incidents with clocks after `afterId`, in id order (the reconciler walks them in batches). */
+  async withClocks(afterId: string | null, limit: number): Promise<WorkflowIncident[]> {
     const filter: Doc = { 'clocks.0': { $exists: true } };
     if (afterId) filter._id = { $gt: oid(afterId) };
     const docs = await this.collection
-      .find(filter, { projection: { _id: 1 } })
+      .find(filter, { projection: { pendingAudit: 0 } })
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();
-    return docs.map((doc) => String(doc._id));
+    return docs.map(toWorkflowIncident);
   }
 }

@@ -1,0 +1,88 @@
+import { mongoose } from '../../src/platform/db/index.js';
+import { reportBody } from '../../test/factories/incident.factory.js';
+
+const big = (n: number) => `Triage reason ${n}: `.padEnd(180, 'x');
+
+/**
+ * A triaged incident document as intake, triage and the workflow leave it (report facts, triage
+ * reasons and ladder, six HK-GOV clocks), about the size of a real one, due at `dueAt`.
+ */
+export function templateIncident(
+  n: number,
+  dueAt: Date,
+  queue: string,
+  severity: string,
+): Record<string, unknown> {
+  const reportedAt = new Date(dueAt.getTime() - 3_600_000);
+  const { indicators, ...facts } = reportBody();
+  const clock = (key: string, seconds: number) => ({
+    key: `hk-gov.${key}`,
+    name: key,
+    regime: 'HK-GOV',
+    obligation: `report.giro.${key}`,
+    startsFrom: 'aware',
+    durationSeconds: seconds,
+    warnBeforeSeconds: 600,
+    startsAt: reportedAt,
+    dueAt: new Date(reportedAt.getTime() + seconds * 1000),
+    warnAt: new Date(reportedAt.getTime() + seconds * 1000 - 600_000),
+    state: 'running',
+    metAt: null,
+    breachedAt: null,
+    escalations: [],
+    occurrence: 0,
+  });
+  const clocks = [
+    clock('initial', 3600),
+    clock('preliminary', 172_800),
+    clock('interim', 1_209_600),
+    clock('acknowledge', 1800),
+  ];
+  return {
+    _id: new mongoose.Types.ObjectId(),
+    ref: `BENCH-${String(n).padStart(6, '0')}`,
+    year: 2026,
+    seq: n + 1,
+    bureauId: 'BENCH',
+    status: ['triaged', 'acknowledged', 'investigating'][n % 3],
+    severity,
+    facts,
+    indicators,
+    externalNotified: [],
+    updates: [],
+    reportedBy: { userId: 'bench', name: 'Bench reporter', role: 'reporter' },
+    reportedAt,
+    triage: {
+      policyVersion: 'sha256:bench',
+      queue,
+      severity,
+      reasons: Array.from({ length: 8 }, (_, i) => ({ rule: `hk-gov/rule/${i}`, detail: big(i) })),
+      escalation: [
+        {
+          key: 'hk-gov.sm02.breach',
+          ladder: 'sm02',
+          level: 0,
+          trigger: 'clock_breach',
+          afterSeconds: 0,
+          notify: ['cert-lead'],
+        },
+      ],
+    },
+    triagedAt: reportedAt,
+    triageRound: 0,
+    triagePending: false,
+    clocks,
+    clockLedger: clocks,
+    clockEvents: [],
+    clockSeq: 1,
+    clockTimers: [],
+    nextDueAt: dueAt,
+    urgencyAt: dueAt,
+    notifications: [],
+    campaign: null,
+    revision: 1,
+    createdAt: reportedAt,
+    updatedAt: reportedAt,
+    pendingAudit: [],
+  };
+}

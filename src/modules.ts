@@ -124,7 +124,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...reports.routes,
     ],
     workers: [
-      echoWorker as unknown as WorkerSpec,
+      echoWorker,
       ...intake.workers,
       ...reports.workers,
       ...notifications.workers,

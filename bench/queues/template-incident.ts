@@ -1,3 +1,4 @@
+import { planClocks, timerJobId } from '../../src/clocks/index.js';
 import { mongoose } from '../../src/platform/db/index.js';
 import { reportBody } from '../../test/factories/incident.factory.js';
 
@@ -20,13 +21,13 @@ export function templateIncident(
     name: key,
     regime: 'HK-GOV',
     obligation: `report.giro.${key}`,
-    startsFrom: 'aware',
+    startsFrom: 'aware' as const,
     durationSeconds: seconds,
     warnBeforeSeconds: 600,
     startsAt: reportedAt,
     dueAt: new Date(reportedAt.getTime() + seconds * 1000),
     warnAt: new Date(reportedAt.getTime() + seconds * 1000 - 600_000),
-    state: 'running',
+    state: 'running' as const,
     metAt: null,
     breachedAt: null,
     escalations: [],
@@ -38,8 +39,24 @@ export function templateIncident(
     clock('interim', 1_209_600),
     clock('acknowledge', 1800),
   ];
+  const _id = new mongoose.Types.ObjectId();
+  // The timers the clocks need, as the workflow would have stored them: a timer firing for such an
+  // incident finds its clocks in order (one read), like a warning for an obligation already met.
+  const plan = planClocks(
+    {
+      clocks,
+      clockLedger: clocks,
+      clockEvents: [],
+      clockTimers: [],
+      obligations: [],
+      ladder: [],
+      severity,
+      open: true,
+    },
+    new Date(),
+  );
   return {
-    _id: new mongoose.Types.ObjectId(),
+    _id,
     ref: `BENCH-${String(n).padStart(6, '0')}`,
     year: 2026,
     seq: n + 1,
@@ -75,7 +92,7 @@ export function templateIncident(
     clockLedger: clocks,
     clockEvents: [],
     clockSeq: 1,
-    clockTimers: [],
+    clockTimers: plan.timers.map((timer) => timerJobId(String(_id), timer)),
     nextDueAt: dueAt,
     urgencyAt: dueAt,
     notifications: [],

@@ -142,9 +142,11 @@ const ratedLatencies = await triageLatencies(runtime, startedRated);
 await runtime.stop();
 const base = await baseline(body);
 
-const show = (name: string, f: Awaited<ReturnType<typeof fire>>) => { console.log(
+const show = (name: string, f: Awaited<ReturnType<typeof fire>>) => {
+  console.log(
     `${name}: ${Math.round(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, 2xx ${f.ok}, errors ${f.errors}`,
-  ); };
+  );
+};
 show('intake (50 connections, max rate)', intake);
 show(`intake (overallRate ${RATE}/s)`, rated);
 show('baseline (express.json + insertOne + queue.add)', base);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { ManagedProcess } from '../../src/platform/embedded/index.js';
 
 interface SharedServices {
@@ -21,6 +23,14 @@ export function sharedServices(): SharedServices {
   const shared = store[KEY];
   if (!shared) throw new Error('test services not started: run through mocha with the root hooks');
   return shared;
+}
+
+/**
+ * Where test databases live: tmpfs when the machine has one. The suite measures behaviour, not disk
+ * speed, and SQLite's fsyncs on a slow disk otherwise dominate its run time.
+ */
+export function testDataRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
 /** A name no other test uses: database names, queue prefixes, bureau codes. */

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../../src/platform/index.js';
@@ -11,6 +10,7 @@ import {
 } from '../../../src/platform/embedded/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
 import { testConfig } from '../../helpers/runtime.js';
+import { testDataRoot } from '../../helpers/services.js';
 
 /** Polls /readyz until it answers `status` (services take a moment to be noticed down or back). */
 async function readyzBecomes(url: string, status: number): Promise<number> {
@@ -32,7 +32,7 @@ describe('readiness follows MongoDB and Redis', function () {
 
   before(async () => {
     // Dedicated services: this test stops and restarts them.
-    dir = mkdtempSync(join(tmpdir(), 'govcert-ready-'));
+    dir = mkdtempSync(join(testDataRoot(), 'govcert-ready-'));
     redis = await startRedisServer(join(dir, 'redis'));
     ferret = await startFerretDb(join(dir, 'ferret'));
     const { config } = testConfig('ready', {

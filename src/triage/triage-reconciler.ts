@@ -1,6 +1,6 @@
 import { ALL_SCOPE } from '../auth/actor.js';
 import { triageJobId, type IncidentRepository, type TriageRequester } from '../incidents/index.js';
-import type { Logger } from '../platform/index.js';
+import { Periodic, type Logger } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 
 /** Options of the triage reconciler. */
@@ -20,10 +20,7 @@ export interface TriageReconcilerOptions {
  */
 export class TriageReconciler {
   readonly name = 'triage-reconciler';
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private readonly intervalMs: number;
+  private readonly loop: Periodic;
   private readonly staleMs: number;
   private readonly batch: number;
 
@@ -34,36 +31,17 @@ export class TriageReconciler {
     private readonly logger: Logger,
     options: TriageReconcilerOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 2000;
     this.staleMs = options.staleMs ?? 60_000;
     this.batch = options.batch ?? 500;
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.pass(), logger);
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => undefined)
-        .catch((err: unknown) => {
-          this.logger.warn({ err: (err as Error).message }, 'triage reconciliation pass failed');
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: returns how many incidents were (re)queued. */
@@ -71,7 +49,7 @@ export class TriageReconciler {
     const pending = await this.incidents.findTriagePending(ALL_SCOPE, this.batch);
     let queued = 0;
     for (const incident of pending) {
-      if (this.stopped) break;
+      if (!this.loop.active) break;
       if (Date.now() - incident.updatedAt.getTime() > this.staleMs)
         await this.rerunFinished(incident.id, incident.triageRound);
       if (await this.requester.request(incident.id, incident.triageRound, 'reconcile')) queued++;

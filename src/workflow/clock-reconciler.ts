@@ -1,7 +1,7 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClockTimers } from '../clocks/index.js';
-import type { Logger } from '../platform/index.js';
+import { Periodic, type Logger } from '../platform/index.js';
 import type { ClockService } from './clock.service.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 
@@ -21,11 +21,8 @@ export interface ClockReconcilerOptions {
  */
 export class ClockReconciler {
   readonly name = 'clock-reconciler';
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: Periodic;
   private events: QueueEvents | undefined;
-  private readonly intervalMs: number;
   private readonly batch: number;
 
   constructor(
@@ -37,25 +34,22 @@ export class ClockReconciler {
     private readonly logger: Logger,
     options: ClockReconcilerOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 60_000;
     this.batch = options.batch ?? 500;
+    this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger);
   }
 
   /** A method, not a field read: `stop()` may flip it while a pass is awaited. */
   private halted(): boolean {
-    return this.stopped;
+    return !this.loop.active;
   }
 
   start(): void {
-    this.stopped = false;
     this.followTriage();
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.events?.close();
   }
 
@@ -78,22 +72,6 @@ export class ClockReconciler {
         );
       });
     });
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => undefined)
-        .catch((err: unknown) => {
-          this.logger.warn({ err: (err as Error).message }, 'clock reconciliation pass failed');
-        })
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 
   /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */

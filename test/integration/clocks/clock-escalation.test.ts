@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mongoose } from '../../../src/platform/db/index.js';
@@ -7,6 +7,7 @@ import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { reportAndTriage, waitFor, workflowOf, type WorkflowJson } from '../workflow/workflow-fixture.js';
+import { spawnWorkerProcess } from '../../helpers/processes.js';
 
 const FAST = { POLICY_DIR: 'test/fixtures/policies-fast' };
 
@@ -82,17 +83,11 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
 
     function spawnWorker(): ChildProcess {
       const { config } = runtime.platform;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          MONGODB_URI: config.MONGODB_URI,
-          REDIS_URL: config.REDIS_URL,
-          REDIS_PREFIX: config.REDIS_PREFIX,
-          POLICY_DIR: FAST.POLICY_DIR,
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
+      const child = spawnWorkerProcess({
+        MONGODB_URI: config.MONGODB_URI,
+        REDIS_URL: config.REDIS_URL,
+        REDIS_PREFIX: config.REDIS_PREFIX,
+        POLICY_DIR: FAST.POLICY_DIR,
       });
       children.push(child);
       return child;

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { ledgerKey } from '../../../src/notifications/index.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { alertData, recipient, tester, waitForDelivery } from './notification-fixture.js';
+import { spawnWorkerProcess } from '../../helpers/processes.js';
 
 describe('notification worker killed mid-send', function () {
   // A killed worker's job lock must expire (30 s) before another worker takes the job over.
@@ -32,17 +33,12 @@ describe('notification worker killed mid-send', function () {
 
   function startWorker(): ChildProcess {
     const { config } = runtime.platform;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        MONGODB_URI: config.MONGODB_URI,
-        REDIS_URL: config.REDIS_URL,
-        REDIS_PREFIX: config.REDIS_PREFIX,
-        SMTP_URL: smtp.url,
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const child = spawnWorkerProcess({
+      MONGODB_URI: config.MONGODB_URI,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_PREFIX: config.REDIS_PREFIX,
+      SMTP_URL: smtp.url,
+      LOG_LEVEL: 'error',
     });
     children.push(child);
     return child;

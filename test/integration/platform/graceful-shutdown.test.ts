@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../../src/platform/index.js';
 import { QueueRegistry, createRedis } from '../../../src/platform/queue/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
+import { spawnWorkerProcess } from '../../helpers/processes.js';
 
 describe('worker process shutdown', function () {
   this.timeout(90_000);
@@ -15,16 +15,10 @@ describe('worker process shutdown', function () {
     const queues = new QueueRegistry(redis, urls.prefix);
     try {
       await queues.add('echo', { value: 'slow', sleepMs: 3000 }, { jobId: 'drain-1' });
-      const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          MONGODB_URI: urls.mongodbUri,
-          REDIS_URL: urls.redisUrl,
-          REDIS_PREFIX: urls.prefix,
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
+      const child = spawnWorkerProcess({
+        MONGODB_URI: urls.mongodbUri,
+        REDIS_URL: urls.redisUrl,
+        REDIS_PREFIX: urls.prefix,
       });
       const exited = once(child, 'exit');
       const job = await queues.queue('echo').getJob('drain-1');

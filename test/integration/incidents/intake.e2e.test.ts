@@ -74,12 +74,16 @@ describe('Intake end to end: report, triage, audit', () => {
         }),
       (answer) => answer.body.events.length >= 2,
     );
-    expect(trail.body.events.map((event) => event.action)).to.deep.equal([
+    // Other modules may follow with their own events (the workflow's clock sync); what must hold is
+    // that the trail opens with the report, then the triage decision with its policy version.
+    const intakeEvents = trail.body.events.filter((event) => event.action.startsWith('incident.'));
+    expect(intakeEvents.map((event) => event.action)).to.deep.equal([
       'incident.reported',
       'incident.triaged',
     ]);
-    expect(trail.body.events[1]?.policyVersion).to.equal(policyVersion);
-    expect(trail.body.events[0]?.subject.ref).to.equal(created.body.ref);
+    expect(trail.body.events[0]?.action).to.equal('incident.reported');
+    expect(intakeEvents[1]?.policyVersion).to.equal(policyVersion);
+    expect(intakeEvents[0]?.subject.ref).to.equal(created.body.ref);
   });
 
   it('when the worker runs the same job again, then nothing changes', async () => {

@@ -1,23 +1,14 @@
-import type { AuditChange, AuditDraft, AuditSubject } from './audit-draft.js';
+import type { AuditDraft } from './audit-draft.js';
 
 /**
  * An event of the hash chain, as stored and as hashed. Every value is plain JSON (the `at` instant
  * is an ISO-8601 UTC string), so what FerretDB/MongoDB hands back hashes exactly as it was written.
  */
-export interface AuditEvent {
+export interface AuditEvent extends Omit<AuditDraft, 'at'> {
   /** Gapless position in the chain, from 1; stored as `_id` so the unique index forbids a fork. */
   seq: number;
-  eventId: string;
   /** When it happened (UTC, ISO-8601 with milliseconds). */
   at: string;
-  actor: AuditDraft['actor'];
-  action: string;
-  subject: AuditSubject;
-  bureauId: string | null;
-  changes: AuditChange[];
-  requestId: string | null;
-  policyVersion: string | null;
-  data: Record<string, unknown>;
   /** `hash` of the event at `seq - 1`, or 64 zeros for the first. */
   prevHash: string;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of every other field. */

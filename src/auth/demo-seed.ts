@@ -1,4 +1,5 @@
 import { ConflictError } from '../platform/errors.js';
+import { formatTable } from '../platform/text-table.js';
 import type { Actor } from './actor.js';
 import type { ApiKeyService } from './api-key.service.js';
 import type { CreateBureauInput, CreateUserInput } from './auth.schemas.js';
@@ -103,14 +104,5 @@ export async function seedDemo(deps: DemoSeedDeps, actor: Actor): Promise<DemoCr
 /** The credentials as a fixed-width table for the console. */
 export function formatDemoCredentials(credentials: readonly DemoCredential[]): string {
   const rows = credentials.map((c) => [c.role, c.bureauId ?? '-', c.email, c.key]);
-  const header = ['ROLE', 'BUREAU', 'USER', 'API KEY (Authorization: Bearer ...)'];
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(['ROLE', 'BUREAU', 'USER', 'API KEY (Authorization: Bearer ...)'], rows, { rule: true });
 }

@@ -1,17 +1,8 @@
-import { AppError, ValidationError } from '../platform/index.js';
+import { AppError, ValidationError, formatTable } from '../platform/index.js';
 
 /** Prints rows as fixed-width columns under a header. */
 export function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(formatTable(header, rows));
   if (rows.length === 0) console.log('(none)');
 }
 

@@ -20,8 +20,6 @@ export const JOB_PAYLOADS = {
   notifications: z.strictObject({ notificationId: objectId }),
   /** Produce one stored export. Job id: `<exportId>`. */
   exports: z.strictObject({ exportId: objectId }),
-  /** Periodic housekeeping: reconcilers, checkpoints. */
-  maintenance: z.strictObject({ task: z.enum(['reconcile-triage', 'reconcile-timers', 'audit-checkpoint']) }),
   /** Platform self-test: a round trip through a worker (health checks and tests). */
   echo: z.strictObject({
     value: z.string().max(200),

@@ -6,3 +6,4 @@ export type { Logger } from './logger.js';
 export { createMetrics } from './metrics.js';
 export type { Metrics } from './metrics.js';
 export { Periodic } from './periodic.js';
+export { formatTable } from './text-table.js';

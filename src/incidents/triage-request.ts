@@ -13,6 +13,9 @@ export const triageJobId = (incidentId: string, round: number): string =>
  * `triagePending`, and the reconciler queues it once Redis answers again.
  */
 export class TriageRequester {
+  /** Adds that failed or timed out since start: the reconciler skips its grace period after one. */
+  failures = 0;
+
   /**
    * @param timeoutMs how long an add may wait: BullMQ waits for a connection that is not ready rather
    *   than failing, so without a bound a report would hang while Redis is down. The add still completes
@@ -42,6 +45,7 @@ export class TriageRequester {
       await Promise.race([added, timeout]);
       return true;
     } catch (err) {
+      this.failures++;
       this.logger.warn(
         { incidentId, round, err: (err as Error).message },
         'triage not queued; the reconciler will retry',

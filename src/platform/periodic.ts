@@ -1,21 +1,37 @@
 import type { Logger } from 'pino';
 
+/** Options of {@link Periodic}. */
+export interface PeriodicOptions {
+  /**
+   * Largest share of wall time the passes may take. A pass that scans a whole collection gets slower
+   * as data grows (FerretDB v1 scans for most filters), so the pause stretches to keep the loop's load
+   * on the database bounded instead of growing with it. Default 0.1.
+   */
+  dutyCycle?: number;
+}
+
 /**
- * Runs `pass` at start and then `intervalMs` after each pass ends, until stopped: the loop behind the
- * reconcilers. A failing pass is logged and simply tried again next time; passes never overlap, and
- * `stop()` waits for the one in progress.
+ * Runs `pass` at start and then `intervalMs` after each pass ends (longer when passes are slow, see
+ * {@link PeriodicOptions.dutyCycle}), until stopped: the loop behind the reconcilers. A failing pass
+ * is logged and simply tried again next time; passes never overlap, and `stop()` waits for the one in
+ * progress. `wake()` asks for a pass now, for work that is known to be waiting.
  */
 export class Periodic {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private wakeWanted = false;
+  private readonly dutyCycle: number;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
     private readonly pass: () => Promise<unknown>,
     private readonly logger: Logger,
-  ) {}
+    options: PeriodicOptions = {},
+  ) {
+    this.dutyCycle = options.dutyCycle ?? 0.1;
+  }
 
   /** False once `stop()` was called: long passes check it between steps. */
   get active(): boolean {
@@ -24,6 +40,17 @@ export class Periodic {
 
   start(): void {
     this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** A pass as soon as possible: now when idle, right after the current one otherwise. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeWanted = true;
+      return;
+    }
+    clearTimeout(this.timer);
     this.schedule(0);
   }
 
@@ -36,6 +63,8 @@ export class Periodic {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.wakeWanted = false;
       this.running = this.pass()
         .then(() => undefined)
         .catch((err: unknown) => {
@@ -43,7 +72,9 @@ export class Periodic {
         })
         .finally(() => {
           this.running = undefined;
-          this.schedule(this.intervalMs);
+          const cost = Date.now() - started;
+          const pause = Math.max(this.intervalMs, (cost * (1 - this.dutyCycle)) / this.dutyCycle);
+          this.schedule(this.wakeWanted ? 0 : pause);
         });
     }, delayMs);
     this.timer.unref();

@@ -11,6 +11,11 @@ export interface TriageReconcilerOptions {
   staleMs?: number;
   /** Incidents looked at per pass. */
   batch?: number;
+  /**
+   * Incidents written less than this long ago are left to the job intake queued for them, unless a
+   * queue add failed since the last pass. Default 5 s.
+   */
+  graceMs?: number;
 }
 
 /**
@@ -23,6 +28,8 @@ export class TriageReconciler {
   private readonly loop: Periodic;
   private readonly staleMs: number;
   private readonly batch: number;
+  private readonly graceMs: number;
+  private failuresSeen = 0;
 
   constructor(
     private readonly incidents: IncidentRepository,
@@ -33,7 +40,11 @@ export class TriageReconciler {
   ) {
     this.staleMs = options.staleMs ?? 60_000;
     this.batch = options.batch ?? 500;
-    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.pass(), logger);
+    this.graceMs = options.graceMs ?? 5000;
+    // The pass scans every incident on FerretDB v1: 5% of the time at most, however many there are.
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.pass(), logger, {
+      dutyCycle: 0.05,
+    });
   }
 
   start(): void {
@@ -46,10 +57,15 @@ export class TriageReconciler {
 
   /** One pass: returns how many incidents were (re)queued. */
   async pass(): Promise<number> {
+    // A failed add since the last pass means fresh incidents may have no job: no grace then.
+    const failures = this.requester.failures;
+    const graceFrom = failures === this.failuresSeen ? Date.now() - this.graceMs : Infinity;
+    this.failuresSeen = failures;
     const pending = await this.incidents.findTriagePending(ALL_SCOPE, this.batch);
     let queued = 0;
     for (const incident of pending) {
       if (!this.loop.active) break;
+      if (incident.updatedAt.getTime() > graceFrom) continue;
       if (Date.now() - incident.updatedAt.getTime() > this.staleMs)
         await this.rerunFinished(incident.id, incident.triageRound);
       if (await this.requester.request(incident.id, incident.triageRound, 'reconcile')) queued++;

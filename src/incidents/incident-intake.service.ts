@@ -8,7 +8,7 @@ import type { IdempotencyRepository } from './idempotency.repository.js';
 import { formatRef, hongKongYear } from './incident-sequence.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
 import type { CreateIncidentInput } from './incident.schemas.js';
-import type { ActorRef, IncidentFacts } from './incident.types.js';
+import type { ActorRef, Incident, IncidentFacts } from './incident.types.js';
 import { isCertRole, toIncidentView, type IncidentView } from './incident.view.js';
 import type { TriageRequester } from './triage-request.js';
 
@@ -84,9 +84,10 @@ export class IncidentIntakeService {
       const done = await this.incidents.findById(scopeOf(actor), incidentId);
       if (done) return toIncidentView(done, actor);
     }
-    await this.insert(actor, bureauId, incidentId, input);
+    const inserted = await this.insert(actor, bureauId, incidentId, input);
     await this.triage.request(incidentId, 0, 'reported');
-    const stored = await this.incidents.findById(scopeOf(actor), incidentId);
+    // The insert's own document unless a concurrent retry with the same key stored it first.
+    const stored = inserted ?? (await this.incidents.findById(scopeOf(actor), incidentId));
     if (!stored) throw new InternalError('incident not readable after its insert');
     return toIncidentView(stored, actor);
   }
@@ -96,11 +97,11 @@ export class IncidentIntakeService {
     bureauId: string,
     id: string,
     input: CreateIncidentInput,
-  ): Promise<void> {
+  ): Promise<Incident | null> {
     const { bureauId: _bureau, indicators, externalNotified, ...facts } = input;
     const now = new Date();
     const year = hongKongYear(now);
-    await this.incidents.insertNew(id, year, (seq) => {
+    return this.incidents.insertNew(id, year, (seq) => {
       const ref = formatRef(this.refPrefix, year, seq);
       const draft = auditDraft(
         actor,

@@ -2,7 +2,7 @@ import type { Scope } from '../auth/actor.js';
 import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
-import { IncidentSequence, type SequencedInsert } from './incident-sequence.repository.js';
+import { IncidentSequence } from './incident-sequence.repository.js';
 import type { Incident, IncidentStatus } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
@@ -27,6 +27,10 @@ export interface IncidentChange {
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 
+/** The bureau check of a point lookup, applied here so no caller can forget it. */
+const inScope = (scope: Scope, doc: { bureauId?: unknown }): boolean =>
+  scope.kind === 'all' || doc.bureauId === scope.bureauId;
+
 /** Plain incident from a lean document: the id as a string, nothing mongoose-specific left. */
 function toIncident(doc: Record<string, unknown>): Incident {
   const { _id, pendingAudit: _outbox, ...rest } = doc;
@@ -43,17 +47,27 @@ export class IncidentRepository {
   /** FerretDB v1 updates are read-then-write: every writer of an incident takes its lock (see DocumentLocks). */
   private readonly locks: DocumentLocks;
 
+  /** Called after every write, with the collection and `_id`: the audit relay's `kick` and others. */
+  private readonly writeListeners: Array<(collection: string, id: unknown) => void> = [];
+
   /**
    * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
    *   so the events reach the chain promptly instead of on the relay's next sweep.
    */
-  constructor(
-    db: Connection,
-    private readonly afterWrite: (collection: string, id: unknown) => void = () => undefined,
-  ) {
+  constructor(db: Connection, afterWrite?: (collection: string, id: unknown) => void) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
     this.locks = new DocumentLocks(db);
+    if (afterWrite) this.writeListeners.push(afterWrite);
+  }
+
+  /** Adds a listener for written incidents (another module that reacts to them promptly). */
+  onWrite(listener: (collection: string, id: unknown) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  private afterWrite(id: unknown): void {
+    for (const listener of this.writeListeners) listener(this.collectionName, id);
   }
 
   async init(): Promise<void> {
@@ -87,33 +101,37 @@ export class IncidentRepository {
     return this.scoped(scope, query);
   }
 
-  /** Inserts a new incident with the next reference number of `year`; see {@link IncidentSequence}. */
+  /**
+   * Inserts a new incident with the next reference number of `year` (see {@link IncidentSequence}) and
+   * returns it as stored, or null when the id was stored already (an idempotent retry's race).
+   */
   async insertNew(
     id: string,
     year: number,
     build: (seq: number) => Record<string, unknown>,
-  ): Promise<SequencedInsert> {
+  ): Promise<Incident | null> {
     const _id = new mongoose.Types.ObjectId(id);
-    const result = await this.sequence.insert(id, year, (seq) => ({ ...build(seq), _id }));
-    this.afterWrite(this.collectionName, _id);
-    return result;
+    let inserted: Record<string, unknown> = {};
+    const result = await this.sequence.insert(id, year, (seq) => (inserted = { ...build(seq), _id }));
+    this.afterWrite(_id);
+    return result.kind === 'inserted' ? toIncident(inserted) : null;
   }
 
+  /**
+   * One incident, or null when it does not exist or lies outside `scope`. Looked up by `_id` alone and
+   * the scope checked here: FerretDB v1 pushes down only a lone `_id` filter, so adding `bureauId` to
+   * the query would read every incident.
+   */
   async findById(scope: Scope, id: string): Promise<Incident | null> {
     if (!isObjectId(id)) return null;
-    const doc = await this.models.Incident.findOne(this.scoped(scope, { _id: id }), {
-      pendingAudit: 0,
-    }).lean();
-    return doc ? toIncident(doc) : null;
+    const doc = await this.models.Incident.findOne({ _id: id }, { pendingAudit: 0 }).lean();
+    return doc && inScope(scope, doc) ? toIncident(doc) : null;
   }
 
+  /** Point lookups in parallel rather than one `$in` query, which FerretDB v1 answers with a full scan. */
   async findByIds(scope: Scope, ids: readonly string[]): Promise<Incident[]> {
-    const valid = ids.filter(isObjectId);
-    if (valid.length === 0) return [];
-    const docs = await this.models.Incident.find(this.scoped(scope, { _id: trusted({ $in: valid }) }), {
-      pendingAudit: 0,
-    }).lean();
-    return docs.map(toIncident);
+    const found = await Promise.all([...new Set(ids)].map((id) => this.findById(scope, id)));
+    return found.filter((incident): incident is Incident => incident !== null);
   }
 
   /** Newest first, `limit` at most; pass the last id as `before` for the next page. */
@@ -141,9 +159,14 @@ export class IncidentRepository {
   ): Promise<Incident | null> {
     const push: Record<string, unknown> = { pendingAudit: trusted({ $each: change.audit }) };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
-    const doc = await this.locks.withLock(this.collectionName, id, () =>
-      this.models.Incident.findOneAndUpdate(
-        this.scoped(scope, { _id: id, revision }),
+    if (!isObjectId(id)) return null;
+    // Compare-and-set as read, check, write under the document lock, every step by `_id` alone: the lock
+    // makes it atomic on FerretDB v1 (whose conditional updates are not) and keeps its queries indexed.
+    const doc = await this.locks.withLock(this.collectionName, id, async () => {
+      const current = await this.models.Incident.findOne({ _id: id }, { revision: 1, bureauId: 1 }).lean();
+      if (!current || current.revision !== revision || !inScope(scope, current)) return null;
+      return this.models.Incident.findOneAndUpdate(
+        { _id: id },
         trusted({
           $set: { ...change.set, updatedAt: new Date() },
           $inc: { ...change.inc, revision: 1 },
@@ -151,10 +174,10 @@ export class IncidentRepository {
         }),
         // FerretDB does not implement a projection on findAndModify: the outbox is dropped in toIncident.
         { new: true },
-      ).lean(),
-    );
+      ).lean();
+    });
     if (!doc) return null;
-    this.afterWrite(this.collectionName, doc._id);
+    this.afterWrite(doc._id);
     return toIncident(doc);
   }
 

@@ -93,6 +93,10 @@ export function buildModules(platform: PlatformDeps): Modules {
     incidents: intake.services.repository,
     registerOutbox: auditPorts.registerOutbox,
   });
+  // Notifications that triage stores on an incident are dispatched as soon as it is written here.
+  intake.services.repository.onWrite((_collection, id) => {
+    notifications.services.dispatcher.kick(String(id));
+  });
   // Advisories: drafted, approved and sent through notifications.
   const advisories = createAdvisoriesModule(platform, {
     notifications: notifications.services,

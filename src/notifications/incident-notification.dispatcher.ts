@@ -2,9 +2,9 @@ import { auditDraft } from '../audit/index.js';
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import type { Incident, IncidentChange } from '../incidents/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
-import type { Logger } from '../platform/index.js';
+import { Periodic, type Logger } from '../platform/index.js';
 import { AppError } from '../platform/errors.js';
-import type { IncidentNotificationRepository } from './incident-notification.repository.js';
+import type { IncidentNotificationRepository, PendingIncident } from './incident-notification.repository.js';
 import type { NotificationRepository } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
@@ -29,6 +29,8 @@ export interface DispatcherOptions {
 
 const actor = systemActor('notifications');
 const KEY_PREFIX = 'incident:';
+/** Full sweeps may take this share of the time at most: they scan every incident on FerretDB v1. */
+const SWEEP_DUTY_CYCLE = 0.05;
 
 /*
  * Policy templates name the message; our mail templates are fewer. The acknowledgement has its own;
@@ -43,11 +45,16 @@ const templateFor = (name: string): TemplateName =>
  * Background loop: turns the `pending` notifications that triage stores on incidents into stored,
  * queued notifications (idempotent by key `incident:<id>:<notification key>`), writes the outcome back
  * onto the incident once delivered, and re-queues open notifications whose job was lost.
+ *
+ * Incidents written in this process are `kick`ed and looked at by id at once; a sweep over all
+ * incidents finds the rest (other processes, crashes) and runs only as often as its cost allows.
  */
 export class IncidentNotificationDispatcher {
   readonly name = 'incident-notifications';
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: Periodic;
+  private readonly hinted = new Set<string>();
+  private lastSweep = 0;
+  private sweepCost = 0;
 
   constructor(
     private readonly pending: IncidentNotificationRepository,
@@ -56,51 +63,68 @@ export class IncidentNotificationDispatcher {
     private readonly records: NotificationRepository,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions = {},
-  ) {}
+  ) {
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.tick(), logger, {
+      dutyCycle: 1, // the sweep keeps its own budget; hint passes are point lookups
+    });
+  }
 
   start(): void {
-    const tick = (): void => {
-      this.running = this.passNow()
-        .catch((err: unknown) => {
-          this.logger.warn({ err }, 'incident notification pass failed');
-        })
-        .finally(() => {
-          if (this.timer !== null) this.timer = setTimeout(tick, this.options.intervalMs ?? 2000);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One pass now (tests): dispatch pending incident notifications, re-queue stale open ones. */
-  async passNow(): Promise<void> {
-    for (const incident of await this.pending.findPending(100)) {
-      for (const n of incident.notifications.filter((x) => x.status === 'pending')) {
-        const key = `${KEY_PREFIX}${incident.id}:${n.key}`;
-        if (await this.records.findByKey(key)) continue;
-        try {
-          await this.notifications.request(actor, {
-            kind: `incident.${n.key}`,
-            template: templateFor(n.template),
-            incidentId: incident.id,
-            routes: [n.to],
-            key,
-          });
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          await this.mark(incident.id, n.key, 'failed', err.message);
-        }
-      }
+  /** An incident was written: look at its notifications soon. */
+  kick(incidentId: string): void {
+    this.hinted.add(incidentId);
+    this.loop.wake();
+  }
+
+  private async tick(): Promise<void> {
+    const ids = [...this.hinted];
+    this.hinted.clear();
+    for (const id of ids) {
+      const incident = await this.incidents.findById(ALL_SCOPE, id);
+      if (incident) await this.dispatch(incident);
     }
+    const interval = this.options.intervalMs ?? 2000;
+    const pause = Math.max(interval, (this.sweepCost * (1 - SWEEP_DUTY_CYCLE)) / SWEEP_DUTY_CYCLE);
+    if (Date.now() - this.lastSweep < pause) return;
+    const started = Date.now();
+    await this.passNow();
+    this.lastSweep = Date.now();
+    this.sweepCost = this.lastSweep - started;
+  }
+
+  /** One full pass now (tests): dispatch pending incident notifications, re-queue stale open ones. */
+  async passNow(): Promise<void> {
+    for (const incident of await this.pending.findPending(100)) await this.dispatch(incident);
     const stale = new Date(Date.now() - (this.options.requeueAfterMs ?? 60_000));
     for (const open of await this.records.findOpen(stale, 100)) {
       await this.records.touch(open.id);
       await this.notifications.enqueue(open.id);
+    }
+  }
+
+  private async dispatch(incident: PendingIncident): Promise<void> {
+    for (const n of incident.notifications.filter((x) => x.status === 'pending')) {
+      const key = `${KEY_PREFIX}${incident.id}:${n.key}`;
+      if (await this.records.findByKey(key)) continue;
+      try {
+        await this.notifications.request(actor, {
+          kind: `incident.${n.key}`,
+          template: templateFor(n.template),
+          incidentId: incident.id,
+          routes: [n.to],
+          key,
+        });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        await this.mark(incident.id, n.key, 'failed', err.message);
+      }
     }
   }
 

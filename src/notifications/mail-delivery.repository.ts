@@ -1,5 +1,6 @@
 import type { AuditDraft } from '../audit/index.js';
-import { isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { DeliveryStatus, MailDelivery } from './notification.types.js';
 
@@ -24,9 +25,19 @@ function toDelivery(doc: Record<string, unknown>): MailDelivery {
 /**
  * The delivery ledger (`mail_deliveries`). Claims and outcomes are conditional single-document updates
  * that carry their audit events, so every attempt is on the trail even if the process dies mid-send.
+ * Rows are found by an `_id` derived from their key, and every update holds the row's document lock
+ * and reads and writes by `_id` alone: a compare-and-set that is atomic and indexed on FerretDB v1 too.
  */
 export class MailDeliveryRepository {
-  constructor(private readonly models: NotificationModels) {}
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly models: NotificationModels) {
+    this.locks = new DocumentLocks(models.deliveries.db);
+  }
+
+  private get collectionName(): string {
+    return this.models.deliveries.collection.collectionName;
+  }
 
   async init(): Promise<void> {
     await this.models.deliveries.createIndexes();
@@ -39,6 +50,7 @@ export class MailDeliveryRepository {
       try {
         await this.models.deliveries.create({
           ...row,
+          _id: idForKey(row.key),
           status: 'queued',
           attempts: 0,
           lastError: null,
@@ -56,7 +68,7 @@ export class MailDeliveryRepository {
   }
 
   async find(key: string): Promise<MailDelivery | null> {
-    const doc = await this.models.deliveries.findOne({ key }).lean();
+    const doc = await this.models.deliveries.findOne({ _id: idForKey(key) }).lean();
     return doc ? toDelivery(doc) : null;
   }
 
@@ -72,38 +84,40 @@ export class MailDeliveryRepository {
     leaseMs: number,
     draft: AuditDraft,
   ): Promise<MailDelivery | null> {
-    const doc = await this.models.deliveries.findOne({ key }).lean();
-    if (!doc) return null;
-    const row = doc as unknown as {
-      status: DeliveryStatus;
-      attempts: number;
-      notificationId: string;
-      leaseUntil: Date | null;
-    };
-    const now = new Date();
-    const claimable =
-      row.status === 'queued' ||
-      row.status === 'deferred' ||
-      (row.status === 'sending' &&
-        (row.notificationId === notificationId || (row.leaseUntil !== null && row.leaseUntil < now)));
-    if (!claimable) return null;
-    const claimed = await this.models.deliveries
-      .findOneAndUpdate(
-        { key, status: row.status, attempts: row.attempts },
-        trusted({
-          $set: {
-            status: 'sending',
-            notificationId,
-            leaseUntil: new Date(now.getTime() + leaseMs),
-            updatedAt: now,
-          },
-          $inc: { attempts: 1 },
-          $push: { pendingAudit: draft },
-        }),
-        { new: true },
-      )
-      .lean();
-    return claimed ? toDelivery(claimed) : null;
+    const _id = idForKey(key);
+    return this.locks.withLock(this.collectionName, _id, async () => {
+      const doc = await this.models.deliveries.findOne({ _id }).lean();
+      if (!doc) return null;
+      const row = doc as unknown as {
+        status: DeliveryStatus;
+        notificationId: string;
+        leaseUntil: Date | null;
+      };
+      const now = new Date();
+      const claimable =
+        row.status === 'queued' ||
+        row.status === 'deferred' ||
+        (row.status === 'sending' &&
+          (row.notificationId === notificationId || (row.leaseUntil !== null && row.leaseUntil < now)));
+      if (!claimable) return null;
+      const claimed = await this.models.deliveries
+        .findOneAndUpdate(
+          { _id },
+          trusted({
+            $set: {
+              status: 'sending',
+              notificationId,
+              leaseUntil: new Date(now.getTime() + leaseMs),
+              updatedAt: now,
+            },
+            $inc: { attempts: 1 },
+            $push: { pendingAudit: draft },
+          }),
+          { new: true },
+        )
+        .lean();
+      return claimed ? toDelivery(claimed) : null;
+    });
   }
 
   /** Records how the attempt `attempts` ended; ignored if someone else claimed the row since. */
@@ -117,11 +131,13 @@ export class MailDeliveryRepository {
     };
     if (outcome.response !== undefined) set.response = outcome.response;
     if (outcome.status === 'sent') set.sentAt = now;
-    const result = await this.models.deliveries.updateOne(
-      { key, status: 'sending', attempts },
-      trusted({ $set: set, $push: { pendingAudit: draft } }),
-    );
-    return result.modifiedCount > 0;
+    const _id = idForKey(key);
+    return this.locks.withLock(this.collectionName, _id, async () => {
+      const row = await this.models.deliveries.findOne({ _id }, { status: 1, attempts: 1 }).lean();
+      if (row?.status !== 'sending' || row.attempts !== attempts) return false;
+      await this.models.deliveries.updateOne({ _id }, trusted({ $set: set, $push: { pendingAudit: draft } }));
+      return true;
+    });
   }
 
   /** Every row of a subject (an advisory's deliveries, all revisions), oldest first. */
@@ -130,9 +146,9 @@ export class MailDeliveryRepository {
     return docs.map(toDelivery);
   }
 
+  /** Point lookups in parallel: a `key: { $in }` query reads the whole ledger on FerretDB v1. */
   async listByKeys(keys: readonly string[]): Promise<MailDelivery[]> {
-    if (keys.length === 0) return [];
-    const docs = await this.models.deliveries.find({ key: trusted({ $in: [...keys] }) }).lean();
-    return docs.map(toDelivery);
+    const rows = await Promise.all([...new Set(keys)].map((key) => this.find(key)));
+    return rows.filter((row): row is MailDelivery => row !== null);
   }
 }

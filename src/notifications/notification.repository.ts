@@ -1,5 +1,6 @@
 import type { AuditDraft } from '../audit/index.js';
-import { isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
 
@@ -12,7 +13,19 @@ function toRecord(doc: Record<string, unknown>): NotificationRecord {
 
 /** The notifications collection: what to send, to whom. Not bureau-scoped: CERT-internal machinery. */
 export class NotificationRepository {
-  constructor(private readonly models: NotificationModels) {}
+  /**
+   * Every update of a notification takes its document lock, like the audit relay's outbox pull: on
+   * FerretDB v1 an update is read-then-write, and two unlocked writers lose one another's change.
+   */
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly models: NotificationModels) {
+    this.locks = new DocumentLocks(models.notifications.db);
+  }
+
+  private get collectionName(): string {
+    return this.models.notifications.collection.collectionName;
+  }
 
   async init(): Promise<void> {
     await this.models.notifications.createIndexes();
@@ -26,13 +39,13 @@ export class NotificationRepository {
     record: Omit<NotificationRecord, 'id'>,
     draft: (id: string) => AuditDraft,
   ): Promise<{ record: NotificationRecord; created: boolean }> {
-    const id = new mongoose.Types.ObjectId();
+    const id = idForKey(record.key);
     try {
       await this.models.notifications.create({ ...record, _id: id, pendingAudit: [draft(id.toHexString())] });
       return { record: { ...record, id: id.toHexString() }, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const existing = await this.models.notifications.findOne({ key: record.key }).lean();
+      const existing = await this.models.notifications.findOne({ _id: id }).lean();
       if (!existing) throw err;
       return { record: toRecord(existing), created: false };
     }
@@ -45,17 +58,23 @@ export class NotificationRepository {
   }
 
   async findByKey(key: string): Promise<NotificationRecord | null> {
-    const doc = await this.models.notifications.findOne({ key }).lean();
+    const doc = await this.models.notifications.findOne({ _id: idForKey(key) }).lean();
     return doc ? toRecord(doc) : null;
   }
 
   /** Moves the status; the audit draft goes in the same update, and only when it changes. */
   async setStatus(id: string, status: NotificationStatus, draft: AuditDraft): Promise<boolean> {
-    const result = await this.models.notifications.updateOne(
-      { _id: id, status: trusted({ $ne: status }) },
-      trusted({ $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } }),
-    );
-    return result.modifiedCount > 0;
+    if (!isObjectId(id)) return false;
+    // Read and write by `_id` alone under the lock: a `status: { $ne }` filter scans on FerretDB v1.
+    return this.locks.withLock(this.collectionName, id, async () => {
+      const current = await this.models.notifications.findOne({ _id: id }, { status: 1 }).lean();
+      if (!current || current.status === status) return false;
+      await this.models.notifications.updateOne(
+        { _id: id },
+        trusted({ $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } }),
+      );
+      return true;
+    });
   }
 
   /** Notifications still open and untouched since `before` (the reconciler re-queues them). */
@@ -70,6 +89,8 @@ export class NotificationRepository {
 
   /** Marks a notification as looked at now, so the reconciler leaves it alone for a while. */
   async touch(id: string): Promise<void> {
-    await this.models.notifications.updateOne({ _id: id }, { $set: { updatedAt: new Date() } });
+    await this.locks.withLock(this.collectionName, id, () =>
+      this.models.notifications.updateOne({ _id: id }, { $set: { updatedAt: new Date() } }),
+    );
   }
 }

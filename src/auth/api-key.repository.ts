@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import type { Model } from '../platform/db/index.js';
+import { DocumentLocks, type Model } from '../platform/db/index.js';
 import type { ApiKeyDoc } from './auth.models.js';
 import type { ApiKeyInfo, StoredApiKey } from './auth.types.js';
 
@@ -36,9 +36,17 @@ function toBuffer(value: unknown): Buffer {
   throw new Error('api key hash is not binary');
 }
 
-/** API keys by their public key id. Holds hashes of secrets, never secrets. */
+/**
+ * API keys by their public key id, which is also the `_id`. Holds hashes of secrets, never secrets.
+ * Updates hold the key's document lock, as the audit relay's outbox pull does: on FerretDB v1 an
+ * unlocked update racing that pull could write back a revoked key as not revoked.
+ */
 export class ApiKeyRepository {
-  constructor(private readonly model: Model<ApiKeyDoc>) {}
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly model: Model<ApiKeyDoc>) {
+    this.locks = new DocumentLocks(model.db);
+  }
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -46,18 +54,18 @@ export class ApiKeyRepository {
 
   /** Inserts the key with its audit event in the same document write. */
   async insert(key: StoredApiKey, draft: AuditDraft): Promise<ApiKeyInfo> {
-    await this.model.create({ ...key, pendingAudit: [draft] });
+    await this.model.create({ ...key, _id: key.keyId, pendingAudit: [draft] });
     return toInfo(key);
   }
 
   /** The key with its secret hash, for authentication only. */
   async findForAuthentication(keyId: string): Promise<StoredApiKey | null> {
-    const doc = await this.model.findOne({ keyId }, { ...INFO_FIELDS, secretHash: 1 }).lean<ApiKeyDoc>();
+    const doc = await this.model.findOne({ _id: keyId }, { ...INFO_FIELDS, secretHash: 1 }).lean<ApiKeyDoc>();
     return doc ? { ...toInfo(doc), secretHash: toBuffer(doc.secretHash) } : null;
   }
 
   async findByKeyId(keyId: string): Promise<ApiKeyInfo | null> {
-    const doc = await this.model.findOne({ keyId }, INFO_FIELDS).lean<ApiKeyDoc>();
+    const doc = await this.model.findOne({ _id: keyId }, INFO_FIELDS).lean<ApiKeyDoc>();
     return doc ? toInfo(doc) : null;
   }
 
@@ -69,16 +77,19 @@ export class ApiKeyRepository {
 
   /** Revokes a key that is not yet revoked, with its audit event; null when there was nothing to do. */
   async revoke(keyId: string, at: Date, draft: AuditDraft): Promise<ApiKeyInfo | null> {
-    // updateOne, then read: FerretDB's findAndModify does not take a projection.
-    const result = await this.model.updateOne(
-      { keyId, revokedAt: null },
-      { $set: { revokedAt: at }, $push: { pendingAudit: draft } },
-    );
-    return result.modifiedCount === 1 ? this.findByKeyId(keyId) : null;
+    const revoked = await this.locks.withLock(this.model.collection.collectionName, keyId, async () => {
+      const current = await this.model.findOne({ _id: keyId }, { revokedAt: 1 }).lean<ApiKeyDoc>();
+      if (!current || current.revokedAt) return false;
+      await this.model.updateOne({ _id: keyId }, { $set: { revokedAt: at }, $push: { pendingAudit: draft } });
+      return true;
+    });
+    return revoked ? this.findByKeyId(keyId) : null;
   }
 
   /** Records use. Not audited: it changes no access, and authentication failures are audited elsewhere. */
   async touch(keyId: string, at: Date): Promise<void> {
-    await this.model.updateOne({ keyId }, { $set: { lastUsedAt: at } });
+    await this.locks.withLock(this.model.collection.collectionName, keyId, () =>
+      this.model.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } }),
+    );
   }
 }

@@ -43,6 +43,8 @@ const outbox = { type: [mongoose.Schema.Types.Mixed], default: [] };
 
 const bureauSchema = new mongoose.Schema(
   {
+    // `_id` is the code: every report looks its bureau up, and FerretDB v1 indexes `_id` lookups only.
+    _id: { type: String, required: true },
     code: { type: String, required: true, unique: true },
     name: { type: String, required: true },
     regimes: { type: [String], default: [] },
@@ -70,6 +72,8 @@ const userSchema = new mongoose.Schema(
 
 const apiKeySchema = new mongoose.Schema(
   {
+    // `_id` is the key id: authentication is then an `_id` lookup, the one FerretDB v1 serves by index.
+    _id: { type: String, required: true },
     keyId: { type: String, required: true, unique: true },
     secretHash: { type: Buffer, required: true },
     userId: { type: String, required: true, index: true },

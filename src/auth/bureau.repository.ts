@@ -16,7 +16,7 @@ function toBureau(doc: Pick<BureauDoc, keyof Bureau>): Bureau {
   };
 }
 
-/** Bureaux, by code. Not bureau-scoped: every caller may know which bureaux exist. */
+/** Bureaux, by code (also their `_id`). Not bureau-scoped: every caller may know which bureaux exist. */
 export class BureauRepository {
   constructor(private readonly model: Model<BureauDoc>) {}
 
@@ -27,7 +27,7 @@ export class BureauRepository {
   /** Inserts the bureau with its audit event in the same document write. */
   async insert(bureau: Bureau, draft: AuditDraft): Promise<Bureau> {
     try {
-      await this.model.create({ ...bureau, pendingAudit: [draft] });
+      await this.model.create({ ...bureau, _id: bureau.code, pendingAudit: [draft] });
     } catch (err) {
       if (isDuplicateKeyError(err))
         throw new ConflictError(`Bureau ${bureau.code} already exists.`, 'bureau_exists');
@@ -37,7 +37,7 @@ export class BureauRepository {
   }
 
   async findByCode(code: string): Promise<Bureau | null> {
-    const doc = await this.model.findOne({ code }, PUBLIC_FIELDS).lean<BureauDoc>();
+    const doc = await this.model.findOne({ _id: code }, PUBLIC_FIELDS).lean<BureauDoc>();
     return doc ? toBureau(doc) : null;
   }
 

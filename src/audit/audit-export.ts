@@ -1,10 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import type { AuditCheckpoint, AuditEvent, VerifyReport } from './audit-event.types.js';
+import type { AuditCheckpoint, AuditEvent } from './audit-event.types.js';
 import type { AuditService } from './audit.service.js';
-import { ChainVerifier } from './chain-verifier.js';
-import { parsePublicKey } from './checkpoint-signer.js';
 
 /** The first line of an export file. */
 export interface ExportHeader {
@@ -47,47 +44,5 @@ export async function writeExport(audit: AuditService, path: string): Promise<nu
   return count;
 }
 
-/** An offline verification's report, plus where the trusted key came from. */
-export interface OfflineReport extends VerifyReport {
-  /** 'supplied' when the auditor gave the key; 'embedded' when the file's own key was used. */
-  publicKeySource: 'supplied' | 'embedded';
-}
-
-/**
- * Verifies an export file with no database. Pass the public key obtained independently: the key in
- * the file proves only that the file is self-consistent, not who signed it.
- */
-export async function verifyExportFile(
-  path: string,
-  options: { publicKeyPem?: string; subjectId?: string } = {},
-): Promise<OfflineReport> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let verifier: ChainVerifier | null = null;
-  let source: OfflineReport['publicKeySource'] = 'supplied';
-  const checkpoints: AuditCheckpoint[] = [];
-  for await (const text of lines) {
-    if (!text.trim()) continue;
-    const line = JSON.parse(text) as ExportLine;
-    if (line.kind === 'header') {
-      if ((line.format as string) !== 'govcert-audit/1')
-        throw new Error(`unknown export format ${(line as { format: string }).format}`);
-      source = options.publicKeyPem ? 'supplied' : 'embedded';
-      const publicKey = parsePublicKey(options.publicKeyPem ?? line.publicKey);
-      verifier = new ChainVerifier(
-        options.subjectId ? { publicKey, subjectId: options.subjectId } : { publicKey },
-      );
-    } else if (!verifier) {
-      throw new Error('export file does not start with a header line');
-    } else if (line.kind === 'checkpoint') {
-      const { kind: _kind, ...checkpoint } = line;
-      checkpoints.push(checkpoint);
-    } else {
-      if (checkpoints.length > 0) verifier.addCheckpoints(checkpoints.splice(0));
-      const { kind: _kind, ...event } = line;
-      verifier.push(event);
-    }
-  }
-  if (!verifier) throw new Error('export file is empty');
-  if (checkpoints.length > 0) verifier.addCheckpoints(checkpoints);
-  return { ...verifier.finish(), publicKeySource: source };
-}
+// Offline verification lives in offline-verify.ts (chunked, on worker threads); re-exported for callers of this file.
+export { verifyExportFile, type OfflineReport } from './offline-verify.js';

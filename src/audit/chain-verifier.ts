@@ -6,7 +6,9 @@ import type {
   VerifyFailure,
   VerifyReport,
 } from './audit-event.types.js';
-import { EMPTY_HEAD, hashEvent } from './audit-hash.js';
+import { EMPTY_HEAD } from './audit-hash.js';
+import { checkEvent, type CheckedEvent } from './checked-event.js';
+import { runEvent, runHash, type CheckedRun } from './checked-lines.js';
 import { checkpointSignatureValid, publicKeyId } from './checkpoint-signer.js';
 
 export interface VerifierOptions {
@@ -26,7 +28,7 @@ export interface VerifierOptions {
  */
 export class ChainVerifier {
   private head: ChainHead = EMPTY_HEAD;
-  private readonly ahead = new Map<number, AuditEvent>();
+  private readonly ahead = new Map<number, CheckedEvent>();
   private readonly eventIds = new Set<string>();
   private readonly checkpointsAt = new Map<number, AuditCheckpoint>();
   private checkpointsChecked = 0;
@@ -66,6 +68,12 @@ export class ChainVerifier {
 
   push(event: AuditEvent): void {
     if (this.stopped()) return;
+    this.pushChecked(checkEvent(event));
+  }
+
+  /** `push` of an event whose hash was already recomputed (by `checkEvent`, possibly in a worker). */
+  pushChecked(event: CheckedEvent): void {
+    if (this.stopped()) return;
     const expected = this.head.seq + 1;
     if (!Number.isSafeInteger(event.seq) || event.seq < expected || this.ahead.has(event.seq)) {
       this.fail(
@@ -91,6 +99,52 @@ export class ChainVerifier {
     }
   }
 
+  /**
+   * Events checked in bulk on a worker thread. A run that continues the chain is linked in one pass:
+   * its hashes and inner links are already checked, leaving eventId uniqueness and checkpoints; any
+   * other run goes event by event through `pushChecked`, with the same outcome as line by line.
+   */
+  pushRun(run: CheckedRun): void {
+    if (this.stopped()) return;
+    if (run.firstSeq !== this.head.seq + 1 || this.ahead.size > 0 || run.firstPrevHash !== this.head.hash) {
+      for (let index = 0; index < run.count; index += 1) {
+        this.pushChecked(runEvent(run, index, this.options.subjectId));
+      }
+      return;
+    }
+    // A problem already known (a bad checkpoint signature) stops the chain just before its seq.
+    const limit = this.problem?.seq ?? Infinity;
+    let start = 0;
+    for (let index = 0; index < run.count; index += 1) {
+      const seq = run.firstSeq + index;
+      if (seq >= limit) {
+        this.runStop(run, index);
+        return;
+      }
+      this.eventsChecked += 1;
+      const eventId = run.ids.slice(start, run.idEnds[index]);
+      start = run.idEnds[index];
+      if (this.eventIds.has(eventId)) {
+        this.runStop(run, index, 'duplicate_event_id');
+        return;
+      }
+      this.eventIds.add(eventId);
+      const checkpoint = this.checkpointsAt.get(seq);
+      if (checkpoint && checkpoint.headHash !== runHash(run, index)) {
+        this.runStop(run, index, 'checkpoint_mismatch');
+        return;
+      }
+      if (run.subject?.[index]) this.subjectEvents += 1;
+    }
+    this.head = { seq: run.firstSeq + run.count - 1, hash: runHash(run, run.count - 1) };
+  }
+
+  /** Leaves the head on the event before the run's `index`-th, which fails for `reason` if given. */
+  private runStop(run: CheckedRun, index: number, reason?: VerifyFailure): void {
+    if (index > 0) this.head = { seq: run.firstSeq + index - 1, hash: runHash(run, index - 1) };
+    if (reason) this.fail(run.firstSeq + index, reason);
+  }
+
   finish(): VerifyReport {
     if (!this.problem && this.ahead.size > 0) this.fail(this.head.seq + 1, 'gap');
     if (!this.problem && this.lastCheckpointSeq > this.head.seq) {
@@ -109,7 +163,7 @@ export class ChainVerifier {
     return report;
   }
 
-  private link(event: AuditEvent): void {
+  private link(event: CheckedEvent): void {
     this.eventsChecked += 1;
     if (typeof (event.hash as unknown) !== 'string' || typeof (event.eventId as unknown) !== 'string') {
       this.fail(event.seq, 'malformed');
@@ -119,7 +173,8 @@ export class ChainVerifier {
       this.fail(event.seq, 'prev_hash_mismatch');
       return;
     }
-    if (hashEvent(event) !== event.hash) {
+    if (typeof event.verdict === 'string') throw new Error(event.verdict);
+    if (!event.verdict) {
       this.fail(event.seq, 'hash_mismatch');
       return;
     }
@@ -133,7 +188,7 @@ export class ChainVerifier {
       this.fail(event.seq, 'checkpoint_mismatch');
       return;
     }
-    if (this.options.subjectId && event.subject.id === this.options.subjectId) this.subjectEvents += 1;
+    if (this.options.subjectId && event.subjectId === this.options.subjectId) this.subjectEvents += 1;
     this.head = { seq: event.seq, hash: event.hash };
   }
 

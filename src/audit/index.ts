@@ -26,7 +26,9 @@ export type { AuditListFilter, AuditPage } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';
 export { hashEvent, sealDrafts, canonicalJson, canonicalEventJson, GENESIS_HASH } from './audit-hash.js';
-export { verifyExportFile, writeExport } from './audit-export.js';
+export { writeExport } from './audit-export.js';
+export { verifyExportFile } from './offline-verify.js';
+export type { OfflineReport } from './offline-verify.js';
 
 /** The audit module: its service, the outbox relay, routes, the relay loop and start-up work. */
 export interface AuditModule {

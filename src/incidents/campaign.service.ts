@@ -48,9 +48,7 @@ export class CampaignService {
   async match(incident: Incident): Promise<CampaignMatch> {
     const keys = incident.indicators.map(indicatorKey);
     await this.sightings.record(incident.id, incident.bureauId, keys);
-    const foreign = (await this.sightings.find(ALL_SCOPE, keys)).filter(
-      (s) => s.bureauId !== incident.bureauId,
-    );
+    const foreign = await this.sightings.findForeign(keys, incident.bureauId);
     const candidates = await this.incidents.findByIds(ALL_SCOPE, [
       ...new Set(foreign.map((s) => s.incidentId)),
     ]);

@@ -54,6 +54,19 @@ const sightingSchema = new Schema(
 );
 sightingSchema.index({ key: 1 });
 
+/**
+ * Which bureaux have reported each indicator (`_id` is the indicator key). Most indicators are only
+ * ever seen by one bureau: this small document, read by `_id`, answers "anyone else?" without
+ * querying the sightings (a query FerretDB v1 answers by reading all of them).
+ */
+const indicatorBureauxSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    bureaux: { type: [String], default: [] },
+  },
+  { collection: 'indicator_bureaux', versionKey: false },
+);
+
 /** Idempotency keys of create requests: the pre-generated incident id and the hash of the body. */
 const idempotencySchema = new Schema(
   {
@@ -70,6 +83,7 @@ export function incidentModels(db: Connection) {
   return {
     Incident: db.model('Incident', incidentSchema),
     Sighting: db.model('IndicatorSighting', sightingSchema),
+    IndicatorBureaux: db.model('IndicatorBureaux', indicatorBureauxSchema),
     IdempotencyKey: db.model('IdempotencyKey', idempotencySchema),
   };
 }

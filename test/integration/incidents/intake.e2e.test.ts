@@ -12,6 +12,7 @@ interface View {
   severity: string | null;
   clocks: Array<{ key: string; dueAt?: string; startsAt?: string }>;
   triage?: { policyVersion: string; reasons: unknown[] } | null;
+  notifications?: Array<{ key: string; status: string }>;
 }
 
 async function waitFor<T>(
@@ -92,9 +93,13 @@ describe('Intake end to end: report, triage, audit', () => {
       body: reportBody(),
     });
     const id = created.body.id;
+    // Settled: triaged, and the notifications triage asked for delivered or failed (their outcome is
+    // written onto the incident too, by the notification module, independently of this job).
     await waitFor(
       () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
-      (answer) => answer.body.status === 'triaged',
+      (answer) =>
+        answer.body.status === 'triaged' &&
+        (answer.body.notifications ?? []).every((n) => n.status === 'sent' || n.status === 'failed'),
     );
     const before = await call<{ revision: number }>(runtime.url, 'GET', `/api/v1/incidents/${id}`, {
       key: responder.key,

@@ -144,7 +144,12 @@ export function nextTimer(clock: IncidentClock, context: ClockContext, now: Date
   }
   const last = levels.at(-1);
   if (!last?.repeatEverySeconds) return null;
-  const n = remindersDue(last, due, t) + 1;
+  // The first reminder not done, read from the recorded keys and never from `now`: the timers are a
+  // function of the stored state alone. A catch-up whose `now` is older than the state it read (a
+  // retry, a slow read) used to name the reminder already fired, store it and remove the real next one
+  // as stale; the re-add of a fired job's id is ignored while BullMQ keeps it, so the ladder stopped.
+  let n = 1;
+  while (context.done.has(eventKey(clock.key, o, `step-${last.level + n}`))) n++;
   return {
     clockKey: clock.key,
     kind: 'repeat',

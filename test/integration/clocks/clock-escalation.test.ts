@@ -44,20 +44,21 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
     });
 
     it('when a clock is met before its due time, then it never escalates while an unmet one does', async () => {
-      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(3));
-      const recorded = await call<WorkflowJson>(
-        runtime.url,
-        'POST',
-        `/api/v1/incidents/${incident.id}/obligations`,
-        {
+      // Aware 8 s ahead (due 4 s later): the obligation is recorded on time even when triage is slow.
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(8));
+      // A client's retry on 412: the notification dispatcher may still record its outcome on the
+      // incident (a new version) right after triage.
+      const record = async () =>
+        call<WorkflowJson>(runtime.url, 'POST', `/api/v1/incidents/${incident.id}/obligations`, {
           key: reporter.key,
           body: {
             obligation: 'report.giro.initial',
             at: new Date().toISOString(),
             version: (await workflowOf(runtime.url, responder, incident.id)).body.revision,
           },
-        },
-      );
+        });
+      let recorded = await record();
+      for (let i = 0; i < 3 && recorded.status === 412; i++) recorded = await record();
       expect(recorded.status, recorded.text).to.equal(201);
       const settled = await waitFor(
         () => workflowOf(runtime.url, responder, incident.id),
@@ -109,13 +110,10 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       await runtime.stop();
     });
 
-    // Retried: 1 full run in 5 ended with one ladder step missing (6 of 7 recorded, none doubled),
-    // most likely a lost update of the clock progress under concurrent worker processes on FerretDB.
-    // Root cause not found yet (issue #5 stays open); a retry keeps CI meaningful without hiding a
-    // steady failure, which still fails all three attempts.
     it('when the worker dies before the due time and two others take over, then each ladder step happens exactly once', async () => {
       const first = spawnWorker();
-      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(4));
+      // Aware 10 s ahead (due 4 s later): the kill still comes first when triage is slow under load.
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(10));
       const due = new Date(incident.clocks.find((c) => c.key === 'hk-gov.initial-report')!.dueAt!).getTime();
       expect(due, 'still ahead when the worker is killed').to.be.greaterThan(Date.now());
       first.kill('SIGKILL');
@@ -129,12 +127,13 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
           (a.body.clocks.find((c) => c.key === 'hk-gov.initial-report')?.escalations ?? []).some(
             (e) => e.step >= 6,
           ),
-        40_000,
+        // Step 6 falls 9 s after the due time; the new workers need time to start on a busy machine.
+        due + 45_000 - Date.now(),
       );
       const clock = settled.body.clocks.find((c) => c.key === 'hk-gov.initial-report')!;
       expect(clock.state).to.equal('breached');
       const steps = expectStepsOnce(clock);
-      expect(steps.length).to.be.greaterThanOrEqual(7);
+      expect(steps.length, `steps ${JSON.stringify(steps)}`).to.be.greaterThanOrEqual(7);
       for (const other of settled.body.clocks.filter((c) => c.state === 'breached')) expectStepsOnce(other);
       // The audit trail agrees: one clock.escalated event per step above 0, one clock.breached.
       await sleep(1500);
@@ -156,6 +155,6 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       const escalated = all.filter((e) => e.action === 'clock.escalated').map((e) => e.data.step);
       expect(new Set(escalated).size, JSON.stringify(escalated)).to.equal(escalated.length);
       expect(all.filter((e) => e.action === 'clock.breached')).to.have.length(1);
-    }).retries(2);
+    });
   });
 });

@@ -149,4 +149,20 @@ describe('clock rules', () => {
       }),
     );
   });
+
+  it('when a catch-up plans with a now older than the state it read, then it names the same timers', () => {
+    // The take-over flake of issue #5: a retry planning with its first attempt's `now` moved the
+    // reminder timer back to one already fired and removed the real next one; the ladder stopped.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), (a, b) => {
+        const [early, late] = a <= b ? [a, b] : [b, a];
+        const caught = planClocks(input([fromSpec(spec())]), at(late));
+        const done = caught.events.map((e) => e.key);
+        const fresh = planClocks(input(caught.clocks, done), at(late));
+        const stale = planClocks(input(caught.clocks, done), at(early));
+        expect(stale.events).to.deep.equal([]);
+        expect(stale.timers).to.deep.equal(fresh.timers);
+      }),
+    );
+  });
 });

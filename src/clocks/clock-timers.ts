@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import { timerJobId } from './clock-events.js';
@@ -11,6 +12,8 @@ export class ClockTimers {
   constructor(
     private readonly queues: QueueRegistry,
     private readonly logger: Logger,
+    /** The connection the queues use (a reconciler pass checks timers with pipelined EXISTS). */
+    private readonly redis: Redis,
   ) {}
 
   /** Adds every timer of `timers` (a past time fires at once) and removes `previous` ids no longer wanted. */
@@ -38,9 +41,13 @@ export class ClockTimers {
 
   /** Of these job ids, those Redis no longer holds (lost, or trimmed after completion). */
   async missing(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
     const queue = this.queues.queue('clocks');
-    const found = await Promise.all(ids.map((id) => queue.getJob(id)));
-    return ids.filter((_, i) => !found[i]);
+    // One pipelined EXISTS per job hash: a reconciler pass asks about every timer of every incident.
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(queue.toKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => results[i]?.[1] !== 1);
   }
 
   private async remove(id: string): Promise<void> {

@@ -76,21 +76,18 @@ export class ClockReconciler {
 
   /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */
   async pass(): Promise<number> {
-    let after: string | null = null;
     let repaired = 0;
-    for (;;) {
-      const batch = await this.repository.withClocks(after, this.batch);
-      if (batch.length === 0 || this.halted()) break;
+    for await (const batch of this.repository.withClocks(this.batch)) {
+      if (this.halted()) break;
+      await Promise.all(batch.map((incident) => this.clocks.reindex(incident)));
+      const lost = new Set(await this.timers.missing(batch.flatMap((incident) => incident.clockTimers)));
       for (const incident of batch) {
         if (this.halted()) break;
-        await this.clocks.reindex(incident);
-        const lost = await this.timers.missing(incident.clockTimers);
         const bare = incident.clocks.some((clock) => !('state' in clock));
-        if (lost.length === 0 && !bare) continue;
+        if (!bare && !incident.clockTimers.some((id) => lost.has(id))) continue;
         await this.clocks.catchUp(incident.id);
         repaired++;
       }
-      after = batch.at(-1)?.id ?? null;
     }
     if (repaired > 0) this.logger.info({ repaired }, 'clock timers reconciled');
     return repaired;

@@ -61,6 +61,14 @@ function requestFor(
   };
 }
 
+/** How a catch-up was asked for. */
+export interface CatchUpOptions {
+  /** Epoch ms the plan never runs earlier than: a timer's own time, on a host clock slightly behind. */
+  notBefore?: number;
+  /** Set by a timer job: a catch-up that changes nothing writes nothing, not even to Redis. */
+  fired?: boolean;
+}
+
 /** Outcome of one catch-up, for the job's return value and the tests. */
 export interface CatchUpResult {
   outcome: 'missing' | 'unchanged' | 'updated';
@@ -82,11 +90,13 @@ export class ClockService {
     private readonly logger: Logger,
   ) {}
 
-  async catchUp(incidentId: string, now = new Date()): Promise<CatchUpResult> {
+  async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const incident = await this.writer.repository.findById(ALL_SCOPE, incidentId);
       if (!incident) return { outcome: 'missing', events: [] };
       await this.writer.flushOutbox(incident);
+      // Taken after the read, on every attempt: a plan must never be older than the state it reads.
+      const now = new Date(Math.max(Date.now(), options.notBefore ?? 0));
       const plan = planClocks(
         {
           clocks: incident.clocks,
@@ -103,8 +113,11 @@ export class ClockService {
       const timerIds = plan.timers.map((timer) => timerJobId(incident.id, timer));
       const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);
       if (!plan.changed && !timersMoved) {
+        // A fired timer that finds nothing to do costs this one read: the write that stored these
+        // timers set them and the queue row (or the reconciler repairs them). Triage follow-ups and
+        // reconciler repairs come here to re-add lost timers and re-file the row after triage.
+        if (options.fired) return { outcome: 'unchanged', events: [] };
         await this.timers.ensure(incident.id, plan.timers);
-        // Triage (status, severity, queue) and reconciler passes land here: keep the queue row current.
         await this.writer.index.put(incident);
         return { outcome: 'unchanged', events: [] };
       }
@@ -131,7 +144,7 @@ export class ClockService {
               ),
             ),
           },
-          guard: keys.length > 0 ? { clockEvents: { $nin: keys } } : undefined,
+          guard: keys.length > 0 ? { eventsAbsent: keys } : undefined,
           // Clock progress does not change the responder's version: a timer never causes a 412.
           bump: { revision: false, clockSeq: true },
           audit: this.drafts(incident, plan),

@@ -12,6 +12,6 @@ export function clockWorker(service: ClockService, concurrency = 8): WorkerSpec<
     concurrency,
     // Never earlier than the job's own time: on a clock slightly behind another process's, a due job
     // must still see its clock as due, or it would re-add itself under its own (running) id.
-    process: async ({ incidentId, at }) => service.catchUp(incidentId, new Date(Math.max(Date.now(), at))),
+    process: async ({ incidentId, at }) => service.catchUp(incidentId, { notBefore: at, fired: true }),
   };
 }

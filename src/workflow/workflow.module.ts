@@ -57,7 +57,7 @@ export interface WorkflowModule {
 
 export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
   const repository = new WorkflowRepository(platform.db, deps.incidentsCollection);
-  const timers = new ClockTimers(platform.queues, platform.logger);
+  const timers = new ClockTimers(platform.queues, platform.logger, platform.redis);
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
     : new StoredNotificationRequests(platform.db, platform.queues);

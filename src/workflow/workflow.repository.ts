@@ -89,6 +89,17 @@ function toRow(doc: Doc): QueueRow {
   };
 }
 
+/** True when the stored incident is in scope, still as `expected`, and the change's guard holds. */
+function holds(doc: Doc, scope: Scope, expected: Expectation, guard: WorkflowChange['guard']): boolean {
+  if (scope.kind === 'bureau' && doc.bureauId !== scope.bureauId) return false;
+  // A fresh report has no clockSeq yet: 0 stands for the missing field.
+  if (doc.revision !== expected.revision || ((doc.clockSeq as number | null) ?? 0) !== expected.clockSeq)
+    return false;
+  if (guard?.unassigned && doc.assignee != null) return false;
+  const done = new Set((doc.clockEvents as string[] | undefined) ?? []);
+  return !guard?.eventsAbsent?.some((key) => done.has(key));
+}
+
 /**
  * The workflow's access to the incidents collection, through the native driver: the workflow fields
  * are not in intake's mongoose schema (which would strip them), and every write here is one
@@ -138,13 +149,6 @@ export class WorkflowRepository {
     change: WorkflowChange,
   ): Promise<WorkflowIncident | null> {
     if (!isObjectId(id)) return null;
-    const filter = this.scoped(scope, {
-      ...change.guard,
-      _id: oid(id),
-      revision: expected.revision,
-      // A fresh report has no clockSeq yet: 0 must match the missing field too.
-      ...(expected.clockSeq === 0 ? { clockSeq: { $in: [0, null] } } : { clockSeq: expected.clockSeq }),
-    });
     const push: Doc = { pendingAudit: { $each: change.audit } };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = { $each: values };
     const update: Doc = {
@@ -157,11 +161,16 @@ export class WorkflowRepository {
         Object.entries(change.addToSet).map(([f, v]) => [f, { $each: v }]),
       );
     }
-    // Under the document lock: FerretDB v1 applies a conditional update as read-then-write, so only
-    // writers serialised by the lock get a real compare-and-set. No projection: not implemented there.
-    const doc = await this.locks.withLock(this.collectionName, id, () =>
-      this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after' }),
-    );
+    // Compare-and-set under the document lock, which every writer of the incidents takes (FerretDB v1
+    // applies a conditional update as read-then-write, so only the lock makes it one). The condition is
+    // checked on an `{ _id }` read and the write filters on `_id` alone: those are the only filters
+    // FerretDB's SQLite backend pushes down; `{ _id, revision, clockSeq }` read every incident, per write.
+    const doc = await this.locks.withLock(this.collectionName, id, async () => {
+      const current = await this.collection.findOne({ _id: oid(id) }, { projection: { pendingAudit: 0 } });
+      if (!current || !holds(current, scope, expected, change.guard)) return null;
+      // No projection: FerretDB v1 does not implement one on findAndModify.
+      return this.collection.findOneAndUpdate({ _id: oid(id) }, update, { returnDocument: 'after' });
+    });
     return doc ? toWorkflowIncident(doc) : null;
   }
 
@@ -195,15 +204,26 @@ export class WorkflowRepository {
     return docs.map(toRow);
   }
 
-  /** Incidents with clocks after `afterId`, in id order (the reconciler walks them in batches). */
-  async withClocks(afterId: string | null, limit: number): Promise<WorkflowIncident[]> {
-    const filter: Doc = { 'clocks.0': { $exists: true } };
-    if (afterId) filter._id = { $gt: oid(afterId) };
-    const docs = await this.collection
-      .find(filter, { projection: { pendingAudit: 0 } })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(toWorkflowIncident);
+  /**
+   * Every incident with clocks, in batches, from one scan in natural order: FerretDB reads the whole
+   * collection for this filter anyway, so paging by `_id` would read it once per page.
+   */
+  async *withClocks(batch: number): AsyncGenerator<WorkflowIncident[]> {
+    const cursor = this.collection.find(
+      { 'clocks.0': { $exists: true } },
+      { projection: { pendingAudit: 0 }, batchSize: batch },
+    );
+    let page: WorkflowIncident[] = [];
+    try {
+      for await (const doc of cursor) {
+        page.push(toWorkflowIncident(doc));
+        if (page.length < batch) continue;
+        yield page;
+        page = [];
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      await cursor.close();
+    }
   }
 }

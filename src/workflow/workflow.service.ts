@@ -110,7 +110,7 @@ export class WorkflowService {
         set: { assignee: to, claimedAt: to ? new Date() : null },
         // A claim of a free incident also requires it still free (the version check alone would do;
         // this states the rule in the write itself). A lead's assignment takes it from whoever had it.
-        guard: action === 'incident.claimed' && !incident.assignee ? { assignee: null } : undefined,
+        guard: action === 'incident.claimed' && !incident.assignee ? { unassigned: true } : undefined,
         bump: both,
         audit: [this.draft(actor, action, incident, changes)],
       },

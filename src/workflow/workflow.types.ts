@@ -113,8 +113,9 @@ export interface WorkflowChange {
   addToSet?: Record<string, unknown[]>;
   /** Bump `revision` (a change a responder must see), `clockSeq` (clock progress), or both. */
   bump: { revision: boolean; clockSeq: boolean };
-  /** Extra conditions, e.g. `{ assignee: null }` for a claim. */
-  guard?: Record<string, unknown>;
+  /** Extra conditions checked with the expectation: a claim needs the incident still unassigned, a
+   * clock write needs its event keys still absent. */
+  guard?: { unassigned?: true; eventsAbsent?: readonly string[] };
   audit: AuditDraft[];
 }
 

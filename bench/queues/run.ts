@@ -12,11 +12,11 @@ import { buildApp } from '../../src/app.js';
 import type { Actor } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { PlatformDeps } from '../../src/modules.js';
-import { connectMongo } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
 import { createLogger, createMetrics } from '../../src/platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from '../../src/platform/queue/index.js';
 import { createWorkflowModule } from '../../src/workflow/index.js';
+import { CommandCounter, summary } from './measure.js';
 import { templateIncident } from './template-incident.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
@@ -25,13 +25,6 @@ const TIMER_RATE = Number(process.env.BENCH_TIMER_RATE ?? 100);
 const TIMER_SECONDS = Number(process.env.BENCH_TIMER_SECONDS ?? 20);
 const QUEUES = ['cert-general', 'cert-critical', 'cert-malware', 'cert-low'];
 const SEVERITIES = ['S1', 'S2', 'S3', 'S4'];
-
-const pct = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-};
-const summary = (values: number[]) =>
-  `p50 ${pct(values, 50).toFixed(1)} ms, p99 ${pct(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'queues-bench-'));
 const [ferret, redisServer] = await Promise.all([
@@ -49,7 +42,8 @@ const config = loadConfig({
 });
 const logger = createLogger('warn');
 const metrics = createMetrics();
-const db = await connectMongo(uri, logger);
+const commands = new CommandCounter();
+const db = await commands.connect(uri);
 const redis = createRedis(redisServer.url, 'producer', logger);
 const workerRedis = createRedis(redisServer.url, 'worker', logger);
 const queues = new QueueRegistry(redis, config.REDIS_PREFIX);
@@ -138,6 +132,16 @@ try {
       .toArray()
   ).map((d) => String(d._id));
   const jobIds: string[] = [];
+  // The listing again, while the timers fire (one call every 50 ms), and what each firing costs.
+  const phase = { firing: true };
+  const listingUnderLoad: number[] = [];
+  const lister = (async () => {
+    for (let i = 0; phase.firing; i++) {
+      listingUnderLoad.push(await timeCall(`/api/v1/queues/${QUEUES[i % 4]}/incidents?limit=50`));
+      await sleep(50);
+    }
+  })();
+  commands.reset();
   const tick = 1000 / TIMER_RATE;
   const t0 = Date.now();
   for (let n = 0; n < TIMER_RATE * TIMER_SECONDS; n++) {
@@ -164,8 +168,14 @@ try {
       await sleep(50);
     }
   }
+  phase.firing = false;
+  await lister;
   console.log(
     `timer firing lag at ${TIMER_RATE} timers/s for ${TIMER_SECONDS} s (due → picked up): ${summary(lags)}`,
+  );
+  console.log(`queue listing while the timers fired: ${summary(listingUnderLoad)}`);
+  console.log(
+    `database commands during the timer phase, per bench timer fired:\n${commands.report(jobIds.length)}`,
   );
 } finally {
   await drainWorkers(workers, 10_000, logger);

@@ -3,6 +3,8 @@ import type { IncidentModels } from './incident.model.js';
 
 /** How many times one insert retries after another process took the sequence number it tried. */
 const MAX_ATTEMPTS = 50;
+/** Most inserts written in one `insertMany` (one group commit). */
+const MAX_BATCH = 100;
 
 /** The year of an instant in Hong Kong (UTC+8, no daylight saving): references count per HK year. */
 export function hongKongYear(at: Date): number {
@@ -17,15 +19,35 @@ export function formatRef(prefix: string, year: number, seq: number): string {
 /** The outcome of {@link IncidentSequence.insert}: stored now, or found already stored under the id. */
 export type SequencedInsert = { kind: 'inserted'; seq: number } | { kind: 'exists' };
 
+interface Waiting {
+  id: string;
+  year: number;
+  build: (seq: number) => Record<string, unknown>;
+  resolve: (outcome: SequencedInsert) => void;
+  reject: (err: unknown) => void;
+}
+
+/** How many documents of an ordered `insertMany` were stored before it failed. */
+function storedBeforeFailure(err: unknown): number {
+  const { writeErrors, insertedCount } = err as { writeErrors?: unknown; insertedCount?: unknown };
+  const first: unknown = Array.isArray(writeErrors) ? writeErrors[0] : writeErrors;
+  const index = (first as { index?: unknown } | undefined)?.index;
+  if (typeof index === 'number') return index;
+  return typeof insertedCount === 'number' ? insertedCount : 0;
+}
+
 /**
  * Gives each new incident the next sequence number of its year, gaplessly, without transactions.
  * The insert of `(year, seq)` under a unique index is the commit: a number is used only if the insert
  * succeeds, and a clash with another process means "read the highest again and retry". Inside one
- * process inserts are serialised, so concurrent requests do not fight over the same number.
+ * process, inserts are group-committed: whatever waits while one `insertMany` runs goes in the next,
+ * ordered, with consecutive numbers, so concurrent requests share a write instead of queueing for one
+ * each.
  */
 export class IncidentSequence {
   private readonly next = new Map<number, number>();
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting: Waiting[] = [];
+  private flushing = false;
 
   constructor(private readonly models: IncidentModels) {}
 
@@ -38,9 +60,27 @@ export class IncidentSequence {
     year: number,
     build: (seq: number) => Record<string, unknown>,
   ): Promise<SequencedInsert> {
-    const run = this.tail.then(() => this.insertNow(id, year, build));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id, year, build, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const year = this.waiting[0]?.year;
+        const batch = this.waiting.filter((item) => item.year === year).slice(0, MAX_BATCH);
+        for (const item of batch) this.waiting.splice(this.waiting.indexOf(item), 1);
+        await this.insertBatch(batch).catch((err: unknown) => {
+          for (const item of batch) item.reject(err);
+        });
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private async highest(year: number): Promise<number> {
@@ -48,24 +88,39 @@ export class IncidentSequence {
     return top?.seq ?? 0;
   }
 
-  private async insertNow(
-    id: string,
-    year: number,
-    build: (seq: number) => Record<string, unknown>,
-  ): Promise<SequencedInsert> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const seq = this.next.get(year) ?? (await this.highest(year)) + 1;
+  /** Inserts one year's batch; settles every item (rejections are thrown for the caller to spread). */
+  private async insertBatch(batch: Waiting[]): Promise<void> {
+    let remaining = batch;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && remaining.length > 0; attempt++) {
+      const year = remaining[0]?.year ?? 0;
+      const first = this.next.get(year) ?? (await this.highest(year)) + 1;
+      const docs = remaining.map((item, index) => item.build(first + index));
       try {
-        await this.models.Incident.collection.insertOne(build(seq));
-        this.next.set(year, seq + 1);
-        return { kind: 'inserted', seq };
+        await this.models.Incident.collection.insertMany(docs, { ordered: true });
+        this.next.set(year, first + docs.length);
+        remaining.forEach((item, index) => {
+          item.resolve({ kind: 'inserted', seq: first + index });
+        });
+        return;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
-        // FerretDB does not say which index clashed: the id (a retry) or the number (another process).
+        // Those before the clash are stored with their numbers; the clash itself is either the id (a
+        // retry stored it already) or the number (another process took it): FerretDB does not say which.
+        const stored = storedBeforeFailure(err);
+        remaining.slice(0, stored).forEach((item, index) => {
+          item.resolve({ kind: 'inserted', seq: first + index });
+        });
+        remaining = remaining.slice(stored);
         this.next.delete(year);
-        if (await this.models.Incident.exists({ _id: id })) return { kind: 'exists' };
+        const clashed = remaining.at(0);
+        if (clashed !== undefined && (await this.models.Incident.exists({ _id: clashed.id }))) {
+          clashed.resolve({ kind: 'exists' });
+          remaining = remaining.slice(1);
+        }
       }
     }
-    throw new Error(`no free incident number for ${year} after ${MAX_ATTEMPTS} attempts`);
+    if (remaining.length > 0) {
+      throw new Error(`no free incident number after ${MAX_ATTEMPTS} attempts`);
+    }
   }
 }

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { createLogger } from '../../../src/platform/index.js';
+import { connectMongo, mongoose, type Connection } from '../../../src/platform/db/index.js';
+import { IncidentRepository } from '../../../src/incidents/index.js';
+import { isolatedUrls } from '../../helpers/services.js';
+
+/** Two connections with a repository each: what two API processes filing reports at once look like. */
+describe('Incident references across processes', () => {
+  const logger = createLogger('silent');
+  let first: Connection;
+  let second: Connection;
+
+  before(async () => {
+    const { mongodbUri } = isolatedUrls('sequence');
+    [first, second] = await Promise.all([connectMongo(mongodbUri, logger), connectMongo(mongodbUri, logger)]);
+    await new IncidentRepository(first).init();
+  });
+  after(async () => {
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  const file = (repository: IncidentRepository, id = new mongoose.Types.ObjectId().toHexString()) =>
+    repository.insertNew(id, 2026, (seq) => ({ seq, year: 2026, ref: `T-2026-${seq}`, bureauId: 'B' }));
+
+  it('when two processes insert 40 incidents each at once, then the numbers are unique and gapless', async () => {
+    const [a, b] = [new IncidentRepository(first), new IncidentRepository(second)];
+    const results = await Promise.all([
+      ...Array.from({ length: 40 }, () => file(a)),
+      ...Array.from({ length: 40 }, () => file(b)),
+    ]);
+    expect(results.every((incident) => incident !== null)).to.equal(true);
+    const seqs = (
+      await first
+        .collection('incidents')
+        .find({}, { projection: { seq: 1 } })
+        .toArray()
+    )
+      .map((doc) => Number(doc.seq))
+      .sort((x, y) => x - y);
+    expect(seqs).to.deep.equal(Array.from({ length: 80 }, (_, i) => i + 1));
+  });
+
+  it('when one id is inserted ten times at once, then it is stored once and the numbers stay gapless', async () => {
+    const repository = new IncidentRepository(first);
+    const id = new mongoose.Types.ObjectId().toHexString();
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => file(repository, id)),
+      file(repository),
+    ]);
+    expect(results.filter((incident) => incident !== null)).to.have.length(2);
+    const seqs = (
+      await first
+        .collection('incidents')
+        .find({}, { projection: { seq: 1 } })
+        .toArray()
+    )
+      .map((doc) => Number(doc.seq))
+      .sort((x, y) => x - y);
+    expect(seqs).to.deep.equal(Array.from({ length: 82 }, (_, i) => i + 1));
+  });
+});

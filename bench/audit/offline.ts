@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditDraft, sealDrafts, verifyExportFile, type ChainHead } from '../../src/audit/index.js';
 import { CheckpointSigner } from '../../src/audit/checkpoint-signer.js';
@@ -41,11 +41,16 @@ try {
   }
   out.end(`${JSON.stringify({ kind: 'checkpoint', ...signer.sign(head.seq, head.hash) })}\n`);
   await once(out, 'close');
+  const load = (): string =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ');
+  const before = load();
   const started = performance.now();
   const report = await verifyExportFile(file, { publicKeyPem: signer.publicKeyPem });
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `verify offline: ok=${String(report.ok)} ${report.eventsChecked} events in ${seconds.toFixed(1)} s = ${Math.round(report.eventsChecked / seconds).toLocaleString('en')} events/s`,
+    `verify offline: ok=${String(report.ok)} ${report.eventsChecked} events in ${seconds.toFixed(1)} s = ${Math.round(report.eventsChecked / seconds).toLocaleString('en')} events/s (load average ${before} -> ${load()})`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

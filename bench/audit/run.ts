@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   auditDraft,
@@ -61,6 +61,12 @@ const open = async (database: string) => {
   return { db, module, redis };
 };
 
+// The machine is shared: the load average says how much of it this run had.
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+console.log(`load average at start: ${load()}`);
 try {
   console.log(`append: ${APPEND_EVENTS} events per run, each appender call = 100 drafts`);
   for (const mode of ['independent', 'shared'] as const) {
@@ -93,6 +99,7 @@ try {
     }
   }
   if (VERIFY_EVENTS > 0) await verifyBench();
+  console.log(`load average at end: ${load()}`);
 } finally {
   await Promise.all([ferret.stop(), redisServer.stop()]);
   rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { barChart, OUTCOME_SERIES } from './bar-chart.js';
 import type { ReportHtmlRenderer } from './html-report.renderer.js';
 import { aggregate, scanned, SECTION_COLUMNS, sectionRows, type SectionSources } from './report-sections.js';
 import type { ReportKind, ReportRow, ReportSection } from './report.types.js';
-import { coveringCheckpoints, eventsUpTo, inTrailSelection, trailRow } from './trail-source.js';
+import { coveringCheckpoints, inTrailSelection, trailRow } from './trail-source.js';
 
 /** What an HTML report needs beyond the section sources. */
 export interface HtmlContext extends SectionSources {
@@ -74,7 +74,7 @@ async function* trailBody(ctx: HtmlContext): AsyncGenerator<string> {
   let last = 0;
   let selected = 0;
   async function* selection(): AsyncGenerator<ReportRow> {
-    for await (const event of scanned(eventsUpTo(ctx.audit, ctx.trailCut), ctx.progress)) {
+    for await (const event of scanned(ctx.trailEvents(), ctx.progress)) {
       verifier.push(event);
       if (!inTrailSelection(event, ctx.filter)) continue;
       first ||= event.seq;

@@ -10,6 +10,7 @@ import { ReportHtmlRenderer } from './html-report.renderer.js';
 import { reportRoutes } from './report.routes.js';
 import { ReportService } from './report.service.js';
 import { ReportSourceRepository } from './report-source.repository.js';
+import { TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailSource } from './trail-source.js';
 
 /** Compliance reports and exports for auditors (issue 7). The only public surface of `src/reports`. */
@@ -18,6 +19,7 @@ export { ExportService } from './export.service.js';
 export { neutraliseCell, csvCell } from './csv-safety.js';
 export type { ExportRecord, ExportProgress } from './export.repository.js';
 export type { TrailSource } from './trail-source.js';
+export { TrailPageRepository, TRAIL_PAGES_COLLECTION, TRAIL_PAGE_SIZE } from './trail-pages.repository.js';
 export * from './report.types.js';
 
 /** What reports take from the platform. */
@@ -44,7 +46,9 @@ export function createReportsModule(platform: ReportsPlatform, deps: ReportsDeps
   const exportRecords = new ExportRepository(platform.db);
   // Templates are compiled here, at start: a broken report template stops the process, not an export.
   const renderer = new ReportHtmlRenderer(join(platform.config.TEMPLATE_DIR, 'reports'));
-  const reports = new ReportService(new ReportSourceRepository(platform.db), deps.audit, renderer);
+  // Trail exports read the chain from a page cache where they can (FerretDB decodes events one by one).
+  const pages = new TrailPageRepository(platform.db);
+  const reports = new ReportService(new ReportSourceRepository(platform.db), deps.audit, renderer, pages);
   const exports = new ExportService(
     exportRecords,
     reports,

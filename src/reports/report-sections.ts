@@ -4,7 +4,8 @@ import { ComplianceAggregator } from './compliance.aggregator.js';
 import type { ReportSourceRepository } from './report-source.repository.js';
 import { breachRows, notificationRows, registerRow } from './report-rows.js';
 import type { ReportFilter, ReportRow, ReportSection } from './report.types.js';
-import { eventsUpTo, inTrailSelection, trailRow, type TrailSource } from './trail-source.js';
+import type { AuditEvent } from '../audit/index.js';
+import { inTrailSelection, trailRow, type TrailSource } from './trail-source.js';
 
 /** Column order of each section (CSV header, HTML table head). */
 export const SECTION_COLUMNS: Record<ReportSection, readonly string[]> = {
@@ -104,6 +105,8 @@ export interface SectionSources {
   audit: TrailSource;
   /** Last seq of the trail this report covers (see `cutTrail`). */
   trailCut: number;
+  /** Reads events 1..trailCut in seq order (from the export page cache where it can). */
+  trailEvents(): AsyncGenerator<AuditEvent>;
   now: Date;
   /** Source documents read and rows written so far (export progress). */
   progress: ReportProgress;
@@ -165,7 +168,7 @@ export async function* sectionRows(section: ReportSection, src: SectionSources):
       }
       return;
     case 'events':
-      for await (const event of scanned(eventsUpTo(src.audit, src.trailCut), src.progress)) {
+      for await (const event of scanned(src.trailEvents(), src.progress)) {
         if (inTrailSelection(event, filter)) yield trailRow(event);
       }
       return;

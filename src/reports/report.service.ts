@@ -14,6 +14,8 @@ import {
 import type { ReportSourceRepository } from './report-source.repository.js';
 import { csvEncoder, ndjsonEncoder } from './row-encoders.js';
 import type { ReportRequest } from './report.types.js';
+import type { TrailPageRepository } from './trail-pages.repository.js';
+import { TrailReader } from './trail-reader.js';
 import { cutTrail, trailLines, type TrailSource } from './trail-source.js';
 
 const CONTENT_TYPES = {
@@ -77,7 +79,12 @@ export class ReportService {
     private readonly sources: ReportSourceRepository,
     private readonly audit: TrailSource,
     private readonly renderer: ReportHtmlRenderer,
-  ) {}
+    pages: TrailPageRepository | null = null,
+  ) {
+    this.trail = new TrailReader(audit, pages);
+  }
+
+  private readonly trail: TrailReader;
 
   /** The audit event of an export: who asked for which report with which filters. */
   exportDraft(actor: Actor, request: ReportRequest, action: string, exportId?: string): AuditDraft {
@@ -107,6 +114,7 @@ export class ReportService {
       incidents: this.sources,
       audit: this.audit,
       trailCut: cut.seq,
+      trailEvents: () => this.trail.events(cut),
       now,
       progress,
     };
@@ -127,10 +135,7 @@ export class ReportService {
       }
       const rows =
         kind === 'trail' && format === 'ndjson'
-          ? counted(
-              trailLines(this.audit, cut, (events) => scanned(events, progress)),
-              progress,
-            )
+          ? counted(trailLines(this.audit, cut, scanned(this.trail.events(cut), progress)), progress)
           : counted(sectionRows(request.section, src), progress);
       return Readable.from(rows);
     };

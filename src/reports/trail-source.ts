@@ -31,21 +31,6 @@ export async function cutTrail(audit: TrailSource): Promise<TrailCut> {
 }
 
 /**
- * Events 1..cut in storage order, stopping as soon as all are out. A later event (appended while the
- * export runs) is skipped: the file stays the signed prefix however busy the chain is.
- */
-export async function* eventsUpTo(audit: TrailSource, cut: number): AsyncGenerator<AuditEvent> {
-  if (cut === 0) return;
-  let emitted = 0;
-  for await (const event of audit.streamEvents()) {
-    if (event.seq > cut) continue;
-    yield event;
-    emitted += 1;
-    if (emitted >= cut) return;
-  }
-}
-
-/**
  * The trail in the audit module's own export format, so `govcert audit verify --file` checks it
  * offline. The whole signed prefix is written whatever the filter: the chain verifies only from seq 1,
  * and the export's own audit event (in the chain) records which selection the auditor asked for.
@@ -53,7 +38,7 @@ export async function* eventsUpTo(audit: TrailSource, cut: number): AsyncGenerat
 export async function* trailLines(
   audit: TrailSource,
   cut: TrailCut,
-  read: (events: AsyncGenerator<AuditEvent>) => AsyncGenerator<AuditEvent> = (events) => events,
+  events: AsyncIterable<AuditEvent>,
 ): AsyncGenerator<TrailLine> {
   yield {
     kind: 'header',
@@ -62,7 +47,7 @@ export async function* trailLines(
     publicKey: audit.publicKeyPem(),
   };
   for (const checkpoint of cut.checkpoints) yield { kind: 'checkpoint', ...checkpoint };
-  for await (const event of read(eventsUpTo(audit, cut.seq))) yield { kind: 'event', ...event };
+  for await (const event of events) yield { kind: 'event', ...event };
 }
 
 /** Whether an event belongs to the selection of a trail report (period, bureau, incident). */

@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, startService, type ManagedProcess } from './process.js';
 
@@ -23,22 +33,67 @@ function goBinary(): string {
   throw new Error('Go is needed once to build FerretDB (tools/ferretdb); install it or set MONGODB_URI');
 }
 
+interface SourcePatches {
+  module: string;
+  patches: Array<{ file: string; from: string; to: string; why: string }>;
+}
+
 /**
- * Builds the FerretDB wrapper once and caches the binary by the hash of its sources, so a changed
- * go.mod rebuilds it and an unchanged one starts in milliseconds.
+ * Copies FerretDB's module source out of the Go module cache, applies `tools/ferretdb/patches.json`
+ * (each `from` must occur exactly once, or the build stops: a new FerretDB version needs a look), and
+ * returns a go.mod that builds the wrapper against the copy.
+ */
+function patchedModFile(go: string, workDir: string): string {
+  const { module, patches } = JSON.parse(
+    readFileSync(join(WRAPPER_DIR, 'patches.json'), 'utf8'),
+  ) as SourcePatches;
+  const downloaded = JSON.parse(
+    execFileSync(go, ['mod', 'download', '-json', module], { cwd: WRAPPER_DIR, encoding: 'utf8' }),
+  ) as { Dir: string };
+  const source = join(workDir, 'src');
+  cpSync(downloaded.Dir, source, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', source]); // the module cache is read-only
+  for (const patch of patches) {
+    const file = join(source, patch.file);
+    const text = readFileSync(file, 'utf8');
+    if (text.split(patch.from).length !== 2) {
+      throw new Error(`FerretDB patch does not apply: ${patch.file} should contain ${patch.from} once`);
+    }
+    writeFileSync(file, text.replace(patch.from, patch.to));
+  }
+  const modFile = join(workDir, 'go.mod');
+  const goMod = readFileSync(join(WRAPPER_DIR, 'go.mod'), 'utf8');
+  writeFileSync(modFile, `${goMod}\nreplace ${module} => ${source}\n`);
+  copyFileSync(join(WRAPPER_DIR, 'go.sum'), join(workDir, 'go.sum'));
+  return modFile;
+}
+
+/**
+ * Builds the FerretDB wrapper once, against FerretDB's source with our patches, and caches the binary
+ * by the hash of the wrapper and the patches, so a change rebuilds it and an unchanged one starts in
+ * milliseconds.
  */
 export function ensureFerretDbBinary(): string {
   const hash = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(WRAPPER_DIR, file)));
+  for (const file of ['go.mod', 'go.sum', 'main.go', 'patches.json']) {
+    hash.update(readFileSync(join(WRAPPER_DIR, file)));
+  }
   const binary = join(CACHE_DIR, `ferretdb-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(binary)) return binary;
   mkdirSync(CACHE_DIR, { recursive: true });
   const partial = `${binary}.partial-${process.pid}`;
-  execFileSync(goBinary(), ['build', '-mod=mod', '-o', partial, '.'], {
-    cwd: WRAPPER_DIR,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  renameSync(partial, binary); // atomic: a concurrent builder never runs a half-written binary
+  const workDir = `${partial}-src`;
+  try {
+    const go = goBinary();
+    const modFile = patchedModFile(go, workDir);
+    execFileSync(go, ['build', '-mod=mod', `-modfile=${modFile}`, '-o', partial, '.'], {
+      cwd: WRAPPER_DIR,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    renameSync(partial, binary); // atomic: a concurrent builder never runs a half-written binary
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
   return binary;
 }
 

@@ -43,9 +43,12 @@ function toBuffer(value: unknown): Buffer {
  */
 export class ApiKeyRepository {
   private readonly locks: DocumentLocks;
+  /** Last-used writes do not wait for a busy key: they are skipped (see {@link touch}). */
+  private readonly touchLocks: DocumentLocks;
 
   constructor(private readonly model: Model<ApiKeyDoc>) {
     this.locks = new DocumentLocks(model.db);
+    this.touchLocks = new DocumentLocks(model.db, { waitMs: 0 });
   }
 
   async init(): Promise<void> {
@@ -86,9 +89,12 @@ export class ApiKeyRepository {
     return revoked ? this.findByKeyId(keyId) : null;
   }
 
-  /** Records use. Not audited: it changes no access, and authentication failures are audited elsewhere. */
+  /**
+   * Records use. Not audited: it changes no access, and authentication failures are audited elsewhere.
+   * Throws DocumentLockTimeout at once when the key is being written by someone else.
+   */
   async touch(keyId: string, at: Date): Promise<void> {
-    await this.locks.withLock(this.model.collection.collectionName, keyId, () =>
+    await this.touchLocks.withLock(this.model.collection.collectionName, keyId, () =>
       this.model.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } }),
     );
   }

@@ -27,6 +27,9 @@ const DECOY_HASH = hashSecret('decoy');
 
 /** API keys: issued to one user (so one role and one bureau), stored as SHA-256 of the secret. */
 export class ApiKeyService {
+  /** Keys whose last-used time is being written: a burst of requests writes it once. */
+  private readonly touching = new Set<string>();
+
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly users: UserRepository,
@@ -104,8 +107,21 @@ export class ApiKeyService {
     const user = await this.users.findById(stored.userId);
     if (!user) return { ok: false, reason: 'no_user', keyId: parsed.keyId };
     if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await this.keys.touch(stored.keyId, now);
+      this.touchLater(stored.keyId, now);
     }
     return { ok: true, key: stored, user };
+  }
+
+  /**
+   * Records use without holding up the request: last-used is approximate by design (a minute's
+   * resolution), so a write that fails or finds the key busy is simply dropped.
+   */
+  private touchLater(keyId: string, at: Date): void {
+    if (this.touching.has(keyId)) return;
+    this.touching.add(keyId);
+    void this.keys
+      .touch(keyId, at)
+      .catch(() => undefined)
+      .finally(() => this.touching.delete(keyId));
   }
 }

@@ -74,8 +74,13 @@ describe('Audit of failed authentications and refused authorisations', () => {
     const responder = await createActor(runtime, { role: 'responder' });
     const first = await call(runtime.url, 'GET', '/api/v1/me', { key: responder.key });
     expect(first.status).to.equal(200);
-    const [key] = await runtime.modules.auth.keys.list({ userId: responder.userId });
-    const lastUsed = key.lastUsedAt;
+    // Written after the answer, off the request's path: wait for it to land.
+    let lastUsed: Date | null | undefined;
+    for (let i = 0; i < 100 && !lastUsed; i += 1) {
+      const [key] = await runtime.modules.auth.keys.list({ userId: responder.userId });
+      lastUsed = key.lastUsedAt;
+      if (!lastUsed) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(lastUsed).to.be.instanceOf(Date);
     for (let i = 0; i < 5; i += 1) await call(runtime.url, 'GET', '/api/v1/me', { key: responder.key });
     const [again] = await runtime.modules.auth.keys.list({ userId: responder.userId });

@@ -1,23 +1,46 @@
 import { Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { csvCell } from './csv-safety.js';
 import type { ReportRow } from './report.types.js';
 
+/** A cell needs quotes when it holds the delimiter, a quote or a line break (RFC 4180). */
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** One CSV field: the cell text of {@link csvCell}, quoted (quotes doubled) when it must be. */
+export function csvField(value: unknown): string {
+  const text = csvCell(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Rows are joined into chunks of about this many characters before they are pushed. */
+const CHUNK_CHARS = 64 * 1024;
+
 /**
  * CSV with a header line, RFC 4180 quoting and every cell passed through {@link csvCell}. A UTF-8 BOM
- * goes first so Excel reads Chinese bureau names and titles correctly.
+ * goes first so Excel reads Chinese bureau names and titles correctly. Byte for byte what csv-stringify
+ * writes with these options (a unit test holds it to that), at a few times its speed: one regexp
+ * test per cell and one push per 64 KB instead of per row, which matters at a million rows.
  */
 export function csvEncoder(columns: readonly string[]): Transform {
-  return stringify({
-    header: true,
-    bom: true,
-    columns: columns.map((key) => ({ key })),
-    cast: {
-      string: (value) => csvCell(value),
-      number: (value) => csvCell(value),
-      boolean: (value) => csvCell(value),
-      date: (value) => csvCell(value),
-      object: (value) => csvCell(value),
+  let pending = `\ufeff${columns.map(csvField).join(',')}\n`;
+  return new Transform({
+    writableObjectMode: true,
+    transform(row: ReportRow, _encoding, done) {
+      let line = '';
+      for (let index = 0; index < columns.length; index += 1) {
+        if (index > 0) line += ',';
+        line += csvField(row[columns[index]]);
+      }
+      pending += `${line}\n`;
+      if (pending.length < CHUNK_CHARS) {
+        done();
+        return;
+      }
+      const chunk = pending;
+      pending = '';
+      done(null, chunk);
+    },
+    flush(done) {
+      done(null, pending);
     },
   });
 }

@@ -6,7 +6,9 @@
 //     FerretDB (kept in BENCH_DB_DIR between runs when set) and read back as a deployment does:
 //     `cold` (BENCH_COLD, default 1) first drops the export page cache, so the first CSV export reads
 //     the chain itself and writes the pages; the next CSV and NDJSON exports read the pages (`warm`).
-//     The cold and warm CSV files must be byte for byte the same (SHA-256 compared).
+//     The cold and warm CSV files must be byte for byte the same (SHA-256 compared). Then BENCH_TAIL
+//     (default 500) events are appended and CSV is exported again: a warm export of a live chain,
+//     whose events after the last full page are read by `_id` lookups (the database keeps them).
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
@@ -24,11 +26,13 @@ import { ReportService, TrailPageRepository, type TrailSource } from '../../src/
 import { ReportHtmlRenderer } from '../../src/reports/html-report.renderer.js';
 import { ReportSourceRepository } from '../../src/reports/report-source.repository.js';
 import { createExportSchema } from '../../src/reports/report.schemas.js';
+import { bulkAuditEvents } from '../../test/factories/report-fixtures.js';
 import { seededFerret } from './seeded-ferret.js';
 
 const PIPELINE_EVENTS = Number(process.env.BENCH_EXPORT_EVENTS ?? 1_000_000);
 const DB_EVENTS = Number(process.env.BENCH_DB_EVENTS ?? 1_000_000);
 const COLD = process.env.BENCH_COLD !== '0';
+const TAIL = Number(process.env.BENCH_TAIL ?? 500);
 const MB = 1024 * 1024;
 const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const logger = createLogger('silent');
@@ -86,6 +90,13 @@ function generatedTrail(count: number): TrailSource {
     checkpointList: () => Promise.resolve([checkpoint]),
     head: () => Promise.resolve({ seq: count, hash: checkpoint.headHash }),
     publicKeyPem: () => signer.publicKeyPem,
+    list: ({ after = 0, limit = 100 }) => {
+      const seqs = Array.from(
+        { length: Math.max(0, Math.min(limit, count - after)) },
+        (_, k) => after + k + 1,
+      );
+      return Promise.resolve({ events: seqs.map(at) });
+    },
     // eslint-disable-next-line @typescript-eslint/require-await -- replayed from memory: nothing to wait for
     async *streamEvents(): AsyncGenerator<AuditEvent> {
       for (let seq = 1; seq <= count; seq += 1) yield at(seq);
@@ -149,6 +160,10 @@ if (DB_EVENTS > 0) {
     const again = await measure('  ferretdb warm', reports, 'csv');
     await measure('  ferretdb warm', reports, 'ndjson');
     console.log(`  CSV identical on both runs: ${first === again ? 'yes' : 'NO'}`);
+    if (TAIL > 0) {
+      await bulkAuditEvents(seeded.db, TAIL, await audit.audit.head());
+      await measure(`  ferretdb warm + ${TAIL} new events`, reports, 'csv');
+    }
   } finally {
     await seeded.stop();
   }

@@ -2,19 +2,29 @@ import type { AuditEvent } from '../audit/index.js';
 import type { TrailPage, TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailCut, TrailSource } from './trail-source.js';
 
+/** Seqs per round of point reads (`list` with `after` alone is answered by `_id` lookups). */
+const POINT_CHUNK = 500;
+/**
+ * Events after the last page are read by `_id` lookups up to this many, or a tenth of the cut if more
+ * (a scan decodes the whole chain: at a million events, minutes on FerretDB); beyond, by one scan.
+ */
+export const POINT_READ_MAX = 5000;
+
 /** Thrown when what is read does not match the chain; the page cache is dropped first. */
 export class TrailReadError extends Error {}
 
 /**
  * Events 1..cut in seq order for exports. The full pages of the export cache come first (one document
- * per thousand events, read by one cursor); the rest is read from the chain by one natural-order scan
- * and written as new pages on the way. A later event (appended while the export runs) is never
+ * per thousand events, read by one cursor); the rest is read from the chain, by `_id` lookups when it
+ * is short (indexed, with FerretDB's `_id` patch or on MongoDB), else by one natural-order scan, and
+ * written as new pages on the way. A later event (appended while the export runs) is never
  * included: the file stays the signed prefix however busy the chain is.
  */
 export class TrailReader {
   constructor(
     private readonly audit: TrailSource,
     private readonly pages: TrailPageRepository | null = null,
+    private readonly pointReadMax = POINT_READ_MAX,
   ) {}
 
   async *events(cut: TrailCut): AsyncGenerator<AuditEvent> {
@@ -36,7 +46,9 @@ export class TrailReader {
     if (from > cut.seq) return;
     const builder = this.pages ? new PageBuilder(this.pages, paged, lastHash) : null;
     let joined = from === 1;
-    for await (const event of this.scan(from, cut.seq)) {
+    const short = this.pointReadMax > 0 && cut.seq - from < Math.max(this.pointReadMax, cut.seq / 10);
+    const tail = short ? this.pointReads(from, cut.seq) : this.scan(from, cut.seq);
+    for await (const event of tail) {
       if (!joined) {
         // The chain must continue the last page; if not, the pages are not this chain's any more.
         if (event.seq === from && event.prevHash !== lastHash)
@@ -69,6 +81,27 @@ export class TrailReader {
       prev = event.hash;
     }
     if (prev !== page.lastHash) await this.fail(`page ${page.index} has a wrong last hash`);
+  }
+
+  /** Seqs from..cut by `_id` lookups, one round ahead; a missing seq (a gap) is simply not there. */
+  private async *pointReads(from: number, cut: number): AsyncGenerator<AuditEvent> {
+    const round = (after: number) => {
+      const last = Math.min(cut, after + POINT_CHUNK);
+      const read = this.audit
+        .list({ after, limit: last - after })
+        .then((page) => page.events.filter((event) => event.seq > after && event.seq <= last));
+      read.catch(() => undefined); // awaited below; a stopped export must not leave it unhandled
+      return read;
+    };
+    let after = from - 1;
+    let pending = round(after);
+    for (;;) {
+      const events = await pending;
+      after = Math.min(cut, after + POINT_CHUNK);
+      if (after < cut) pending = round(after);
+      yield* events;
+      if (after >= cut) return;
+    }
   }
 
   /**

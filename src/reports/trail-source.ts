@@ -5,6 +5,8 @@ import type { ReportFilter, ReportRow } from './report.types.js';
 export interface TrailSource {
   record(draft: AuditDraft): Promise<unknown>;
   streamEvents(): AsyncGenerator<AuditEvent>;
+  /** With `after` alone, the events after that seq by `_id` lookups (see `AuditService.list`). */
+  list(filter: { after?: number; limit?: number }): Promise<{ events: AuditEvent[] }>;
   checkpointNow(): Promise<void>;
   checkpointList(): Promise<AuditCheckpoint[]>;
   head(): Promise<ChainHead>;

@@ -88,7 +88,8 @@ describe('reports: the export page cache reads the trail as the chain holds it',
     const signed = { seq: cut, checkpoints: await audit.audit.checkpointList() };
     const plain = await all(new TrailReader(audit.audit).events(signed));
     expect(plain.map((event) => event.seq)).to.deep.equal(Array.from({ length: cut }, (_, k) => k + 1));
-    expect(await all(new TrailReader(audit.audit, pages).events(signed))).to.deep.equal(plain);
+    // Cold by one scan (pointReadMax 0), then warm.
+    expect(await all(new TrailReader(audit.audit, pages, 0).events(signed))).to.deep.equal(plain);
     expect(await pages.count()).to.equal(Math.floor(cut / PAGE));
     expect(await all(new TrailReader(audit.audit, pages).events(signed))).to.deep.equal(plain);
   });
@@ -113,6 +114,20 @@ describe('reports: the export page cache reads the trail as the chain holds it',
     expect(await pages.count()).to.equal(0);
     expect(await all(new TrailReader(audit.audit, pages).events(signed))).to.deep.equal(plain);
   });
+  it('when events were appended after the last page, then they are read by seq and paged', async () => {
+    await bulkAuditEvents(db, 150, await audit.audit.head());
+    await audit.audit.checkpointNow();
+    const checkpoints = await audit.audit.checkpointList();
+    const signed = { seq: checkpoints.at(-1)?.seq ?? 0, checkpoints };
+    expect(signed.seq).to.equal(cut + 150);
+    const plain = await all(new TrailReader(audit.audit).events(signed));
+    const cached = await all(new TrailReader(audit.audit, pages).events(signed));
+    expect(cached).to.deep.equal(plain);
+    expect(cached.map((event) => event.seq)).to.deep.equal(
+      Array.from({ length: signed.seq }, (_, k) => k + 1),
+    );
+    expect(await pages.count()).to.equal(Math.floor(signed.seq / PAGE));
+  });
 });
 
 describe('reports: the trail is exported in seq order or not at all', function () {
@@ -121,7 +136,8 @@ describe('reports: the trail is exported in seq order or not at all', function (
   let db: Connection;
   let close: () => Promise<void>;
   const key = (seq: number) => String(seq).padStart(12, '0');
-  const read = () => all(new TrailReader(audit.audit).events({ seq: 300, checkpoints: [] }));
+  // No point reads (pointReadMax 0): the natural-order scan, where storage order matters.
+  const read = () => all(new TrailReader(audit.audit, null, 0).events({ seq: 300, checkpoints: [] }));
 
   before(async () => {
     ({ module: audit, db, close } = await openAudit(isolatedUrls('trailorder').mongodbUri));

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { trusted } from '../platform/db/index.js';
+import { DocumentLocks, trusted } from '../platform/db/index.js';
 import type { NotificationModels } from './notification.model.js';
 import type { RecipientList } from './recipient-list.types.js';
 
@@ -10,7 +10,11 @@ function toList(doc: Record<string, unknown>): RecipientList {
 
 /** Partner and duty recipient lists, by slug. */
 export class RecipientListRepository {
-  constructor(private readonly models: NotificationModels) {}
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly models: NotificationModels) {
+    this.locks = new DocumentLocks(models.lists.db);
+  }
 
   async init(): Promise<void> {
     await this.models.lists.createIndexes();
@@ -19,9 +23,16 @@ export class RecipientListRepository {
   /** Creates or replaces the list, its audit event in the same write. */
   async upsert(list: RecipientList, draft: AuditDraft): Promise<RecipientList> {
     const { slug, ...fields } = list;
-    await this.models.lists.updateOne({ slug }, trusted({ $set: fields, $push: { pendingAudit: draft } }), {
-      upsert: true,
-    });
+    const update = trusted({ $set: fields, $push: { pendingAudit: draft } });
+    const existing = await this.models.lists.findOne({ slug }, { _id: 1 }).lean();
+    if (!existing) {
+      await this.models.lists.updateOne({ slug }, update, { upsert: true });
+      return list;
+    }
+    // Under the document lock, like the audit relay's outbox pull: FerretDB v1 updates read-then-write.
+    await this.locks.withLock(this.models.lists.collection.collectionName, existing._id, () =>
+      this.models.lists.updateOne({ _id: existing._id }, update),
+    );
     return list;
   }
 

@@ -45,7 +45,7 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
 
     it('when a clock is met before its due time, then it never escalates while an unmet one does', async () => {
       // Aware 8 s ahead (due 4 s later): the obligation is recorded on time even when triage is slow.
-      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(8));
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(8), false);
       // A client's retry on 412: the notification dispatcher may still record its outcome on the
       // incident (a new version) right after triage.
       const record = async () =>
@@ -113,7 +113,7 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
     it('when the worker dies before the due time and two others take over, then each ladder step happens exactly once', async () => {
       const first = spawnWorker();
       // Aware 10 s ahead (due 4 s later): the kill still comes first when triage is slow under load.
-      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(10));
+      const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(10), false);
       const due = new Date(incident.clocks.find((c) => c.key === 'hk-gov.initial-report')!.dueAt!).getTime();
       expect(due, 'still ahead when the worker is killed').to.be.greaterThan(Date.now());
       first.kill('SIGKILL');

@@ -58,6 +58,7 @@ export async function reportAndTriage(
   reporter: TestActor,
   reader: TestActor,
   overrides: Record<string, unknown> = {},
+  settle = true,
 ): Promise<WorkflowJson> {
   const created = await call<{ id: string }>(base, 'POST', '/api/v1/incidents', {
     key: reporter.key,
@@ -69,7 +70,22 @@ export async function reportAndTriage(
     (answer) => answer.body.status === 'triaged' && answer.body.clocks.every((c) => c.state !== undefined),
   );
   if (triaged.body.status !== 'triaged') throw new Error(`not triaged: ${triaged.text}`);
-  return triaged.body;
+  if (!settle) return triaged.body;
+  // The notification module writes each delivery outcome onto the incident (a new version) soon after
+  // triage: wait for those, so a test's If-Match is not overtaken by them.
+  await waitFor(
+    () =>
+      call<{ notifications?: Array<{ status: string }> }>(
+        base,
+        'GET',
+        `/api/v1/incidents/${created.body.id}`,
+        {
+          key: reader.key,
+        },
+      ),
+    (answer) => (answer.body.notifications ?? []).every((n) => n.status === 'sent' || n.status === 'failed'),
+  );
+  return (await workflowOf(base, reader, created.body.id)).body;
 }
 
 export function workflowOf(base: string, actor: TestActor, id: string): Promise<Answer<WorkflowJson>> {

@@ -141,6 +141,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...intake.background,
       ...workflow.background,
       ...notifications.background,
+      ...reports.background,
       ...audit.background,
     ],
     auth: auth.services,

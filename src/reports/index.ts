@@ -10,6 +10,8 @@ import { ReportHtmlRenderer } from './html-report.renderer.js';
 import { reportRoutes } from './report.routes.js';
 import { ReportService } from './report.service.js';
 import { ReportSourceRepository } from './report-source.repository.js';
+import type { Logger } from '../platform/index.js';
+import { TrailPageKeeper } from './trail-page-keeper.js';
 import { TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailSource } from './trail-source.js';
 
@@ -27,6 +29,7 @@ export interface ReportsPlatform {
   config: Config;
   db: Connection;
   queues: QueueRegistry;
+  logger: Logger;
 }
 
 /** What reports take from other modules: the audit service, and the outbox registration. */
@@ -38,7 +41,8 @@ export interface ReportsDeps {
 export interface ReportsModule {
   routes: AnyRoute[];
   workers: WorkerSpec[];
-  services: { reports: ReportService; exports: ExportService };
+  background: TrailPageKeeper[];
+  services: { reports: ReportService; exports: ExportService; pageKeeper: TrailPageKeeper };
   init(): Promise<void>;
 }
 
@@ -56,11 +60,13 @@ export function createReportsModule(platform: ReportsPlatform, deps: ReportsDeps
     deps.audit,
     join(platform.config.DATA_DIR, 'exports'),
   );
+  const pageKeeper = new TrailPageKeeper(deps.audit, pages, platform.logger);
   deps.registerOutbox(EXPORTS_COLLECTION);
   return {
     routes: reportRoutes(reports, exports),
     workers: [exportWorker(exports)],
-    services: { reports, exports },
+    background: [pageKeeper],
+    services: { reports, exports, pageKeeper },
     init: () => exportRecords.init(),
   };
 }

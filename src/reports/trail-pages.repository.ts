@@ -115,6 +115,25 @@ export class TrailPageRepository {
     }
   }
 
+  /**
+   * Where the run of pages from page 0 ends: the first missing index and the last hash before it.
+   * Found by `_id` probes (doubling, then bisecting), a few dozen point reads however long the chain.
+   */
+  async end(): Promise<{ index: number; lastHash: string }> {
+    const lastHashOf = async (index: number): Promise<string | null> =>
+      (await this.pages.findOne({ _id: pageKey(index) }, { projection: { lastHash: 1 } }))?.lastHash ?? null;
+    if ((await lastHashOf(0)) === null) return { index: 0, lastHash: '' };
+    let present = 0;
+    let missing = 1;
+    while ((await lastHashOf(missing)) !== null) [present, missing] = [missing, missing * 2];
+    while (missing - present > 1) {
+      const middle = Math.floor((present + missing) / 2);
+      if ((await lastHashOf(middle)) !== null) present = middle;
+      else missing = middle;
+    }
+    return { index: missing, lastHash: (await lastHashOf(present)) ?? '' };
+  }
+
   /** Forgets every page (they no longer match the chain, e.g. after a restore). */
   async clear(): Promise<void> {
     await this.pages.deleteMany({});

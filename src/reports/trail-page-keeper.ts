@@ -1,0 +1,80 @@
+import type { AuditEvent } from '../audit/index.js';
+import { Periodic, type Logger } from '../platform/index.js';
+import type { TrailPageRepository } from './trail-pages.repository.js';
+import type { TrailSource } from './trail-source.js';
+
+/** Seqs read per round of point lookups while a page is filled. */
+const ROUND = 500;
+
+/**
+ * Keeps the export page cache current in the background, so an export reads the chain as pages (one
+ * cursor) plus a short tail instead of scanning it (FerretDB decodes a scanned event in ~0.2 ms). Each
+ * pass pages every full thousand events not yet paged, read by `_id` lookups, which are indexed on
+ * MongoDB and on our patched FerretDB and do not depend on storage order. A page is written only from
+ * a gapless run that links to the page before; anything else is for `audit verify` to report, and the
+ * keeper stops there until the chain is repaired or the cache is cleared.
+ */
+export class TrailPageKeeper {
+  readonly name = 'trail-page-keeper';
+  private readonly loop: Periodic;
+  private stopping = false;
+
+  constructor(
+    private readonly audit: TrailSource,
+    private readonly pages: TrailPageRepository,
+    logger: Logger,
+    intervalMs = 60_000,
+  ) {
+    // A first pass over a long existing chain takes minutes; the pause after it stays the interval.
+    this.loop = new Periodic(this.name, intervalMs, () => this.pass(), logger, { dutyCycle: 1 });
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    return this.loop.stop();
+  }
+
+  /** Pages what is missing up to the head; resolves with the number of pages written. */
+  async pass(): Promise<number> {
+    const head = (await this.audit.head()).seq;
+    let { index, lastHash } = await this.pages.end();
+    let written = 0;
+    while (!this.stopping && (index + 1) * this.pages.size <= head) {
+      const events = await this.read(index * this.pages.size, this.pages.size);
+      if (!linked(events, index * this.pages.size + 1, lastHash, this.pages.size)) break;
+      await this.pages.put(index, events);
+      lastHash = events.at(-1)?.hash ?? lastHash;
+      index += 1;
+      written += 1;
+    }
+    return written;
+  }
+
+  private async read(after: number, count: number): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    for (let done = 0; done < count; done += ROUND) {
+      const limit = Math.min(ROUND, count - done);
+      const page = await this.audit.list({ after: after + done, limit });
+      events.push(
+        ...page.events.filter((event) => event.seq > after + done && event.seq <= after + done + limit),
+      );
+    }
+    return events;
+  }
+}
+
+/** A full run of consecutive seqs from `first`, each linked to the one before (and to `lastHash`). */
+function linked(events: readonly AuditEvent[], first: number, lastHash: string, size: number): boolean {
+  if (events.length !== size) return false;
+  let prev = first === 1 ? events[0]?.prevHash : lastHash;
+  return events.every((event, offset) => {
+    const ok = event.seq === first + offset && event.prevHash === prev;
+    prev = event.hash;
+    return ok;
+  });
+}

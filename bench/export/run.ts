@@ -9,6 +9,8 @@
 //     The cold and warm CSV files must be byte for byte the same (SHA-256 compared). Then BENCH_TAIL
 //     (default 500) events are appended and CSV is exported again: a warm export of a live chain,
 //     whose events after the last full page are read by `_id` lookups (the database keeps them).
+//     BENCH_KEEPER=1 instead drops the cache, times the background page keeper paging the whole chain by
+//     `_id` lookups (what a deployment does in the background), then exports warm.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
@@ -24,6 +26,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/platform/index.js';
 import { ReportService, TrailPageRepository, type TrailSource } from '../../src/reports/index.js';
 import { ReportHtmlRenderer } from '../../src/reports/html-report.renderer.js';
+import { TrailPageKeeper } from '../../src/reports/trail-page-keeper.js';
 import { ReportSourceRepository } from '../../src/reports/report-source.repository.js';
 import { createExportSchema } from '../../src/reports/report.schemas.js';
 import { bulkAuditEvents } from '../../test/factories/report-fixtures.js';
@@ -33,6 +36,7 @@ const PIPELINE_EVENTS = Number(process.env.BENCH_EXPORT_EVENTS ?? 1_000_000);
 const DB_EVENTS = Number(process.env.BENCH_DB_EVENTS ?? 1_000_000);
 const COLD = process.env.BENCH_COLD !== '0';
 const TAIL = Number(process.env.BENCH_TAIL ?? 500);
+const KEEPER = process.env.BENCH_KEEPER === '1';
 const MB = 1024 * 1024;
 const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const logger = createLogger('silent');
@@ -130,6 +134,22 @@ async function measure(label: string, reports: ReportService, format: 'csv' | 'n
   return digest;
 }
 
+/** The background keeper paging the chain from scratch, as after an upgrade of a deployment. */
+async function timeKeeper(audit: TrailSource, pages: TrailPageRepository): Promise<void> {
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  const written = await new TrailPageKeeper(audit, pages, logger).pass();
+  const elapsed = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const events = written * pages.size;
+  console.log(
+    `  page keeper (background, _id lookups): ${events.toLocaleString('en')} events paged in ${elapsed.toFixed(1)} s = ` +
+      `${Math.round(events / elapsed).toLocaleString('en')} events/s; peak RSS growth ${((peak - before) / MB).toFixed(1)} MB`,
+  );
+}
+
 if (PIPELINE_EVENTS > 0) {
   console.log(
     `pipeline (events replayed from memory, no database): ${PIPELINE_EVENTS.toLocaleString('en')} events`,
@@ -154,9 +174,10 @@ if (DB_EVENTS > 0) {
     const audit = createAuditModule({ db: seeded.db, config, logger });
     await audit.init();
     const pages = new TrailPageRepository(seeded.db);
-    if (COLD) await pages.clear();
+    if (COLD || KEEPER) await pages.clear();
+    if (KEEPER) await timeKeeper(audit.audit, pages);
     const reports = new ReportService(new ReportSourceRepository(seeded.db), audit.audit, renderer, pages);
-    const first = await measure(COLD ? '  ferretdb cold' : '  ferretdb warm', reports, 'csv');
+    const first = await measure(COLD && !KEEPER ? '  ferretdb cold' : '  ferretdb warm', reports, 'csv');
     const again = await measure('  ferretdb warm', reports, 'csv');
     await measure('  ferretdb warm', reports, 'ndjson');
     console.log(`  CSV identical on both runs: ${first === again ? 'yes' : 'NO'}`);

@@ -11,7 +11,8 @@ export {
 } from './lifecycle.js';
 export { REQUIRED_TO_CLOSE, REVIEWED_SEVERITIES, closeProblems } from './close-requirements.js';
 export { etagOf, expectedVersion, PreconditionRequiredError } from './version.js';
-export { QUEUED_STATUSES, type QueueRow } from './workflow.repository.js';
+export { QUEUED_STATUSES } from './workflow.repository.js';
+export type { QueueRow } from './queue-row.js';
 export type { QueueSummary, QueuePage } from './queue.service.js';
 export type { TimelineEntry, AuditReader } from './timeline.service.js';
 export type { UserDirectory, TransitionInput } from './workflow.service.js';

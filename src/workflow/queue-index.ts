@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { QUEUED_STATUSES, type QueueRow } from './workflow.repository.js';
+import type { QueueRow } from './queue-row.js';
+import { QUEUED_STATUSES } from './workflow.repository.js';
 import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
-import type { QueueRow, WorkflowRepository } from './workflow.repository.js';
+import type { QueueRow } from './queue-row.js';
+import type { WorkflowRepository } from './workflow.repository.js';
 
 /** One team queue at a glance. */
 export interface QueueSummary {

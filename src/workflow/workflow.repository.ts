@@ -9,6 +9,8 @@ import {
   type WorkflowIncident,
 } from './workflow.types.js';
 
+import { ROW_PROJECTION, toRow, type QueueRow } from './queue-row.js';
+
 type Doc = mongo.Document;
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
@@ -51,47 +53,11 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
   } as unknown as WorkflowIncident;
 }
 
-/** One row of a queue listing: what the list shows, without the report's content. */
-export interface QueueRow {
-  id: string;
-  ref: string;
-  bureauId: string;
-  status: string;
-  severity: string | null;
-  queue: string;
-  reportedAt: Date;
-  nextDueAt: Date | null;
-  assignee: WorkflowIncident['assignee'];
-}
-
-const ROW_PROJECTION = {
-  ref: 1,
-  bureauId: 1,
-  status: 1,
-  severity: 1,
-  'triage.queue': 1,
-  reportedAt: 1,
-  nextDueAt: 1,
-  assignee: 1,
-};
-
-function toRow(doc: Doc): QueueRow {
-  return {
-    id: String(doc._id),
-    ref: doc.ref as string,
-    bureauId: doc.bureauId as string,
-    status: doc.status as string,
-    severity: (doc.severity as string | null) ?? null,
-    queue: (doc.triage as { queue?: string } | null)?.queue ?? '',
-    reportedAt: doc.reportedAt as Date,
-    nextDueAt: (doc.nextDueAt as Date | null | undefined) ?? null,
-    assignee: (doc.assignee as QueueRow['assignee'] | undefined) ?? null,
-  };
-}
-
 /** True when the stored incident is in scope, still as `expected`, and the change's guard holds. */
+const inScope = (doc: Doc, scope: Scope): boolean => scope.kind === 'all' || doc.bureauId === scope.bureauId;
+
 function holds(doc: Doc, scope: Scope, expected: Expectation, guard: WorkflowChange['guard']): boolean {
-  if (scope.kind === 'bureau' && doc.bureauId !== scope.bureauId) return false;
+  if (!inScope(doc, scope)) return false;
   // A fresh report has no clockSeq yet: 0 stands for the missing field.
   if (doc.revision !== expected.revision || ((doc.clockSeq as number | null) ?? 0) !== expected.clockSeq)
     return false;
@@ -126,16 +92,11 @@ export class WorkflowRepository {
     await this.collection.createIndex({ status: 1, urgencyAt: 1 });
   }
 
-  private scoped(scope: Scope, filter: Doc): Doc {
-    return scope.kind === 'bureau' ? { ...filter, bureauId: scope.bureauId } : filter;
-  }
-
+  /** By `_id` alone, the scope checked on the document: `{ _id, bureauId }` scans on FerretDB v1. */
   async findById(scope: Scope, id: string): Promise<WorkflowIncident | null> {
     if (!isObjectId(id)) return null;
-    const doc = await this.collection.findOne(this.scoped(scope, { _id: oid(id) }), {
-      projection: { pendingAudit: 0 },
-    });
-    return doc ? toWorkflowIncident(doc) : null;
+    const doc = await this.collection.findOne({ _id: oid(id) }, { projection: { pendingAudit: 0 } });
+    return doc && inScope(doc, scope) ? toWorkflowIncident(doc) : null;
   }
 
   /**

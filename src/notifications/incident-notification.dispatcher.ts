@@ -2,7 +2,7 @@ import { auditDraft } from '../audit/index.js';
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import type { Incident, IncidentChange } from '../incidents/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, pauseAfter, type Logger } from '../platform/index.js';
 import { AppError } from '../platform/errors.js';
 import type { IncidentNotificationRepository, PendingIncident } from './incident-notification.repository.js';
 import type { NotificationRepository } from './notification.repository.js';
@@ -90,8 +90,7 @@ export class IncidentNotificationDispatcher {
       const incident = await this.incidents.findById(ALL_SCOPE, id);
       if (incident) await this.dispatch(incident);
     }
-    const interval = this.options.intervalMs ?? 2000;
-    const pause = Math.max(interval, (this.sweepCost * (1 - SWEEP_DUTY_CYCLE)) / SWEEP_DUTY_CYCLE);
+    const pause = pauseAfter(this.sweepCost, this.options.intervalMs ?? 2000, SWEEP_DUTY_CYCLE);
     if (Date.now() - this.lastSweep < pause) return;
     const started = Date.now();
     await this.passNow();

@@ -5,5 +5,5 @@ export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { createMetrics } from './metrics.js';
 export type { Metrics } from './metrics.js';
-export { Periodic, type PeriodicOptions } from './periodic.js';
+export { Periodic, pauseAfter, type PeriodicOptions } from './periodic.js';
 export { formatTable } from './text-table.js';

@@ -10,6 +10,11 @@ export interface PeriodicOptions {
   dutyCycle?: number;
 }
 
+/** The pause after a pass that took `costMs`, so passes take at most `dutyCycle` of the time. */
+export function pauseAfter(costMs: number, intervalMs: number, dutyCycle: number): number {
+  return Math.max(intervalMs, (costMs * (1 - dutyCycle)) / dutyCycle);
+}
+
 /**
  * Runs `pass` at start and then `intervalMs` after each pass ends (longer when passes are slow, see
  * {@link PeriodicOptions.dutyCycle}), until stopped: the loop behind the reconcilers. A failing pass
@@ -72,8 +77,7 @@ export class Periodic {
         })
         .finally(() => {
           this.running = undefined;
-          const cost = Date.now() - started;
-          const pause = Math.max(this.intervalMs, (cost * (1 - this.dutyCycle)) / this.dutyCycle);
+          const pause = pauseAfter(Date.now() - started, this.intervalMs, this.dutyCycle);
           this.schedule(this.wakeWanted ? 0 : pause);
         });
     }, delayMs);

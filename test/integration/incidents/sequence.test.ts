@@ -19,6 +19,16 @@ describe('Incident references across processes', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  const storedSeqs = async (): Promise<number[]> =>
+    (
+      await first
+        .collection('incidents')
+        .find({}, { projection: { seq: 1 } })
+        .toArray()
+    )
+      .map((doc) => Number(doc.seq))
+      .sort((x, y) => x - y);
+
   const file = (repository: IncidentRepository, id = new mongoose.Types.ObjectId().toHexString()) =>
     repository.insertNew(id, 2026, (seq) => ({ seq, year: 2026, ref: `T-2026-${seq}`, bureauId: 'B' }));
 
@@ -29,15 +39,7 @@ describe('Incident references across processes', () => {
       ...Array.from({ length: 40 }, () => file(b)),
     ]);
     expect(results.every((incident) => incident !== null)).to.equal(true);
-    const seqs = (
-      await first
-        .collection('incidents')
-        .find({}, { projection: { seq: 1 } })
-        .toArray()
-    )
-      .map((doc) => Number(doc.seq))
-      .sort((x, y) => x - y);
-    expect(seqs).to.deep.equal(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(await storedSeqs()).to.deep.equal(Array.from({ length: 80 }, (_, i) => i + 1));
   });
 
   it('when one id is inserted ten times at once, then it is stored once and the numbers stay gapless', async () => {
@@ -48,14 +50,6 @@ describe('Incident references across processes', () => {
       file(repository),
     ]);
     expect(results.filter((incident) => incident !== null)).to.have.length(2);
-    const seqs = (
-      await first
-        .collection('incidents')
-        .find({}, { projection: { seq: 1 } })
-        .toArray()
-    )
-      .map((doc) => Number(doc.seq))
-      .sort((x, y) => x - y);
-    expect(seqs).to.deep.equal(Array.from({ length: 82 }, (_, i) => i + 1));
+    expect(await storedSeqs()).to.deep.equal(Array.from({ length: 82 }, (_, i) => i + 1));
   });
 });

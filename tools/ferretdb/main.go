@@ -8,6 +8,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof-listen
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +21,14 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	sqliteURL := flag.String("sqlite-url", "file:./var/ferretdb/", "SQLite backend directory URL (must end with /)")
 	postgresURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite")
+	pprofListen := flag.String("pprof-listen", "", "serve Go's pprof profiles on this address (benchmarks)")
 	flag.Parse()
+
+	if *pprofListen != "" {
+		go func() {
+			fmt.Fprintln(os.Stderr, "pprof:", http.ListenAndServe(*pprofListen, nil))
+		}()
+	}
 
 	cfg := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: *listen},

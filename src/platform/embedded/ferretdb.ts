@@ -7,11 +7,12 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { freePort, startService, type ManagedProcess } from './process.js';
 
 const WRAPPER_DIR = resolve(import.meta.dirname, '../../../tools/ferretdb');
@@ -35,7 +36,18 @@ function goBinary(): string {
 
 interface SourcePatches {
   module: string;
+  /** A folder of our own Go files, copied into the module source before the patches apply. */
+  overlay?: string;
   patches: Array<{ file: string; from: string; to: string; why: string }>;
+}
+
+/** Every file under `dir`, relative to it, sorted (the overlay, for copying and hashing). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /**
@@ -44,7 +56,7 @@ interface SourcePatches {
  * returns a go.mod that builds the wrapper against the copy.
  */
 function patchedModFile(go: string, workDir: string): string {
-  const { module, patches } = JSON.parse(
+  const { module, overlay, patches } = JSON.parse(
     readFileSync(join(WRAPPER_DIR, 'patches.json'), 'utf8'),
   ) as SourcePatches;
   const downloaded = JSON.parse(
@@ -53,6 +65,12 @@ function patchedModFile(go: string, workDir: string): string {
   const source = join(workDir, 'src');
   cpSync(downloaded.Dir, source, { recursive: true });
   execFileSync('chmod', ['-R', 'u+w', source]); // the module cache is read-only
+  if (overlay !== undefined) {
+    for (const file of filesUnder(join(WRAPPER_DIR, overlay))) {
+      if (existsSync(join(source, file))) throw new Error(`FerretDB overlay would replace ${file}`);
+      cpSync(join(WRAPPER_DIR, overlay, file), join(source, file));
+    }
+  }
   for (const patch of patches) {
     const file = join(source, patch.file);
     const text = readFileSync(file, 'utf8');
@@ -75,8 +93,9 @@ function patchedModFile(go: string, workDir: string): string {
  */
 export function ensureFerretDbBinary(): string {
   const hash = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', 'main.go', 'patches.json']) {
-    hash.update(readFileSync(join(WRAPPER_DIR, file)));
+  const overlay = filesUnder(join(WRAPPER_DIR, 'overlay')).map((file) => join('overlay', file));
+  for (const file of ['go.mod', 'go.sum', 'main.go', 'patches.json', ...overlay]) {
+    hash.update(`${file}\n`).update(readFileSync(join(WRAPPER_DIR, file)));
   }
   const binary = join(CACHE_DIR, `ferretdb-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(binary)) return binary;
@@ -98,13 +117,18 @@ export function ensureFerretDbBinary(): string {
 }
 
 /** Starts FerretDB with its SQLite backend under `dir` (one SQLite file per database). */
-export async function startFerretDb(dir: string, port?: number): Promise<ManagedProcess & { uri: string }> {
+export async function startFerretDb(
+  dir: string,
+  port?: number,
+  options: { pprofListen?: string } = {},
+): Promise<ManagedProcess & { uri: string }> {
   const dataDir = resolve(dir);
   mkdirSync(join(dataDir, 'sqlite'), { recursive: true });
   const binary = ensureFerretDbBinary();
   const chosen = port ?? (await freePort());
   const log = openSync(join(dataDir, 'ferretdb.log'), 'a');
   const args = ['--listen', `127.0.0.1:${chosen}`, '--sqlite-url', `file:${join(dataDir, 'sqlite')}/`];
+  if (options.pprofListen) args.push('--pprof-listen', options.pprofListen);
   const managed = await startService('ferretdb', binary, args, chosen, [log, log], 120_000);
   return { ...managed, uri: `mongodb://127.0.0.1:${chosen}/` };
 }

@@ -85,6 +85,12 @@ export async function launch({ defaults = {}, overrides = {}, onStarted }: Launc
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down');
+    // Draining is bounded by SHUTDOWN_TIMEOUT_MS; anything still stuck after that (a connection that
+    // never closes) must not keep a stopped process alive for ever.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
     void (async () => {
       await runtime.stop();
       for (const service of services.reverse()) await service.stop();

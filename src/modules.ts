@@ -83,8 +83,8 @@ export function buildModules(platform: PlatformDeps): Modules {
   const intake = createIntakeModule(platform, {
     bureaux: auth.services.bureaux,
     registerOutbox: auditPorts.registerOutbox,
-    kickAudit: (collection, id) => {
-      audit.relay.kick(collection, id);
+    kickAudit: (collection, id, pendingAudit) => {
+      audit.relay.kick(collection, id, pendingAudit);
     },
   });
   // Notifications: requests from other modules, incident notification routes, mail delivery worker.
@@ -94,8 +94,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     registerOutbox: auditPorts.registerOutbox,
   });
   // Notifications that triage stores on an incident are dispatched as soon as it is written here.
-  intake.services.repository.onWrite((_collection, id) => {
-    notifications.services.dispatcher.kick(String(id));
+  intake.services.repository.onWrite((written) => {
+    notifications.services.dispatcher.kick(written.incident);
   });
   // Advisories: drafted, approved and sent through notifications.
   const advisories = createAdvisoriesModule(platform, {

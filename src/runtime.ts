@@ -4,13 +4,15 @@ import type { Worker } from 'bullmq';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
 import { buildModules, type Modules, type PlatformDeps } from './modules.js';
-import { connectMongo } from './platform/db/index.js';
+import { connectMongo, type ConnectOptions } from './platform/db/index.js';
 import { createMetrics, type Logger } from './platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
 
 export interface RuntimeUrls {
   mongodbUri: string;
   redisUrl: string;
+  /** Options of the database connection (a benchmark's command counter). */
+  db?: ConnectOptions;
 }
 
 /** A running process: the API and/or the workers over one set of connections. */
@@ -27,7 +29,7 @@ export interface Runtime {
 /** Opens the connections, builds the modules, and starts what the config asks this process to run. */
 export async function startRuntime(config: Config, logger: Logger, urls: RuntimeUrls): Promise<Runtime> {
   const metrics = createMetrics();
-  const db = await connectMongo(urls.mongodbUri, logger);
+  const db = await connectMongo(urls.mongodbUri, logger, urls.db);
   const redis = createRedis(urls.redisUrl, 'producer', logger);
   const workerRedis = config.RUN_WORKERS ? createRedis(urls.redisUrl, 'worker', logger) : null;
   const queues = new QueueRegistry(redis, config.REDIS_PREFIX);
@@ -71,7 +73,12 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
         await closed;
       }
       await drainWorkers(workers, config.SHUTDOWN_TIMEOUT_MS, logger);
-      await Promise.all(modules.background.map((loop) => loop.stop()));
+      await Promise.all(
+        modules.background.map(async (loop) => {
+          await loop.stop();
+          logger.debug({ loop: loop.name }, 'background loop stopped');
+        }),
+      );
       await queues.close();
       redis.disconnect();
       workerRedis?.disconnect();

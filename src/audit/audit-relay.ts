@@ -18,7 +18,9 @@ export interface RelayOptions {
 export class AuditRelay {
   readonly name = 'audit-relay';
   private readonly collections: string[] = [];
-  private readonly hints: Array<{ collection: string; id: unknown }> = [];
+  private readonly hints: Array<{ collection: string; id: unknown; drafts?: AuditDraft[] }> = [];
+  /** Event ids this relay chained lately: a later write's outbox may still hold them until its pull lands. */
+  private readonly recentlyChained = new RecentIds(20_000);
   private fullSweepWanted = true;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -45,11 +47,13 @@ export class AuditRelay {
 
   /**
    * Asks for a prompt relay after a write. With the written document's collection and `_id`, only that
-   * document is read (a point lookup); without, every registered collection is swept.
+   * document is looked at: its outbox as the write stored it when given (`pendingAudit`), else read
+   * by `_id`. Without, every registered collection is swept.
    */
-  kick(collection?: string, id?: unknown): void {
-    if (collection !== undefined && id !== undefined) this.hints.push({ collection, id });
-    else this.fullSweepWanted = true;
+  kick(collection?: string, id?: unknown, pendingAudit?: unknown[]): void {
+    if (collection !== undefined && id !== undefined) {
+      this.hints.push({ collection, id, ...(pendingAudit ? { drafts: pendingAudit as AuditDraft[] } : {}) });
+    } else this.fullSweepWanted = true;
     this.wake?.();
   }
 
@@ -122,15 +126,58 @@ export class AuditRelay {
         documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 500)));
       }
     } else {
-      for (const hint of hints) {
-        const document = await this.outbox.pendingOf(hint.collection, hint.id);
-        if (document) documents.push(document);
-      }
+      documents.push(...(await this.hinted(hints)));
     }
     if (documents.length === 0) return 0;
-    const appended = await this.appender.append(orderDrafts(documents));
+    // Drafts chained by an earlier pass whose pull had not landed when this write was stored: they
+    // would only clash on the eventId index; they are pulled all the same.
+    const fresh = documents.map((document) => ({
+      ...document,
+      drafts: document.drafts.filter((draft) => !this.recentlyChained.has(draft.eventId)),
+    }));
+    const appended = await this.appender.append(orderDrafts(fresh));
+    for (const document of fresh)
+      for (const draft of document.drafts) this.recentlyChained.add(draft.eventId);
     await Promise.all(documents.map((document) => this.outbox.clear(document)));
     return appended.length;
+  }
+
+  /** The outboxes of hinted documents, one per document with the drafts of all its hints. */
+  private async hinted(
+    hints: ReadonlyArray<{ collection: string; id: unknown; drafts?: AuditDraft[] }>,
+  ): Promise<PendingDocument[]> {
+    const byDocument = new Map<string, PendingDocument>();
+    for (const hint of hints) {
+      const found = hint.drafts
+        ? this.outbox.asStored(hint.collection, hint.id, hint.drafts)
+        : await this.outbox.pendingOf(hint.collection, hint.id);
+      if (!found || found.drafts.length === 0) continue;
+      const key = `${hint.collection}|${String(hint.id)}`;
+      const known = byDocument.get(key);
+      const seen = new Set(known?.drafts.map((draft) => draft.eventId));
+      const drafts = [...(known?.drafts ?? []), ...found.drafts.filter((draft) => !seen.has(draft.eventId))];
+      byDocument.set(key, { ...found, drafts });
+    }
+    return [...byDocument.values()];
+  }
+}
+
+/** A bounded set of ids, the oldest forgotten first. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next();
+      if (!oldest.done) this.ids.delete(oldest.value);
+    }
   }
 }
 

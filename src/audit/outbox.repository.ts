@@ -1,4 +1,4 @@
-import type { mongo } from 'mongoose';
+import { mongo } from 'mongoose';
 import { DocumentLocks, type Connection } from '../platform/db/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 
@@ -18,7 +18,7 @@ type OutboxDocument = mongo.Document;
  * exact-value pull leaves any draft pushed since the read in place.
  */
 export class OutboxRepository {
-  /** FerretDB v1 updates are read-then-write: the pull takes the writers' document lock (see DocumentLocks). */
+  /** The pull must not land inside a writer's locked read-and-write on stock FerretDB v1 (see DocumentLocks). */
   private readonly locks: DocumentLocks;
 
   constructor(private readonly db: Connection) {
@@ -54,9 +54,21 @@ export class OutboxRepository {
       : null;
   }
 
+  /**
+   * The outbox of a document as a write stored it, from the drafts the writer holds: put through BSON
+   * the way the driver stored them (an `undefined` becomes null), so they hash and `$pullAll` exactly
+   * like drafts read back.
+   */
+  asStored(collection: string, id: unknown, drafts: readonly unknown[]): PendingDocument {
+    const { drafts: stored } = mongo.BSON.deserialize(mongo.BSON.serialize({ drafts })) as {
+      drafts: AuditDraft[];
+    };
+    return { collection, id, drafts: stored };
+  }
+
   /** Removes exactly these drafts (as read) from the document's outbox. */
   async clear(document: PendingDocument): Promise<void> {
-    await this.locks.withLock(document.collection, document.id, () =>
+    await this.locks.write(document.collection, document.id, () =>
       this.collection(document.collection).updateOne(
         { _id: document.id } as mongo.Filter<OutboxDocument>,
         {

@@ -80,12 +80,12 @@ export class ApiKeyRepository {
 
   /** Revokes a key that is not yet revoked, with its audit event; null when there was nothing to do. */
   async revoke(keyId: string, at: Date, draft: AuditDraft): Promise<ApiKeyInfo | null> {
-    const revoked = await this.locks.withLock(this.model.collection.collectionName, keyId, async () => {
-      const current = await this.model.findOne({ _id: keyId }, { revokedAt: 1 }).lean<ApiKeyDoc>();
-      if (!current || current.revokedAt) return false;
-      await this.model.updateOne({ _id: keyId }, { $set: { revokedAt: at }, $push: { pendingAudit: draft } });
-      return true;
-    });
+    const revoked = await this.locks.updateIf(
+      this.model.collection,
+      keyId,
+      { revokedAt: null },
+      { $set: { revokedAt: at }, $push: { pendingAudit: draft } },
+    );
     return revoked ? this.findByKeyId(keyId) : null;
   }
 
@@ -94,7 +94,7 @@ export class ApiKeyRepository {
    * Throws DocumentLockTimeout at once when the key is being written by someone else.
    */
   async touch(keyId: string, at: Date): Promise<void> {
-    await this.touchLocks.withLock(this.model.collection.collectionName, keyId, () =>
+    await this.touchLocks.write(this.model.collection.collectionName, keyId, () =>
       this.model.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } }),
     );
   }

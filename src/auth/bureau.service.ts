@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { auditDraft } from '../audit/index.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Actor } from './actor.js';
@@ -7,6 +8,12 @@ import type { BureauRepository } from './bureau.repository.js';
 
 /** Bureaux: created by administrators, read by every module that needs a bureau's regimes or contacts. */
 export class BureauService {
+  /**
+   * Bureaux found lately: triage and notification routing look one up per report. Only hits are kept,
+   * so a bureau created in another process is found at once; a change elsewhere shows within the TTL.
+   */
+  private readonly found = new LRUCache<string, Bureau>({ max: 1000, ttl: 10_000 });
+
   constructor(private readonly repository: BureauRepository) {}
 
   /** Creates a bureau; 409 `bureau_exists` when the code is taken. Audited as `bureau.created`. */
@@ -25,8 +32,12 @@ export class BureauService {
   }
 
   /** The bureau with this code, or null. */
-  getBureau(code: string): Promise<Bureau | null> {
-    return this.repository.findByCode(code);
+  async getBureau(code: string): Promise<Bureau | null> {
+    const cached = this.found.get(code);
+    if (cached) return cached;
+    const bureau = await this.repository.findByCode(code);
+    if (bureau) this.found.set(code, bureau);
+    return bureau;
   }
 
   /** The bureau with this code; 404 when there is none. */

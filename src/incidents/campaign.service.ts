@@ -47,8 +47,8 @@ export class CampaignService {
   /** Records the incident's indicators and finds other bureaux' open incidents sharing any of them. */
   async match(incident: Incident): Promise<CampaignMatch> {
     const keys = incident.indicators.map(indicatorKey);
-    await this.sightings.record(incident.id, incident.bureauId, keys);
-    const foreign = await this.sightings.findForeign(keys, incident.bureauId);
+    const holders = await this.sightings.record(incident.id, incident.bureauId, keys);
+    const foreign = await this.sightings.findForeign(keys, incident.bureauId, holders);
     const candidates = await this.incidents.findByIds(ALL_SCOPE, [
       ...new Set(foreign.map((s) => s.incidentId)),
     ]);

@@ -17,6 +17,16 @@ export interface IncidentFilter {
   before?: string;
 }
 
+/** An incident as one write stored it, with the audit drafts then waiting in its outbox. */
+export interface IncidentWrite {
+  collection: string;
+  id: unknown;
+  incident: Incident;
+  pendingAudit: unknown[];
+}
+
+export type IncidentWriteListener = (written: IncidentWrite) => void;
+
 /** A single-document change: `$set` fields, pushes, and always the audit events of the change. */
 export interface IncidentChange {
   set?: Record<string, unknown>;
@@ -44,17 +54,17 @@ function toIncident(doc: Record<string, unknown>): Incident {
 export class IncidentRepository {
   private readonly models: IncidentModels;
   private readonly sequence: IncidentSequence;
-  /** FerretDB v1 updates are read-then-write: every writer of an incident takes its lock (see DocumentLocks). */
+  /** Compare-and-set that holds on stock FerretDB v1 too (see DocumentLocks). */
   private readonly locks: DocumentLocks;
 
-  /** Called after every write, with the collection and `_id`: the audit relay's `kick` and others. */
-  private readonly writeListeners: Array<(collection: string, id: unknown) => void> = [];
+  /** Called after every write with what was written: the audit relay's `kick` and others. */
+  private readonly writeListeners: IncidentWriteListener[] = [];
 
   /**
    * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
    *   so the events reach the chain promptly instead of on the relay's next sweep.
    */
-  constructor(db: Connection, afterWrite?: (collection: string, id: unknown) => void) {
+  constructor(db: Connection, afterWrite?: IncidentWriteListener) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
     this.locks = new DocumentLocks(db);
@@ -62,12 +72,15 @@ export class IncidentRepository {
   }
 
   /** Adds a listener for written incidents (another module that reacts to them promptly). */
-  onWrite(listener: (collection: string, id: unknown) => void): void {
+  onWrite(listener: IncidentWriteListener): void {
     this.writeListeners.push(listener);
   }
 
-  private afterWrite(id: unknown): void {
-    for (const listener of this.writeListeners) listener(this.collectionName, id);
+  /** Tells the listeners about `doc` as it was stored by a write (so none of them reads it back). */
+  private afterWrite(doc: Record<string, unknown>): void {
+    const pendingAudit = Array.isArray(doc.pendingAudit) ? (doc.pendingAudit as unknown[]) : [];
+    const written = { collection: this.collectionName, id: doc._id, incident: toIncident(doc), pendingAudit };
+    for (const listener of this.writeListeners) listener(written);
   }
 
   async init(): Promise<void> {
@@ -113,8 +126,9 @@ export class IncidentRepository {
     const _id = new mongoose.Types.ObjectId(id);
     let inserted: Record<string, unknown> = {};
     const result = await this.sequence.insert(id, year, (seq) => (inserted = { ...build(seq), _id }));
-    this.afterWrite(_id);
-    return result.kind === 'inserted' ? toIncident(inserted) : null;
+    if (result.kind !== 'inserted') return null;
+    this.afterWrite(inserted);
+    return toIncident(inserted);
   }
 
   /**
@@ -160,24 +174,19 @@ export class IncidentRepository {
     const push: Record<string, unknown> = { pendingAudit: trusted({ $each: change.audit }) };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
     if (!isObjectId(id)) return null;
-    // Compare-and-set as read, check, write under the document lock, every step by `_id` alone: the lock
-    // makes it atomic on FerretDB v1 (whose conditional updates are not) and keeps its queries indexed.
-    const doc = await this.locks.withLock(this.collectionName, id, async () => {
-      const current = await this.models.Incident.findOne({ _id: id }, { revision: 1, bureauId: 1 }).lean();
-      if (!current || current.revision !== revision || !inScope(scope, current)) return null;
-      return this.models.Incident.findOneAndUpdate(
-        { _id: id },
-        trusted({
-          $set: { ...change.set, updatedAt: new Date() },
-          $inc: { ...change.inc, revision: 1 },
-          $push: push,
-        }),
-        // FerretDB does not implement a projection on findAndModify: the outbox is dropped in toIncident.
-        { new: true },
-      ).lean();
-    });
+    const guard = scope.kind === 'bureau' ? { revision, bureauId: scope.bureauId } : { revision };
+    const doc = await this.locks.updateIf(
+      this.models.Incident.collection,
+      new mongoose.Types.ObjectId(id),
+      guard,
+      {
+        $set: { ...change.set, updatedAt: new Date() },
+        $inc: { ...change.inc, revision: 1 },
+        $push: push,
+      },
+    );
     if (!doc) return null;
-    this.afterWrite(doc._id);
+    this.afterWrite(doc);
     return toIncident(doc);
   }
 

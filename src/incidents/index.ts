@@ -1,5 +1,10 @@
 /** Intake: reports, follow-ups, indicator matching. The only public surface of `src/incidents`. */
-export { IncidentRepository, type IncidentFilter, type IncidentChange } from './incident.repository.js';
+export {
+  IncidentRepository,
+  type IncidentFilter,
+  type IncidentChange,
+  type IncidentWrite,
+} from './incident.repository.js';
 export { IdempotencyRepository } from './idempotency.repository.js';
 export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 export { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';

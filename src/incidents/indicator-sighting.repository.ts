@@ -1,6 +1,9 @@
 import { DocumentLocks, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 
+/** Per indicator key, the bureaux that reported it. */
+export type Holders = Map<string, string[]>;
+
 /** One incident that holds an indicator. */
 export interface Sighting {
   key: string;
@@ -23,8 +26,14 @@ export class IndicatorSightingRepository {
     this.locks = new DocumentLocks(db);
   }
 
-  async record(incidentId: string, bureauId: string, keys: readonly string[]): Promise<void> {
-    if (keys.length === 0) return;
+  /**
+   * Stores the incident's sightings and adds its bureau to each indicator. Returns the holders it read
+   * when its bureau held every indicator already, for {@link findForeign}; undefined when it added one,
+   * because then only a read after the add is sure to see a bureau that added the same indicator
+   * concurrently (each side adds, then reads: at least one of them sees the other).
+   */
+  async record(incidentId: string, bureauId: string, keys: readonly string[]): Promise<Holders | undefined> {
+    if (keys.length === 0) return new Map();
     const at = new Date();
     await this.models.Sighting.bulkWrite(
       keys.map((key) => ({
@@ -38,14 +47,18 @@ export class IndicatorSightingRepository {
     );
     // After the rows: a bureau listed for an indicator always has its rows stored.
     const holders = await this.bureauxOf(keys);
-    await Promise.all(
-      keys.filter((key) => !holders.get(key)?.includes(bureauId)).map((key) => this.addBureau(key, bureauId)),
-    );
+    const missing = keys.filter((key) => !holders.get(key)?.includes(bureauId));
+    if (missing.length === 0) return holders;
+    await Promise.all(missing.map((key) => this.addBureau(key, bureauId)));
+    return undefined;
   }
 
-  /** Sightings of any of `keys` by bureaux other than `bureauId`. */
-  async findForeign(keys: readonly string[], bureauId: string): Promise<Sighting[]> {
-    const holders = await this.bureauxOf(keys);
+  /**
+   * Sightings of any of `keys` by bureaux other than `bureauId`. `known` is what {@link record} just
+   * returned for these keys; without it the holders are read.
+   */
+  async findForeign(keys: readonly string[], bureauId: string, known?: Holders): Promise<Sighting[]> {
+    const holders = known ?? (await this.bureauxOf(keys));
     const shared = keys.filter((key) => holders.get(key)?.some((other) => other !== bureauId));
     if (shared.length === 0) return [];
     const rows = await this.models.Sighting.find(
@@ -57,7 +70,7 @@ export class IndicatorSightingRepository {
       .map((row) => ({ key: row.key, incidentId: row.incidentId, bureauId: row.bureauId }));
   }
 
-  private async bureauxOf(keys: readonly string[]): Promise<Map<string, string[]>> {
+  private async bureauxOf(keys: readonly string[]): Promise<Holders> {
     const docs = await Promise.all(
       [...new Set(keys)].map((key) => this.models.IndicatorBureaux.findOne({ _id: key }).lean()),
     );

@@ -32,8 +32,8 @@ export interface IntakeDeps {
   bureaux: BureauDirectory;
   /** Tells the audit relay to drain `pendingAudit` from this collection. */
   registerOutbox(collectionName: string): void;
-  /** Asks the audit relay to chain a written document's drafts now. */
-  kickAudit?(collectionName: string, id: unknown): void;
+  /** Asks the audit relay to chain a written document's drafts (as written) now. */
+  kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[]): void;
   reconciler?: TriageReconcilerOptions;
 }
 
@@ -54,8 +54,8 @@ export interface IntakeModule {
 }
 
 export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
-  const repository = new IncidentRepository(platform.db, (collection, id) => {
-    deps.kickAudit?.(collection, id);
+  const repository = new IncidentRepository(platform.db, (written) => {
+    deps.kickAudit?.(written.collection, written.id, written.pendingAudit);
   });
   const idempotency = new IdempotencyRepository(platform.db);
   const sightings = new IndicatorSightingRepository(platform.db);

@@ -52,7 +52,8 @@ const templateFor = (name: string): TemplateName =>
 export class IncidentNotificationDispatcher {
   readonly name = 'incident-notifications';
   private readonly loop: Periodic;
-  private readonly hinted = new Set<string>();
+  /** Incidents written in this process since the last pass, as written (the latest write of each). */
+  private readonly hinted = new Map<string, Incident>();
   private lastSweep = 0;
   private sweepCost = 0;
 
@@ -77,19 +78,18 @@ export class IncidentNotificationDispatcher {
     return this.loop.stop();
   }
 
-  /** An incident was written: look at its notifications soon. */
-  kick(incidentId: string): void {
-    this.hinted.add(incidentId);
+  /** An incident was written (as given): dispatch its pending notifications soon. */
+  kick(incident: Incident): void {
+    if (!incident.notifications.some((n) => n.status === 'pending')) return;
+    const known = this.hinted.get(incident.id);
+    if (!known || known.revision < incident.revision) this.hinted.set(incident.id, incident);
     this.loop.wake();
   }
 
   private async tick(): Promise<void> {
-    const ids = [...this.hinted];
+    const written = [...this.hinted.values()];
     this.hinted.clear();
-    for (const id of ids) {
-      const incident = await this.incidents.findById(ALL_SCOPE, id);
-      if (incident) await this.dispatch(incident);
-    }
+    for (const incident of written) await this.dispatch(incident);
     const pause = pauseAfter(this.sweepCost, this.options.intervalMs ?? 2000, SWEEP_DUTY_CYCLE);
     if (Date.now() - this.lastSweep < pause) return;
     const started = Date.now();
@@ -108,62 +108,84 @@ export class IncidentNotificationDispatcher {
     }
   }
 
-  private async dispatch(incident: PendingIncident): Promise<void> {
+  /** Requests each pending notification once; those that cannot be requested are marked failed together. */
+  private async dispatch(incident: PendingIncident | Incident): Promise<void> {
+    const failed: Outcome[] = [];
     for (const n of incident.notifications.filter((x) => x.status === 'pending')) {
+      // Idempotent by key: one already stored is only queued again (a no-op for a known job id).
       const key = `${KEY_PREFIX}${incident.id}:${n.key}`;
-      if (await this.records.findByKey(key)) continue;
       try {
         await this.notifications.request(actor, {
           kind: `incident.${n.key}`,
           template: templateFor(n.template),
           incidentId: incident.id,
+          ...('bureauId' in incident ? { bureauId: incident.bureauId } : {}),
           routes: [n.to],
           key,
         });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        await this.mark(incident.id, n.key, 'failed', err.message);
+        failed.push({ key: n.key, status: 'failed', detail: err.message });
       }
     }
+    if (failed.length > 0) await this.mark(incident.id, failed, 'revision' in incident ? incident : null);
   }
 
   /** Settled hook for the delivery service: writes the outcome onto the incident it came from. */
   readonly settled = async (record: NotificationRecord, status: NotificationStatus): Promise<void> => {
     if (!record.key.startsWith(KEY_PREFIX) || record.incidentId === null) return;
     const notificationKey = record.key.slice(KEY_PREFIX.length + record.incidentId.length + 1);
-    await this.mark(record.incidentId, notificationKey, status === 'sent' ? 'sent' : 'failed', status);
+    const outcome = status === 'sent' ? 'sent' : 'failed';
+    await this.mark(record.incidentId, [{ key: notificationKey, status: outcome, detail: status }], null);
   };
 
-  private async mark(
-    incidentId: string,
-    key: string,
-    status: 'sent' | 'failed',
-    detail: string,
-  ): Promise<void> {
+  /**
+   * Writes notification outcomes onto the incident, one audited change for all of them. `known` is the
+   * incident as last written, if at hand: the first attempt needs no read.
+   */
+  private async mark(incidentId: string, outcomes: Outcome[], known: Incident | null): Promise<void> {
+    let incident = known;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
-      const current = incident?.notifications.find((n) => n.key === key);
-      if (!incident || !current || current.status === status) return;
-      const notifications = incident.notifications.map((n) => (n.key === key ? { ...n, status } : n));
-      const draft = auditDraft(
-        actor,
-        `incident.notification_${status}`,
-        { type: 'incident', id: incident.id, ref: incident.ref },
-        {
-          bureauId: incident.bureauId,
-          changes: [{ field: `notifications.${key}.status`, before: current.status, after: status }],
-          data: { detail },
-        },
+      incident ??= await this.incidents.findById(ALL_SCOPE, incidentId);
+      if (!incident) return;
+      const current = incident;
+      const changed = outcomes.filter((o) =>
+        current.notifications.some((n) => n.key === o.key && n.status !== o.status),
       );
-      const done = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
+      if (changed.length === 0) return;
+      const statusOf = new Map(changed.map((o) => [o.key, o.status]));
+      const subject = { type: 'incident', id: current.id, ref: current.ref } as const;
+      const audit = changed.map((o) =>
+        auditDraft(actor, `incident.notification_${o.status}`, subject, {
+          bureauId: current.bureauId,
+          changes: [
+            {
+              field: `notifications.${o.key}.status`,
+              before: current.notifications.find((n) => n.key === o.key)?.status ?? null,
+              after: o.status,
+            },
+          ],
+          data: { detail: o.detail },
+        }),
+      );
+      const notifications = current.notifications.map((n) => {
+        const status = statusOf.get(n.key);
+        return status ? { ...n, status } : n;
+      });
+      const done = await this.incidents.applyChange(ALL_SCOPE, current.id, current.revision, {
         set: { notifications },
-        audit: [draft],
+        audit,
       });
       if (done) return;
+      incident = null; // changed meanwhile: read it again
     }
-    this.logger.warn(
-      { incidentId, key, status },
-      'could not record the notification outcome on the incident',
-    );
+    this.logger.warn({ incidentId, outcomes }, 'could not record notification outcomes on the incident');
   }
+}
+
+/** How one notification of an incident ended. */
+interface Outcome {
+  key: string;
+  status: 'sent' | 'failed';
+  detail: string;
 }

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { DeliveryStatus, MailDelivery } from './notification.types.js';
@@ -84,40 +84,25 @@ export class MailDeliveryRepository {
     leaseMs: number,
     draft: AuditDraft,
   ): Promise<MailDelivery | null> {
-    const _id = idForKey(key);
-    return this.locks.withLock(this.collectionName, _id, async () => {
-      const doc = await this.models.deliveries.findOne({ _id }).lean();
-      if (!doc) return null;
-      const row = doc as unknown as {
-        status: DeliveryStatus;
-        notificationId: string;
-        leaseUntil: Date | null;
-      };
-      const now = new Date();
-      const claimable =
-        row.status === 'queued' ||
-        row.status === 'deferred' ||
-        (row.status === 'sending' &&
-          (row.notificationId === notificationId || (row.leaseUntil !== null && row.leaseUntil < now)));
-      if (!claimable) return null;
-      const claimed = await this.models.deliveries
-        .findOneAndUpdate(
-          { _id },
-          trusted({
-            $set: {
-              status: 'sending',
-              notificationId,
-              leaseUntil: new Date(now.getTime() + leaseMs),
-              updatedAt: now,
-            },
-            $inc: { attempts: 1 },
-            $push: { pendingAudit: draft },
-          }),
-          { new: true },
-        )
-        .lean();
-      return claimed ? toDelivery(claimed) : null;
+    const now = new Date();
+    const claimable = {
+      $or: [
+        { status: { $in: ['queued', 'deferred'] } },
+        { status: 'sending', notificationId },
+        { status: 'sending', leaseUntil: { $lt: now } },
+      ],
+    };
+    const claimed = await this.locks.updateIf(this.models.deliveries.collection, idForKey(key), claimable, {
+      $set: {
+        status: 'sending',
+        notificationId,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        updatedAt: now,
+      },
+      $inc: { attempts: 1 },
+      $push: { pendingAudit: draft },
     });
+    return claimed ? toDelivery(claimed) : null;
   }
 
   /** Records how the attempt `attempts` ended; ignored if someone else claimed the row since. */
@@ -131,13 +116,13 @@ export class MailDeliveryRepository {
     };
     if (outcome.response !== undefined) set.response = outcome.response;
     if (outcome.status === 'sent') set.sentAt = now;
-    const _id = idForKey(key);
-    return this.locks.withLock(this.collectionName, _id, async () => {
-      const row = await this.models.deliveries.findOne({ _id }, { status: 1, attempts: 1 }).lean();
-      if (row?.status !== 'sending' || row.attempts !== attempts) return false;
-      await this.models.deliveries.updateOne({ _id }, trusted({ $set: set, $push: { pendingAudit: draft } }));
-      return true;
-    });
+    const done = await this.locks.updateIf(
+      this.models.deliveries.collection,
+      idForKey(key),
+      { status: 'sending', attempts },
+      { $set: set, $push: { pendingAudit: draft } },
+    );
+    return done !== null;
   }
 
   /** Every row of a subject (an advisory's deliveries, all revisions), oldest first. */

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, trusted } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
@@ -65,16 +65,13 @@ export class NotificationRepository {
   /** Moves the status; the audit draft goes in the same update, and only when it changes. */
   async setStatus(id: string, status: NotificationStatus, draft: AuditDraft): Promise<boolean> {
     if (!isObjectId(id)) return false;
-    // Read and write by `_id` alone under the lock: a `status: { $ne }` filter scans on FerretDB v1.
-    return this.locks.withLock(this.collectionName, id, async () => {
-      const current = await this.models.notifications.findOne({ _id: id }, { status: 1 }).lean();
-      if (!current || current.status === status) return false;
-      await this.models.notifications.updateOne(
-        { _id: id },
-        trusted({ $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } }),
-      );
-      return true;
-    });
+    const changed = await this.locks.updateIf(
+      this.models.notifications.collection,
+      new mongoose.Types.ObjectId(id),
+      { status: { $ne: status } },
+      { $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } },
+    );
+    return changed !== null;
   }
 
   /** Notifications still open and untouched since `before` (the reconciler re-queues them). */
@@ -89,7 +86,7 @@ export class NotificationRepository {
 
   /** Marks a notification as looked at now, so the reconciler leaves it alone for a while. */
   async touch(id: string): Promise<void> {
-    await this.locks.withLock(this.collectionName, id, () =>
+    await this.locks.write(this.collectionName, id, () =>
       this.models.notifications.updateOne({ _id: id }, { $set: { updatedAt: new Date() } }),
     );
   }

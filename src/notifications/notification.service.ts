@@ -124,7 +124,8 @@ export class NotificationService {
   private async recipientsOf(input: NotificationRequest): Promise<NotificationRecipient[]> {
     const named = input.recipients ?? [];
     const routes = input.routes ?? [];
-    const bureauId = input.incidentId ? await this.incidents.bureauOf(input.incidentId) : null;
+    const bureauId =
+      input.bureauId ?? (input.incidentId ? await this.incidents.bureauOf(input.incidentId) : null);
     const { recipients, unresolved } = await this.lists.resolve(routes, { bureauId });
     if (unresolved.length > 0)
       this.logger.warn({ kind: input.kind, unresolved }, 'notification routes unresolved');

@@ -72,6 +72,8 @@ export interface NotificationRequest {
   kind: string;
   template: TemplateName;
   incidentId?: string;
+  /** The incident's bureau, when the caller has the incident at hand (spares reading it to route). */
+  bureauId?: string;
   advisoryId?: string;
   /** Route names (`reporting-bureau`, `director-of-bureau`, `bureau:<code>`) or recipient list slugs. */
   routes?: string[];

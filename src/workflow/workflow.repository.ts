@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
-import { DocumentLocks, mongoose, type Connection } from '../platform/db/index.js';
+import { DocumentLocks, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
 import {
   NO_DEADLINE,
   type Expectation,
@@ -53,17 +53,18 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
   } as unknown as WorkflowIncident;
 }
 
-/** True when the stored incident is in scope, still as `expected`, and the change's guard holds. */
 const inScope = (doc: Doc, scope: Scope): boolean => scope.kind === 'all' || doc.bureauId === scope.bureauId;
 
-function holds(doc: Doc, scope: Scope, expected: Expectation, guard: WorkflowChange['guard']): boolean {
-  if (!inScope(doc, scope)) return false;
-  // A fresh report has no clockSeq yet: 0 stands for the missing field.
-  if (doc.revision !== expected.revision || ((doc.clockSeq as number | null) ?? 0) !== expected.clockSeq)
-    return false;
-  if (guard?.unassigned && doc.assignee != null) return false;
-  const done = new Set((doc.clockEvents as string[] | undefined) ?? []);
-  return !guard?.eventsAbsent?.some((key) => done.has(key));
+/** The condition of a workflow write: in scope, still as `expected`, and the change's guard holding. */
+function writeGuard(scope: Scope, expected: Expectation, guard: WorkflowChange['guard']): WriteGuard {
+  return {
+    ...(scope.kind === 'bureau' ? { bureauId: scope.bureauId } : {}),
+    revision: expected.revision,
+    // A fresh report has no clockSeq yet: 0 stands for the missing field.
+    clockSeq: expected.clockSeq === 0 ? { $in: [0, null] } : expected.clockSeq,
+    ...(guard?.unassigned ? { assignee: null } : {}),
+    ...(guard?.eventsAbsent?.length ? { clockEvents: { $nin: guard.eventsAbsent } } : {}),
+  };
 }
 
 /**
@@ -122,16 +123,12 @@ export class WorkflowRepository {
         Object.entries(change.addToSet).map(([f, v]) => [f, { $each: v }]),
       );
     }
-    // Compare-and-set under the document lock, which every writer of the incidents takes (FerretDB v1
-    // applies a conditional update as read-then-write, so only the lock makes it one). The condition is
-    // checked on an `{ _id }` read and the write filters on `_id` alone: those are the only filters
-    // FerretDB's SQLite backend pushes down; `{ _id, revision, clockSeq }` read every incident, per write.
-    const doc = await this.locks.withLock(this.collectionName, id, async () => {
-      const current = await this.collection.findOne({ _id: oid(id) }, { projection: { pendingAudit: 0 } });
-      if (!current || !holds(current, scope, expected, change.guard)) return null;
-      // No projection: FerretDB v1 does not implement one on findAndModify.
-      return this.collection.findOneAndUpdate({ _id: oid(id) }, update, { returnDocument: 'after' });
-    });
+    const doc = await this.locks.updateIf(
+      this.collection,
+      oid(id),
+      writeGuard(scope, expected, change.guard),
+      update,
+    );
     return doc ? toWorkflowIncident(doc) : null;
   }
 
@@ -139,7 +136,7 @@ export class WorkflowRepository {
   async clearOutbox(id: string, entries: readonly NotificationRequest[]): Promise<void> {
     if (entries.length === 0) return;
     // Exact values as read: FerretDB ignores $pull with a condition, and a request pushed since stays.
-    await this.locks.withLock(this.collectionName, id, () =>
+    await this.locks.write(this.collectionName, id, () =>
       this.collection.updateOne({ _id: oid(id) }, {
         $pullAll: { notificationOutbox: [...entries] },
       } as unknown as mongo.UpdateFilter<Doc>),

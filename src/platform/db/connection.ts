@@ -1,14 +1,27 @@
 import type { Logger } from 'pino';
-import { mongoose, type Connection } from './mongoose.js';
+import { mongoose, type Connection, type mongo } from './mongoose.js';
+
+/** Options of {@link connectMongo}. */
+export interface ConnectOptions {
+  /** Sees every command the driver sends (benchmarks count them); off unless given. */
+  onCommand?: (event: mongo.CommandStartedEvent) => void;
+}
 
 /** Opens a connection of our own (never the global one), so tests and tools can hold several. */
-export async function connectMongo(uri: string, logger: Logger): Promise<Connection> {
+export async function connectMongo(
+  uri: string,
+  logger: Logger,
+  options: ConnectOptions = {},
+): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
     // FerretDB and standalone MongoDB have no retryable writes without a replica set.
     retryWrites: false,
     maxPoolSize: 50,
+    monitorCommands: options.onCommand !== undefined,
   });
+  const { onCommand } = options;
+  if (onCommand) connection.getClient().on('commandStarted', onCommand);
   connection.on('error', (err: unknown) => {
     logger.warn({ err }, 'mongodb connection error');
   });

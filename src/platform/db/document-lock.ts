@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { mongo } from 'mongoose';
+import siftModule from 'sift';
 import { isDuplicateKeyError } from './connection.js';
 import type { Connection } from './mongoose.js';
+import { conditionalWritesAreAtomic } from './write-atomicity.js';
+
+// sift is CommonJS with a default export: under NodeNext its tester is the module's `default`.
+const matches = siftModule.default;
 
 /** Options of {@link DocumentLocks}. */
 export interface DocumentLockOptions {
@@ -10,22 +15,37 @@ export interface DocumentLockOptions {
   ttlMs?: number;
   /** How long to wait for a lock before giving up. */
   waitMs?: number;
+  /**
+   * `auto` (the default) uses lock rows only where the server's conditional writes are not atomic
+   * (stock FerretDB v1); `rows` always does (tests of that path).
+   */
+  mode?: 'auto' | 'rows';
 }
+
+/** A condition on top-level fields of a document, in MongoDB filter syntax (equality, `$ne`, `$in`, `$nin`). */
+export type WriteGuard = Record<string, unknown>;
 
 /** Thrown when a document stays locked longer than the wait allows. */
 export class DocumentLockTimeout extends Error {}
 
 /**
- * Per-document write locks for FerretDB v1 (SQLite backend), whose `update` and `findAndModify` read
- * the document, apply the operators in FerretDB and write the whole document back outside one
- * transaction (FerretDB#3040): two concurrent conditional updates both "match", and the last one
- * silently undoes the other. Measured here: 8 parallel `{ _id, revision: 0 }` updates, 5-8 reported
- * success every round, one survived. An insert with a unique `_id` is atomic there, so a lock row
- * per document serialises the writers that take it. Every writer of a locked collection must use it.
+ * Per-document write exclusion that holds on MongoDB and on stock FerretDB v1 alike.
+ *
+ * Stock FerretDB v1 (SQLite backend) applies `update` and `findAndModify` by reading the document,
+ * applying the operators and writing it back outside one transaction (FerretDB#3040): two concurrent
+ * conditional updates both "match", and the last one silently undoes the other. Measured: 8 parallel
+ * `{ _id, revision: 0 }` updates, 5-8 reported success every round, one survived. An insert with a
+ * unique `_id` is atomic there, so a lock row per document serialises the writers that take it.
+ *
+ * {@link updateIf} and {@link write} use lock rows only on such a server; on MongoDB and on the
+ * FerretDB built here (whose writes are atomic) they are one command, because the lock rows cost four
+ * extra commands per write. {@link withLock} always takes the lock row: code that reads, decides and
+ * writes in several steps must use it, and then every writer that could change what it decided on.
  */
 export class DocumentLocks {
   private readonly ttlMs: number;
   private readonly waitMs: number;
+  private readonly mode: 'auto' | 'rows';
 
   constructor(
     private readonly db: Connection,
@@ -33,6 +53,45 @@ export class DocumentLocks {
   ) {
     this.ttlMs = options.ttlMs ?? 10_000;
     this.waitMs = options.waitMs ?? 15_000;
+    this.mode = options.mode ?? 'auto';
+  }
+
+  /** True when single writes need no lock row on this server. */
+  private async atomic(): Promise<boolean> {
+    return this.mode === 'auto' && (await conditionalWritesAreAtomic(this.db));
+  }
+
+  /**
+   * Runs one write command `fn` that must not land inside another writer's locked read-and-write:
+   * directly where writes are atomic, else under the document's lock row.
+   */
+  async write<T>(collection: string, id: unknown, fn: () => Promise<T>): Promise<T> {
+    return (await this.atomic()) ? fn() : this.withLock(collection, id, fn);
+  }
+
+  /**
+   * Compare-and-set: applies `update` to document `id` of `collection` only if it matches `guard`, and
+   * returns the document after the update, or null when it is missing or does not match. One
+   * `findOneAndUpdate` on `{ _id, ...guard }` where writes are atomic; else, under the lock row, a read
+   * by `_id`, the guard checked here (sift, MongoDB's matching rules) and a write by `_id`.
+   */
+  async updateIf(
+    collection: mongo.Collection,
+    id: unknown,
+    guard: WriteGuard,
+    update: Record<string, unknown>,
+  ): Promise<mongo.WithId<mongo.Document> | null> {
+    const byId = { _id: id } as mongo.Filter<mongo.Document>;
+    const change = update as mongo.UpdateFilter<mongo.Document>;
+    // No projection: FerretDB v1 does not implement one on findAndModify.
+    if (await this.atomic()) {
+      return collection.findOneAndUpdate({ ...byId, ...guard }, change, { returnDocument: 'after' });
+    }
+    return this.withLock(collection.collectionName, id, async () => {
+      const current = await collection.findOne(byId);
+      if (!current || !matches(guard)(current)) return null;
+      return collection.findOneAndUpdate(byId, change, { returnDocument: 'after' });
+    });
   }
 
   private get collection(): mongo.Collection<{ _id: string; owner: string; at: Date }> {

@@ -1,8 +1,14 @@
 import { mongoose } from './mongoose.js';
 export { mongoose } from './mongoose.js';
-export type { Connection, Model, Types } from './mongoose.js';
-export { connectMongo, mongoReachable, isDuplicateKeyError } from './connection.js';
+export type { Connection, Model, Types, mongo } from './mongoose.js';
+export { connectMongo, mongoReachable, isDuplicateKeyError, type ConnectOptions } from './connection.js';
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
 export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);
-export { DocumentLocks, DocumentLockTimeout, type DocumentLockOptions } from './document-lock.js';
+export {
+  DocumentLocks,
+  DocumentLockTimeout,
+  type DocumentLockOptions,
+  type WriteGuard,
+} from './document-lock.js';
+export { conditionalWritesAreAtomic } from './write-atomicity.js';

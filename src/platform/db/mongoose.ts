@@ -7,4 +7,4 @@ mongoose.set('sanitizeFilter', true);
 mongoose.set('autoIndex', false);
 
 export { mongoose };
-export type { Connection, Model, Types } from 'mongoose';
+export type { Connection, Model, Types, mongo } from 'mongoose';

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import {
+  conditionalWritesAreAtomic,
+  connectMongo,
+  DocumentLocks,
+  mongoose,
+  type Connection,
+} from '../../../src/platform/db/index.js';
+import { createLogger } from '../../../src/platform/index.js';
+import { isolatedUrls } from '../../helpers/services.js';
+
+const ROUNDS = 10;
+const WRITERS = 8;
+
+/** WRITERS compare-and-sets from revision 0 at once; how many won, and the revision stored after. */
+async function race(
+  db: Connection,
+  cas: (id: mongoose.Types.ObjectId) => Promise<unknown>,
+): Promise<{ winners: number; revision: unknown }> {
+  const collection = db.collection('races');
+  const { insertedId } = await collection.insertOne({ revision: 0, wins: [] });
+  const results = await Promise.all(Array.from({ length: WRITERS }, () => cas(insertedId)));
+  const stored = await collection.findOne({ _id: insertedId });
+  return { winners: results.filter((r) => r !== null).length, revision: stored?.revision };
+}
+
+describe('compare-and-set on the test FerretDB', function () {
+  this.timeout(60_000);
+  let db: Connection;
+
+  before(async () => {
+    db = await connectMongo(isolatedUrls('locks').mongodbUri, createLogger('silent'));
+  });
+  after(async () => {
+    await db.close();
+  });
+
+  it('when asked, then the FerretDB built here says its conditional writes are atomic', async () => {
+    expect(await conditionalWritesAreAtomic(db)).to.equal(true);
+  });
+
+  it('when 8 writers race a plain conditional findOneAndUpdate, then exactly one wins every round', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const outcome = await race(db, (id) =>
+        db.collection('races').findOneAndUpdate({ _id: id, revision: 0 }, { $inc: { revision: 1 } }),
+      );
+      expect(outcome, `round ${round}`).to.deep.equal({ winners: 1, revision: 1 });
+    }
+  });
+
+  for (const mode of ['auto', 'rows'] as const) {
+    it(`when 8 writers race DocumentLocks.updateIf (${mode}), then exactly one wins and its push is kept`, async () => {
+      const locks = new DocumentLocks(db, { mode });
+      for (let round = 0; round < ROUNDS; round++) {
+        const outcome = await race(db, (id) =>
+          locks.updateIf(
+            db.collection('races'),
+            id,
+            { revision: 0 },
+            { $inc: { revision: 1 }, $push: { wins: round } },
+          ),
+        );
+        expect(outcome, `round ${round}`).to.deep.equal({ winners: 1, revision: 1 });
+      }
+    });
+  }
+
+  it('when a guard uses $ne, $in and a missing field, then it matches as MongoDB would in both modes', async () => {
+    const collection = db.collection('guards');
+    for (const mode of ['auto', 'rows'] as const) {
+      const locks = new DocumentLocks(db, { mode });
+      const { insertedId } = await collection.insertOne({ status: 'queued' });
+      const set = (guard: Record<string, unknown>, status: string) =>
+        locks.updateIf(collection, insertedId, guard, { $set: { status } });
+      expect(await set({ status: { $ne: 'queued' } }, 'x'), mode).to.equal(null);
+      expect(
+        await set({ status: { $in: ['queued', 'deferred'] }, assignee: null }, 'sending'),
+        mode,
+      ).to.include({
+        status: 'sending',
+      });
+      expect(await set({ status: 'queued' }, 'y'), mode).to.equal(null);
+      expect(
+        await locks.updateIf(collection, new mongoose.Types.ObjectId(), {}, { $set: { a: 1 } }),
+        mode,
+      ).to.equal(null);
+    }
+  });
+});

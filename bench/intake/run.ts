@@ -1,5 +1,6 @@
 // Intake benchmark (not part of npm test): `npx tsx bench/intake/run.ts`.
-// BENCH_SECONDS (default 20) per phase, BENCH_RATE (default 200) reports/s for the latency phase.
+// BENCH_SECONDS (default 20) per phase, BENCH_RATE (default 200) reports/s for the latency phase;
+// BENCH_PPROF=127.0.0.1:6060 serves FerretDB's Go profiles there (`go tool pprof -top <url>`).
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import express from 'express';
@@ -23,7 +24,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const logger = createLogger('silent');
 const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
 const [ferret, redisServer] = await Promise.all([
-  startFerretDb(join(dir, 'ferretdb')),
+  startFerretDb(join(dir, 'ferretdb'), undefined, { pprofListen: process.env.BENCH_PPROF }),
   startRedisServer(join(dir, 'redis')),
 ]);
 
@@ -96,14 +97,18 @@ async function baseline(body: string) {
 
 async function triageLatencies(runtime: Runtime, since: Date): Promise<number[]> {
   const incidents = runtime.platform.db.collection('incidents');
-  const filter = { createdAt: { $gte: since } };
-  // Polled once a second for at most two minutes: the count scans every incident on FerretDB, and
-  // polling faster would load the database the measured workers share.
+  const triage = runtime.platform.queues.queue('triage');
+  // Waits on the triage queue in Redis (at most two minutes), not on a count in FerretDB: a count
+  // scans every incident there and would slow down the very workers being measured.
   const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && (await incidents.countDocuments({ ...filter, triagedAt: null })) > 0) {
-    await sleep(1000);
+  for (;;) {
+    const counts = await triage.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(counts).every((n) => n === 0) || Date.now() > deadline) break;
+    await sleep(250);
   }
-  const docs = await incidents.find(filter, { projection: { createdAt: 1, triagedAt: 1 } }).toArray();
+  const docs = await incidents
+    .find({ createdAt: { $gte: since } }, { projection: { createdAt: 1, triagedAt: 1 } })
+    .toArray();
   const untriaged = docs.filter((doc) => !(doc.triagedAt instanceof Date)).length;
   if (untriaged > 0) console.log(`${untriaged} of ${docs.length} incidents not triaged after two minutes`);
   return docs

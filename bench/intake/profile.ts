@@ -1,0 +1,108 @@
+// Command profile of intake (not part of npm test): `npx tsx bench/intake/profile.ts`.
+// Files BENCH_REPORTS (default 100) reports one at a time through the full stack, waits until the
+// system is quiet, and prints the database commands per report by command, collection and filter
+// shape: the cost model behind bench/intake/run.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemActor } from '../../src/auth/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { mongo } from '../../src/platform/db/index.js';
+import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
+import { createLogger } from '../../src/platform/index.js';
+import { startRuntime } from '../../src/runtime.js';
+import { reportBody } from '../../test/factories/incident.factory.js';
+
+const REPORTS = Number(process.env.BENCH_REPORTS ?? 100);
+const dir = mkdtempSync(join(tmpdir(), 'intake-profile-'));
+const [ferret, redisServer] = await Promise.all([
+  startFerretDb(join(dir, 'ferretdb')),
+  startRedisServer(join(dir, 'redis')),
+]);
+
+const counts = new Map<string, number>();
+let counting = false;
+let lastCommandAt = Date.now();
+
+/** `find incidents {_id}`: the command, its collection and the keys of its filter. */
+function shape(event: mongo.CommandStartedEvent): string {
+  const command = event.command as Record<string, unknown>;
+  const target = command[event.commandName];
+  const collection = typeof target === 'string' ? target : '';
+  const keysOf = (filter: unknown): string =>
+    filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '';
+  const updates = command.updates as Array<{ q?: unknown }> | undefined;
+  const deletes = command.deletes as Array<{ q?: unknown }> | undefined;
+  const documents = command.documents as unknown[] | undefined;
+  const detail =
+    keysOf(command.filter ?? command.query) ||
+    (updates ? `${keysOf(updates[0]?.q)} x${updates.length}` : '') ||
+    (deletes ? `${keysOf(deletes[0]?.q)} x${deletes.length}` : '') ||
+    (documents ? `x${documents.length}` : '');
+  return `${event.commandName} ${collection} ${detail}`;
+}
+
+const config = loadConfig({
+  NODE_ENV: 'test',
+  HTTP_PORT: '0',
+  MONGODB_URI: `${ferret.uri}intake`,
+  REDIS_URL: redisServer.url,
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: '100000000',
+});
+const runtime = await startRuntime(config, createLogger('warn'), {
+  mongodbUri: config.MONGODB_URI ?? '',
+  redisUrl: redisServer.url,
+  db: {
+    onCommand: (event) => {
+      if (!counting || ['hello', 'isMaster', 'ping', 'getMore', 'endSessions'].includes(event.commandName))
+        return;
+      lastCommandAt = Date.now();
+      const key = shape(event);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    },
+  },
+});
+const setup = systemActor('bench');
+const { bureaux, users, keys } = runtime.modules.auth;
+await bureaux.create(setup, { code: 'BENCH', name: 'Bench bureau', regimes: ['HK-GOV'], contacts: [] });
+const user = await users.create(setup, {
+  name: 'bench',
+  email: 'bench@bench.example',
+  role: 'reporter',
+  bureauId: 'BENCH',
+});
+const { key } = await keys.issue(setup, { userId: user.id, label: 'bench', expiresInDays: 1 });
+const body = JSON.stringify(reportBody());
+const url = `${runtime.url ?? ''}/api/v1/incidents`;
+
+await sleep(2000); // start-up sweeps out of the way
+counting = true;
+const started = Date.now();
+const latencies: number[] = [];
+for (let i = 0; i < REPORTS; i++) {
+  const before = Date.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+  });
+  if (response.status !== 201) throw new Error(`report ${i}: ${response.status} ${await response.text()}`);
+  latencies.push(Date.now() - before);
+}
+const filed = Date.now() - started;
+// Quiet: no command for two seconds (background sweeps aside, which run less often than that).
+while (Date.now() - lastCommandAt < 2000) await sleep(200);
+counting = false;
+
+const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+console.log(
+  `${REPORTS} reports filed in ${filed} ms; ${total} commands, ${(total / REPORTS).toFixed(1)} per report`,
+);
+for (const [name, n] of [...counts.entries()].sort((a, b) => b[1] - a[1])) {
+  console.log(`${(n / REPORTS).toFixed(2).padStart(7)}  ${name}`);
+}
+await runtime.stop();
+await Promise.all([ferret.stop(), redisServer.stop()]);
+rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import type { Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
+import { OutboxPulls } from './outbox-pulls.js';
+import { RecentIds } from './recent-ids.js';
 import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 
 export interface RelayOptions {
@@ -8,6 +10,8 @@ export interface RelayOptions {
   sweepMs?: number;
   /** Documents read per collection per pass. */
   maxDocuments?: number;
+  /** How long the pull of chained drafts waits for more writes of the same document; default 1 s. */
+  pullHoldMs?: number;
 }
 
 /**
@@ -27,13 +31,16 @@ export class AuditRelay {
   private wake: (() => void) | null = null;
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<number> | null = null;
+  private readonly pulls: OutboxPulls;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly appender: ChainAppender,
     private readonly logger: Logger,
     private readonly options: RelayOptions = {},
-  ) {}
+  ) {
+    this.pulls = new OutboxPulls(outbox, options.pullHoldMs ?? 1000);
+  }
 
   /** Read through a getter: `stop()` may flip it while a pass is awaited. */
   private get active(): boolean {
@@ -57,10 +64,10 @@ export class AuditRelay {
     this.wake?.();
   }
 
-  /** One relay pass now (tests, shutdown, CLI); resolves with the number of drafts chained. */
+  /** One relay pass now, every pull included (tests, shutdown, CLI); resolves with the drafts chained. */
   relayNow(): Promise<number> {
     this.fullSweepWanted = true;
-    return this.pass();
+    return this.pass(true);
   }
 
   start(): void {
@@ -99,9 +106,13 @@ export class AuditRelay {
         sweepCost = Date.now() - started;
       }
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
+        const untilSweep = sweepEvery - (Date.now() - lastSweep);
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.timer = setTimeout(resolve, Math.max(10, sweepEvery - (Date.now() - lastSweep)));
+          this.timer = setTimeout(
+            resolve,
+            Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)),
+          );
         });
         clearTimeout(this.timer);
         this.wake = null;
@@ -109,14 +120,14 @@ export class AuditRelay {
     }
   }
 
-  private pass(): Promise<number> {
+  private pass(pullAll = false): Promise<number> {
     // One pass at a time per process; a kick during a pass is served by the next one.
-    const next = (this.passing ?? Promise.resolve(0)).catch(() => 0).then(() => this.passOnce());
+    const next = (this.passing ?? Promise.resolve(0)).catch(() => 0).then(() => this.passOnce(pullAll));
     this.passing = next;
     return next;
   }
 
-  private async passOnce(): Promise<number> {
+  private async passOnce(pullAll: boolean): Promise<number> {
     const full = this.fullSweepWanted;
     this.fullSweepWanted = false;
     const hints = this.hints.splice(0, this.hints.length);
@@ -128,7 +139,10 @@ export class AuditRelay {
     } else {
       documents.push(...(await this.hinted(hints)));
     }
-    if (documents.length === 0) return 0;
+    if (documents.length === 0) {
+      await this.pulls.flush(pullAll);
+      return 0;
+    }
     // Drafts chained by an earlier pass whose pull had not landed when this write was stored: they
     // would only clash on the eventId index; they are pulled all the same.
     const fresh = documents.map((document) => ({
@@ -138,7 +152,8 @@ export class AuditRelay {
     const appended = await this.appender.append(orderDrafts(fresh));
     for (const document of fresh)
       for (const draft of document.drafts) this.recentlyChained.add(draft.eventId);
-    await Promise.all(documents.map((document) => this.outbox.clear(document)));
+    for (const document of documents) this.pulls.add(document);
+    await this.pulls.flush(pullAll);
     return appended.length;
   }
 
@@ -159,25 +174,6 @@ export class AuditRelay {
       byDocument.set(key, { ...found, drafts });
     }
     return [...byDocument.values()];
-  }
-}
-
-/** A bounded set of ids, the oldest forgotten first. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-
-  constructor(private readonly capacity: number) {}
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  add(id: string): void {
-    this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next();
-      if (!oldest.done) this.ids.delete(oldest.value);
-    }
   }
 }
 

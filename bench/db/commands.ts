@@ -64,7 +64,7 @@ await measure('updateOne {_id} $set', async () => {
   await incidents.updateOne({ _id: pick() }, { $set: { updatedAt: new Date() } });
   return 1;
 });
-await measure('findOneAndUpdate {_id, revision} $inc', async () => {
+await measure('findOne + findOneAndUpdate {_id, revision}', async () => {
   const _id = pick();
   const doc = await incidents.findOne({ _id }, { projection: { revision: 1 } });
   await incidents.findOneAndUpdate({ _id, revision: doc?.revision ?? 0 }, { $inc: { revision: 1 } });

@@ -10,14 +10,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { systemActor } from '../../src/auth/index.js';
-import { loadConfig } from '../../src/config/index.js';
 import { connectMongo } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
 import { createLogger } from '../../src/platform/index.js';
 import { createRedis } from '../../src/platform/queue/index.js';
-import { startRuntime, type Runtime } from '../../src/runtime.js';
-import { reportBody } from '../../test/factories/incident.factory.js';
+import type { Runtime } from '../../src/runtime.js';
+import { startIntakeStack } from './full-stack.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -116,31 +114,7 @@ async function triageLatencies(runtime: Runtime, since: Date): Promise<number[]>
     .map((doc) => (doc.triagedAt as Date).getTime() - (doc.createdAt as Date).getTime());
 }
 
-const config = loadConfig({
-  NODE_ENV: 'test',
-  HTTP_PORT: '0',
-  MONGODB_URI: `${ferret.uri}intake`,
-  REDIS_URL: redisServer.url,
-  LOG_LEVEL: 'warn',
-  RATE_LIMIT_PER_MINUTE: '100000000',
-});
-const runtime = await startRuntime(config, createLogger('warn'), {
-  mongodbUri: config.MONGODB_URI ?? '',
-  redisUrl: redisServer.url,
-});
-const setup = systemActor('bench');
-const { bureaux, users, keys } = runtime.modules.auth;
-await bureaux.create(setup, { code: 'BENCH', name: 'Bench bureau', regimes: ['HK-GOV'], contacts: [] });
-const user = await users.create(setup, {
-  name: 'bench',
-  email: 'bench@bench.example',
-  role: 'reporter',
-  bureauId: 'BENCH',
-});
-const { key } = await keys.issue(setup, { userId: user.id, label: 'bench', expiresInDays: 1 });
-const body = JSON.stringify(reportBody());
-const url = `${runtime.url ?? ''}/api/v1/incidents`;
-const auth = { authorization: `Bearer ${key}` };
+const { runtime, url, auth, body } = await startIntakeStack(ferret.uri, redisServer.url);
 
 const startedMax = new Date();
 const intake = await fire(url, auth, body);

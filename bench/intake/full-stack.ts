@@ -1,0 +1,53 @@
+// The full runtime (API + workers) for the intake benches, with one reporter key of a bench bureau.
+import { systemActor } from '../../src/auth/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { ConnectOptions } from '../../src/platform/db/index.js';
+import { createLogger } from '../../src/platform/index.js';
+import { startRuntime, type Runtime } from '../../src/runtime.js';
+import { reportBody } from '../../test/factories/incident.factory.js';
+
+export interface IntakeStack {
+  runtime: Runtime;
+  /** `POST` here to file a report. */
+  url: string;
+  /** The reporter's `Authorization` header. */
+  auth: { authorization: string };
+  /** One valid report, as the JSON text every request sends. */
+  body: string;
+}
+
+export async function startIntakeStack(
+  ferretUri: string,
+  redisUrl: string,
+  db?: ConnectOptions,
+): Promise<IntakeStack> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HTTP_PORT: '0',
+    MONGODB_URI: `${ferretUri}intake`,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+  });
+  const runtime = await startRuntime(config, createLogger('warn'), {
+    mongodbUri: config.MONGODB_URI ?? '',
+    redisUrl,
+    ...(db ? { db } : {}),
+  });
+  const setup = systemActor('bench');
+  const { bureaux, users, keys } = runtime.modules.auth;
+  await bureaux.create(setup, { code: 'BENCH', name: 'Bench bureau', regimes: ['HK-GOV'], contacts: [] });
+  const user = await users.create(setup, {
+    name: 'bench',
+    email: 'bench@bench.example',
+    role: 'reporter',
+    bureauId: 'BENCH',
+  });
+  const { key } = await keys.issue(setup, { userId: user.id, label: 'bench', expiresInDays: 1 });
+  return {
+    runtime,
+    url: `${runtime.url ?? ''}/api/v1/incidents`,
+    auth: { authorization: `Bearer ${key}` },
+    body: JSON.stringify(reportBody()),
+  };
+}

@@ -1,7 +1,7 @@
 import type { Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
-import { OutboxPulls } from './outbox-pulls.js';
+import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
 import { RecentIds } from './recent-ids.js';
 import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 
@@ -167,11 +167,8 @@ export class AuditRelay {
         ? this.outbox.asStored(hint.collection, hint.id, hint.drafts)
         : await this.outbox.pendingOf(hint.collection, hint.id);
       if (!found || found.drafts.length === 0) continue;
-      const key = `${hint.collection}|${String(hint.id)}`;
-      const known = byDocument.get(key);
-      const seen = new Set(known?.drafts.map((draft) => draft.eventId));
-      const drafts = [...(known?.drafts ?? []), ...found.drafts.filter((draft) => !seen.has(draft.eventId))];
-      byDocument.set(key, { ...found, drafts });
+      const known = byDocument.get(documentKey(found));
+      byDocument.set(documentKey(found), known ? mergeOutbox(known, found) : found);
     }
     return [...byDocument.values()];
   }

@@ -1,6 +1,17 @@
 import type { AuditDraft } from './audit-draft.js';
 import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 
+/** One key per document of any registered collection. */
+export const documentKey = (document: { collection: string; id: unknown }): string =>
+  `${document.collection}|${String(document.id)}`;
+
+/** `known` with the drafts of `more` it does not hold yet (by eventId), in outbox order. */
+export function mergeOutbox(known: PendingDocument, more: PendingDocument): PendingDocument {
+  const seen = new Set(known.drafts.map((draft) => draft.eventId));
+  const drafts: AuditDraft[] = [...known.drafts, ...more.drafts.filter((draft) => !seen.has(draft.eventId))];
+  return { ...known, drafts };
+}
+
 /**
  * The `$pullAll`s of chained drafts, held for a moment so that the several writes one document gets in
  * quick succession (a report: insert, triage, notification outcome, clocks) share one pull. Each pull
@@ -18,18 +29,10 @@ export class OutboxPulls {
 
   /** Schedules the pull of these drafts (merged with any already waiting for the document). */
   add(document: PendingDocument): void {
-    const key = `${document.collection}|${String(document.id)}`;
+    const key = documentKey(document);
     const known = this.waiting.get(key);
-    if (!known) {
-      this.waiting.set(key, { document, since: Date.now() });
-      return;
-    }
-    const seen = new Set(known.document.drafts.map((draft) => draft.eventId));
-    const drafts: AuditDraft[] = [
-      ...known.document.drafts,
-      ...document.drafts.filter((draft) => !seen.has(draft.eventId)),
-    ];
-    known.document = { ...known.document, drafts };
+    if (known) known.document = mergeOutbox(known.document, document);
+    else this.waiting.set(key, { document, since: Date.now() });
   }
 
   /** Milliseconds until the oldest waiting pull is due, or null when none waits. */

@@ -119,7 +119,7 @@ export class IncidentNotificationDispatcher {
           kind: `incident.${n.key}`,
           template: templateFor(n.template),
           incidentId: incident.id,
-          ...('bureauId' in incident ? { bureauId: incident.bureauId } : {}),
+          bureauId: incident.bureauId,
           routes: [n.to],
           key,
         });

@@ -3,6 +3,7 @@ import type { Connection } from '../platform/db/index.js';
 /** An incident with at least one notification still `pending`, as much as the dispatcher needs. */
 export interface PendingIncident {
   id: string;
+  bureauId: string;
   notifications: Array<{ key: string; to: string; template: string; status: string }>;
 }
 
@@ -21,11 +22,12 @@ export class IncidentNotificationRepository {
     if (!this.db.db) throw new Error('database connection not open');
     const docs = await this.db.db
       .collection(this.collectionName)
-      .find({ 'notifications.status': 'pending' }, { projection: { _id: 1, notifications: 1 } })
+      .find({ 'notifications.status': 'pending' }, { projection: { _id: 1, bureauId: 1, notifications: 1 } })
       .limit(limit)
       .toArray();
     return docs.map((doc) => ({
       id: String(doc._id),
+      bureauId: String(doc.bureauId),
       notifications: (doc.notifications as PendingIncident['notifications'] | undefined) ?? [],
     }));
   }

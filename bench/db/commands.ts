@@ -20,7 +20,16 @@ if (!native) throw new Error('no database');
 const incidents = native.collection<{ _id: mongoose.Types.ObjectId; revision: number }>('incidents');
 
 const ids = Array.from({ length: DOCS }, () => new mongoose.Types.ObjectId());
-const body = reportBody();
+// BENCH_PAD_KB adds that many KB of clock-like objects: a triaged incident is 10-16 KB of JSON.
+const padding = Array.from({ length: Math.round(Number(process.env.BENCH_PAD_KB ?? 0) * 3) }, (_, i) => ({
+  key: `hk-gov.clock-${i}`,
+  name: 'Preliminary written report to GIRO-SO',
+  state: 'running',
+  dueAt: new Date(),
+  durationSeconds: 172800 + i,
+  escalations: [],
+}));
+const body = { ...reportBody(), padding };
 for (let i = 0; i < ids.length; i += 500) {
   await incidents.insertMany(
     ids

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { mongo } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
+import { commandShape } from './command-shape.js';
 import { startIntakeStack } from './full-stack.js';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 100);
@@ -21,30 +21,12 @@ const counts = new Map<string, number>();
 let counting = false;
 let lastCommandAt = Date.now();
 
-/** `find incidents {_id}`: the command, its collection and the keys of its filter. */
-function shape(event: mongo.CommandStartedEvent): string {
-  const command = event.command as Record<string, unknown>;
-  const target = command[event.commandName];
-  const collection = typeof target === 'string' ? target : '';
-  const keysOf = (filter: unknown): string =>
-    filter && typeof filter === 'object' ? `{${Object.keys(filter).join(',')}}` : '';
-  const updates = command.updates as Array<{ q?: unknown }> | undefined;
-  const deletes = command.deletes as Array<{ q?: unknown }> | undefined;
-  const documents = command.documents as unknown[] | undefined;
-  const detail =
-    keysOf(command.filter ?? command.query) ||
-    (updates ? `${keysOf(updates[0]?.q)} x${updates.length}` : '') ||
-    (deletes ? `${keysOf(deletes[0]?.q)} x${deletes.length}` : '') ||
-    (documents ? `x${documents.length}` : '');
-  return `${event.commandName} ${collection} ${detail}`;
-}
-
 const { runtime, url, auth, body } = await startIntakeStack(ferret.uri, redisServer.url, {
   onCommand: (event) => {
     if (!counting || ['hello', 'isMaster', 'ping', 'getMore', 'endSessions'].includes(event.commandName))
       return;
     lastCommandAt = Date.now();
-    const key = shape(event);
+    const key = commandShape(event);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   },
 });

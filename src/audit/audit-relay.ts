@@ -10,7 +10,10 @@ export interface RelayOptions {
   sweepMs?: number;
   /** Documents read per collection per pass. */
   maxDocuments?: number;
-  /** How long the pull of chained drafts waits for more writes of the same document; default 1 s. */
+  /**
+   * How long a document must go without writes before the pull of its chained drafts; default 1 s.
+   * A document written on and on is pulled after ten times this at most.
+   */
   pullHoldMs?: number;
 }
 

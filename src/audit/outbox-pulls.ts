@@ -13,39 +13,53 @@ export function mergeOutbox(known: PendingDocument, more: PendingDocument): Pend
 }
 
 /**
- * The `$pullAll`s of chained drafts, held for a moment so that the several writes one document gets in
- * quick succession (a report: insert, triage, notification outcome, clocks) share one pull. Each pull
- * rewrites the whole document on FerretDB, so this saves most of them. Drafts waiting here are already
- * in the chain; if the process dies first, a sweep finds them again and the chain's unique eventId
- * index drops the repeat.
+ * The `$pullAll`s of chained drafts, held until the document has been quiet for `quietMs` (or, for a
+ * busy one, at most `maxHoldMs`), so that the several writes one document gets in quick succession
+ * (a report: insert, triage, clocks, notification outcome) share one pull. Each pull rewrites the whole
+ * document on FerretDB, so this saves most of them; under load the writes of one report spread out,
+ * which a fixed hold from the first write did not cover. Drafts waiting here are already in the chain;
+ * if the process dies first, a sweep finds them again and the chain's unique eventId index drops the
+ * repeat.
  */
 export class OutboxPulls {
-  private readonly waiting = new Map<string, { document: PendingDocument; since: number }>();
+  private readonly waiting = new Map<string, { document: PendingDocument; since: number; last: number }>();
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly holdMs: number,
+    private readonly quietMs: number,
+    private readonly maxHoldMs = quietMs * 10,
   ) {}
 
   /** Schedules the pull of these drafts (merged with any already waiting for the document). */
-  add(document: PendingDocument): void {
+  add(document: PendingDocument, now = Date.now()): void {
     const key = documentKey(document);
     const known = this.waiting.get(key);
-    if (known) known.document = mergeOutbox(known.document, document);
-    else this.waiting.set(key, { document, since: Date.now() });
+    if (known) {
+      const merged = mergeOutbox(known.document, document);
+      // Only new drafts mean a new write: a sweep that finds the held drafts again must not defer the pull.
+      if (merged.drafts.length > known.document.drafts.length) known.last = now;
+      known.document = merged;
+    } else this.waiting.set(key, { document, since: now, last: now });
   }
 
-  /** Milliseconds until the oldest waiting pull is due, or null when none waits. */
+  private dueAt(waiting: { since: number; last: number }): number {
+    return Math.min(waiting.last + this.quietMs, waiting.since + this.maxHoldMs);
+  }
+
+  /** Milliseconds until the next waiting pull is due, or null when none waits. */
   dueIn(now = Date.now()): number | null {
-    let oldest: number | null = null;
-    for (const { since } of this.waiting.values()) oldest = oldest === null ? since : Math.min(oldest, since);
-    return oldest === null ? null : Math.max(0, oldest + this.holdMs - now);
+    let next: number | null = null;
+    for (const waiting of this.waiting.values()) {
+      const at = this.dueAt(waiting);
+      next = next === null ? at : Math.min(next, at);
+    }
+    return next === null ? null : Math.max(0, next - now);
   }
 
   /** Pulls what is due (everything with `all`); a failed pull waits for the next flush. */
   async flush(all: boolean): Promise<void> {
     const now = Date.now();
-    const due = [...this.waiting.entries()].filter(([, w]) => all || now - w.since >= this.holdMs);
+    const due = [...this.waiting.entries()].filter(([, w]) => all || this.dueAt(w) <= now);
     for (const [key] of due) this.waiting.delete(key);
     const results = await Promise.allSettled(due.map(([, w]) => this.outbox.clear(w.document)));
     due.forEach(([, waiting], index) => {

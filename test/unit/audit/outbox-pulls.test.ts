@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { OutboxPulls } from '../../../src/audit/outbox-pulls.js';
+import type { AuditDraft } from '../../../src/audit/audit-draft.js';
+import type { OutboxRepository, PendingDocument } from '../../../src/audit/outbox.repository.js';
+
+// dueIn is scheduling arithmetic only: the repository is never reached by these cases.
+const unreachable = {} as OutboxRepository;
+let nextEvent = 0;
+/** A document with `count` new drafts (each a distinct event). */
+const pending = (id: string, count = 1): PendingDocument => ({
+  collection: 'incidents',
+  id,
+  drafts: Array.from({ length: count }, () => ({ eventId: `e${nextEvent++}` }) as unknown as AuditDraft),
+});
+
+describe('OutboxPulls hold', () => {
+  it('when a document keeps being written, then its pull waits until it has been quiet for the hold', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    pulls.add(pending('a'), 0);
+    pulls.add(pending('a'), 800);
+    expect(pulls.dueIn(900)).to.equal(900); // 800 + 1000 - 900: the second write restarted the wait
+  });
+
+  it('when a document is written on and on, then its pull is due at ten holds after the first write', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    for (let at = 0; at <= 9600; at += 800) pulls.add(pending('a'), at);
+    expect(pulls.dueIn(9700)).to.equal(300); // since 0 + 10 000, not last 9600 + 1000
+  });
+
+  it('when a sweep finds drafts already held, then the pull is not deferred', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    const written = pending('a', 2);
+    pulls.add(written, 0);
+    pulls.add({ ...written, drafts: [...written.drafts] }, 900);
+    expect(pulls.dueIn(900)).to.equal(100);
+  });
+
+  it('when several documents wait, then the earliest due one decides', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    pulls.add(pending('a'), 0);
+    pulls.add(pending('b'), 500);
+    pulls.add(pending('a'), 700);
+    expect(pulls.dueIn(1000)).to.equal(500);
+    expect(new OutboxPulls(unreachable, 1000).dueIn(0)).to.equal(null);
+  });
+});

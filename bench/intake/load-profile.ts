@@ -15,7 +15,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'intake-load-profile-'));
 const [ferret, redisServer] = await Promise.all([
-  startFerretDb(join(dir, 'ferretdb')),
+  startFerretDb(join(dir, 'ferretdb'), undefined, { pprofListen: process.env.BENCH_PPROF }),
   startRedisServer(join(dir, 'redis')),
 ]);
 

@@ -56,16 +56,18 @@ export class OutboxPulls {
     return next === null ? null : Math.max(0, next - now);
   }
 
-  /** Pulls what is due (everything with `all`); a failed pull waits for the next flush. */
+  /** Pulls what is due (everything with `all`) in one batch; a failed batch waits for the next flush. */
   async flush(all: boolean): Promise<void> {
     const now = Date.now();
     const due = [...this.waiting.entries()].filter(([, w]) => all || this.dueAt(w) <= now);
+    if (due.length === 0) return;
     for (const [key] of due) this.waiting.delete(key);
-    const results = await Promise.allSettled(due.map(([, w]) => this.outbox.clear(w.document)));
-    due.forEach(([, waiting], index) => {
-      if (results[index]?.status === 'rejected') this.add(waiting.document);
-    });
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    try {
+      await this.outbox.clear(due.map(([, waiting]) => waiting.document));
+    } catch (err) {
+      // Pulling a draft twice is harmless: $pullAll of an absent value changes nothing.
+      for (const [, waiting] of due) this.add(waiting.document);
+      throw err;
+    }
   }
 }

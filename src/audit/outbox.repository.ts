@@ -66,15 +66,34 @@ export class OutboxRepository {
     return { collection, id, drafts: stored };
   }
 
-  /** Removes exactly these drafts (as read) from the document's outbox. */
-  async clear(document: PendingDocument): Promise<void> {
-    await this.locks.write(document.collection, document.id, () =>
-      this.collection(document.collection).updateOne(
-        { _id: document.id } as mongo.Filter<OutboxDocument>,
-        {
+  /**
+   * Removes exactly these drafts (as read) from each document's outbox: one bulk write per collection
+   * (one round trip, and one pass through FerretDB's write lock for the whole batch).
+   */
+  async clear(documents: readonly PendingDocument[]): Promise<void> {
+    const byCollection = new Map<string, PendingDocument[]>();
+    for (const document of documents) {
+      byCollection.set(document.collection, [...(byCollection.get(document.collection) ?? []), document]);
+    }
+    for (const [name, batch] of byCollection) {
+      const pull = (document: PendingDocument) => ({
+        filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
+        update: {
           $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
         } as unknown as mongo.UpdateFilter<OutboxDocument>,
-      ),
-    );
+      });
+      const collection = this.collection(name);
+      await this.locks.writeEach(
+        name,
+        batch,
+        (document) => document.id,
+        (all) =>
+          collection.bulkWrite(
+            all.map((document) => ({ updateOne: pull(document) })),
+            { ordered: false },
+          ),
+        (document) => collection.updateOne(pull(document).filter, pull(document).update),
+      );
+    }
   }
 }

@@ -70,6 +70,22 @@ export class DocumentLocks {
   }
 
   /**
+   * Writes each of `items` (documents of `collection`) once: with `batch`, one command for them all,
+   * where writes are atomic; else with `single` per item under its lock row (a batch cannot hold
+   * several lock rows at once).
+   */
+  async writeEach<T>(
+    collection: string,
+    items: readonly T[],
+    idOf: (item: T) => unknown,
+    batch: (items: readonly T[]) => Promise<unknown>,
+    single: (item: T) => Promise<unknown>,
+  ): Promise<void> {
+    if (await this.atomic()) await batch(items);
+    else await Promise.all(items.map((item) => this.withLock(collection, idOf(item), () => single(item))));
+  }
+
+  /**
    * Compare-and-set: applies `update` to document `id` of `collection` only if it matches `guard`, and
    * returns the document after the update, or null when it is missing or does not match. One
    * `findOneAndUpdate` on `{ _id, ...guard }` where writes are atomic; else, under the lock row, a read

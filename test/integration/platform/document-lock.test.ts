@@ -86,4 +86,39 @@ describe('compare-and-set on the test FerretDB', function () {
       ).to.equal(null);
     }
   });
+
+  it('when a batch of writes runs through writeEach, then every document gets its write exactly once in both modes', async () => {
+    const collection = db.collection('batches');
+    for (const mode of ['auto', 'rows'] as const) {
+      const locks = new DocumentLocks(db, { mode });
+      const { insertedIds } = await collection.insertMany([{ n: 0 }, { n: 0 }, { n: 0 }]);
+      const ids = Object.values(insertedIds);
+      let batches = 0;
+      let singles = 0;
+      await locks.writeEach(
+        'batches',
+        ids,
+        (id) => id,
+        (all) => {
+          batches++;
+          return collection.bulkWrite(
+            all.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+          );
+        },
+        (_id) => {
+          singles++;
+          return collection.updateOne({ _id }, { $inc: { n: 1 } });
+        },
+      );
+      const stored = await collection.find({ _id: { $in: ids } }).toArray();
+      expect(
+        stored.map((doc) => doc.n as number),
+        mode,
+      ).to.deep.equal([1, 1, 1]);
+      // Atomic writes take the one batch; lock rows take each document on its own.
+      expect({ batches, singles }, mode).to.deep.equal(
+        mode === 'auto' ? { batches: 1, singles: 0 } : { batches: 0, singles: 3 },
+      );
+    }
+  });
 });

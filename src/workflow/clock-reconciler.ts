@@ -1,5 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import pLimit from 'p-limit';
 import type { ClockTimers } from '../clocks/index.js';
 import { Periodic, type Logger } from '../platform/index.js';
 import type { ClockService } from './clock.service.js';
@@ -11,6 +12,8 @@ export interface ClockReconcilerOptions {
   intervalMs?: number;
   /** Incidents read per batch. */
   batch?: number;
+  /** Clock syncs after triage run at once, at most; the rest wait their turn. */
+  syncConcurrency?: number;
 }
 
 /**
@@ -24,6 +27,14 @@ export class ClockReconciler {
   private readonly loop: Periodic;
   private events: QueueEvents | undefined;
   private readonly batch: number;
+  /**
+   * Syncs after triage, bounded: under a burst of reports each would read and rewrite an incident at
+   * once and crowd out triage itself, while a clock's first deadline is half an hour away at the
+   * soonest. A sync still waiting covers any later triage of the same incident (it reads when it runs).
+   */
+  private readonly syncLimit: ReturnType<typeof pLimit>;
+  private readonly syncWaiting = new Set<string>();
+  private readonly syncs = new Set<Promise<void>>();
 
   constructor(
     private readonly repository: WorkflowRepository,
@@ -35,6 +46,7 @@ export class ClockReconciler {
     options: ClockReconcilerOptions = {},
   ) {
     this.batch = options.batch ?? 500;
+    this.syncLimit = pLimit(options.syncConcurrency ?? 2);
     this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger);
   }
 
@@ -51,6 +63,7 @@ export class ClockReconciler {
   async stop(): Promise<void> {
     await this.loop.stop();
     await this.events?.close();
+    await Promise.all(this.syncs);
   }
 
   private followTriage(): void {
@@ -64,14 +77,25 @@ export class ClockReconciler {
     this.events = new QueueEvents('triage', { connection, prefix: this.prefix });
     this.events.on('error', () => undefined);
     this.events.on('completed', ({ jobId }) => {
-      const incidentId = jobId.replace(/-r\d+$/, '');
-      this.clocks.catchUp(incidentId).catch((err: unknown) => {
+      this.syncAfterTriage(jobId.replace(/-r\d+$/, ''));
+    });
+  }
+
+  private syncAfterTriage(incidentId: string): void {
+    if (this.syncWaiting.has(incidentId)) return;
+    this.syncWaiting.add(incidentId);
+    const sync = this.syncLimit(async () => {
+      this.syncWaiting.delete(incidentId);
+      if (!this.halted()) await this.clocks.catchUp(incidentId); // after stop: left to the reconciler
+    })
+      .catch((err: unknown) => {
         this.logger.warn(
           { incidentId, err: (err as Error).message },
           'clock sync after triage failed; the reconciler retries',
         );
-      });
-    });
+      })
+      .finally(() => this.syncs.delete(sync));
+    this.syncs.add(sync);
   }
 
   /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */

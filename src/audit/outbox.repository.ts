@@ -73,7 +73,9 @@ export class OutboxRepository {
   async clear(documents: readonly PendingDocument[]): Promise<void> {
     const byCollection = new Map<string, PendingDocument[]>();
     for (const document of documents) {
-      byCollection.set(document.collection, [...(byCollection.get(document.collection) ?? []), document]);
+      const batch = byCollection.get(document.collection) ?? [];
+      batch.push(document);
+      byCollection.set(document.collection, batch);
     }
     for (const [name, batch] of byCollection) {
       const pull = (document: PendingDocument) => ({
@@ -92,7 +94,10 @@ export class OutboxRepository {
             all.map((document) => ({ updateOne: pull(document) })),
             { ordered: false },
           ),
-        (document) => collection.updateOne(pull(document).filter, pull(document).update),
+        (document) => {
+          const { filter, update } = pull(document);
+          return collection.updateOne(filter, update);
+        },
       );
     }
   }

@@ -29,8 +29,9 @@ export class ClockReconciler {
   private readonly batch: number;
   /**
    * Syncs after triage, bounded: under a burst of reports each would read and rewrite an incident at
-   * once and crowd out triage itself, while a clock's first deadline is half an hour away at the
-   * soonest. A sync still waiting covers any later triage of the same incident (it reads when it runs).
+   * once and crowd out triage itself. A sync may then wait its turn; a clock already overdue at triage
+   * is caught up when it runs (the shortest clock of the default pack is 30 minutes). A sync still
+   * waiting covers any later triage of the same incident (it reads when it runs).
    */
   private readonly syncLimit: ReturnType<typeof pLimit>;
   private readonly syncWaiting = new Set<string>();

@@ -12,7 +12,7 @@ import { EMPTY_HEAD } from './audit-hash.js';
 type EventDocument = AuditEvent & {
   _id: string;
   /**
-   * Not hashed, a hint only: the last seq of the insert batch this event came in. A writer that lost a
+   * Not hashed, a hint only: the last seq its writer meant to reach in the run this event began. A writer that lost a
    * position reads it to find the new head in ~3 point reads instead of a gallop; a wrong hint costs
    * only the gallop, never correctness.
    */
@@ -21,12 +21,6 @@ type EventDocument = AuditEvent & {
 
 /** The `_id` of the event at `seq`. */
 export const seqKey = (seq: number): string => String(seq).padStart(12, '0');
-
-/** What `insertPrefix` managed: how many events went in, and whether it stopped on a duplicate key. */
-export interface InsertOutcome {
-  inserted: number;
-  conflict: boolean;
-}
 
 /** Filters for reading events; every field optional, combined with AND. */
 export interface EventQuery {
@@ -113,20 +107,21 @@ export class AuditEventRepository {
   }
 
   /**
-   * Inserts the events in order and stops at the first duplicate key (ordered insert), so what went
-   * in is always a prefix: the chain never gets a gap, whichever index clashed.
+   * Inserts one event at its position: true when it went in, false when a unique index refused it
+   * (its position is taken, or its eventId is in the chain already). One document per insert on
+   * purpose: see `ChainAppender` for why a multi-document insert cannot be trusted here.
    */
-  async insertPrefix(events: readonly AuditEvent[]): Promise<InsertOutcome> {
-    if (events.length === 0) return { inserted: 0, conflict: false };
-    const batchEnd = events[events.length - 1].seq;
-    const docs = events.map((event) => ({ _id: seqKey(event.seq), ...event, batchEnd }));
+  async insertAt(event: AuditEvent, batchEnd: number): Promise<boolean> {
     try {
-      await this.events.insertMany(docs, { ordered: true });
-      return { inserted: events.length, conflict: false };
+      await this.events.insertOne({
+        _id: seqKey(event.seq),
+        ...event,
+        batchEnd: Math.max(batchEnd, event.seq),
+      });
+      return true;
     } catch (err) {
-      if (!isDuplicateKeyError(err) && !isDuplicateKeyError(firstWriteError(err))) throw err;
-      const failedAt = firstWriteError(err)?.index ?? 0;
-      return { inserted: failedAt, conflict: true };
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
     }
   }
 
@@ -171,11 +166,4 @@ function toFilter(query: EventQuery): mongo.Filter<EventDocument> {
   }
   if (query.afterSeq !== undefined) filter._id = { $gt: seqKey(query.afterSeq) };
   return filter;
-}
-
-function firstWriteError(err: unknown): { index: number; code?: number } | undefined {
-  const bulk = err as Partial<mongo.MongoBulkWriteError>;
-  const errors = bulk.writeErrors;
-  const first: unknown = Array.isArray(errors) ? errors[0] : errors;
-  return first && typeof first === 'object' ? (first as { index: number; code?: number }) : undefined;
 }

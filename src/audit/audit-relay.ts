@@ -2,7 +2,6 @@ import type { Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
-import { RecentIds } from './recent-ids.js';
 import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 
 export interface RelayOptions {
@@ -15,7 +14,12 @@ export interface RelayOptions {
    * A document written on and on is pulled after ten times this at most.
    */
   pullHoldMs?: number;
+  /** How long `stop()` waits for the pass under way, and then for its own last pass; default 5 s each. */
+  stopWaitMs?: number;
 }
+
+/** At most one line a this often while passes keep failing for the same reason. */
+const FAILURE_LOG_EVERY_MS = 30_000;
 
 /**
  * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, then pulls
@@ -26,8 +30,7 @@ export class AuditRelay {
   readonly name = 'audit-relay';
   private readonly collections: string[] = [];
   private readonly hints: Array<{ collection: string; id: unknown; drafts?: AuditDraft[] }> = [];
-  /** Event ids this relay chained lately: a later write's outbox may still hold them until its pull lands. */
-  private readonly recentlyChained = new RecentIds(20_000);
+  private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
   private fullSweepWanted = true;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -79,15 +82,44 @@ export class AuditRelay {
     this.loop = this.run();
   }
 
+  /**
+   * Stops the loop and makes a last pass for this process's drafts, each wait bounded: a store that
+   * does not answer must not hold a shutdown. Whatever is left stays in its outbox, where any other
+   * process's sweep (or this one's next start) finds it.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    const waitMs = this.options.stopWaitMs ?? 5000;
+    const loop = this.loop;
     this.loop = null;
-    // Last chance for drafts written by this process; a crash leaves them to the next sweep anywhere.
-    await this.relayNow().catch((err: unknown) => {
+    if (loop && !(await settlesWithin(loop, waitMs))) {
+      this.logger.warn({ waitMs }, 'audit relay: the pass under way did not finish; leaving it to the sweep');
+      return;
+    }
+    const last = this.relayNow().catch((err: unknown) => {
       this.logger.warn({ err }, 'audit relay: final pass failed');
+      return 0;
     });
+    if (!(await settlesWithin(last, waitMs))) {
+      this.logger.warn({ waitMs }, 'audit relay: final pass did not finish; leaving it to the sweep');
+    }
+  }
+
+  /** Logs a failing pass once, then once per FAILURE_LOG_EVERY_MS with how often it failed since. */
+  private reportFailure(err: unknown): void {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const now = Date.now();
+    const known = this.failures?.reason === reason ? this.failures : null;
+    const failures = known ?? { reason, since: now, count: 0, loggedAt: 0 };
+    failures.count += 1;
+    this.failures = failures;
+    if (now - failures.loggedAt < FAILURE_LOG_EVERY_MS) return;
+    failures.loggedAt = now;
+    this.logger.error(
+      { err, failedPasses: failures.count, failingSinceMs: now - failures.since },
+      'audit relay cannot relay; drafts stay in their outboxes and are retried',
+    );
   }
 
   private async run(): Promise<void> {
@@ -101,8 +133,14 @@ export class AuditRelay {
       const started = Date.now();
       try {
         await this.pass();
+        if (this.failures) {
+          this.logger.info({ failedPasses: this.failures.count }, 'audit relay relays again');
+          this.failures = null;
+        }
       } catch (err) {
-        this.logger.error({ err }, 'audit relay pass failed; retrying');
+        this.reportFailure(err);
+        // A failing store is not hammered: the next try waits for the sweep interval.
+        if (this.active) await this.pause(sweepEvery);
       }
       if (full) {
         lastSweep = started;
@@ -110,17 +148,19 @@ export class AuditRelay {
       }
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
         const untilSweep = sweepEvery - (Date.now() - lastSweep);
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          this.timer = setTimeout(
-            resolve,
-            Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)),
-          );
-        });
-        clearTimeout(this.timer);
-        this.wake = null;
+        await this.pause(Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)));
       }
     }
+  }
+
+  /** Waits `ms`, or until a kick or `stop()` wakes the loop. */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(this.timer);
+    this.wake = null;
   }
 
   private pass(pullAll = false): Promise<number> {
@@ -146,15 +186,9 @@ export class AuditRelay {
       await this.pulls.flush(pullAll);
       return 0;
     }
-    // Drafts chained by an earlier pass whose pull had not landed when this write was stored: they
-    // would only clash on the eventId index; they are pulled all the same.
-    const fresh = documents.map((document) => ({
-      ...document,
-      drafts: document.drafts.filter((draft) => !this.recentlyChained.has(draft.eventId)),
-    }));
-    const appended = await this.appender.append(orderDrafts(fresh));
-    for (const document of fresh)
-      for (const draft of document.drafts) this.recentlyChained.add(draft.eventId);
+    // Drafts chained already (by this process or another, their pull not landed yet) are recognised
+    // by id in the appender and not sent again; they are pulled all the same.
+    const appended = await this.appender.append(orderDrafts(documents));
     for (const document of documents) this.pulls.add(document);
     await this.pulls.flush(pullAll);
     return appended.length;
@@ -184,4 +218,25 @@ export function orderDrafts(documents: readonly PendingDocument[]): AuditDraft[]
   );
   entries.sort((a, b) => a.time - b.time || a.docIndex - b.docIndex || a.index - b.index);
   return entries.map((entry) => entry.draft);
+}
+
+/** True when `promise` settles within `ms` (its outcome is the caller's business). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -6,6 +6,7 @@ import { AuditRelay, type RelayOptions } from './audit-relay.js';
 import { AuditService } from './audit.service.js';
 import { auditRoutes } from './audit.routes.js';
 import { ChainAppender } from './chain-appender.js';
+import { ChainedIds } from './chained-ids.js';
 import { CheckpointRepository } from './checkpoint.repository.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { Checkpointer } from './checkpointer.js';
@@ -24,6 +25,7 @@ export type {
 export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
 export type { AuditListFilter, AuditPage } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
+export type { RelayOptions } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';
 export { hashEvent, sealDrafts, canonicalJson, canonicalEventJson, GENESIS_HASH } from './audit-hash.js';
 export { writeExport } from './audit-export.js';
@@ -65,7 +67,12 @@ export function createAuditModule(
       platform.logger.warn({ err }, 'audit checkpoint failed');
     });
   };
-  const appender = new ChainAppender(events, onAppended, gate);
+  // Drafts chained by any process, by id, so sweeps do not send other processes' unpulled drafts again.
+  const chained = new ChainedIds(
+    platform.redis,
+    `${platform.config.REDIS_PREFIX}:audit-chained:${platform.db.name}`,
+  );
+  const appender = new ChainAppender(events, onAppended, gate, chained);
   const audit = new AuditService(events, checkpoints, appender, checkpointer, signer);
   const relay = new AuditRelay(new OutboxRepository(platform.db), appender, platform.logger, relayOptions);
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);

@@ -1,4 +1,6 @@
 // A separate process for the multi-process tests: `node --import tsx append-child.ts <mode> <uri> <n>`.
+import { readFileSync } from 'node:fs';
+import type { AuditDraft } from '../../../src/audit/index.js';
 import { draftFor, openAudit } from './audit-fixture.js';
 
 const [mode, uri, countText] = process.argv.slice(2);
@@ -27,6 +29,19 @@ if (mode === 'append') {
       ),
     });
     await module.relay.relayNow();
+  }
+  await close();
+} else if (mode === 'overlap') {
+  // Appends a shared list of drafts (file TEST_DRAFTS) in overlapping slices of 100-250 in its own
+  // order: every other child sends most of them too, so most inserts meet drafts chained already.
+  const drafts = JSON.parse(readFileSync(process.env.TEST_DRAFTS ?? '', 'utf8')) as AuditDraft[];
+  let offset = (process.pid * 37) % drafts.length;
+  for (let sent = 0; sent < drafts.length * 2;) {
+    const size = 100 + ((offset * 13) % 151);
+    const slice = Array.from({ length: size }, (_, index) => drafts[(offset + index) % drafts.length]);
+    await module.audit.recordMany(slice);
+    sent += size;
+    offset = (offset + size - 40) % drafts.length; // the next slice overlaps this one
   }
   await close();
 } else if (mode === 'crash') {

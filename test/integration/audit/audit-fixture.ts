@@ -5,8 +5,9 @@ import {
   createAuditModule,
   type AuditDraft,
   type AuditModule,
+  type RelayOptions,
 } from '../../../src/audit/index.js';
-import { connectMongo, type Connection } from '../../../src/platform/db/index.js';
+import { connectMongo, type ConnectOptions, type Connection } from '../../../src/platform/db/index.js';
 import { createLogger } from '../../../src/platform/index.js';
 import { createRedis } from '../../../src/platform/queue/index.js';
 import { systemActor } from '../../../src/auth/actor.js';
@@ -16,6 +17,7 @@ export async function openAudit(
   mongodbUri: string,
   env: Record<string, string> = {},
   redisUrl?: string,
+  options: { relay?: RelayOptions; onCommand?: ConnectOptions['onCommand'] } = {},
 ): Promise<{ module: AuditModule; db: Connection; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -24,10 +26,20 @@ export async function openAudit(
     ...env,
   });
   const logger = createLogger('silent');
-  const db = await connectMongo(mongodbUri, logger);
+  const db = await connectMongo(
+    mongodbUri,
+    logger,
+    options.onCommand ? { onCommand: options.onCommand } : {},
+  );
   // With Redis, appenders of several processes take turns through the append lease.
   const redis = redisUrl ? createRedis(redisUrl, 'producer', logger) : undefined;
-  const module = createAuditModule({ db, config, logger, ...(redis ? { redis } : {}) }, { sweepMs: 100 });
+  const module = createAuditModule(
+    { db, config, logger, ...(redis ? { redis } : {}) },
+    {
+      sweepMs: 100,
+      ...options.relay,
+    },
+  );
   await module.init();
   return {
     module,

@@ -3,17 +3,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { isolatedUrls } from '../../helpers/services.js';
-import { openAudit } from './audit-fixture.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isolatedUrls, testDataRoot } from '../../helpers/services.js';
+import { draftFor, openAudit } from './audit-fixture.js';
 
 const signingKey = generateKeyPairSync('ed25519')
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
 const child = fileURLToPath(new URL('./append-child.ts', import.meta.url));
 
-function spawnChild(mode: string, uri: string, count: number, redisUrl = ''): ChildProcess {
+function spawnChild(mode: string, uri: string, count: number, redisUrl = '', draftsFile = ''): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', child, mode, uri, String(count)], {
-    env: { ...process.env, TEST_AUDIT_KEY: signingKey, TEST_REDIS_URL: redisUrl },
+    env: { ...process.env, TEST_AUDIT_KEY: signingKey, TEST_REDIS_URL: redisUrl, TEST_DRAFTS: draftsFile },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
@@ -42,6 +44,39 @@ describe('audit chain across processes', function () {
         expect(report.head.seq).to.equal(4 * 60);
       } finally {
         await close();
+      }
+    });
+  }
+
+  for (const lease of [false, true]) {
+    it(`when four processes append overlapping batches of the same drafts${lease ? ' through the Redis lease' : ''}, then each draft is chained exactly once in a verifying chain`, async () => {
+      const { mongodbUri, redisUrl } = isolatedUrls('auditoverlap');
+      const dir = mkdtempSync(join(testDataRoot(), 'govcert-overlap-'));
+      const draftsFile = join(dir, 'drafts.json');
+      const drafts = Array.from({ length: 400 }, (_, index) => draftFor(`inc-${index % 9}`));
+      writeFileSync(draftsFile, JSON.stringify(drafts));
+      try {
+        const children = Array.from({ length: 4 }, () =>
+          spawnChild('overlap', mongodbUri, 0, lease ? redisUrl : '', draftsFile),
+        );
+        expect(await Promise.all(children.map(exited))).to.deep.equal([0, 0, 0, 0]);
+        const { module, close } = await openAudit(mongodbUri, { AUDIT_SIGNING_KEY: signingKey });
+        try {
+          const report = await module.audit.verify();
+          expect(report).to.deep.include({ ok: true, eventsChecked: drafts.length });
+          const ids: string[] = [];
+          for (let after = 0; ;) {
+            const page = await module.audit.list({ after, limit: 500 });
+            ids.push(...page.events.map((event) => event.eventId));
+            if (page.nextCursor === null) break;
+            after = page.nextCursor;
+          }
+          expect(ids.sort()).to.deep.equal(drafts.map((draft) => draft.eventId).sort());
+        } finally {
+          await close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   }

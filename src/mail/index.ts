@@ -10,6 +10,7 @@ export {
   messageIdFor,
   headerSafe,
   MailAddressError,
+  SendWindowClosedError,
   isSafeAddress,
 } from './transport.js';
 export type { Mailbox, OutgoingMail, SendResult, MailTransport, TransportConfig } from './transport.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions, TransportOptions } from 'nodemailer';
+import pLimit from 'p-limit';
+import { writeOutboxFile } from './outbox-file.js';
 
 /** A mailbox: the address is validated, the display name is made header-safe. */
 export interface Mailbox {
@@ -19,6 +19,12 @@ export interface OutgoingMail {
   text: string;
   /** `<id@domain>` from {@link messageIdFor}, so a retry re-sends the same message. */
   messageId: string;
+  /**
+   * Do not start sending after this instant (the sender's claim on the message runs out soon after):
+   * checked when the message gets a connection, so time spent waiting for one counts. A send that
+   * started goes on; the sender keeps enough of its claim for the longest send the timeouts allow.
+   */
+  notAfter?: Date;
 }
 
 /** What a send reports back. */
@@ -26,7 +32,7 @@ export interface SendResult {
   messageId: string;
   accepted: string[];
   rejected: string[];
-  /** Path of the `.eml` written by the outbox transport. */
+  /** Path of the `.eml` written (or found already written) by the outbox transport. */
   file?: string;
   /** The server's final reply (`250 2.0.0 queued as ...`), for the delivery ledger. */
   response?: string;
@@ -46,11 +52,24 @@ export interface TransportConfig {
   outboxDir: string;
   /** Milliseconds for connect, greeting and idle socket; default 10 s / 10 s / 30 s. */
   timeouts?: { connection?: number; greeting?: number; socket?: number };
+  /** SMTP connections used at once; more sends wait here, before `notAfter` is checked. Default 5. */
+  maxConnections?: number;
 }
 
 /** Raised before anything is sent when an address could inject headers or is not an address. */
 export class MailAddressError extends Error {
   override readonly name = 'MailAddressError';
+}
+
+/** Raised, with nothing sent, when a message's `notAfter` passed before it could start. */
+export class SendWindowClosedError extends Error {
+  override readonly name = 'SendWindowClosedError';
+}
+
+function checkWindow(mail: OutgoingMail): void {
+  if (mail.notAfter !== undefined && Date.now() > mail.notAfter.getTime()) {
+    throw new SendWindowClosedError(`not sent: the send window closed at ${mail.notAfter.toISOString()}`);
+  }
 }
 
 // Conservative on purpose: no whitespace, quotes, brackets, commas or controls anywhere.
@@ -131,21 +150,23 @@ const addresses = (list: unknown): string[] =>
     ? list.map((a) => (typeof a === 'string' ? a : (a as { address: string }).address))
     : [];
 
-/** A file name from a Message-ID: only safe characters, no path separators. */
-const fileSafe = (messageId: string): string =>
-  messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9.@_-]/g, '_');
-
 /**
  * Creates the mail transport: pooled SMTP when `smtpUrl` is set, otherwise an outbox that writes each
- * message to `<outboxDir>/<timestamp>-<message-id>.eml`. Attachments and content by path or URL are
- * disabled (`disableFileAccess`, `disableUrlAccess`): mail content is data, never a file to read.
+ * message to `<outboxDir>/<message-id>.eml` (see {@link writeOutboxFile}: written through a temporary
+ * file, never twice). Attachments and content by path or URL are disabled (`disableFileAccess`,
+ * `disableUrlAccess`): mail content is data, never a file to read.
  */
 export function createTransport(config: TransportConfig): MailTransport {
   const safety = { disableFileAccess: true, disableUrlAccess: true };
   if (config.smtpUrl !== undefined && config.smtpUrl !== '') {
+    const maxConnections = config.maxConnections ?? 5;
+    // As many sends at once as the pool has connections: the rest wait here, not in the pool's own
+    // queue, so `notAfter` is checked when a connection is free and a send goes out right after.
+    const slots = pLimit(maxConnections);
     const smtp = nodemailer.createTransport({
       url: config.smtpUrl,
       pool: true,
+      maxConnections,
       // No silent re-sends inside the pool: every retry goes through the ledger, with backoff and audit.
       maxRequeues: 0,
       connectionTimeout: config.timeouts?.connection ?? 10_000,
@@ -154,20 +175,22 @@ export function createTransport(config: TransportConfig): MailTransport {
       ...safety,
     } as TransportOptions);
     return {
-      async send(mail) {
-        const info = (await smtp.sendMail(toMessage(mail))) as {
-          messageId: string;
-          accepted?: unknown;
-          rejected?: unknown;
-          response?: unknown;
-        };
-        return {
-          messageId: info.messageId,
-          accepted: addresses(info.accepted),
-          rejected: addresses(info.rejected),
-          ...(typeof info.response === 'string' ? { response: info.response } : {}),
-        };
-      },
+      send: (mail) =>
+        slots(async () => {
+          checkWindow(mail);
+          const info = (await smtp.sendMail(toMessage(mail))) as {
+            messageId: string;
+            accepted?: unknown;
+            rejected?: unknown;
+            response?: unknown;
+          };
+          return {
+            messageId: info.messageId,
+            accepted: addresses(info.accepted),
+            rejected: addresses(info.rejected),
+            ...(typeof info.response === 'string' ? { response: info.response } : {}),
+          };
+        }),
       close: () => {
         smtp.close();
       },
@@ -180,13 +203,12 @@ export function createTransport(config: TransportConfig): MailTransport {
   } as TransportOptions);
   return {
     async send(mail) {
+      checkWindow(mail);
       const info = (await stream.sendMail(toMessage(mail))) as { messageId: string; message: Buffer };
-      await mkdir(config.outboxDir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const file = join(config.outboxDir, `${stamp}-${fileSafe(info.messageId)}.eml`);
-      await writeFile(file, info.message, { flag: 'wx' });
+      const { file, existed } = await writeOutboxFile(config.outboxDir, info.messageId, info.message);
       const accepted = mail.to.map((m) => m.address);
-      return { messageId: info.messageId, accepted, rejected: [], file, response: `written to ${file}` };
+      const response = existed ? `already written to ${file}` : `written to ${file}`;
+      return { messageId: info.messageId, accepted, rejected: [], file, response };
     },
     close: () => {
       stream.close();

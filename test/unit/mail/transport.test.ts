@@ -1,17 +1,39 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { OutgoingMail } from '../../../src/mail/transport.js';
 import {
   MailAddressError,
+  SendWindowClosedError,
   classifySmtpError,
   createTransport,
   messageIdFor,
 } from '../../../src/mail/transport.js';
+
+/** Polls `predicate` until it holds; rejects after `timeoutMs`. */
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** The error `fn` rejects with, or undefined. */
+async function rejection(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
 
 interface Received {
   from: string;
@@ -115,6 +137,18 @@ describe('SMTP transport against a real server', () => {
     }
     expect(smtp.received.length).to.equal(before);
   });
+
+  it('when the send window has closed, then nothing is sent', async () => {
+    const transport = createTransport({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, outboxDir: tmpdir() });
+    const before = smtp.received.length;
+    try {
+      const error = await rejection(() => transport.send(mail({ notAfter: new Date(Date.now() - 1) })));
+      expect(error).to.be.instanceOf(SendWindowClosedError);
+    } finally {
+      transport.close();
+    }
+    expect(smtp.received.length).to.equal(before);
+  });
 });
 
 describe('outbox transport', () => {
@@ -126,16 +160,69 @@ describe('outbox transport', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('when there is no SMTP URL, then each message is written as an .eml file', async () => {
+  it('when there is no SMTP URL, then each message is written as an .eml file named by its Message-ID', async () => {
     const transport = createTransport({ outboxDir: dir });
     const result = await transport.send(mail());
     transport.close();
     const files = await readdir(dir);
     expect(files).to.have.length(1);
-    expect(files[0]).to.match(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-[0-9a-f]{40}@govcert\.example\.gov\.hk\.eml$/);
+    expect(files[0]).to.match(/^[0-9a-f]{40}@govcert\.example\.gov\.hk\.eml$/);
     expect(result.file).to.equal(join(dir, files[0]));
+    expect(result.response).to.equal(`written to ${result.file}`);
     const parsed = await simpleParser(await readFile(result.file!));
     expect(parsed.subject).to.equal('[TLP:AMBER] Report received');
+    expect(parsed.messageId).to.equal(mail().messageId);
+  });
+
+  it('when a message is written, then its .eml appears complete, renamed from a temporary file in the same directory', async () => {
+    const events: Array<{ event: string; name: string }> = [];
+    const watcher = watch(dir, (event, name) => {
+      if (name !== null) events.push({ event, name });
+    });
+    const transport = createTransport({ outboxDir: dir });
+    try {
+      const result = await transport.send(mail());
+      const final = basename(result.file!);
+      await waitFor(() => events.some((e) => e.name === final), 'the file to appear');
+      // inotify reports in order: a write to the final name (what an in-place write does) would show
+      // as a `change` on it; the bytes went to another name that was then renamed.
+      expect(events.filter((e) => e.name === final).map((e) => e.event)).to.deep.equal(['rename']);
+      const temporary = events.find((e) => e.name !== final && e.event === 'change');
+      expect(temporary, 'bytes written under a temporary name').to.exist;
+      expect(temporary!.name).to.match(/^\..*\.tmp$/);
+      expect(await readdir(dir)).to.deep.equal([final]);
+    } finally {
+      watcher.close();
+      transport.close();
+    }
+  });
+
+  it('when the outbox already holds the file for the Message-ID, then it is not written again and counts as sent', async () => {
+    const first = createTransport({ outboxDir: dir });
+    const written = await first.send(mail());
+    first.close();
+    const before = await stat(written.file!);
+    // A crash mid-write of another attempt leaves at most a hidden temporary file, never an .eml.
+    await writeFile(join(dir, `.${basename(written.file!)}.999-dead.tmp`), 'From: half');
+
+    const retry = createTransport({ outboxDir: dir });
+    const again = await retry.send(mail({ subject: 'Same message, second attempt' }));
+    retry.close();
+    expect(again.file).to.equal(written.file);
+    expect(again.response).to.equal(`already written to ${written.file}`);
+    expect(again.accepted).to.deep.equal(['isirt@transport.example.gov.hk']);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.eml'))).to.deep.equal([basename(written.file!)]);
+    expect((await stat(written.file!)).mtimeMs).to.equal(before.mtimeMs);
+    const parsed = await simpleParser(await readFile(written.file!));
+    expect(parsed.subject).to.equal('[TLP:AMBER] Report received');
+  });
+
+  it('when the send window has closed, then nothing is written', async () => {
+    const transport = createTransport({ outboxDir: dir });
+    const error = await rejection(() => transport.send(mail({ notAfter: new Date(Date.now() - 1) })));
+    transport.close();
+    expect(error).to.be.instanceOf(SendWindowClosedError);
+    expect(await readdir(dir)).to.deep.equal([]);
   });
 });
 

@@ -7,7 +7,7 @@ import type { DeliveryStatus, MailDelivery } from './notification.types.js';
 /** A new ledger row, before any attempt. */
 export type NewDelivery = Omit<
   MailDelivery,
-  'status' | 'attempts' | 'lastError' | 'response' | 'sentAt' | 'updatedAt'
+  'status' | 'attempts' | 'lastError' | 'response' | 'sentAt' | 'leaseUntil' | 'updatedAt'
 >;
 
 /** How a finished attempt ends. */
@@ -18,8 +18,8 @@ export interface AttemptOutcome {
 }
 
 function toDelivery(doc: Record<string, unknown>): MailDelivery {
-  const { _id: _id, pendingAudit: _audit, leaseUntil: _lease, createdAt: _created, ...rest } = doc;
-  return rest as unknown as MailDelivery;
+  const { _id: _id, pendingAudit: _audit, createdAt: _created, ...rest } = doc;
+  return { leaseUntil: null, ...rest } as unknown as MailDelivery;
 }
 
 /**
@@ -73,9 +73,12 @@ export class MailDeliveryRepository {
   }
 
   /**
-   * Claims the row for one attempt by `notificationId`: allowed when it is queued or deferred, or
-   * `sending` under this same notification (its previous run died) or with an expired lease. The
-   * update is conditional on the status and attempt count read, so two claimers cannot both win.
+   * Claims the row for one attempt by `notificationId` until `now + leaseMs`: allowed when it is queued
+   * or deferred, or `sending` under a lease that ran out (its sender died or lost it). A row `sending`
+   * under a live lease is never taken, not even by the same notification: a job re-run while its first
+   * run is only paused (SIGSTOP past the job lock) must not send a second copy. The update is one
+   * compare-and-set, so two claimers cannot both win; the lease compares clocks of different
+   * processes, which must agree to well within the sender's margin (see `delivery-lease.ts`).
    * Returns the claimed row (attempts already counted), or null when it is not ours to send.
    */
   async claim(
@@ -86,11 +89,7 @@ export class MailDeliveryRepository {
   ): Promise<MailDelivery | null> {
     const now = new Date();
     const claimable = {
-      $or: [
-        { status: { $in: ['queued', 'deferred'] } },
-        { status: 'sending', notificationId },
-        { status: 'sending', leaseUntil: { $lt: now } },
-      ],
+      $or: [{ status: { $in: ['queued', 'deferred'] } }, { status: 'sending', leaseUntil: { $lt: now } }],
     };
     const claimed = await this.locks.updateIf(this.models.deliveries.collection, idForKey(key), claimable, {
       $set: {
@@ -105,7 +104,12 @@ export class MailDeliveryRepository {
     return claimed ? toDelivery(claimed) : null;
   }
 
-  /** Records how the attempt `attempts` ended; ignored if someone else claimed the row since. */
+  /**
+   * Records how the attempt `attempts` ended: conditional on the row still being `sending` under that
+   * attempt, so it is ignored (false) once someone else claimed the row, and a repeated call after a
+   * lost reply does not apply twice. It does not check the lease: an outcome that arrives late but
+   * before anyone re-claimed is still the truth about that attempt.
+   */
   async finish(key: string, attempts: number, outcome: AttemptOutcome, draft: AuditDraft): Promise<boolean> {
     const now = new Date();
     const set: Record<string, unknown> = {

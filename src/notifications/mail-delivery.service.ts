@@ -1,7 +1,15 @@
+import pLimit from 'p-limit';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import { systemActor } from '../auth/index.js';
-import { classifySmtpError, type Mailbox, type MailTransport } from '../mail/index.js';
+import {
+  SendWindowClosedError,
+  classifySmtpError,
+  type Mailbox,
+  type MailTransport,
+  type SendResult,
+} from '../mail/index.js';
 import type { Logger } from '../platform/index.js';
+import { DEFAULT_LEASE_TIMING, recordWithinLease, type LeaseTiming } from './delivery-lease.js';
 import type { MailDeliveryRepository, AttemptOutcome } from './mail-delivery.repository.js';
 import { MissingSubjectError, type NotificationComposer } from './notification-composer.js';
 import type { NotificationRepository } from './notification.repository.js';
@@ -14,15 +22,27 @@ import type {
 } from './notification.types.js';
 
 const actor = systemActor('mailer');
-/** How long a claimed row belongs to its claimer before another notification may take it over. */
-const LEASE_MS = 5 * 60_000;
+
+/** Rows of one notification attempted at once: claims are taken just before they can be sent. */
+const ATTEMPTS_AT_ONCE = 5;
 
 /** What one delivery run achieved. */
 export interface DeliveryRun {
   status: NotificationStatus;
   /** Recipients deferred by a transient failure, with the reason: the job should be retried. */
   deferred: Array<{ recipient: string; error: string }>;
+  /**
+   * Set when a row is held by another sender's live claim (or this run's claim lapsed before it could
+   * send): run again after this instant, without counting it as a failed attempt.
+   */
+  busyUntil: Date | null;
 }
+
+/** How one recipient's attempt ended. */
+type AttemptResult =
+  { kind: 'done' } | { kind: 'deferred'; recipient: string; error: string } | { kind: 'busy'; until: Date };
+
+const DONE: AttemptResult = { kind: 'done' };
 
 /** Called once a notification reached a final state (the incident dispatcher updates the incident). */
 export type SettledHook = (record: NotificationRecord, status: NotificationStatus) => Promise<void>;
@@ -35,10 +55,12 @@ const errorText = (err: unknown): string => {
 };
 
 /**
- * Delivers a stored notification, one message per recipient, through the ledger: claim the row,
- * render, send, record the outcome. A row already `sent` (or `failed`) is never sent again, so a
- * retried or re-run job only does what is left. Transient failures leave rows `deferred` for the
- * job's next attempt; on the last attempt they become `failed`.
+ * Delivers a stored notification, one message per recipient, through the ledger: claim the row under a
+ * lease, render, send while the lease has margin left, record the outcome. A row already `sent` (or
+ * `failed`) is never sent again, so a retried or re-run job only does what is left; a row another run
+ * holds is left alone until its lease ends. Transient failures leave rows `deferred` for the job's next
+ * attempt; on the last attempt they become `failed`.
+ * What that guarantees, and what not, is said in `delivery-lease.ts`.
  */
 export class MailDeliveryService {
   constructor(
@@ -50,6 +72,7 @@ export class MailDeliveryService {
     private readonly from: Mailbox,
     private readonly logger: Logger,
     private readonly onSettled: SettledHook = () => Promise.resolve(),
+    private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
   ) {}
 
   /** @throws MissingSubjectError when the notification does not exist (never retry). */
@@ -65,15 +88,25 @@ export class MailDeliveryService {
       if (!(err instanceof MissingSubjectError)) throw err;
       context = err;
     }
-    const deferred: DeliveryRun['deferred'] = [];
-    await Promise.all(
-      rows.map(async (row) => {
-        const recipient = record.recipients.find((r) => r.address === row.recipient);
-        if (!recipient) return;
-        const error = await this.attempt(record, recipient, row.key, context, options.finalAttempt);
-        if (error !== null) deferred.push({ recipient: recipient.address, error });
-      }),
+    const limit = pLimit(ATTEMPTS_AT_ONCE);
+    const results = await Promise.allSettled(
+      rows.map((row) =>
+        limit(async () => {
+          const recipient = record.recipients.find((r) => r.address === row.recipient);
+          if (!recipient) return DONE;
+          return this.attempt(record, recipient, row.key, context, options.finalAttempt);
+        }),
+      ),
     );
+    const deferred: DeliveryRun['deferred'] = [];
+    let busyUntil: Date | null = null;
+    for (const result of results) {
+      // Every attempt has ended, and recorded what it could, before the job fails on one of them.
+      if (result.status === 'rejected') throw result.reason;
+      const value = result.value;
+      if (value.kind === 'deferred') deferred.push({ recipient: value.recipient, error: value.error });
+      if (value.kind === 'busy' && (busyUntil === null || value.until > busyUntil)) busyUntil = value.until;
+    }
     const status = summarise(await this.ledger.listByKeys(rows.map((r) => r.key)));
     const changed = await this.notifications.setStatus(
       record.id,
@@ -81,58 +114,88 @@ export class MailDeliveryService {
       this.draft(record, `notification.${status}`, {}),
     );
     if (changed && status !== 'deferred' && status !== 'queued') await this.onSettled(record, status);
-    return { status, deferred };
+    return { status, deferred, busyUntil };
   }
 
-  /** One recipient: returns the transient error text when the row was deferred, else null. */
+  /** One recipient: claim, render, send within the lease, record. */
   private async attempt(
     record: NotificationRecord,
     recipient: NotificationRecipient,
     key: string,
     context: Record<string, unknown> | Error,
     finalAttempt: boolean,
-  ): Promise<string | null> {
+  ): Promise<AttemptResult> {
     const base = { recipient: recipient.address, ledgerKey: key };
     const claimed = await this.ledger.claim(
       key,
       record.id,
-      LEASE_MS,
+      this.timing.leaseMs,
       this.draft(record, 'mail.attempt', base),
     );
-    if (!claimed) return null; // sent, failed, or another sender holds it
+    if (!claimed) return this.notClaimed(key);
+    const leaseUntil = claimed.leaseUntil;
+    if (leaseUntil === null) throw new Error(`ledger row ${key} claimed without a lease`);
     const data = { ...base, attempt: claimed.attempts, messageId: claimed.messageId };
     const finish = (outcome: AttemptOutcome): Promise<boolean> =>
-      this.ledger.finish(
-        key,
-        claimed.attempts,
+      recordWithinLease(
+        this.ledger,
+        this.logger,
+        { row: claimed, leaseUntil },
         outcome,
         this.draft(record, `mail.${outcome.status}`, { ...data, ...outcome }),
       );
     if (context instanceof Error) {
       await finish({ status: 'failed', lastError: context.message });
-      return null;
+      return DONE;
     }
     let mail;
     try {
       mail = this.composer.render(record, context, recipient);
     } catch (err) {
       await finish({ status: 'failed', lastError: `cannot render: ${errorText(err)}` });
-      return null;
+      return DONE;
     }
+    let result: SendResult;
     try {
-      const result = await this.transport.send({
+      result = await this.transport.send({
         from: this.from,
         to: [{ address: recipient.address, name: recipient.name }],
         subject: mail.subject,
         html: mail.html,
         text: mail.text,
         messageId: claimed.messageId,
+        notAfter: new Date(leaseUntil.getTime() - this.timing.sendMarginMs),
       });
-      await finish({ status: 'sent', response: result.response ?? null });
-      return null;
     } catch (err) {
+      if (err instanceof SendWindowClosedError) {
+        // Paused or queued too long since the claim: nothing went out, and the row may be someone
+        // else's by now. Give it back if it is still ours (the write is conditional) and run again soon.
+        this.logger.warn({ recipient: recipient.address, attempt: claimed.attempts }, err.message);
+        await finish({ status: 'deferred', lastError: err.message });
+        return { kind: 'busy', until: new Date() };
+      }
       return this.failed(err, claimed, finalAttempt, finish);
     }
+    // Sent: from here on only the ledger write is left, and a failure of it must not look like a
+    // failed send (a retry would send again).
+    const recorded = await finish({ status: 'sent', response: result.response ?? null });
+    if (!recorded) {
+      this.logger.warn(
+        { recipient: recipient.address, attempt: claimed.attempts },
+        'mail sent, but the row was claimed again before the outcome was recorded; a copy may follow',
+      );
+    }
+    return DONE;
+  }
+
+  /** The row was not claimable: finished already, or held by a live claim until its lease ends. */
+  private async notClaimed(key: string): Promise<AttemptResult> {
+    const row = await this.ledger.find(key);
+    if (!row || row.status === 'sent' || row.status === 'failed') return DONE;
+    // Held (a paused or still-running sender, or one that died and whose lease has yet to run out),
+    // or it just changed hands: look again when that lease ends.
+    const until = row.status === 'sending' && row.leaseUntil !== null ? row.leaseUntil : new Date();
+    return { kind: 'busy', until };
   }
 
   private async failed(
@@ -140,19 +203,19 @@ export class MailDeliveryService {
     row: MailDelivery,
     finalAttempt: boolean,
     finish: (outcome: AttemptOutcome) => Promise<boolean>,
-  ): Promise<string | null> {
+  ): Promise<AttemptResult> {
     const reason = errorText(err);
     if (classifySmtpError(err) === 'permanent') {
       await finish({ status: 'failed', lastError: reason });
-      return null;
+      return DONE;
     }
     if (finalAttempt) {
       await finish({ status: 'failed', lastError: `gave up after ${row.attempts} attempts: ${reason}` });
-      return null;
+      return DONE;
     }
     this.logger.info({ recipient: row.recipient, attempt: row.attempts, reason }, 'mail deferred');
     await finish({ status: 'deferred', lastError: reason });
-    return reason;
+    return { kind: 'deferred', recipient: row.recipient, error: reason };
   }
 
   private draft(record: NotificationRecord, action: string, data: Record<string, unknown>): AuditDraft {

@@ -64,6 +64,8 @@ export interface MailDelivery {
   lastError: string | null;
   response: string | null;
   sentAt: Date | null;
+  /** While `sending`: until when the claimer owns the row; after that anyone may claim it again. */
+  leaseUntil: Date | null;
   updatedAt: Date;
 }
 

@@ -64,6 +64,10 @@ describe('notification worker killed mid-send', function () {
     expect((await runtime.modules.notifications.deliveries.find(key(second.address)))?.status).to.equal(
       'sending',
     );
+    // Nobody may take the row over while the dead worker's claim lasts (5 minutes): let it run out.
+    await runtime.platform.db
+      .collection('mail_deliveries')
+      .updateOne({ key: key(second.address) }, { $set: { leaseUntil: new Date(Date.now() - 1000) } });
 
     startWorker();
     const row = await waitForDelivery(runtime, key(second.address), (r) => r.status === 'sent', 120_000);

@@ -21,6 +21,23 @@ export interface WorkerDeps {
 }
 
 /**
+ * Lock and stall settings of every worker (all workers of a queue must agree: any of them may run
+ * the stalled-job check). A job "stalls" when its worker stops renewing the lock: killed, SIGSTOPped,
+ * or its event loop blocked for longer than `lockDuration`. The check puts it back in `wait` for
+ * another worker and counts; past `maxStalledCount` the job is failed for good. BullMQ's default of 1
+ * fails a job whose worker was killed or paused twice, and a failed job keeps its id for 14 days, so
+ * a reconciler's re-add with that id is a no-op: the work is lost. Our processors are idempotent (the
+ * notification ledger's lease keeps a re-run from sending while a paused run still holds a row), so a
+ * stall costs a re-run and nothing else: allow 10, still bounded so that a job which itself kills its
+ * worker (a poison payload) stops after 11 crashes instead of taking workers down forever.
+ * `lockDuration` stays at 30 s: a longer lock delays the take-over after a crash by as much (the lock
+ * plus up to one `stalledInterval`), a shorter one turns ordinary event-loop pauses into stalls, and a
+ * pause longer than any lock is possible anyway, which is why correctness rests on idempotency and
+ * leases, not on the lock.
+ */
+const WORKER_LOCKS = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 10 } as const;
+
+/**
  * Starts a BullMQ worker around a processor: validates the payload (a malformed one can never succeed,
  * so it skips retries), runs it with the job id in the log context, and times it.
  */
@@ -43,7 +60,13 @@ export function startWorker<Q extends QueueName>(spec: WorkerSpec<Q>, deps: Work
         stopTimer({ outcome });
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: spec.concurrency ?? 4, autorun: true },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: spec.concurrency ?? 4,
+      autorun: true,
+      ...WORKER_LOCKS,
+    },
   );
   worker.on('failed', (job, err) => {
     deps.logger.warn(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { runWithContext } from './context.js';
 
 /** Options of {@link Periodic}. */
 export interface PeriodicOptions {
@@ -26,6 +27,7 @@ export class Periodic {
   private running: Promise<void> | undefined;
   private stopped = true;
   private wakeWanted = false;
+  private passes = 0;
   private readonly dutyCycle: number;
 
   constructor(
@@ -70,7 +72,10 @@ export class Periodic {
     this.timer = setTimeout(() => {
       const started = Date.now();
       this.wakeWanted = false;
-      this.running = this.pass()
+      // Each pass under its own id: a pass woken from inside a job or request must not log (or audit)
+      // as that job for ever after, since every later pass is scheduled from this one.
+      this.passes += 1;
+      this.running = runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass())
         .then(() => undefined)
         .catch((err: unknown) => {
           this.logger.warn({ err: (err as Error).message }, `${this.name} pass failed`);

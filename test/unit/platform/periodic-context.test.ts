@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { Writable } from 'node:stream';
+import { currentContext, runWithContext } from '../../../src/platform/context.js';
+import { createLogger } from '../../../src/platform/index.js';
+import { Periodic } from '../../../src/platform/periodic.js';
+
+/** A logger whose JSON lines are kept in `lines`. */
+function capturingLogger(): {
+  logger: ReturnType<typeof createLogger>;
+  lines: Array<Record<string, unknown>>;
+} {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger('info', sink), lines };
+}
+
+describe('background loops and the request context', () => {
+  it('when two jobs wake a background loop, then their log lines carry their own ids and the loop its own', async () => {
+    const { logger, lines } = capturingLogger();
+    let passes = 0;
+    let wokenPass: (() => void) | undefined;
+    const loop = new Periodic(
+      'sweeper',
+      60_000,
+      () => {
+        passes += 1;
+        logger.info({ pass: passes }, 'swept');
+        wokenPass?.();
+        return Promise.resolve();
+      },
+      logger,
+    );
+    const passed = (): Promise<void> =>
+      new Promise((resolve) => {
+        wokenPass = resolve;
+      });
+    let next = passed();
+    loop.start();
+    await next;
+    for (const jobId of ['job-a', 'job-b']) {
+      next = passed();
+      await runWithContext({ requestId: `job-${jobId}`, jobId }, async () => {
+        logger.info('job work');
+        loop.wake();
+        expect(currentContext()?.jobId).to.equal(jobId);
+        await next;
+      });
+    }
+    await loop.stop();
+
+    const jobLines = lines.filter((line) => line.msg === 'job work');
+    expect(jobLines.map((line) => line.jobId)).to.deep.equal(['job-a', 'job-b']);
+    const loopLines = lines.filter((line) => line.msg === 'swept');
+    expect(loopLines).to.have.length(3);
+    expect(loopLines.map((line) => line.jobId)).to.deep.equal([undefined, undefined, undefined]);
+    const ids = loopLines.map((line) => line.requestId as string);
+    expect(new Set(ids).size).to.equal(3);
+    for (const id of ids) expect(id).to.match(/^sweeper-\d+$/);
+  });
+});

@@ -81,8 +81,33 @@ export function createAuditModule(
     relay,
     routes: auditRoutes(audit),
     background: [relay, checkpointTick],
-    init: () => events.init(),
+    init: async () => {
+      await events.init();
+      await warnOfForeignCheckpoints(checkpoints, signer.keyId, platform.logger);
+    },
   };
+}
+
+/**
+ * Says at start when stored checkpoints were signed by a key this process does not have: verifying
+ * would answer `checkpoint_unknown_key`, which looks like tampering but means a changed key.
+ */
+async function warnOfForeignCheckpoints(
+  checkpoints: CheckpointRepository,
+  keyId: string,
+  logger: PlatformDeps['logger'],
+): Promise<void> {
+  const foreign = (await checkpoints.all()).filter((checkpoint) => checkpoint.keyId !== keyId);
+  if (foreign.length === 0) return;
+  logger.warn(
+    {
+      foreignCheckpoints: foreign.length,
+      firstSeq: foreign[0].seq,
+      keyIds: [...new Set(foreign.map((checkpoint) => checkpoint.keyId))],
+      ourKeyId: keyId,
+    },
+    'stored audit checkpoints were signed by a key this process does not have: verification will report checkpoint_unknown_key (set AUDIT_SIGNING_KEY to the key that signed them)',
+  );
 }
 
 /** Signs a checkpoint when events are waiting for one longer than the configured seconds. */

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
@@ -7,8 +9,10 @@ export type Config = Readonly<
   Omit<z.output<typeof configSchema>, 'AUDIT_SIGNING_KEY'> & {
     /** PEM of the Ed25519 private key that signs audit checkpoints. */
     AUDIT_SIGNING_KEY: string;
-    /** True when the signing key was generated for this run (demo/test only). */
+    /** True when the signing key was generated for this run (test only). */
     AUDIT_SIGNING_KEY_EPHEMERAL: boolean;
+    /** Where the demo signing key is kept, when it came from there. */
+    AUDIT_SIGNING_KEY_FILE: string | null;
   }
 >;
 
@@ -44,12 +48,52 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!signingKey && !ephemeralAllowed) {
     throw new ConfigError(['AUDIT_SIGNING_KEY: required outside demo/test mode (Ed25519 PKCS#8 PEM)']);
   }
+  // Demo data outlives a start (DATA_DIR), so its key must too: a new key per start would leave every
+  // checkpoint already stored unverifiable (checkpoint_unknown_key).
+  const keyFile = !signingKey && values.DEMO_MODE ? join(values.DATA_DIR, DEMO_KEY_FILE) : null;
+  if (keyFile) signingKey = demoSigningKey(keyFile);
   const ephemeral = !signingKey;
-  signingKey ??= generateKeyPairSync('ed25519')
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
+  signingKey ??= newSigningKey();
+  if (values.MONGODB_URI && !databaseNameOf(values.MONGODB_URI)) {
+    throw new ConfigError([
+      `MONGODB_URI: names no database; add it to the path, e.g. ${values.MONGODB_URI.replace(/\/?(\?.*)?$/, '/govcert$1')}`,
+    ]);
+  }
   if (!values.EMBEDDED && (!values.MONGODB_URI || !values.REDIS_URL)) {
     throw new ConfigError(['MONGODB_URI, REDIS_URL: required unless EMBEDDED=true']);
   }
-  return Object.freeze({ ...values, AUDIT_SIGNING_KEY: signingKey, AUDIT_SIGNING_KEY_EPHEMERAL: ephemeral });
+  return Object.freeze({
+    ...values,
+    AUDIT_SIGNING_KEY: signingKey,
+    AUDIT_SIGNING_KEY_EPHEMERAL: ephemeral,
+    AUDIT_SIGNING_KEY_FILE: keyFile,
+  });
+}
+
+/** The database named in a MongoDB URI's path ('' when none: the driver would silently use `test`). */
+function databaseNameOf(uri: string): string {
+  const afterHosts = uri.replace(/^mongodb(\+srv)?:\/\/[^/]*/, '');
+  return decodeURIComponent(afterHosts.replace(/^\//, '').replace(/\?.*$/, ''));
+}
+
+/** The demo signing key's file under DATA_DIR (private to the owner, never printed). */
+export const DEMO_KEY_FILE = 'audit-signing-key.pem';
+
+const newSigningKey = (): string =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The key kept in `file`, created on first use; `wx` makes the first of two starting processes win. */
+function demoSigningKey(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  mkdirSync(join(file, '..'), { recursive: true });
+  try {
+    writeFileSync(file, newSigningKey(), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readFileSync(file, 'utf8');
 }

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 const base = {
@@ -34,5 +37,33 @@ describe('config', () => {
   it('requires service URLs unless embedded', () => {
     expect(() => loadConfig({ NODE_ENV: 'test' })).to.throw(ConfigError, /MONGODB_URI/);
     expect(loadConfig({ NODE_ENV: 'test', EMBEDDED: 'true' }).EMBEDDED).to.equal(true);
+  });
+
+  it('keeps the demo signing key in the data folder, created once, private to its owner', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'govcert-demokey-'));
+    try {
+      const demo = { ...base, NODE_ENV: 'development', DEMO_MODE: 'true', DATA_DIR: dataDir };
+      const first = loadConfig(demo);
+      const second = loadConfig(demo);
+      expect(second.AUDIT_SIGNING_KEY).to.equal(first.AUDIT_SIGNING_KEY);
+      expect(first.AUDIT_SIGNING_KEY_EPHEMERAL).to.equal(false);
+      expect(first.AUDIT_SIGNING_KEY_FILE).to.equal(join(dataDir, 'audit-signing-key.pem'));
+      expect(statSync(join(dataDir, 'audit-signing-key.pem')).mode & 0o777).to.equal(0o600);
+      const other = loadConfig({ ...demo, DATA_DIR: join(dataDir, 'elsewhere') });
+      expect(other.AUDIT_SIGNING_KEY).to.not.equal(first.AUDIT_SIGNING_KEY);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a MongoDB URI without a database name, saying how to name one', () => {
+    expect(() => loadConfig({ ...base, MONGODB_URI: 'mongodb://127.0.0.1:27017' })).to.throw(
+      ConfigError,
+      /MONGODB_URI: .*database/,
+    );
+    expect(() => loadConfig({ ...base, MONGODB_URI: 'mongodb://127.0.0.1:27017/?w=1' })).to.throw(
+      ConfigError,
+      /MONGODB_URI/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import { systemActor, type Actor } from './actor.js';
 import type { ApiKeyService, KeyRefusal } from './api-key.service.js';
 import { AuditThrottle } from './audit-throttle.js';
 import { roleHas, type Permission } from './permissions.js';
+import type { KeyRateLimit } from './rate-limit.js';
 
 /** Where auth writes events that change no document: the audit module's `record`. */
 export interface AuditRecorder {
@@ -23,7 +24,8 @@ function bearerToken(header: string): string | null {
 /**
  * Access control by API key (`Authorization: Bearer gck_...`). Every refusal is one of two fixed answers
  * (the same 401 whatever was wrong with the key, the same 403 whatever the role), so a caller learns
- * nothing about which keys exist; the reason goes to the audit trail instead, throttled per source.
+ * nothing about which keys exist; the reason goes to the audit trail instead, throttled per client.
+ * A key counts against its own rate limit only once its secret verified.
  */
 export class ApiKeyAccessControl implements AccessControl {
   private readonly failures = new AuditThrottle();
@@ -33,6 +35,7 @@ export class ApiKeyAccessControl implements AccessControl {
     private readonly keys: ApiKeyService,
     private readonly audit: AuditRecorder,
     private readonly logger: Logger,
+    private readonly perKey: KeyRateLimit | null = null,
   ) {}
 
   async authenticate(req: Request): Promise<Actor> {
@@ -48,6 +51,7 @@ export class ApiKeyAccessControl implements AccessControl {
       throw new UnauthorizedError();
     }
     const { user, key } = check;
+    await this.perKey?.hit(key.keyId, req);
     return { userId: user.id, keyId: key.keyId, role: user.role, bureauId: user.bureauId, name: user.name };
   }
 
@@ -92,8 +96,12 @@ export class ApiKeyAccessControl implements AccessControl {
     }
   }
 
+  /**
+   * Throttled per client IP, whatever key id was presented: key ids cost nothing to make up (a fresh
+   * well-formed one per attempt), so a source per key id would let one client write an event per try.
+   */
   private async failed(req: Request, reason: KeyRefusal | 'missing', keyId: string | null): Promise<void> {
-    const source = keyId ?? `ip:${req.ip ?? 'unknown'}`;
+    const source = `ip:${req.ip ?? 'unknown'}`;
     const admitted = this.failures.admit(source);
     if (!admitted) return;
     const draft = auditDraft(

@@ -73,18 +73,19 @@ export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthMo
   const { init: initServices, bureaux, users, keys } = createAuthServices(platform.db);
   const services: AuthServices = { bureaux, users, keys };
   for (const collection of Object.values(AUTH_COLLECTIONS)) deps.registerOutbox(collection);
-  const access = new ApiKeyAccessControl(services.keys, deps.audit, platform.logger);
+  const limits = createRateLimits({
+    redis: platform.redis,
+    redisPrefix: platform.config.REDIS_PREFIX,
+    perMinute: platform.config.RATE_LIMIT_PER_MINUTE,
+    logger: platform.logger,
+  });
+  const access = new ApiKeyAccessControl(services.keys, deps.audit, platform.logger, limits.perKey);
   let timer: NodeJS.Timeout | undefined;
   const module: AuthModule = {
     services,
     access,
     routes: authRoutes(services),
-    before: createRateLimits({
-      redis: platform.redis,
-      redisPrefix: platform.config.REDIS_PREFIX,
-      perMinute: platform.config.RATE_LIMIT_PER_MINUTE,
-      logger: platform.logger,
-    }),
+    before: limits.before,
     background: [
       {
         name: 'auth-suppressed-attempts',

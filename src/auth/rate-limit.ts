@@ -74,36 +74,73 @@ export interface RateLimitOptions {
   logger: Logger;
 }
 
+/** Counts one authenticated request against its key; throws RateLimitedError past the limit. */
+export interface KeyRateLimit {
+  hit(keyId: string, req: Request): Promise<void>;
+}
+
+/** The per-IP middleware (run before body parsing) and the per-key limit (run once a key verified). */
+export interface RateLimits {
+  before: RequestHandler[];
+  perKey: KeyRateLimit;
+}
+
+function retryAfterSeconds(resetTime: Date | undefined): number {
+  const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
+  return Math.max(1, seconds);
+}
+
+/**
+ * The per-key count, on the same Redis store as the middleware but called by access control after the
+ * key's secret verified: key ids are not secret (they show in `/me`, audit events and admin lists), so
+ * counting attempts by the id in the header would let anyone lock a victim's key out with bad secrets.
+ */
+function keyRateLimit(options: RateLimitOptions, log: LogFn): KeyRateLimit {
+  const store = storeOn(options.redis, `${options.redisPrefix}:rl:key:`);
+  void store.init({ windowMs: WINDOW_MS } as Options);
+  return {
+    async hit(keyId, req) {
+      let counted: Awaited<ReturnType<RedisStore['increment']>>;
+      try {
+        counted = await store.increment(keyId);
+      } catch (err) {
+        log(err, 'error from store'); // fails open, like the middleware (passOnStoreError)
+        return;
+      }
+      const { totalHits, resetTime } = counted;
+      const limit = options.perMinute;
+      const reset = retryAfterSeconds(resetTime);
+      req.res?.set({
+        'RateLimit-Policy': `${limit};w=${WINDOW_MS / 1000}`,
+        RateLimit: `limit=${limit}, remaining=${Math.max(0, limit - totalHits)}, reset=${reset}`,
+      });
+      if (totalHits > limit) throw new RateLimitedError(reset);
+    },
+  };
+}
+
 /**
  * Two limits, both on Redis so they hold across API processes:
- * - per API key (its key id, read from the header without a lookup), for authenticated traffic;
  * - per client IP, counting requests without a well-formed key and keyed requests that fail
- *   authentication, so guessing key ids with valid checksums cannot escape the limit.
+ *   authentication, so guessing keys (or secrets of a known key id) cannot escape the limit;
+ * - per API key, counting only requests whose secret verified (`perKey`, called by access control),
+ *   so failures made with someone else's key id never count against that key.
  * When Redis is down the limits fail open (`passOnStoreError`): refusing every request because the
  * limiter's store is away would turn a Redis outage into an API outage. The outage is logged.
  */
-export function createRateLimits(options: RateLimitOptions): RequestHandler[] {
-  const common = {
+export function createRateLimits(options: RateLimitOptions): RateLimits {
+  const logger = limiterLogger(options.logger);
+  const perIp = rateLimit({
     windowMs: WINDOW_MS,
     limit: options.perMinute,
-    standardHeaders: 'draft-7' as const,
+    standardHeaders: 'draft-7',
     legacyHeaders: false,
     passOnStoreError: true,
-    logger: limiterLogger(options.logger),
+    logger,
     handler: (req: Request, _res: unknown, next: (err: unknown) => void) => {
-      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : WINDOW_MS / 1000;
-      next(new RateLimitedError(Math.max(1, seconds)));
+      const { resetTime } = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit ?? {};
+      next(new RateLimitedError(retryAfterSeconds(resetTime)));
     },
-  };
-  const perKey = rateLimit({
-    ...common,
-    store: storeOn(options.redis, `${options.redisPrefix}:rl:key:`),
-    skip: (req) => keyIdFromAuthorization(req.get('authorization')) === null,
-    keyGenerator: (req) => keyIdFromAuthorization(req.get('authorization')) ?? clientIp(req),
-  });
-  const perIp = rateLimit({
-    ...common,
     store: storeOn(options.redis, `${options.redisPrefix}:rl:ip:`),
     keyGenerator: clientIp,
     skipSuccessfulRequests: true,
@@ -111,5 +148,5 @@ export function createRateLimits(options: RateLimitOptions): RequestHandler[] {
     requestWasSuccessful: (req, res) =>
       keyIdFromAuthorization(req.get('authorization')) !== null && res.statusCode !== 401,
   });
-  return [perIp, perKey];
+  return { before: [perIp], perKey: keyRateLimit(options, logger.error) };
 }

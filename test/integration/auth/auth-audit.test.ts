@@ -29,7 +29,8 @@ describe('Audit of failed authentications and refused authorisations', () => {
   }
 
   before(async () => {
-    runtime = await startTestRuntime('authaudit');
+    // One proxy hop trusted: each test poses as its own client with X-Forwarded-For.
+    runtime = await startTestRuntime('authaudit', { TRUST_PROXY_HOPS: '1' });
     auditor = await createActor(runtime, { role: 'auditor' });
   });
 
@@ -39,20 +40,34 @@ describe('Audit of failed authentications and refused authorisations', () => {
 
   it('when one forged key fails twenty times in a minute, then one event is recorded with its reason and no secret', async () => {
     const forged = formatKey('Zz9Zz9Zz9Zz9', 'S'.repeat(32));
+    const client = { 'x-forwarded-for': '10.20.0.1' };
     for (let i = 0; i < 20; i += 1) {
-      const answer = await call(runtime.url, 'GET', '/api/v1/me', { key: forged });
+      const answer = await call(runtime.url, 'GET', '/api/v1/me', { key: forged, headers: client });
       expect(answer.status).to.equal(401);
     }
-    const recorded = (await events('auth.failed')).filter((event) => event.subject.id === 'Zz9Zz9Zz9Zz9');
+    const recorded = (await events('auth.failed')).filter((event) => event.subject.id === 'ip:10.20.0.1');
     expect(recorded).to.have.length(1);
     expect(recorded[0]?.data).to.include({ reason: 'unknown', suppressed: 0 });
     expect(recorded[0]?.actor).to.include({ userId: 'anonymous', keyId: 'Zz9Zz9Zz9Zz9' });
     expect(JSON.stringify(recorded)).not.to.include('SSSSSSSS');
   });
 
+  it('when one client fails with twenty fresh key ids in a minute, then one event is recorded', async () => {
+    const client = { 'x-forwarded-for': '10.20.0.2' };
+    for (let i = 0; i < 20; i += 1) {
+      const forged = formatKey(`Fresh${String(i).padStart(7, '0')}`, 'S'.repeat(32));
+      const answer = await call(runtime.url, 'GET', '/api/v1/me', { key: forged, headers: client });
+      expect(answer.status).to.equal(401);
+    }
+    const recorded = (await events('auth.failed')).filter((event) => event.actor.keyId?.startsWith('Fresh'));
+    expect(recorded).to.have.length(1);
+    expect(recorded[0]?.subject.id).to.equal('ip:10.20.0.2');
+  });
+
   it('when requests without a key fail, then the client IP is the throttled source', async () => {
-    for (let i = 0; i < 5; i += 1) await call(runtime.url, 'GET', '/api/v1/me');
-    const recorded = (await events('auth.failed')).filter((event) => event.subject.id.startsWith('ip:'));
+    const client = { 'x-forwarded-for': '10.20.0.3' };
+    for (let i = 0; i < 5; i += 1) await call(runtime.url, 'GET', '/api/v1/me', { headers: client });
+    const recorded = (await events('auth.failed')).filter((event) => event.subject.id === 'ip:10.20.0.3');
     expect(recorded).to.have.length(1);
     expect(recorded[0]?.data.reason).to.equal('missing');
   });

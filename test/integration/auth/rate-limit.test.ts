@@ -20,7 +20,8 @@ describe('Rate limits per key and per client IP', () => {
   let second: TestActor;
 
   before(async () => {
-    runtime = await startTestRuntime('ratelimit', { RATE_LIMIT_PER_MINUTE: '5' });
+    // One proxy hop trusted: tests pose as distinct clients with X-Forwarded-For.
+    runtime = await startTestRuntime('ratelimit', { RATE_LIMIT_PER_MINUTE: '5', TRUST_PROXY_HOPS: '1' });
     first = await createActor(runtime, { role: 'responder' });
     second = await createActor(runtime, { role: 'responder' });
   });
@@ -52,21 +53,32 @@ describe('Rate limits per key and per client IP', () => {
     expect(statuses.slice(5)).to.deep.equal([429, 429, 429]);
   });
 
+  it("when another client fails with a victim's key id past the limit, then the victim's key still works", async () => {
+    const victim = await createActor(runtime, { role: 'reporter' });
+    const keyId = victim.actor.keyId ?? '';
+    // Key ids are not secret: a well-formed key with the victim's id and a made-up secret.
+    const guess = formatKey(keyId, 'g'.repeat(32));
+    const attacker = { 'x-forwarded-for': '10.66.0.1' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      statuses.push((await call(runtime.url, 'GET', '/api/v1/me', { key: guess, headers: attacker })).status);
+    }
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429, 429, 429]);
+    const mine = { 'x-forwarded-for': '10.7.0.1' };
+    const answer = await call(runtime.url, 'GET', '/api/v1/me', { key: victim.key, headers: mine });
+    expect(answer.status).to.equal(200);
+  });
+
   it('when Redis is unreachable, then requests are let through and the outage is logged once', async () => {
     const logs = new LogCapture();
     const logger = createLogger('info', logs);
     // A port nothing listens on: every store call fails at once (no offline queue).
     const deadRedis = createRedis('redis://127.0.0.1:1', 'producer', logger);
     const app = express();
-    for (const middleware of createRateLimits({
-      redis: deadRedis,
-      redisPrefix: 'dead',
-      perMinute: 1,
-      logger,
-    })) {
-      app.use(middleware);
-    }
-    app.get('/ok', (_req, res) => {
+    const limits = createRateLimits({ redis: deadRedis, redisPrefix: 'dead', perMinute: 1, logger });
+    for (const middleware of limits.before) app.use(middleware);
+    app.get('/ok', async (req, res) => {
+      await limits.perKey.hit('SomeKeyId123', req);
       res.json({ ok: true });
     });
     const server = createServer(app).listen(0, '127.0.0.1');

@@ -1,6 +1,7 @@
 import { ALL_SCOPE, type Actor } from '../auth/actor.js';
 import { auditDraft } from '../audit/index.js';
 import type { Logger } from '../platform/index.js';
+import type { DecisionReason, Severity } from '../triage/index.js';
 import type { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
 import { CLOSED_STATUSES, type CampaignLink, type Incident } from './incident.types.js';
@@ -14,27 +15,58 @@ export interface CampaignMatch {
   relatedBureauxCount: number;
 }
 
+/** What the CERT makes of a match: the priority the policy gives with the other bureaux counted. */
+export interface CampaignAssessment {
+  relatedBureauxCount: number;
+  priority: Severity | null;
+  priorityReasons: DecisionReason[];
+}
+
 const LINK_ATTEMPTS = 5;
 
-/** Merges a match into an existing link; null when nothing new would be added. */
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Merges a match (and, from triage, its assessment) into an existing link; null when nothing would
+ * change. Related incidents and indicators only accumulate.
+ */
 export function mergeCampaign(
   current: CampaignLink | null,
   ids: readonly string[],
   keys: readonly string[],
+  assessment?: CampaignAssessment,
 ): CampaignLink | null {
   const relatedIncidentIds = [...new Set([...(current?.relatedIncidentIds ?? []), ...ids])].sort();
+  if (relatedIncidentIds.length === 0) return null;
   const indicators = [...new Set([...(current?.indicators ?? []), ...keys])].sort();
+  const assessed: CampaignAssessment = assessment ?? {
+    relatedBureauxCount: current?.relatedBureauxCount ?? 0,
+    priority: current?.priority ?? null,
+    priorityReasons: current?.priorityReasons ?? [],
+  };
   const unchanged =
     current !== null &&
     relatedIncidentIds.length === current.relatedIncidentIds.length &&
-    indicators.length === current.indicators.length;
-  if (unchanged || relatedIncidentIds.length === 0) return null;
-  return { relatedIncidentIds, indicators, flaggedAt: current?.flaggedAt ?? new Date() };
+    indicators.length === current.indicators.length &&
+    assessed.relatedBureauxCount === (current.relatedBureauxCount ?? 0) &&
+    assessed.priority === (current.priority ?? null) &&
+    sameJson(assessed.priorityReasons, current.priorityReasons ?? []);
+  if (unchanged) return null;
+  return {
+    relatedIncidentIds,
+    indicators,
+    flaggedAt: current?.flaggedAt ?? new Date(),
+    version: (current?.version ?? 0) + 1,
+    ...assessed,
+  };
 }
 
 /**
  * Indicator matching across bureaux. Runs inside triage (retried until it succeeds), so every
  * accepted report is matched even if the API process died right after the insert.
+ *
+ * Campaign effects are CERT-side only: the link (related incidents, shared indicators, a priority) is
+ * written on its own, never with the bureau-facing decision, and never moves an incident's revision.
  */
 export class CampaignService {
   constructor(
@@ -62,42 +94,73 @@ export class CampaignService {
   }
 
   /**
-   * Flags the campaign on each related incident too (audited), and asks for their re-triage: another
-   * bureau being hit can raise their severity. Idempotent: an existing link is left as it is.
+   * Stores the match and its assessment on the incident's own link (audited when it changes).
+   * Returns whether it changed anything.
+   */
+  async record(
+    actor: Actor,
+    incident: Incident,
+    match: CampaignMatch,
+    assessment: CampaignAssessment,
+  ): Promise<boolean> {
+    return this.updateLink(actor, incident, (current) =>
+      mergeCampaign(current, match.relatedIncidentIds, match.indicators, assessment),
+    );
+  }
+
+  /**
+   * Flags the campaign on each related incident too (audited, its revision left alone), and asks for
+   * their campaign re-triage, bounded to one per incident per window (see
+   * {@link TriageRequester.requestCampaign}): it refreshes their CERT-side priority. Idempotent.
    */
   async linkBack(actor: Actor, incident: Incident, match: CampaignMatch): Promise<void> {
     for (const relatedId of match.relatedIncidentIds) {
-      for (let attempt = 0; attempt < LINK_ATTEMPTS; attempt++) {
-        const related = await this.incidents.findById(ALL_SCOPE, relatedId);
-        if (!related) break;
-        const shared = match.indicators.filter((key) =>
-          related.indicators.some((i) => indicatorKey(i) === key),
-        );
-        const campaign = mergeCampaign(related.campaign, [incident.id], shared);
-        if (!campaign) break;
-        const draft = auditDraft(
-          actor,
-          'incident.campaign_flagged',
-          { type: 'incident', id: related.id, ref: related.ref },
-          {
-            bureauId: related.bureauId,
-            changes: [{ field: 'campaign', before: related.campaign, after: campaign }],
-            data: { trigger: incident.id },
-          },
-        );
-        const updated = await this.incidents.applyChange(ALL_SCOPE, related.id, related.revision, {
-          set: { campaign, triagePending: true },
-          inc: { triageRound: 1 },
-          audit: [draft],
-        });
-        if (!updated) continue;
-        await this.requester.request(related.id, updated.triageRound, 'updated');
-        break;
-      }
+      const related = await this.incidents.findById(ALL_SCOPE, relatedId);
+      if (!related) continue;
+      const changed = await this.updateLink(
+        actor,
+        related,
+        (current, fresh) =>
+          mergeCampaign(
+            current,
+            [incident.id],
+            match.indicators.filter((key) => fresh.indicators.some((i) => indicatorKey(i) === key)),
+          ),
+        incident.id,
+      );
+      if (changed) await this.requester.requestCampaign(related.id);
     }
     this.logger.debug(
       { incidentId: incident.id, related: match.relatedIncidentIds.length },
       'campaign links checked',
     );
+  }
+
+  /** Compare-and-set loop on one incident's link; `next` returns null when there is nothing to write. */
+  private async updateLink(
+    actor: Actor,
+    incident: Incident,
+    next: (current: CampaignLink | null, fresh: Incident) => CampaignLink | null,
+    trigger?: string,
+  ): Promise<boolean> {
+    let fresh: Incident | null = incident;
+    for (let attempt = 0; attempt < LINK_ATTEMPTS && fresh; attempt++) {
+      const campaign = next(fresh.campaign, fresh);
+      if (!campaign) return false;
+      const draft = auditDraft(
+        actor,
+        'incident.campaign_flagged',
+        { type: 'incident', id: fresh.id, ref: fresh.ref },
+        {
+          bureauId: fresh.bureauId,
+          changes: [{ field: 'campaign', before: fresh.campaign, after: campaign }],
+          ...(trigger === undefined ? {} : { data: { trigger } }),
+        },
+      );
+      if (await this.incidents.updateCampaign(fresh.id, fresh.campaign, campaign, [draft])) return true;
+      fresh = await this.incidents.findById(ALL_SCOPE, fresh.id);
+    }
+    if (fresh) throw new Error(`campaign link of incident ${fresh.id} kept changing`);
+    return false;
   }
 }

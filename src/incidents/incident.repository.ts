@@ -3,7 +3,7 @@ import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence } from './incident-sequence.repository.js';
-import type { Incident, IncidentStatus } from './incident.types.js';
+import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
 export interface IncidentFilter {
@@ -40,6 +40,14 @@ const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 /** The bureau check of a point lookup, applied here so no caller can forget it. */
 const inScope = (scope: Scope, doc: { bureauId?: unknown }): boolean =>
   scope.kind === 'all' || doc.bureauId === scope.bureauId;
+
+/** The filter that holds while the stored campaign link is still `current`. */
+function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
+  if (current === null) return { campaign: null };
+  if (current.version === undefined)
+    return { campaign: { $ne: null }, 'campaign.version': { $exists: false } };
+  return { 'campaign.version': current.version };
+}
 
 /** Plain incident from a lean document: the id as a string, nothing mongoose-specific left. */
 function toIncident(doc: Record<string, unknown>): Incident {
@@ -184,6 +192,29 @@ export class IncidentRepository {
         $inc: { ...change.inc, revision: 1 },
         $push: push,
       },
+    );
+    if (!doc) return null;
+    this.afterWrite(doc);
+    return toIncident(doc);
+  }
+
+  /**
+   * Replaces the campaign link if it is still `current` (compare-and-set on the link's own version),
+   * with its audit events. The revision, `updatedAt` and everything the bureau sees stay as they are:
+   * another bureau's report must not move this incident's ETag. Returns null if the link changed.
+   */
+  async updateCampaign(
+    id: string,
+    current: CampaignLink | null,
+    next: CampaignLink,
+    audit: AuditDraft[],
+  ): Promise<Incident | null> {
+    if (!isObjectId(id)) return null;
+    const doc = await this.locks.updateIf(
+      this.models.Incident.collection,
+      new mongoose.Types.ObjectId(id),
+      campaignGuard(current),
+      { $set: { campaign: next }, $push: { pendingAudit: trusted({ $each: audit }) } },
     );
     if (!doc) return null;
     this.afterWrite(doc);

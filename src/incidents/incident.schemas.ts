@@ -85,8 +85,15 @@ export const incidentViewSchema = z.object({
   clocks: z.array(z.record(z.string(), z.unknown())),
   triage: z.record(z.string(), z.unknown()).nullable().optional(),
   notifications: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** CERT-side only: the incidents of other bureaux sharing indicators, and the campaign's priority. */
   campaign: z
-    .object({ relatedIncidentIds: z.array(z.string()), indicators: z.array(z.string()) })
+    .object({
+      relatedIncidentIds: z.array(z.string()),
+      indicators: z.array(z.string()),
+      relatedBureauxCount: z.number(),
+      priority: z.enum(SEVERITIES).nullable(),
+      priorityReasons: z.array(z.object({ rule: z.string(), detail: z.string() })),
+    })
     .nullable()
     .optional(),
   revision: z.number(),

@@ -73,11 +73,22 @@ export interface IncidentNotification {
   createdAt: Date;
 }
 
-/** Possible campaign: other bureaux' open incidents sharing indicators. CERT eyes only. */
+/**
+ * Possible campaign: other bureaux' open incidents sharing indicators. CERT eyes only: it never feeds
+ * the severity, clocks, reasons or mails the bureau sees, and writing it never moves the revision.
+ */
 export interface CampaignLink {
   relatedIncidentIds: string[];
   indicators: string[];
   flaggedAt: Date;
+  /** Compare-and-set counter of the link's own writes (absent on links stored before it). */
+  version?: number;
+  /** Other bureaux with open incidents sharing indicators, when triage last matched this incident. */
+  relatedBureauxCount?: number;
+  /** CERT-side priority: the severity the policy gives with the other bureaux counted; null if none. */
+  priority?: Severity | null;
+  /** The policy's reasons for `priority` that the bureau-facing decision does not have. */
+  priorityReasons?: DecisionReason[];
 }
 
 /** An incident as the repository returns it (plain object, ids as strings). */

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import type { DecisionReason, Severity } from '../triage/index.js';
 import type { Incident } from './incident.types.js';
 
 /** The incident as the API returns it (JSON-ready: dates become strings when serialised). */
@@ -18,14 +19,21 @@ export interface IncidentView {
   revision: number;
   triage?: Incident['triage'];
   notifications?: Incident['notifications'];
-  campaign?: { relatedIncidentIds: string[]; indicators: string[] } | null;
+  campaign?: {
+    relatedIncidentIds: string[];
+    indicators: string[];
+    relatedBureauxCount: number;
+    priority: Severity | null;
+    priorityReasons: DecisionReason[];
+  } | null;
 }
 
 /** Whether the actor works for the CERT (sees every bureau, campaigns and routing). */
 export const isCertRole = (actor: Actor): boolean => actor.role !== 'reporter';
 
 /**
- * What `actor` may see of `incident`. Reporters get their bureau's facts, status, severity and clocks;
+ * What `actor` may see of `incident`. Reporters get their bureau's facts, status, severity and clocks
+ * (all decided without other bureaux' facts, so they say nothing about them);
  * never campaign links (they name other bureaux' incidents), triage reasons (which may say that other
  * bureaux were hit), routing or notification plans. Built field by field so nothing new leaks by default.
  */
@@ -51,7 +59,13 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
     triage: incident.triage,
     notifications: incident.notifications,
     campaign: incident.campaign
-      ? { relatedIncidentIds: incident.campaign.relatedIncidentIds, indicators: incident.campaign.indicators }
+      ? {
+          relatedIncidentIds: incident.campaign.relatedIncidentIds,
+          indicators: incident.campaign.indicators,
+          relatedBureauxCount: incident.campaign.relatedBureauxCount ?? 0,
+          priority: incident.campaign.priority ?? null,
+          priorityReasons: incident.campaign.priorityReasons ?? [],
+        }
       : null,
   };
 }

@@ -9,7 +9,12 @@ export { IdempotencyRepository } from './idempotency.repository.js';
 export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 export { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
 export { IncidentService, type IncidentPage } from './incident.service.js';
-export { CampaignService, mergeCampaign, type CampaignMatch } from './campaign.service.js';
+export {
+  CampaignService,
+  mergeCampaign,
+  type CampaignMatch,
+  type CampaignAssessment,
+} from './campaign.service.js';
 export { TriageRequester, triageJobId, type TriageReason } from './triage-request.js';
 export { incidentRoutes, type IncidentRouteDeps } from './incident.routes.js';
 export { toTriageInput } from './incident-triage-input.js';

@@ -7,8 +7,14 @@ const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an ObjectId');
  * MongoDB, so a job holds no incident content and running it twice finds the work already done.
  */
 export const JOB_PAYLOADS = {
-  /** Evaluate the active policy against an incident. Job id: `<incidentId>` or `<incidentId>-r<n>`. */
-  triage: z.strictObject({ incidentId: objectId, reason: z.enum(['reported', 'updated', 'reconcile']) }),
+  /**
+   * Evaluate the active policy against an incident. Job id: `<incidentId>`, `<incidentId>-r<n>`, or
+   * `<incidentId>-c<window>` for the rate-bounded re-triage another bureau's campaign link asks for.
+   */
+  triage: z.strictObject({
+    incidentId: objectId,
+    reason: z.enum(['reported', 'updated', 'reconcile', 'campaign']),
+  }),
   /** A clock's warning or due time. Job id: `<incidentId>-<clockKey>-<kind>-<epochMs>`. */
   clocks: z.strictObject({
     incidentId: objectId,

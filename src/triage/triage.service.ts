@@ -3,9 +3,9 @@ import canonicalize from 'canonicalize';
 import { ALL_SCOPE, systemActor } from '../auth/actor.js';
 import { auditDraft, type AuditChange } from '../audit/index.js';
 import {
-  mergeCampaign,
   toTriageInput,
   type BureauDirectory,
+  type CampaignAssessment,
   type CampaignService,
   type Incident,
   type IncidentNotification,
@@ -13,7 +13,7 @@ import {
   type IncidentTriage,
 } from '../incidents/index.js';
 import { NotFoundError } from '../platform/errors.js';
-import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision } from './index.js';
+import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision, type TriageInput } from './index.js';
 
 /** What one triage run did. */
 export type TriageOutcome = 'triaged' | 'retriaged' | 'unchanged';
@@ -79,35 +79,57 @@ export class TriageService {
     throw new Error(`incident ${incidentId} kept changing during triage`);
   }
 
-  /** One attempt; null when the incident changed meanwhile (re-read and retry). */
+  /**
+   * One attempt; null when the incident changed meanwhile (re-read and retry). The decision the bureau
+   * sees (severity, clocks, reasons, mails) is evaluated without other bureaux' facts, so nothing a
+   * reporter can observe depends on them; the campaign's CERT-side priority is stored on the link.
+   */
   private async triageOnce(incident: Incident, now: Date): Promise<TriageOutcome | null> {
     const policy = this.activePolicy;
     const match = await this.campaigns.match(incident);
     const bureau = await this.bureaux.getBureau(incident.bureauId);
-    const input = toTriageInput(incident, bureau?.regimes ?? [], match.relatedBureauxCount);
+    const input = toTriageInput(incident, bureau?.regimes ?? [], 0);
+    // The link first: a crash before the decision leaves triage pending, and the re-run links again
+    // (both steps write nothing when there is nothing new).
+    await this.campaigns.record(
+      actor,
+      incident,
+      match,
+      this.assess(policy, input, match.relatedBureauxCount, now),
+    );
+    if (match.relatedIncidentIds.length > 0) await this.campaigns.linkBack(actor, incident, match);
     const inputHash = hashInput(input, policy.version);
-    const campaign = mergeCampaign(incident.campaign, match.relatedIncidentIds, match.indicators);
-    if (incident.triage?.inputHash === inputHash && !campaign) {
-      if (!incident.triagePending) return 'unchanged';
-      const draft = auditDraft(
-        actor,
-        'incident.triage_confirmed',
-        { type: 'incident', id: incident.id, ref: incident.ref },
-        {
-          bureauId: incident.bureauId,
-          policyVersion: policy.version,
-          data: { round: incident.triageRound },
-        },
-      );
-      const done = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
-        set: { triagePending: false, 'triage.round': incident.triageRound },
-        audit: [draft],
-      });
-      return done ? 'unchanged' : null;
-    }
+    if (incident.triage?.inputHash !== inputHash) return this.decide(incident, policy, input, inputHash, now);
+    return (await this.confirm(incident, policy)) ? 'unchanged' : null;
+  }
+
+  /** Same input and policy as the stored decision: clears `triagePending` (audited) if it is set. */
+  private async confirm(incident: Incident, policy: Policy): Promise<boolean> {
+    if (!incident.triagePending) return true;
+    const draft = auditDraft(
+      actor,
+      'incident.triage_confirmed',
+      { type: 'incident', id: incident.id, ref: incident.ref },
+      { bureauId: incident.bureauId, policyVersion: policy.version, data: { round: incident.triageRound } },
+    );
+    const done = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
+      set: { triagePending: false, 'triage.round': incident.triageRound },
+      audit: [draft],
+    });
+    return done !== null;
+  }
+
+  /** Evaluates and stores the bureau-facing decision; null when the incident changed meanwhile. */
+  private async decide(
+    incident: Incident,
+    policy: Policy,
+    input: TriageInput,
+    inputHash: string,
+    now: Date,
+  ): Promise<TriageOutcome | null> {
     const decision = evaluatePolicy(policy, input, now);
     const first = incident.triage === null;
-    const set = this.decisionFields(incident, decision, inputHash, match.relatedBureauxCount, now);
+    const set = this.decisionFields(incident, decision, inputHash, now);
     const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
     const audit = [
       auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
@@ -126,14 +148,6 @@ export class TriageService {
         data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
       }),
     ];
-    if (campaign) {
-      audit.push(
-        auditDraft(actor, 'incident.campaign_flagged', subject, {
-          bureauId: incident.bureauId,
-          changes: [{ field: 'campaign', before: incident.campaign, after: campaign }],
-        }),
-      );
-    }
     const known = new Set(incident.notifications.map((n) => n.key));
     const notifications: IncidentNotification[] = decision.notifications
       .filter((n) => !known.has(n.key))
@@ -145,22 +159,30 @@ export class TriageService {
         createdAt: now,
       }));
     const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
-      set: campaign ? { ...set, campaign } : set,
+      set,
       push: { notifications },
       audit,
     });
     if (!updated) return null;
-    if (campaign) await this.campaigns.linkBack(actor, updated, match);
     return first ? 'triaged' : 'retriaged';
   }
 
-  private decisionFields(
-    incident: Incident,
-    decision: TriageDecision,
-    inputHash: string,
-    related: number,
-    now: Date,
-  ) {
+  /**
+   * The CERT-side view of a campaign: the severity the policy gives with the other bureaux counted,
+   * and the reasons the bureau-facing decision lacks. Never stored where the bureau can see it.
+   */
+  private assess(policy: Policy, input: TriageInput, related: number, now: Date): CampaignAssessment {
+    if (related === 0) return { relatedBureauxCount: 0, priority: null, priorityReasons: [] };
+    const bureauFacing = new Set(evaluatePolicy(policy, input, now).reasons.map((r) => r.rule));
+    const decision = evaluatePolicy(policy, { ...input, relatedBureauxCount: related }, now);
+    return {
+      relatedBureauxCount: related,
+      priority: decision.severity,
+      priorityReasons: decision.reasons.filter((r) => !bureauFacing.has(r.rule)),
+    };
+  }
+
+  private decisionFields(incident: Incident, decision: TriageDecision, inputHash: string, now: Date) {
     const triage: IncidentTriage = {
       policyVersion: decision.policyVersion,
       inputHash,
@@ -173,7 +195,8 @@ export class TriageService {
       regimes: decision.regimes,
       reasons: decision.reasons,
       escalation: decision.escalation,
-      relatedBureauxCount: related,
+      // The bureau-facing decision never counts other bureaux (the campaign link holds that).
+      relatedBureauxCount: 0,
     };
     return {
       triage,

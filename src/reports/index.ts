@@ -18,7 +18,7 @@ import type { TrailSource } from './trail-source.js';
 /** Compliance reports and exports for auditors (issue 7). The only public surface of `src/reports`. */
 export { ReportService, type OpenedReport } from './report.service.js';
 export { ExportService } from './export.service.js';
-export { neutraliseCell, csvCell } from './csv-safety.js';
+export { neutraliseCell, csvCell, isTextCell } from './csv-safety.js';
 export type { ExportRecord, ExportProgress } from './export.repository.js';
 export type { TrailSource } from './trail-source.js';
 export { TrailPageRepository, TRAIL_PAGES_COLLECTION, TRAIL_PAGE_SIZE } from './trail-pages.repository.js';

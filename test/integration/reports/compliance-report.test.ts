@@ -178,7 +178,7 @@ describe('reports: figures against fixtures with known outcomes', function () {
     );
     const body = answer.text.replace(/^\uFEFF/, '');
     const lines = body.trim().split('\n');
-    expect(lines[0]).to.match(/^ref,bureauId,category,title,severity,status/);
+    expect(lines[0]).to.match(/^"ref","bureauId","category","title","severity","status"/);
     expect(lines.length - 1).to.equal(fixtures.filter((f) => f.bureauId === 'RPTA').length);
     expect(body).to.include(`"'=HYPERLINK(""http://evil.example"") <script>alert(1)</script>"`);
   });

@@ -2,13 +2,17 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
 import { stringify } from 'csv-stringify';
-import { csvCell } from '../../../src/reports/index.js';
+import { csvCell, isTextCell } from '../../../src/reports/index.js';
 import { csvEncoder } from '../../../src/reports/row-encoders.js';
 import type { ReportRow } from '../../../src/reports/report.types.js';
 
-/** The encoder the reports used before: csv-stringify with the same options, the reference here. */
+/**
+ * The encoder the reports used before, csv-stringify, as the reference: every text cell (strings,
+ * dates, JSON, the empty string too) quoted, numbers, booleans and empty cells bare.
+ */
 function reference(columns: readonly string[]) {
-  const cast = (value: unknown) => csvCell(value);
+  const cast = (value: unknown) =>
+    isTextCell(value) ? { value: csvCell(value), quoted: true, quoted_empty: true } : csvCell(value);
   return stringify({
     header: true,
     bom: true,
@@ -51,6 +55,10 @@ describe('reports: the CSV encoder writes what csv-stringify writes', () => {
     '中文局名稱',
     '{"a":"=1","b":[1,2]}',
     "'already",
+    'a;=1+1',
+    'x,-y\n@z',
+    '2026-01-02T03:04:05.000Z',
+    '[1,-2]',
   ];
   const rows: ReportRow[] = texts.map((text, k) => ({
     seq: k % 3 === 0 ? -k : k * 1.5,
@@ -70,4 +78,10 @@ describe('reports: the CSV encoder writes what csv-stringify writes', () => {
       expect((await encode(csvEncoder(columns), input)).equals(expected)).to.equal(true);
     });
   }
+
+  it('when a text cell hides a formula behind a semicolon, then it is quoted and neutralised', async () => {
+    const row: ReportRow = { seq: 1, text: 'a;=1+1', flag: true, none: null };
+    const written = (await encode(csvEncoder(columns), [row])).toString('utf8');
+    expect(written).to.equal(`\ufeff"seq","text","flag","none","missing"\n1,"a;'=1+1",true,,\n`);
+  });
 });

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { ConfigError, loadConfig, processEnv, type Config } from './config/index.js';
 import { createLogger, type Logger } from './platform/index.js';
-import { startFerretDb, startRedisServer, type ManagedProcess } from './platform/embedded/index.js';
+import {
+  ferretDbBuilt,
+  forgetRunningServices,
+  recordRunningServices,
+  startFerretDb,
+  startRedisServer,
+  type ManagedProcess,
+} from './platform/embedded/index.js';
 import { startRuntime, type Runtime, type RuntimeUrls } from './runtime.js';
 
 function say(line: string): void {
@@ -31,8 +38,12 @@ async function embeddedServices(
     logger.info({ port: redis.port }, 'embedded redis-server started');
   }
   if (!mongodbUri) {
-    say('Starting FerretDB (the first start builds it from Go modules, about a minute)...');
-    const ferret = await startFerretDb(join(config.DATA_DIR, 'ferretdb'));
+    if (!ferretDbBuilt()) {
+      say('Building FerretDB from its Go modules, once (2 to 6 minutes on a 2-core machine)...');
+    }
+    const ferret = await startFerretDb(join(config.DATA_DIR, 'ferretdb'), undefined, {
+      onBuildProgress: say,
+    });
     services.push(ferret);
     mongodbUri = `${ferret.uri}govcert`;
     logger.info({ port: ferret.port }, 'embedded FerretDB started');
@@ -66,8 +77,9 @@ export async function launch({ defaults = {}, overrides = {}, onStarted }: Launc
   const logger = createLogger(config.LOG_LEVEL);
   const services: ManagedProcess[] = [];
   let runtime: Runtime;
+  let urls: RuntimeUrls;
   try {
-    const urls = config.EMBEDDED
+    urls = config.EMBEDDED
       ? await embeddedServices(config, logger, services)
       : { redisUrl: config.REDIS_URL ?? '', mongodbUri: config.MONGODB_URI ?? '' };
     runtime = await startRuntime(config, logger, urls);
@@ -76,6 +88,15 @@ export async function launch({ defaults = {}, overrides = {}, onStarted }: Launc
     for (const service of services.reverse()) await service.stop();
     logger.fatal({ err }, 'start failed');
     process.exit(1);
+  }
+  if (config.EMBEDDED) {
+    // So that `npx govcert ...` finds this instance's services with no setup (src/cli/cli-config.ts).
+    recordRunningServices(config.DATA_DIR, {
+      pid: process.pid,
+      ...urls,
+      demo: config.DEMO_MODE,
+      startedAt: new Date().toISOString(),
+    });
   }
   onStarted?.(runtime);
   logger.info({ url: runtime.url, workers: runtime.workers.length }, 'started');
@@ -93,6 +114,7 @@ export async function launch({ defaults = {}, overrides = {}, onStarted }: Launc
     }, config.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
     void (async () => {
       await runtime.stop();
+      if (config.EMBEDDED) forgetRunningServices(config.DATA_DIR, process.pid);
       for (const service of services.reverse()) await service.stop();
       logger.info('stopped');
       process.exit(0);

@@ -13,10 +13,9 @@ import {
   type AuthServices,
   type BureauContact,
 } from '../auth/index.js';
-import { loadConfig, processEnv } from '../config/index.js';
+import { cliConfig, cliLogger } from './cli-config.js';
 import { connectMongo } from '../platform/db/index.js';
 import { parseOrThrow } from '../platform/http/index.js';
-import { createLogger } from '../platform/index.js';
 import { printTable } from './cli-output.js';
 
 /**
@@ -24,12 +23,9 @@ import { printTable } from './cli-output.js';
  * uses, then relays the audit events it wrote so the trail is complete even with no server running.
  */
 async function withAuth(work: (services: AuthServices, actor: Actor) => Promise<void>): Promise<void> {
-  const env = processEnv();
-  // Admin commands never touch Redis; a placeholder keeps the shared config validation happy.
-  const config = loadConfig({ ...env, REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  if (!config.MONGODB_URI) throw new Error('set MONGODB_URI to the database of the deployment');
-  const logger = createLogger('warn');
-  const db = await connectMongo(config.MONGODB_URI, logger);
+  const config = cliConfig();
+  const logger = cliLogger();
+  const db = await connectMongo(config.MONGODB_URI ?? '', logger);
   try {
     const services = createAuthServices(db);
     await services.init();

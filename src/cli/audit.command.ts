@@ -7,18 +7,14 @@ import {
   type AuditModule,
   type VerifyReport,
 } from '../audit/index.js';
-import { loadConfig, processEnv } from '../config/index.js';
+import { cliConfig, cliLogger } from './cli-config.js';
 import { connectMongo } from '../platform/db/index.js';
-import { createLogger } from '../platform/index.js';
 
 /** Opens the database named by MONGODB_URI and the audit module over it, for one command. */
 async function withAudit<T>(work: (audit: AuditModule) => Promise<T>): Promise<T> {
-  const env = processEnv();
-  // The audit commands never touch Redis; a placeholder keeps the shared config validation happy.
-  const config = loadConfig({ ...env, REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  if (!config.MONGODB_URI) throw new Error('set MONGODB_URI to the database holding the audit trail');
-  const logger = createLogger('warn');
-  const db = await connectMongo(config.MONGODB_URI, logger);
+  const config = cliConfig();
+  const logger = cliLogger();
+  const db = await connectMongo(config.MONGODB_URI ?? '', logger);
   try {
     const audit = createAuditModule({ db, config, logger });
     await audit.init();

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { ALL_SCOPE, createAuthServices } from '../auth/index.js';
-import { loadConfig, processEnv } from '../config/index.js';
+import { cliConfig, cliLogger } from './cli-config.js';
 import { IncidentRepository, toTriageInput, type Incident } from '../incidents/index.js';
 import { connectMongo } from '../platform/db/index.js';
-import { createLogger } from '../platform/index.js';
 import { loadPolicy, simulateDecisions, type SimulationResult, type TriageInput } from '../triage/index.js';
 
 const PAGE = 100;
@@ -12,11 +11,8 @@ const PAGE = 100;
 async function loadInputs(
   since: Date | undefined,
 ): Promise<Array<{ id: string; ref: string; input: TriageInput }>> {
-  const env = processEnv();
-  // Simulation never touches Redis; a placeholder keeps the shared config validation happy.
-  const config = loadConfig({ ...env, REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  if (!config.MONGODB_URI) throw new Error('set MONGODB_URI to the database of the deployment');
-  const db = await connectMongo(config.MONGODB_URI, createLogger('warn'));
+  const config = cliConfig();
+  const db = await connectMongo(config.MONGODB_URI ?? '', cliLogger());
   try {
     const incidents = new IncidentRepository(db);
     const bureaux = createAuthServices(db).bureaux;

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import {
   copyFileSync,
   cpSync,
@@ -86,18 +87,31 @@ function patchedModFile(go: string, workDir: string): string {
   return modFile;
 }
 
-/**
- * Builds the FerretDB wrapper once, against FerretDB's source with our patches, and caches the binary
- * by the hash of the wrapper and the patches, so a change rebuilds it and an unchanged one starts in
- * milliseconds.
- */
-export function ensureFerretDbBinary(): string {
+/** The binary's path for the current wrapper and patches (hashed), built or not. */
+function binaryPath(): string {
   const hash = createHash('sha256');
   const overlay = filesUnder(join(WRAPPER_DIR, 'overlay')).map((file) => join('overlay', file));
   for (const file of ['go.mod', 'go.sum', 'main.go', 'patches.json', ...overlay]) {
     hash.update(`${file}\n`).update(readFileSync(join(WRAPPER_DIR, file)));
   }
-  const binary = join(CACHE_DIR, `ferretdb-${hash.digest('hex').slice(0, 16)}`);
+  return join(CACHE_DIR, `ferretdb-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** True when the FerretDB binary for the current wrapper and patches is built already. */
+export function ferretDbBuilt(): boolean {
+  return existsSync(binaryPath());
+}
+
+/** How often a running build reports progress. */
+const PROGRESS_EVERY_MS = 15_000;
+
+/**
+ * Builds the FerretDB wrapper once, against FerretDB's source with our patches, and caches the binary
+ * by the hash of the wrapper and the patches, so a change rebuilds it and an unchanged one starts in
+ * milliseconds. `onProgress` hears how many packages are compiled every 15 s while it builds.
+ */
+export async function ensureFerretDbBinary(onProgress?: (message: string) => void): Promise<string> {
+  const binary = binaryPath();
   if (existsSync(binary)) return binary;
   mkdirSync(CACHE_DIR, { recursive: true });
   const partial = `${binary}.partial-${process.pid}`;
@@ -105,10 +119,7 @@ export function ensureFerretDbBinary(): string {
   try {
     const go = goBinary();
     const modFile = patchedModFile(go, workDir);
-    execFileSync(go, ['build', '-mod=mod', `-modfile=${modFile}`, '-o', partial, '.'], {
-      cwd: WRAPPER_DIR,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    await goBuild(go, ['build', '-v', '-mod=mod', `-modfile=${modFile}`, '-o', partial, '.'], onProgress);
     renameSync(partial, binary); // atomic: a concurrent builder never runs a half-written binary
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -116,15 +127,43 @@ export function ensureFerretDbBinary(): string {
   return binary;
 }
 
+/** Runs `go build -v`, counting the packages it names as it compiles them; fails with Go's last words. */
+async function goBuild(go: string, args: string[], onProgress?: (message: string) => void): Promise<void> {
+  const started = Date.now();
+  const child = spawn(go, args, { cwd: WRAPPER_DIR, stdio: ['ignore', 'inherit', 'pipe'] });
+  let compiled = 0;
+  const tail: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    for (const line of chunk.split('\n').filter(Boolean)) {
+      compiled += 1;
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+    }
+  });
+  const ticker = setInterval(() => {
+    onProgress?.(
+      `  ...building FerretDB: ${compiled} packages in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+  }, PROGRESS_EVERY_MS);
+  try {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0)
+      throw new Error(`building FerretDB failed (go ${args[0]} exited ${code}):\n${tail.join('\n')}`);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
 /** Starts FerretDB with its SQLite backend under `dir` (one SQLite file per database). */
 export async function startFerretDb(
   dir: string,
   port?: number,
-  options: { pprofListen?: string } = {},
+  options: { pprofListen?: string; onBuildProgress?: (message: string) => void } = {},
 ): Promise<ManagedProcess & { uri: string }> {
   const dataDir = resolve(dir);
   mkdirSync(join(dataDir, 'sqlite'), { recursive: true });
-  const binary = ensureFerretDbBinary();
+  const binary = await ensureFerretDbBinary(options.onBuildProgress);
   const chosen = port ?? (await freePort());
   const log = openSync(join(dataDir, 'ferretdb.log'), 'a');
   // WAL with synchronous=NORMAL: a commit is on disk at the next checkpoint, not at every commit. A

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseKey } from '../../../src/auth/index.js';
+import { recordRunningServices } from '../../../src/platform/embedded/index.js';
 import { isolatedUrls, uniqueName } from '../../helpers/services.js';
 
 const run = promisify(execFile);
@@ -94,5 +97,81 @@ describe('govcert CLI: bureaux, users and keys', function () {
     );
     expect(outcome.code).to.equal(1);
     expect(outcome.stderr).to.include('bureauId: reporters must belong to a bureau');
+  });
+
+  describe('beside a running `npm start`', () => {
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'govcert-cli-'));
+    });
+    afterEach(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    /** `govcert` with no MONGODB_URI, in a folder whose data folder is `dataDir`. */
+    async function besideStart(...args: string[]): Promise<Outcome> {
+      const saved = env;
+      env = { PATH: saved.PATH, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir };
+      try {
+        return await govcert(...args);
+      } finally {
+        env = saved;
+      }
+    }
+
+    it('when the instance recorded its services, then the CLI reaches its database with no setup', async () => {
+      const code = `S${uniqueName('X').slice(2, 7).toUpperCase()}`;
+      const created = await govcert(
+        'bureau',
+        'create',
+        '--code',
+        code,
+        '--name',
+        'Started Dept',
+        '--regime',
+        'HK-GOV',
+      );
+      expect(created.code, created.stderr).to.equal(0);
+      // What launch records: this test process stands in for the running instance (its pid is alive).
+      recordRunningServices(dataDir, {
+        pid: process.pid,
+        mongodbUri: env.MONGODB_URI,
+        redisUrl: 'redis://127.0.0.1:1',
+        demo: true,
+        startedAt: new Date().toISOString(),
+      });
+      const listed = await besideStart('bureau', 'list');
+      expect(listed.code, listed.stderr).to.equal(0);
+      expect(listed.stdout).to.include(code);
+    });
+
+    it('when no instance is recorded or it has stopped, then the CLI says so and how to point it elsewhere', async () => {
+      const none = await besideStart('bureau', 'list');
+      expect(none.code).to.equal(1);
+      expect(none.stderr).to.include('no running `npm start`').and.include('MONGODB_URI');
+
+      recordRunningServices(dataDir, {
+        pid: 2 ** 22 + 1, // above Linux's pid_max: never a running process
+        mongodbUri: env.MONGODB_URI,
+        redisUrl: 'redis://127.0.0.1:1',
+        demo: true,
+        startedAt: new Date().toISOString(),
+      });
+      const stale = await besideStart('bureau', 'list');
+      expect(stale.code).to.equal(1);
+      expect(stale.stderr).to.include('is not running');
+    });
+
+    it('when MONGODB_URI names no database, then the CLI refuses it instead of printing an empty list', async () => {
+      const saved = env;
+      env = { ...saved, MONGODB_URI: saved.MONGODB_URI.replace(/\/[^/]*$/, '/') };
+      try {
+        const outcome = await govcert('bureau', 'list');
+        expect(outcome.code).to.equal(1);
+        expect(outcome.stderr).to.match(/MONGODB_URI: names no database/);
+      } finally {
+        env = saved;
+      }
+    });
   });
 });

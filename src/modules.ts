@@ -100,6 +100,7 @@ export function buildModules(platform: PlatformDeps): Modules {
   // Advisories: drafted, approved and sent through notifications.
   const advisories = createAdvisoriesModule(platform, {
     notifications: notifications.services,
+    directory: { bureaux: auth.services.bureaux, users: auth.services.users },
     registerOutbox: auditPorts.registerOutbox,
   });
   // Reports and exports for auditors: read-only over the other modules' data, audited exports.

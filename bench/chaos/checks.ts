@@ -46,6 +46,15 @@ const sample = <T>(items: readonly T[], show: (item: T) => string, n = 5): strin
     .map(show)
     .concat(items.length > n ? [`... and ${items.length - n} more`] : []);
 
+/** How many answers the clients got whose status matches. */
+function answered(offers: readonly Offer[], match: (status: string) => boolean): number {
+  return offers.reduce(
+    (sum, offer) =>
+      sum + Object.entries(offer.answers).reduce((n, [status, k]) => n + (match(status) ? k : 0), 0),
+    0,
+  );
+}
+
 function tally<K>(keys: Iterable<K>): Map<K, number> {
   const map = new Map<K, number>();
   for (const key of keys) map.set(key, (map.get(key) ?? 0) + 1);
@@ -203,8 +212,13 @@ export async function systemChecks(inputs: CheckInputs): Promise<Check[]> {
   const faultErrors = inputs.faults.filter((f) => f.error !== null);
   const graceful = inputs.faults.flatMap((f) => (f.termination ? [f.termination] : []));
   return [
-    count(null, 'reports offered (retried at least once)', offers.length, [`${retried} retried`]),
+    { name: 'reports offered (of which retried)', value: `${offers.length} (${retried})`, ok: null },
     { name: 'reports acknowledged', value: `${acked}/${offers.length}`, ok: null },
+    {
+      name: 'answers 5xx / network errors or timeouts (retried)',
+      value: `${answered(offers, (status) => status.startsWith('5'))} / ${answered(offers, (s) => s === 'net')}`,
+      ok: null,
+    },
     zero(
       'reports never acknowledged (gave up)',
       gaveUp.length,

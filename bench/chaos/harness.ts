@@ -37,7 +37,7 @@ const ROOT = join(import.meta.dirname, '../..');
 function codeIdentity(): string {
   try {
     const git = (...args: string[]): string =>
-      execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
+      execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const dirty = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).length;
     return `commit ${git('rev-parse', '--short', 'HEAD').trim()}${dirty > 0 ? ` + ${dirty} modified files` : ''}`;
   } catch {
@@ -144,8 +144,7 @@ export async function runChaos(options: ChaosOptions, handleSignals = false): Pr
     say(
       drain.quiet ? `quiet after ${drain.seconds} s; checking...` : 'not quiet in time; checking anyway...',
     );
-    const base = urls[0] ?? '';
-    const apiChain = await verifyThroughApi(base, keys.auditor);
+    const apiChain = await verifyThroughApi(urls, keys.auditor);
     const cliEnv = { ...env, LOG_LEVEL: 'warn' };
     const offlineChain = await verifyOffline(dir, cliEnv, signingKey);
     const checks = await systemChecks({

@@ -37,8 +37,21 @@ function fromJson(text: string): Omit<ChainReport, 'error'> | null {
   }
 }
 
-/** `GET /api/v1/audit/verify` with an auditor key. */
-export async function verifyThroughApi(base: string, auditorKey: string): Promise<ChainReport> {
+/**
+ * `GET /api/v1/audit/verify` with an auditor key, on each API process in turn until one answers with a
+ * report (an API process that lost its database is reported by other checks, not here).
+ */
+export async function verifyThroughApi(bases: readonly string[], auditorKey: string): Promise<ChainReport> {
+  const failures: string[] = [];
+  for (const base of bases) {
+    const report = await verifyAt(base, auditorKey);
+    if (report.error === null) return report;
+    failures.push(`${base}: ${report.error}`);
+  }
+  return { ok: false, eventsChecked: null, firstBad: null, error: failures.join('; ') };
+}
+
+async function verifyAt(base: string, auditorKey: string): Promise<ChainReport> {
   try {
     const res = await fetch(`${base}/api/v1/audit/verify`, {
       headers: { authorization: `Bearer ${auditorKey}` },

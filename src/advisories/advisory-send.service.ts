@@ -4,11 +4,13 @@ import type {
   NotificationService,
   RecipientListService,
 } from '../notifications/index.js';
-import { AppError, ConflictError } from '../platform/errors.js';
+import { AppError, ConflictError, ValidationError } from '../platform/errors.js';
 import type { AdvisoryRecord, StoredRevision } from './advisory.records.js';
 import type { AdvisoryRepository } from './advisory.repository.js';
 import type { AdvisoryService } from './advisory.service.js';
-import type { sendAdvisorySchema } from './advisory.schemas.js';
+import type { AdvisoryContent, NamedRecipientInput, sendAdvisorySchema } from './advisory.schemas.js';
+import type { TlpLevel } from './advisory.types.js';
+import type { RecipientDirectory } from './recipient-directory.js';
 import { checkDistribution, tlpLabel, type DistributionRefusal } from './tlp.js';
 import type { z } from 'zod';
 
@@ -29,6 +31,53 @@ export class DistributionRefusedError extends AppError {
   }
 }
 
+/** 422: a TLP:RED or AMBER+STRICT send names addresses the recipient directory does not know. */
+export class UnknownRecipientError extends AppError {
+  readonly status = 422;
+  readonly code = 'recipient_unknown';
+  constructor(tlp: string, addresses: string[]) {
+    super(
+      `${tlp} goes only to recipients in the directory; unknown: ${addresses.join(', ')}. Nothing was sent.`,
+      {
+        details: addresses.map((address) => ({ path: address, message: 'not in the recipient directory' })),
+        help: 'Add the person as a user, a bureau contact or a recipient list member, then send again.',
+      },
+    );
+  }
+}
+
+/** 422: a named recipient's stated organisation or circle contradicts the recipient directory. */
+export class RecipientClassificationError extends AppError {
+  readonly status = 422;
+  readonly code = 'recipient_classification_conflict';
+  constructor(conflicts: Array<{ address: string; message: string }>) {
+    super('Organisation and circle come from the recipient directory; the request contradicts it.', {
+      details: conflicts.map((c) => ({ path: c.address, message: c.message })),
+      help: 'Omit organisation and circle from named recipients (deprecated; the directory decides).',
+    });
+  }
+}
+
+/** 409: a TLP:RED or AMBER+STRICT send names people the approved revision does not name. */
+export class RecipientsNotApprovedError extends ConflictError {
+  constructor(tlp: string, revision: number, addresses: string[]) {
+    super(
+      `${tlp}: revision ${revision} was not approved for ${addresses.join(', ')}; nothing was sent.`,
+      'recipients_not_approved',
+      {
+        details: addresses.map((address) => ({
+          path: address,
+          message: 'not a named recipient of the revision',
+        })),
+        help: 'Add them to namedRecipients in a new revision and have a lead approve it.',
+      },
+    );
+  }
+}
+
+/** Levels whose named recipients must be approved with the revision and known to the directory. */
+const NAMED_ONLY: ReadonlySet<TlpLevel> = new Set(['RED', 'AMBER+STRICT']);
+
 /** What a send queued. */
 export interface SendReceipt {
   notificationId: string;
@@ -39,8 +88,9 @@ export interface SendReceipt {
 }
 
 /**
- * Sends an approved revision: resolves lists and named recipients, refuses (422, audited, nothing
- * queued) what its TLP does not allow, then stores one notification whose per-recipient ledger rows
+ * Sends an approved revision: resolves lists and named recipients (organisation and circle from the
+ * recipient directory, never from the request), refuses (422, audited, nothing queued) what its TLP
+ * does not allow, then stores one notification whose per-recipient ledger rows
  * make the delivery status visible on the advisory.
  */
 export class AdvisorySendService {
@@ -49,6 +99,7 @@ export class AdvisorySendService {
     private readonly notifications: NotificationService,
     private readonly lists: RecipientListService,
     private readonly repository: AdvisoryRepository,
+    private readonly directory: RecipientDirectory,
   ) {}
 
   async send(actor: Actor, id: string, input: SendInput): Promise<SendReceipt> {
@@ -56,13 +107,13 @@ export class AdvisorySendService {
     const revision = this.approvedRevision(advisory, input.revision);
     const content = revision.content;
     const fromLists = await this.lists.resolveAll(input.lists);
-    const named: NotificationRecipient[] = input.recipients.map((r) => ({
-      ...r,
-      address: r.address.toLowerCase(),
-      kind: 'individual',
-      via: 'named',
-    }));
+    const named = await this.named(content, revision.number, input.recipients);
     const recipients = dedupe([...named, ...fromLists]);
+    if (recipients.length === 0) {
+      throw new ValidationError([
+        { path: 'body', message: 'name at least one list or recipient (or approve named recipients)' },
+      ]);
+    }
     const check = checkDistribution(content.tlp, recipients, SENDER_ORGANISATION, {
       ...(content.targetOrganisation === undefined ? {} : { targetOrganisation: content.targetOrganisation }),
     });
@@ -116,6 +167,52 @@ export class AdvisorySendService {
       recipients: addresses,
       status: 'queued',
     };
+  }
+
+  /**
+   * The named recipients of a send, classified by the directory. Without `requested`, the revision's
+   * approved ones. For TLP:RED and AMBER+STRICT every one must be approved with the revision and known
+   * to the directory; for the other levels an unknown address counts as `community`.
+   */
+  private async named(
+    content: AdvisoryContent,
+    revision: number,
+    requested: NamedRecipientInput[] | undefined,
+  ): Promise<NotificationRecipient[]> {
+    const approved = content.namedRecipients ?? [];
+    const people = requested ?? approved;
+    const label = tlpLabel(content.tlp);
+    const strict = NAMED_ONLY.has(content.tlp);
+    if (strict) {
+      const allowed = new Set(approved.map((r) => r.address));
+      const unapproved = people.filter((r) => !allowed.has(r.address)).map((r) => r.address);
+      if (unapproved.length > 0) throw new RecipientsNotApprovedError(label, revision, unapproved);
+    }
+    const known = await this.directory.lookup(people.map((r) => r.address));
+    const unknown = people.filter((r) => !known.has(r.address)).map((r) => r.address);
+    if (strict && unknown.length > 0) throw new UnknownRecipientError(label, unknown);
+    const conflicts = people.flatMap((r) => {
+      const entry = known.get(r.address);
+      if (!entry || !('organisation' in r || 'circle' in r)) return [];
+      const orgDiffers =
+        r.organisation !== undefined &&
+        r.organisation.trim().toLowerCase() !== entry.organisation.toLowerCase();
+      const circleDiffers = r.circle !== undefined && r.circle !== entry.circle;
+      if (!orgDiffers && !circleDiffers) return [];
+      return [{ address: r.address, message: `the directory has ${entry.organisation} (${entry.circle})` }];
+    });
+    if (conflicts.length > 0) throw new RecipientClassificationError(conflicts);
+    return people.map((r) => {
+      const entry = known.get(r.address);
+      return {
+        address: r.address,
+        name: r.name ?? entry?.name ?? r.address,
+        organisation: entry?.organisation ?? 'unknown',
+        circle: entry?.circle ?? 'community',
+        kind: 'individual',
+        via: entry ? `named:${entry.source}` : 'named:unknown',
+      };
+    });
   }
 
   private approvedRevision(advisory: AdvisoryRecord, wanted: number | undefined): StoredRevision {

@@ -55,6 +55,14 @@ export const advisoryContentSchema = z.strictObject({
     .default([]),
   /** The one organisation a TLP:AMBER+STRICT advisory is for. */
   targetOrganisation: text(200).optional(),
+  /**
+   * The people it goes to by name, approved with the revision: a TLP:RED or AMBER+STRICT send may name
+   * no one else. Their organisation and circle come from the recipient directory at send time.
+   */
+  namedRecipients: z
+    .array(z.strictObject({ name: text(200), address: z.email().max(254).toLowerCase() }))
+    .max(200)
+    .optional(),
   products: z.array(productSchema).max(200).optional(),
   vulnerabilities: z.array(vulnerabilitySchema).max(100).optional(),
 });
@@ -79,26 +87,33 @@ export const reviseAdvisorySchema = z.strictObject({
 /** `POST /api/v1/advisories/:id/approve`: the revision the lead has read and approves. */
 export const approveAdvisorySchema = z.strictObject({ revision: revisionNumber });
 
-/** A recipient named in a send (not from a list). */
+/**
+ * A recipient named in a send (not from a list). `organisation` and `circle` are deprecated: they come
+ * from the recipient directory; still accepted, and refused (422) when they contradict it.
+ */
 const namedRecipientSchema = z.strictObject({
-  name: text(200),
-  address: z.email().max(254),
-  organisation: text(200),
-  circle: z.enum(['internal', 'constituent', 'partner', 'community', 'public']),
+  name: text(200).optional(),
+  address: z.email().max(254).toLowerCase(),
+  /** Deprecated: taken from the recipient directory; refused when it contradicts the directory. */
+  organisation: text(200).optional(),
+  /** Deprecated: taken from the recipient directory; refused when it contradicts the directory. */
+  circle: z.enum(['internal', 'constituent', 'partner', 'community', 'public']).optional(),
 });
+export type NamedRecipientInput = z.output<typeof namedRecipientSchema>;
 
-/** `POST /api/v1/advisories/:id/send`: an approved revision (default: the latest approved) to lists and people. */
-export const sendAdvisorySchema = z
-  .strictObject({
-    revision: revisionNumber.optional(),
-    /** Recipient list slugs or `bureau:<code>` for a bureau's contacts. */
-    lists: z
-      .array(z.string().regex(/^(bureau:[A-Z][A-Z0-9]{1,15}|[a-z][a-z0-9-]{1,47})$/, 'must be a list'))
-      .max(50)
-      .default([]),
-    recipients: z.array(namedRecipientSchema).max(200).default([]),
-  })
-  .refine((body) => body.lists.length + body.recipients.length > 0, 'name at least one list or recipient');
+/**
+ * `POST /api/v1/advisories/:id/send`: an approved revision (default: the latest approved) to lists and
+ * people. Without `recipients`, the revision's approved `namedRecipients` are named.
+ */
+export const sendAdvisorySchema = z.strictObject({
+  revision: revisionNumber.optional(),
+  /** Recipient list slugs or `bureau:<code>` for a bureau's contacts. */
+  lists: z
+    .array(z.string().regex(/^(bureau:[A-Z][A-Z0-9]{1,15}|[a-z][a-z0-9-]{1,47})$/, 'must be a list'))
+    .max(50)
+    .default([]),
+  recipients: z.array(namedRecipientSchema).max(200).optional(),
+});
 
 export const advisoryIdParams = z.strictObject({ id: objectId });
 export const exportQuery = z.strictObject({ revision: z.coerce.number().int().min(1).optional() });

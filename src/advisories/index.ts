@@ -2,11 +2,12 @@ import type { Background, PlatformDeps } from '../modules.js';
 import type { NotificationServices } from '../notifications/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { AdvisoryExportService } from './advisory-export.service.js';
-import { AdvisorySendService } from './advisory-send.service.js';
+import { AdvisorySendService, SENDER_ORGANISATION } from './advisory-send.service.js';
 import { AdvisoryRepository } from './advisory.repository.js';
 import { advisoryRoutes } from './advisory.routes.js';
 import { AdvisoryService } from './advisory.service.js';
 import { AdvisoryViews } from './advisory.view.js';
+import { RecipientDirectory, type DirectorySources } from './recipient-directory.js';
 
 /** Advisories: the only public surface of `src/advisories`. */
 export * from './advisory.types.js';
@@ -18,8 +19,12 @@ export { AdvisoryService, advisoryRef } from './advisory.service.js';
 export {
   AdvisorySendService,
   DistributionRefusedError,
+  UnknownRecipientError,
+  RecipientClassificationError,
+  RecipientsNotApprovedError,
   SENDER_ORGANISATION,
 } from './advisory-send.service.js';
+export type { DirectoryEntry, DirectorySources } from './recipient-directory.js';
 export { AdvisoryExportService, ExportRefusedError } from './advisory-export.service.js';
 export type { AdvisoryRecord, StoredRevision, AdvisorySend } from './advisory.records.js';
 export type { AdvisoryContent } from './advisory.schemas.js';
@@ -37,18 +42,31 @@ export interface AdvisoriesModule {
   init(): Promise<void>;
 }
 
+/** What the advisories module takes from other modules. */
+export interface AdvisoriesDeps {
+  notifications: NotificationServices;
+  /** Bureaux and users (the auth services): with the recipient lists, the recipient directory. */
+  directory: Pick<DirectorySources, 'bureaux' | 'users'>;
+  registerOutbox(collection: string): void;
+}
+
 /** Builds the advisories module over the notification module's requests, lists and ledger. */
 export function createAdvisoriesModule(
   platform: Pick<PlatformDeps, 'db'>,
-  deps: { notifications: NotificationServices; registerOutbox(collection: string): void },
+  deps: AdvisoriesDeps,
 ): AdvisoriesModule {
   const repository = new AdvisoryRepository(platform.db);
   const advisories = new AdvisoryService(repository);
+  const directory = new RecipientDirectory(
+    { ...deps.directory, lists: deps.notifications.lists },
+    SENDER_ORGANISATION,
+  );
   const sending = new AdvisorySendService(
     advisories,
     deps.notifications.notifications,
     deps.notifications.lists,
     repository,
+    directory,
   );
   const exports = new AdvisoryExportService(advisories, repository);
   deps.registerOutbox(repository.collectionName);

@@ -70,7 +70,7 @@ describe('advisories: named recipients come from the directory and are approved'
   }
 
   const sends = async (id: string) =>
-    ((await api<{ sends: unknown[] }>(responder, 'get', `/api/v1/advisories/${id}`)).body.sends ?? []).length;
+    (await api<{ sends: unknown[] }>(responder, 'get', `/api/v1/advisories/${id}`)).body.sends.length;
 
   it('when a TLP:RED send names a public list address declared internal, then it is refused and nothing is queued', async () => {
     const id = await approved({ tlp: 'RED' });

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { scopeOf, type Actor } from '../auth/actor.js';
 import { auditDraft } from '../audit/index.js';
-import { mongoose } from '../platform/db/index.js';
 import { BadRequestError, InternalError, ValidationError } from '../platform/errors.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
+import { newIncidentId } from './incident-id.js';
 import { formatRef, hongKongYear } from './incident-sequence.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
 import type { CreateIncidentInput } from './incident.schemas.js';
@@ -63,7 +63,7 @@ export class IncidentIntakeService {
    */
   async create(actor: Actor, input: CreateIncidentInput, idempotencyKey?: string): Promise<IncidentView> {
     const bureauId = await this.bureauFor(actor, input);
-    let incidentId = new mongoose.Types.ObjectId().toHexString();
+    let incidentId = newIncidentId();
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw new BadRequestError(
@@ -101,8 +101,8 @@ export class IncidentIntakeService {
     const { bureauId: _bureau, indicators, externalNotified, ...facts } = input;
     const now = new Date();
     const year = hongKongYear(now);
-    return this.incidents.insertNew(id, year, (seq) => {
-      const ref = formatRef(this.refPrefix, year, seq);
+    return this.incidents.insertNew(id, { bureauId, year }, (seq) => {
+      const ref = formatRef(this.refPrefix, year, seq, bureauId);
       const draft = auditDraft(
         actor,
         'incident.reported',

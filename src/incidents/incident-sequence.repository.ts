@@ -11,17 +11,30 @@ export function hongKongYear(at: Date): number {
   return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
 }
 
-/** `GIRO-2026-000123`. */
-export function formatRef(prefix: string, year: number, seq: number): string {
-  return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
+/**
+ * `GIRO-DH-2026-000123`: numbered per bureau and year, so a reference says nothing about other
+ * bureaux' reports. Without a bureau, the single sequence of references stored before (`GIRO-2026-000123`).
+ */
+export function formatRef(prefix: string, year: number, seq: number, bureauId?: string): string {
+  const series = bureauId === undefined ? `${year}` : `${bureauId}-${year}`;
+  return `${prefix}-${series}-${String(seq).padStart(6, '0')}`;
 }
+
+/** Which sequence an incident's number is drawn from: one per bureau and Hong Kong year. */
+export interface IncidentSeries {
+  bureauId: string;
+  year: number;
+}
+
+/** The stored key of a series (`DH/2026`); incidents stored before per-bureau numbering have none. */
+export const seriesKey = (series: IncidentSeries): string => `${series.bureauId}/${series.year}`;
 
 /** The outcome of {@link IncidentSequence.insert}: stored now, or found already stored under the id. */
 export type SequencedInsert = { kind: 'inserted'; seq: number } | { kind: 'exists' };
 
 interface Waiting {
   id: string;
-  year: number;
+  series: string;
   build: (seq: number) => Record<string, unknown>;
   resolve: (outcome: SequencedInsert) => void;
   reject: (err: unknown) => void;
@@ -37,15 +50,15 @@ function storedBeforeFailure(err: unknown): number {
 }
 
 /**
- * Gives each new incident the next sequence number of its year, gaplessly, without transactions.
- * The insert of `(year, seq)` under a unique index is the commit: a number is used only if the insert
+ * Gives each new incident the next sequence number of its series (bureau and year), gaplessly, without
+ * transactions. The insert of `(series, year, seq)` under a unique index is the commit: a number is used only if the insert
  * succeeds, and a clash with another process means "read the highest again and retry". Inside one
  * process, inserts are group-committed: whatever waits while one `insertMany` runs goes in the next,
  * ordered, with consecutive numbers, so concurrent requests share a write instead of queueing for one
  * each.
  */
 export class IncidentSequence {
-  private readonly next = new Map<number, number>();
+  private readonly next = new Map<string, number>();
   private readonly waiting: Waiting[] = [];
   private flushing = false;
 
@@ -57,11 +70,11 @@ export class IncidentSequence {
    */
   insert(
     id: string,
-    year: number,
+    series: string,
     build: (seq: number) => Record<string, unknown>,
   ): Promise<SequencedInsert> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ id, year, build, resolve, reject });
+      this.waiting.push({ id, series, build, resolve, reject });
       void this.flush();
     });
   }
@@ -71,8 +84,8 @@ export class IncidentSequence {
     this.flushing = true;
     try {
       while (this.waiting.length > 0) {
-        const year = this.waiting[0]?.year;
-        const batch = this.waiting.filter((item) => item.year === year).slice(0, MAX_BATCH);
+        const series = this.waiting[0]?.series;
+        const batch = this.waiting.filter((item) => item.series === series).slice(0, MAX_BATCH);
         for (const item of batch) this.waiting.splice(this.waiting.indexOf(item), 1);
         await this.insertBatch(batch).catch((err: unknown) => {
           for (const item of batch) item.reject(err);
@@ -83,21 +96,21 @@ export class IncidentSequence {
     }
   }
 
-  private async highest(year: number): Promise<number> {
-    const top = await this.models.Incident.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean();
+  private async highest(series: string): Promise<number> {
+    const top = await this.models.Incident.findOne({ series }, { seq: 1 }).sort({ seq: -1 }).lean();
     return top?.seq ?? 0;
   }
 
-  /** Inserts one year's batch; settles every item (rejections are thrown for the caller to spread). */
+  /** Inserts one series' batch; settles every item (rejections are thrown for the caller to spread). */
   private async insertBatch(batch: Waiting[]): Promise<void> {
     let remaining = batch;
     for (let attempt = 0; attempt < MAX_ATTEMPTS && remaining.length > 0; attempt++) {
-      const year = remaining[0]?.year ?? 0;
-      const first = this.next.get(year) ?? (await this.highest(year)) + 1;
+      const series = remaining[0]?.series ?? '';
+      const first = this.next.get(series) ?? (await this.highest(series)) + 1;
       const docs = remaining.map((item, index) => item.build(first + index));
       try {
         await this.models.Incident.collection.insertMany(docs, { ordered: true });
-        this.next.set(year, first + docs.length);
+        this.next.set(series, first + docs.length);
         remaining.forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
@@ -111,7 +124,7 @@ export class IncidentSequence {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
         remaining = remaining.slice(stored);
-        this.next.delete(year);
+        this.next.delete(series);
         const clashed = remaining.at(0);
         if (clashed !== undefined && (await this.models.Incident.exists({ _id: clashed.id }))) {
           clashed.resolve({ kind: 'exists' });

@@ -12,6 +12,8 @@ const incidentSchema = new Schema(
     ref: { type: String, required: true },
     year: { type: Number, required: true },
     seq: { type: Number, required: true },
+    /** `<bureau>/<year>`: the sequence `seq` is drawn from (absent on incidents numbered before). */
+    series: { type: String },
     bureauId: { type: String, required: true },
     status: { type: String, required: true },
     severity: { type: String, default: null },
@@ -35,8 +37,9 @@ const incidentSchema = new Schema(
   },
   { collection: 'incidents', versionKey: false, minimize: false },
 );
-// The reference is gapless because the insert with (year, seq+1) is the commit: this index arbitrates.
-incidentSchema.index({ year: 1, seq: 1 }, { unique: true });
+// The reference is gapless per bureau and year because the insert with (series, year, seq+1) is the
+// commit: this index arbitrates. Incidents stored before have no series and keep their (year, seq).
+incidentSchema.index({ series: 1, year: 1, seq: 1 }, { unique: true });
 incidentSchema.index({ bureauId: 1, _id: -1 });
 incidentSchema.index({ triagePending: 1 });
 incidentSchema.index({ status: 1 });

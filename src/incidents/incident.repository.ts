@@ -2,7 +2,7 @@ import type { Scope } from '../auth/actor.js';
 import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
-import { IncidentSequence } from './incident-sequence.repository.js';
+import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
 import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
@@ -36,10 +36,7 @@ export interface IncidentChange {
 }
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
-
-/** The bureau check of a point lookup, applied here so no caller can forget it. */
-const inScope = (scope: Scope, doc: { bureauId?: unknown }): boolean =>
-  scope.kind === 'all' || doc.bureauId === scope.bureauId;
+const LEGACY_SEQUENCE_INDEX = 'year_1_seq_1';
 
 /** The filter that holds while the stored campaign link is still `current`. */
 function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
@@ -92,6 +89,8 @@ export class IncidentRepository {
   }
 
   async init(): Promise<void> {
+    // One sequence for all bureaux was arbitrated by (year, seq); per-bureau numbers clash with it.
+    await this.models.Incident.collection.dropIndex(LEGACY_SEQUENCE_INDEX).catch(() => undefined);
     await Promise.all(Object.values(this.models).map((model) => model.createIndexes()));
   }
 
@@ -123,31 +122,40 @@ export class IncidentRepository {
   }
 
   /**
-   * Inserts a new incident with the next reference number of `year` (see {@link IncidentSequence}) and
-   * returns it as stored, or null when the id was stored already (an idempotent retry's race).
+   * Inserts a new incident with the next reference number of its bureau and year (see
+   * {@link IncidentSequence}) and returns it as stored, or null when the id was stored already (an
+   * idempotent retry's race).
    */
   async insertNew(
     id: string,
-    year: number,
+    series: IncidentSeries,
     build: (seq: number) => Record<string, unknown>,
   ): Promise<Incident | null> {
     const _id = new mongoose.Types.ObjectId(id);
+    const key = seriesKey(series);
     let inserted: Record<string, unknown> = {};
-    const result = await this.sequence.insert(id, year, (seq) => (inserted = { ...build(seq), _id }));
+    const result = await this.sequence.insert(
+      id,
+      key,
+      (seq) => (inserted = { ...build(seq), series: key, year: series.year, _id }),
+    );
     if (result.kind !== 'inserted') return null;
     this.afterWrite(inserted);
     return toIncident(inserted);
   }
 
   /**
-   * One incident, or null when it does not exist or lies outside `scope`. Looked up by `_id` alone and
-   * the scope checked here: FerretDB v1 pushes down only a lone `_id` filter, so adding `bureauId` to
-   * the query would read every incident.
+   * One incident, or null when it does not exist or lies outside `scope`. The scope is part of the
+   * query, so another bureau's incident and a missing one are the same read with the same empty
+   * answer: nothing of a foreign document reaches this process (our FerretDB build narrows any
+   * `_id`-pinned filter through the `_id` index; see docs/conventions.md).
    */
   async findById(scope: Scope, id: string): Promise<Incident | null> {
     if (!isObjectId(id)) return null;
-    const doc = await this.models.Incident.findOne({ _id: id }, { pendingAudit: 0 }).lean();
-    return doc && inScope(scope, doc) ? toIncident(doc) : null;
+    const doc = await this.models.Incident.findOne(this.scoped(scope, { _id: id }), {
+      pendingAudit: 0,
+    }).lean();
+    return doc ? toIncident(doc) : null;
   }
 
   /** Point lookups in parallel rather than one `$in` query, which FerretDB v1 answers with a full scan. */

@@ -93,10 +93,14 @@ export class WorkflowRepository {
     await this.collection.createIndex({ status: 1, urgencyAt: 1 });
   }
 
-  /** By `_id` alone, the scope checked on the document: `{ _id, bureauId }` scans on FerretDB v1. */
+  /**
+   * The scope is in the query: a foreign incident and a missing one are the same read with the same
+   * empty answer (our FerretDB build narrows `{ _id, bureauId }` through the `_id` index).
+   */
   async findById(scope: Scope, id: string): Promise<WorkflowIncident | null> {
     if (!isObjectId(id)) return null;
-    const doc = await this.collection.findOne({ _id: oid(id) }, { projection: { pendingAudit: 0 } });
+    const filter = scope.kind === 'bureau' ? { _id: oid(id), bureauId: scope.bureauId } : { _id: oid(id) };
+    const doc = await this.collection.findOne(filter, { projection: { pendingAudit: 0 } });
     return doc && inScope(doc, scope) ? toWorkflowIncident(doc) : null;
   }
 

@@ -154,8 +154,8 @@ export async function insertFixtures(
   for (const fixture of fixtures) {
     const id = new mongoose.Types.ObjectId().toHexString();
     const year = fixture.reportedAt.getUTCFullYear();
-    await repository.insertNew(id, year, (seq) => ({
-      ref: formatRef('GIRO', year, seq),
+    await repository.insertNew(id, { bureauId: fixture.bureauId, year }, (seq) => ({
+      ref: formatRef('GIRO', year, seq, fixture.bureauId),
       year,
       seq,
       ...fixtureDocument(fixture, now),

@@ -49,7 +49,8 @@ describe('Intake end to end: report, triage, audit', () => {
     const created = await call<View>(runtime.url, 'POST', '/api/v1/incidents', { key: reporter.key, body });
     expect(created.status, created.text).to.equal(201);
     expect(created.headers.get('location')).to.equal(`/api/v1/incidents/${created.body.id}`);
-    expect(created.body.ref).to.match(/^GIRO-\d{4}-\d{6}$/);
+    // Numbered per bureau: GIRO-<bureau>-<year>-<seq>.
+    expect(created.body.ref).to.match(new RegExp(`^GIRO-${reporter.actor.bureauId ?? ''}-\\d{4}-\\d{6}$`));
     const triaged = await waitFor(
       () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${created.body.id}`, { key: responder.key }),
       (answer) => answer.body.status === 'triaged',

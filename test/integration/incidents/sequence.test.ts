@@ -30,7 +30,11 @@ describe('Incident references across processes', () => {
       .sort((x, y) => x - y);
 
   const file = (repository: IncidentRepository, id = new mongoose.Types.ObjectId().toHexString()) =>
-    repository.insertNew(id, 2026, (seq) => ({ seq, year: 2026, ref: `T-2026-${seq}`, bureauId: 'B' }));
+    repository.insertNew(id, { bureauId: 'B', year: 2026 }, (seq) => ({
+      seq,
+      ref: `T-B-2026-${seq}`,
+      bureauId: 'B',
+    }));
 
   it('when two processes insert 40 incidents each at once, then the numbers are unique and gapless', async () => {
     const [a, b] = [new IncidentRepository(first), new IncidentRepository(second)];

@@ -56,13 +56,18 @@ export interface DraftOptions {
   at?: Date;
 }
 
-/** Builds a draft for `action` on `subject` by `actor`, stamped with the current request id. */
+/**
+ * Builds a draft for `action` on `subject` by `actor`, stamped with the current request id (ours); a
+ * caller's own X-Request-Id goes into `data.clientRequestId`, since the hashed fields are fixed.
+ */
 export function auditDraft(
   actor: Actor,
   action: string,
   subject: AuditSubject,
   options: DraftOptions = {},
 ): AuditDraft {
+  const context = currentContext();
+  const data = options.data ?? {};
   return {
     eventId: randomUUID(),
     at: options.at ?? new Date(),
@@ -77,9 +82,9 @@ export function auditDraft(
     subject,
     bureauId: options.bureauId ?? null,
     changes: options.changes ?? [],
-    requestId: currentContext()?.requestId ?? null,
+    requestId: context?.requestId ?? null,
     policyVersion: options.policyVersion ?? null,
-    data: options.data ?? {},
+    data: context?.clientRequestId ? { clientRequestId: context.clientRequestId, ...data } : data,
   };
 }
 

@@ -2,7 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What every log line and audit event of one request (or job) can know about where it came from. */
 export interface RequestContext {
+  /** Ours, always generated here: logs and audit events can rely on it being unique. */
   requestId: string;
+  /** The caller's X-Request-Id, when it sent a sane one: kept apart, never taken for ours. */
+  clientRequestId?: string;
   jobId?: string;
 }
 

@@ -28,7 +28,9 @@ export function createLogger(level: LevelWithSilent, destination?: pino.Destinat
       redact: { paths: REDACTED, censor: '[redacted]' },
       mixin() {
         const context = currentContext();
-        return context ? { requestId: context.requestId, jobId: context.jobId } : {};
+        return context
+          ? { requestId: context.requestId, clientRequestId: context.clientRequestId, jobId: context.jobId }
+          : {};
       },
     },
     destination,

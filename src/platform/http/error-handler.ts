@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import {
   AppError,
@@ -32,9 +32,30 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
   }
 }
 
+/** What a stream write reports when the client went away mid-answer. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * True when the client closed the connection before the answer was complete (an aborted download):
+ * nothing failed on our side and nobody is left to answer. A source failing mid-stream (a database
+ * cursor) rejects with its own error, not one of these codes.
+ */
+function clientWentAway(err: unknown, req: Request, res: Response): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CLIENT_GONE.has(code) && !res.writableFinished && req.socket.destroyed;
+}
+
 /** The single place where an error becomes an HTTP answer. No stack traces leave the server. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
+    if (clientWentAway(err, req, res)) {
+      logger.info(
+        { method: req.method, path: req.path },
+        'client closed the connection before the answer ended',
+      );
+      res.destroy();
+      return;
+    }
     const appError =
       err instanceof AppError
         ? err
@@ -43,7 +64,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
             new ConflictError('A record with the same unique value already exists.', 'duplicate')
           : (fromBodyParser(err as BodyParserError) ??
             new InternalError('An unexpected error occurred.', { cause: err }));
-    if (appError.status >= 500) logger.error({ err }, 'request failed');
+    // A 503 (a dependency down, a busy route) is an expected answer: a warning, without a stack.
+    if (appError.status === 503) {
+      const { code, status, details } = appError;
+      logger.warn({ code, status, details }, appError.message);
+    } else if (appError.status >= 500) logger.error({ err }, 'request failed');
     else logger.info({ code: appError.code, status: appError.status }, appError.message);
     if (res.headersSent) {
       res.destroy();

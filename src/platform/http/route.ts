@@ -72,7 +72,10 @@ export interface AccessControl {
   identify(req: Request): Promise<Actor | null>;
 }
 
-/** Registers routes; a route without a declared permission stops the start. */
+/**
+ * Registers routes; a route without a declared permission stops the start. Answers of every
+ * non-public route (incident and identity data) carry `Cache-Control: no-store`, errors included.
+ */
 export function registerRoutes(router: Router, routes: readonly AnyRoute[], access: AccessControl): void {
   for (const route of routes) {
     if (!(route as Partial<AnyRoute>).permission) {
@@ -83,6 +86,7 @@ export function registerRoutes(router: Router, routes: readonly AnyRoute[], acce
       if (route.permission === 'public') {
         actor = await access.identify(req);
       } else {
+        res.set('Cache-Control', 'no-store');
         actor = await access.authenticate(req);
         await access.authorize(actor, route.permission, req);
       }

@@ -9,7 +9,7 @@ import {
   type ManagedProcess,
 } from '../../../src/platform/embedded/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
-import { testConfig } from '../../helpers/runtime.js';
+import { LogCapture, testConfig } from '../../helpers/runtime.js';
 import { testDataRoot } from '../../helpers/services.js';
 
 /** Polls /readyz until it answers `status` (services take a moment to be noticed down or back). */
@@ -29,6 +29,7 @@ describe('readiness follows MongoDB and Redis', function () {
   let redis: ManagedProcess & { url: string };
   let ferret: ManagedProcess & { uri: string };
   let runtime: Runtime;
+  const logs = new LogCapture();
 
   before(async () => {
     // Dedicated services: this test stops and restarts them.
@@ -40,7 +41,7 @@ describe('readiness follows MongoDB and Redis', function () {
       REDIS_URL: redis.url,
       RUN_WORKERS: 'false',
     });
-    runtime = await startRuntime(config, createLogger('silent'), {
+    runtime = await startRuntime(config, createLogger('info', logs), {
       mongodbUri: `${ferret.uri}ready`,
       redisUrl: redis.url,
     });
@@ -62,6 +63,14 @@ describe('readiness follows MongoDB and Redis', function () {
     expect(down.status).to.equal(503);
     const body = (await down.json()) as { error: { details: { redis: string } } };
     expect(body.error.details.redis).to.equal('down');
+    // An expected answer while a store is away: a warning without a stack, not a failed request.
+    const answered = logs.lines.filter((line) => line.msg === 'Not ready.' || line.msg === 'request failed');
+    expect(answered.map((line) => [line.level, line.msg, 'err' in line])).to.deep.include([
+      40,
+      'Not ready.',
+      false,
+    ]);
+    expect(answered.filter((line) => line.msg === 'request failed')).to.deep.equal([]);
     redis = await startRedisServer(join(dir, 'redis'), redis.port);
     expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
   });

@@ -70,6 +70,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'report.export',
     'policy.read',
   ]),
+  // No incident.read: their exports are limited to the audit trail (see reports' assertMayExport).
   admin: new Set<Permission>([
     'self.read',
     'admin.bureaux',

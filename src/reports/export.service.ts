@@ -5,22 +5,36 @@ import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { UnrecoverableError } from 'bullmq';
 import type { Actor } from '../auth/actor.js';
-import { roleHas, type Role } from '../auth/permissions.js';
+import { roleHas, type Permission, type Role } from '../auth/permissions.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import type { ExportProgress, ExportRecord, ExportRepository } from './export.repository.js';
 import { createExportSchema } from './report.schemas.js';
 import type { OpenedReport, ReportService } from './report.service.js';
-import type { ReportRequest } from './report.types.js';
+import type { ReportKind, ReportRequest } from './report.types.js';
 import type { TrailSource } from './trail-source.js';
 
 /** How often a running export writes its progress to the record. */
 const PROGRESS_EVERY_MS = 1000;
 
-/** Refuses the audit trail to a role without `audit.read` (reports need `report.export` already). */
+/**
+ * What a report shows, as the permissions to read it through the API: an export never shows a role
+ * more than it may read (an admin, without `incident.read`, exports the audit trail only).
+ */
+const REPORT_READS: Readonly<Record<ReportKind, readonly Permission[]>> = {
+  register: ['incident.read'],
+  compliance: ['incident.read'],
+  notifications: ['incident.read', 'advisory.read'],
+  trail: ['audit.read'],
+};
+
+/** Refuses a report whose content the role may not read (the routes ask `report.export` already). */
 export function assertMayExport(actor: Actor, request: ReportRequest): void {
-  if (request.kind === 'trail' && (actor.role === 'system' || !roleHas(actor.role, 'audit.read'))) {
-    throw new ForbiddenError('Exporting the audit trail needs the audit.read permission.');
+  const missing = REPORT_READS[request.kind].filter(
+    (permission) => actor.role === 'system' || !roleHas(actor.role, permission),
+  );
+  if (missing.length > 0) {
+    throw new ForbiddenError(`Exporting this report needs the ${missing.join(' and ')} permission.`);
   }
 }
 
@@ -71,6 +85,7 @@ export class ExportService {
       );
     }
     const request = createExportSchema.parse(record.request);
+    assertMayExport(actor, request); // the role may have changed since the export was asked for
     await this.audit.record(this.reports.exportDraft(actor, request, 'export.downloaded', id));
     res.status(200).type(record.contentType).attachment(record.filename).set('Cache-Control', 'no-store');
     if (record.bytes !== null) res.set('Content-Length', String(record.bytes));

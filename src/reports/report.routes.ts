@@ -34,7 +34,10 @@ function exportView(record: ExportRecord) {
   };
 }
 
-/** Compliance reports and exports: auditors and admins (`report.export`; the trail also `audit.read`). */
+/**
+ * Compliance reports and exports (`report.export`), each limited to what the role may read: reports
+ * on incidents also need `incident.read` (auditors), the audit trail `audit.read` (auditors, admins).
+ */
 export function reportRoutes(reports: ReportService, exports: ExportService): AnyRoute[] {
   return [
     defineRoute({

@@ -213,6 +213,21 @@ describe('reports: figures against fixtures with known outcomes', function () {
     }
   });
 
+  it('when an admin (no incident.read) asks for a report on incidents, then it is refused; the audit trail it may export', async () => {
+    const admin = await createActor(runtime, { role: 'admin' });
+    for (const kind of ['register', 'compliance', 'notifications'] as const) {
+      const direct = await call(runtime.url, 'GET', `/api/v1/reports/${kind}?format=csv`, { key: admin.key });
+      expect(direct.status, kind).to.equal(403);
+      const queued = await call(runtime.url, 'POST', '/api/v1/exports', {
+        key: admin.key,
+        body: { kind, format: 'ndjson' },
+      });
+      expect(queued.status, kind).to.equal(403);
+    }
+    const trail = await call(runtime.url, 'GET', '/api/v1/reports/trail?format=ndjson', { key: admin.key });
+    expect(trail.status).to.equal(200);
+  });
+
   it('when a section of another kind or an empty period is asked for, then the request is refused with 422', async () => {
     const wrong = await call(runtime.url, 'GET', '/api/v1/reports/register?format=csv&section=breaches', {
       key: auditor.key,

@@ -18,7 +18,10 @@ export interface RelayOptions {
   stopWaitMs?: number;
 }
 
-/** At most one line a this often while passes keep failing for the same reason. */
+/** The longest the loop goes without a full sweep, however slow sweeps are. */
+const MAX_SWEEP_EVERY_MS = 10_000;
+
+/** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
 
 /**
@@ -31,6 +34,8 @@ export class AuditRelay {
   private readonly collections: string[] = [];
   private readonly hints: Array<{ collection: string; id: unknown; drafts?: AuditDraft[] }> = [];
   private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
+  /** How long the last full sweep's reads took (its appends and pulls not counted). */
+  private lastScanMs = 0;
   private fullSweepWanted = true;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -124,10 +129,14 @@ export class AuditRelay {
 
   private async run(): Promise<void> {
     let lastSweep = 0;
-    let sweepCost = 0;
     while (this.running) {
-      // Sweeps scan whole collections on FerretDB; keep them under ~10% of the time.
-      const sweepEvery = Math.max(this.options.sweepMs ?? 1000, sweepCost * 10);
+      // Sweeps scan whole collections on FerretDB; keep the scans under ~10% of the time, but sweep at
+      // least every 10 s: what a pass appends, or a store that was away, must not push the next sweep
+      // out by minutes (drafts of documents nobody kicks wait for it).
+      const sweepEvery = Math.min(
+        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10),
+        MAX_SWEEP_EVERY_MS,
+      );
       if (Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
       const full = this.fullSweepWanted;
       const started = Date.now();
@@ -142,10 +151,7 @@ export class AuditRelay {
         // A failing store is not hammered: the next try waits for the sweep interval.
         if (this.active) await this.pause(sweepEvery);
       }
-      if (full) {
-        lastSweep = started;
-        sweepCost = Date.now() - started;
-      }
+      if (full) lastSweep = started;
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
         const untilSweep = sweepEvery - (Date.now() - lastSweep);
         await this.pause(Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)));
@@ -176,9 +182,11 @@ export class AuditRelay {
     const hints = this.hints.splice(0, this.hints.length);
     const documents: PendingDocument[] = [];
     if (full) {
+      const scanStarted = Date.now();
       for (const collection of this.collections) {
         documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 500)));
       }
+      this.lastScanMs = Date.now() - scanStarted;
     } else {
       documents.push(...(await this.hinted(hints)));
     }

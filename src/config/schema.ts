@@ -110,7 +110,47 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(600)
-    .describe('Requests per minute allowed per API key (and per client IP for unauthenticated calls).'),
+    .describe(
+      'Requests per minute allowed per API key (counted once the key verified) and per client IP (requests without a key and failed authentications).',
+    ),
+  CONCURRENCY_INCIDENT_LISTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4)
+    .describe(
+      'Incident list requests (`GET /api/v1/incidents`, queue pages) running at once per API process; beyond it 503 with Retry-After.',
+    ),
+  CONCURRENCY_AUDIT_LISTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4)
+    .describe(
+      'Audit event list requests (`GET /api/v1/audit/events`, incident timelines) at once per API process.',
+    ),
+  CONCURRENCY_EXPORTS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2)
+    .describe(
+      'Streamed reports and export requests (`GET /api/v1/reports/:kind`, `POST /api/v1/exports`) at once per API process.',
+    ),
+  CONCURRENCY_AUDIT_VERIFY: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe('Audit chain verifications (`GET /api/v1/audit/verify`) at once per API process.'),
+  AUDIT_VERIFY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(600)
+    .describe(
+      'How long `GET /api/v1/audit/verify` answers with its last verification while the chain head and checkpoints have not moved (0 = always recompute).',
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -9,11 +9,26 @@ export interface PeriodicOptions {
    * on the database bounded instead of growing with it. Default 0.1.
    */
   dutyCycle?: number;
+  /** The longest pause the duty cycle may stretch to; default 30 s, or the interval when longer. */
+  maxPauseMs?: number;
 }
 
 /** The pause after a pass that took `costMs`, so passes take at most `dutyCycle` of the time. */
 export function pauseAfter(costMs: number, intervalMs: number, dutyCycle: number): number {
   return Math.max(intervalMs, (costMs * (1 - dutyCycle)) / dutyCycle);
+}
+
+/**
+ * The pause after a pass. Only a pass that did its work says how heavy the work is: one that failed,
+ * having waited for a store that was away, must not stretch the next pause by minutes; and stretching
+ * stops at `maxPauseMs`, so a loop never goes quiet for long.
+ */
+export function pauseAfterPass(
+  pass: { succeeded: boolean; costMs: number },
+  loop: { intervalMs: number; dutyCycle: number; maxPauseMs: number },
+): number {
+  if (!pass.succeeded) return loop.intervalMs;
+  return Math.min(pauseAfter(pass.costMs, loop.intervalMs, loop.dutyCycle), loop.maxPauseMs);
 }
 
 /**
@@ -29,6 +44,7 @@ export class Periodic {
   private wakeWanted = false;
   private passes = 0;
   private readonly dutyCycle: number;
+  private readonly maxPauseMs: number;
 
   constructor(
     private readonly name: string,
@@ -38,6 +54,7 @@ export class Periodic {
     options: PeriodicOptions = {},
   ) {
     this.dutyCycle = options.dutyCycle ?? 0.1;
+    this.maxPauseMs = Math.max(options.maxPauseMs ?? 30_000, intervalMs);
   }
 
   /** False once `stop()` was called: long passes check it between steps. */
@@ -76,13 +93,17 @@ export class Periodic {
       // as that job for ever after, since every later pass is scheduled from this one.
       this.passes += 1;
       this.running = runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass())
-        .then(() => undefined)
+        .then(() => true)
         .catch((err: unknown) => {
           this.logger.warn({ err: (err as Error).message }, `${this.name} pass failed`);
+          return false;
         })
-        .finally(() => {
+        .then((succeeded) => {
           this.running = undefined;
-          const pause = pauseAfter(Date.now() - started, this.intervalMs, this.dutyCycle);
+          const pause = pauseAfterPass(
+            { succeeded, costMs: Date.now() - started },
+            { intervalMs: this.intervalMs, dutyCycle: this.dutyCycle, maxPauseMs: this.maxPauseMs },
+          );
           this.schedule(this.wakeWanted ? 0 : pause);
         });
     }, delayMs);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { currentContext, runWithContext } from '../../../src/platform/context.js';
 import { createLogger } from '../../../src/platform/index.js';
-import { Periodic } from '../../../src/platform/periodic.js';
+import { Periodic, pauseAfterPass } from '../../../src/platform/periodic.js';
 
 /** A logger whose JSON lines are kept in `lines`. */
 function capturingLogger(): {
@@ -61,5 +61,22 @@ describe('background loops and the request context', () => {
     const ids = loopLines.map((line) => line.requestId as string);
     expect(new Set(ids).size).to.equal(3);
     for (const id of ids) expect(id).to.match(/^sweeper-\d+$/);
+  });
+});
+
+describe('how long a background loop pauses', () => {
+  const loop = { intervalMs: 2000, dutyCycle: 0.1, maxPauseMs: 30_000 };
+
+  it('when a pass was slow because of its work, then the pause stretches to keep the loop at its duty cycle', () => {
+    expect(pauseAfterPass({ succeeded: true, costMs: 1000 }, loop)).to.equal(9000);
+    expect(pauseAfterPass({ succeeded: true, costMs: 10 }, loop)).to.equal(2000);
+  });
+
+  it('when a pass failed after waiting for a store that was away, then the next one comes after the plain interval', () => {
+    expect(pauseAfterPass({ succeeded: false, costMs: 60_000 }, loop)).to.equal(2000);
+  });
+
+  it('when a pass took minutes, then the pause still stops at its ceiling', () => {
+    expect(pauseAfterPass({ succeeded: true, costMs: 300_000 }, loop)).to.equal(30_000);
   });
 });

@@ -4,6 +4,7 @@ import type { Config } from './config/index.js';
 import type { Logger, Metrics } from './platform/index.js';
 import {
   errorHandler,
+  heavyRouteLimits,
   registerRoutes,
   requestContext,
   unknownRoute,
@@ -49,7 +50,7 @@ export function buildApp(deps: AppDeps): Express {
   for (const middleware of deps.before ?? []) app.use(middleware);
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: 'application/json', strict: true }));
   const router = express.Router();
-  registerRoutes(router, deps.routes, deps.access);
+  registerRoutes(router, deps.routes, deps.access, heavyRouteLimits(deps.config));
   app.use(router);
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

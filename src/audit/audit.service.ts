@@ -22,6 +22,20 @@ export interface AuditPage {
 
 export const MAX_PAGE_SIZE = 500;
 
+/** A verification as the route answers it: when it ran, and whether this answer reused it. */
+export type TimedVerifyReport = VerifyReport & { verifiedAt: string; cached: boolean };
+
+/** What a verification was computed against: the head and checkpoints read before it started. */
+interface VerifiedState {
+  head: ChainHead;
+  checkpoints: string;
+  at: number;
+  report: VerifyReport;
+}
+
+/** Subject verifications remembered besides the whole chain's; the oldest is dropped beyond this. */
+const MAX_CACHED_VERIFICATIONS = 32;
+
 /** What the rest of the system may do with the audit trail: append, read, verify. Nothing else. */
 export class AuditService {
   constructor(
@@ -30,7 +44,12 @@ export class AuditService {
     private readonly appender: ChainAppender,
     private readonly checkpointer: Checkpointer,
     private readonly signer: CheckpointSigner,
+    /** How long `verifyCached` reuses a verification while nothing moved (0: never). */
+    private readonly verifyCacheMs = 0,
   ) {}
+
+  private readonly verified = new Map<string, VerifiedState>();
+  private readonly verifying = new Map<string, Promise<VerifiedState>>();
 
   /** Appends an event that has no state change of its own (failed login, export); resolves once chained. */
   async record(draft: AuditDraft): Promise<AuditEvent | null> {
@@ -95,4 +114,57 @@ export class AuditService {
     }
     return verifier.finish();
   }
+
+  /**
+   * `verify` for the API: a verification proves the chain up to the head and checkpoints it started
+   * from, so while both are unchanged (and for at most `verifyCacheMs`) its report is answered again
+   * instead of recomputing a million hashes. Callers asking while one runs share it. A tampered old
+   * event that leaves head and checkpoints alone shows at the next recomputation; `verify` (the CLI)
+   * always recomputes.
+   */
+  async verifyCached(options: { subjectId?: string } = {}): Promise<TimedVerifyReport> {
+    const key = options.subjectId ?? '';
+    const running = this.verifying.get(key);
+    if (running) return timed(await running, false);
+    const [head, checkpoints] = await Promise.all([this.head(), this.checkpointMark()]);
+    const last = this.verified.get(key);
+    if (
+      last &&
+      Date.now() - last.at < this.verifyCacheMs &&
+      last.head.seq === head.seq &&
+      last.head.hash === head.hash &&
+      last.checkpoints === checkpoints
+    ) {
+      return timed(last, true);
+    }
+    const run = this.verify(options).then((report) => ({ head, checkpoints, at: Date.now(), report }));
+    this.verifying.set(key, run);
+    try {
+      const state = await run;
+      this.remember(key, state);
+      return timed(state, false);
+    } finally {
+      this.verifying.delete(key);
+    }
+  }
+
+  /** The checkpoints a verification checks, as one comparable string (they are few). */
+  private async checkpointMark(): Promise<string> {
+    const all = await this.checkpoints.all();
+    return `${all.length}:${all.at(-1)?.seq ?? 0}:${all.at(-1)?.signature ?? ''}`;
+  }
+
+  private remember(key: string, state: VerifiedState): void {
+    if (this.verifyCacheMs <= 0) return;
+    this.verified.delete(key); // re-inserted last: Map order stays oldest first
+    this.verified.set(key, state);
+    for (const oldest of this.verified.keys()) {
+      if (this.verified.size <= MAX_CACHED_VERIFICATIONS) break;
+      this.verified.delete(oldest);
+    }
+  }
+}
+
+function timed(state: VerifiedState, cached: boolean): TimedVerifyReport {
+  return { ...state.report, verifiedAt: new Date(state.at).toISOString(), cached };
 }

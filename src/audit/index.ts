@@ -23,7 +23,7 @@ export type {
   VerifyFailure,
 } from './audit-event.types.js';
 export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
-export type { AuditListFilter, AuditPage } from './audit.service.js';
+export type { AuditListFilter, AuditPage, TimedVerifyReport } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
 export type { RelayOptions } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';
@@ -73,7 +73,14 @@ export function createAuditModule(
     `${platform.config.REDIS_PREFIX}:audit-chained:${platform.db.name}`,
   );
   const appender = new ChainAppender(events, onAppended, gate, chained);
-  const audit = new AuditService(events, checkpoints, appender, checkpointer, signer);
+  const audit = new AuditService(
+    events,
+    checkpoints,
+    appender,
+    checkpointer,
+    signer,
+    platform.config.AUDIT_VERIFY_CACHE_SECONDS * 1000,
+  );
   const relay = new AuditRelay(new OutboxRepository(platform.db), appender, platform.logger, relayOptions);
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);
   return {

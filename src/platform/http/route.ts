@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../auth/actor.js';
 import type { RoutePermission, Permission } from '../../auth/permissions.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
+import type { RouteLimit } from './concurrency.js';
 import { parseOrThrow } from './validate.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : S extends undefined ? undefined : unknown;
@@ -74,13 +75,21 @@ export interface AccessControl {
 
 /**
  * Registers routes; a route without a declared permission stops the start. Answers of every
- * non-public route (incident and identity data) carry `Cache-Control: no-store`, errors included.
+ * non-public route (incident and identity data) carry `Cache-Control: no-store`, errors included. A
+ * route listed in `limits` runs under its concurrency limit, taken once the caller is authorised (so
+ * anonymous calls cannot use up the slots) and released when the handler ends.
  */
-export function registerRoutes(router: Router, routes: readonly AnyRoute[], access: AccessControl): void {
+export function registerRoutes(
+  router: Router,
+  routes: readonly AnyRoute[],
+  access: AccessControl,
+  limits: readonly RouteLimit[] = [],
+): void {
   for (const route of routes) {
     if (!(route as Partial<AnyRoute>).permission) {
       throw new Error(`Route ${route.method.toUpperCase()} ${route.path} declares no permission`);
     }
+    const limit = limits.find((entry) => entry.method === route.method && entry.path === route.path)?.limit;
     router[route.method](route.path, async (req: Request, res: Response) => {
       let actor: Actor | null;
       if (route.permission === 'public') {
@@ -91,18 +100,23 @@ export function registerRoutes(router: Router, routes: readonly AnyRoute[], acce
         await access.authorize(actor, route.permission, req);
       }
       res.locals.actor = actor;
-      const params = route.params ? parseOrThrow(route.params, req.params, 'params') : undefined;
-      const query = route.query ? parseOrThrow(route.query, req.query, 'query') : undefined;
-      let body: unknown;
-      if (route.body) {
-        if (!req.is('application/json')) {
-          throw new UnsupportedMediaTypeError('Send the body as application/json.');
+      const release = limit?.acquire();
+      try {
+        const params = route.params ? parseOrThrow(route.params, req.params, 'params') : undefined;
+        const query = route.query ? parseOrThrow(route.query, req.query, 'query') : undefined;
+        let body: unknown;
+        if (route.body) {
+          if (!req.is('application/json')) {
+            throw new UnsupportedMediaTypeError('Send the body as application/json.');
+          }
+          body = parseOrThrow(route.body, req.body, 'body');
         }
-        body = parseOrThrow(route.body, req.body, 'body');
+        const result = await route.handler({ body, query, params, actor, req, res });
+        if (result !== undefined && !res.headersSent) res.status(route.status ?? 200).json(result);
+        else if (!res.headersSent) res.status(route.status ?? 204).end();
+      } finally {
+        release?.();
       }
-      const result = await route.handler({ body, query, params, actor, req, res });
-      if (result !== undefined && !res.headersSent) res.status(route.status ?? 200).json(result);
-      else if (!res.headersSent) res.status(route.status ?? 204).end();
     });
   }
 }

@@ -1,0 +1,24 @@
+import type { Config } from '../../config/index.js';
+import { ConcurrencyLimit, type RouteLimit } from './concurrency.js';
+
+/**
+ * The routes whose one request can hold a core or the database for seconds (incident and audit event
+ * lists read and sort on the server; reports stream whole collections; verification recomputes the
+ * chain), each group under its own limit per API process. A test holds every entry to a registered
+ * route, so renaming one cannot silently drop its limit.
+ */
+export function heavyRouteLimits(config: Config): RouteLimit[] {
+  const incidentLists = new ConcurrencyLimit('incident lists', config.CONCURRENCY_INCIDENT_LISTS, 2);
+  const auditLists = new ConcurrencyLimit('audit event lists', config.CONCURRENCY_AUDIT_LISTS, 2);
+  const exports = new ConcurrencyLimit('reports and exports', config.CONCURRENCY_EXPORTS, 10);
+  const verify = new ConcurrencyLimit('audit verifications', config.CONCURRENCY_AUDIT_VERIFY, 30);
+  return [
+    { method: 'get', path: '/api/v1/incidents', limit: incidentLists },
+    { method: 'get', path: '/api/v1/queues/:queue/incidents', limit: incidentLists },
+    { method: 'get', path: '/api/v1/audit/events', limit: auditLists },
+    { method: 'get', path: '/api/v1/incidents/:id/timeline', limit: auditLists },
+    { method: 'get', path: '/api/v1/reports/:kind', limit: exports },
+    { method: 'post', path: '/api/v1/exports', limit: exports },
+    { method: 'get', path: '/api/v1/audit/verify', limit: verify },
+  ];
+}

@@ -1,5 +1,18 @@
 import type { EscalationStep } from '../triage/index.js';
-import type { ClockContext, ClockEvent, ClockTimer, IncidentClock } from './clock.types.js';
+import {
+  MAX_ESCALATIONS,
+  type ClockContext,
+  type ClockEscalation,
+  type ClockEvent,
+  type ClockTimer,
+  type IncidentClock,
+} from './clock.types.js';
+
+/** Tier of one reminder after the ladder's last level, and of several collapsed into one event. */
+export const REMINDER = 'reminder';
+export const REMINDERS_MISSED = 'reminders-missed';
+const isReminder = (entry: ClockEscalation): boolean =>
+  entry.tier === REMINDER || entry.tier === REMINDERS_MISSED;
 
 /** Key of a clock event in `clockEvents`: what makes it happen at most once. */
 export const eventKey = (clockKey: string, occurrence: number, what: string): string =>
@@ -85,38 +98,99 @@ export function dueEvents(clock: IncidentClock, context: ClockContext, now: Date
   }
   const last = levels.at(-1);
   const count = remindersDue(last, due, t);
-  for (let n = 1; last && n <= count; n++) {
-    const step = last.level + n;
-    const key = eventKey(clock.key, o, `step-${step}`);
-    if (!todo(key)) continue;
-    const at = plus(due + last.afterSeconds * 1000, n * (last.repeatEverySeconds ?? 0));
-    events.push({ ...base, key, kind: 'escalation', at, step, tier: 'reminder', notify: [...last.notify] });
-  }
+  if (!last || count === 0) return events;
+  // However long the clock went unwatched (a report whose awareness lies weeks back, workers down),
+  // the reminders owed since the last one taken are ONE event: one alert, one audit event, one entry.
+  const through = reminderThrough(clock, context.done, last.level, last.level + count);
+  const latest = last.level + count;
+  if (through >= latest) return events;
+  const missed = latest - through;
+  const at = plus(due + last.afterSeconds * 1000, count * (last.repeatEverySeconds ?? 0));
+  events.push({
+    ...base,
+    key: eventKey(clock.key, o, `step-${latest}`),
+    kind: 'escalation',
+    at,
+    step: latest,
+    tier: missed > 1 ? REMINDERS_MISSED : REMINDER,
+    notify: [...last.notify],
+    ...(missed > 1 ? { missed } : {}),
+  });
   return events;
 }
 
-/** The clock after its events: a breach marks it breached, every escalation is recorded on it. */
-export function applyEvents(clock: IncidentClock, events: readonly ClockEvent[]): IncidentClock {
-  let next = clock;
-  for (const event of events) {
-    if (event.clockKey !== clock.key || event.occurrence !== clock.occurrence) continue;
-    if (event.kind === 'breach' && next.state === 'running')
-      next = { ...next, state: 'breached', breachedAt: event.at };
-    if (event.kind === 'breach' || event.kind === 'escalation') {
-      next = {
-        ...next,
-        escalations: [
-          ...next.escalations,
-          {
-            step: event.step,
-            at: event.at,
-            tier: event.tier,
-            notified: event.notify,
-            occurrence: event.occurrence,
-          },
-        ],
-      };
+/**
+ * The highest reminder step taken, from the clock's counter and, for clocks stored before it
+ * existed, the contiguous `step-<n>` keys after it (never past `limit`: the loop is bounded by what
+ * is stored, not by how long ago the clock fell due).
+ */
+function reminderThrough(
+  clock: IncidentClock,
+  done: ReadonlySet<string>,
+  lastLevel: number,
+  limit = Number.MAX_SAFE_INTEGER,
+): number {
+  let through = Math.max(clock.reminderStep ?? 0, lastLevel);
+  while (through < limit && done.has(eventKey(clock.key, clock.occurrence, `step-${through + 1}`))) through++;
+  return through;
+}
+
+/**
+ * Appends escalation entries, keeping at most {@link MAX_ESCALATIONS}: a reminder arriving at a full
+ * list folds into the last entry when that is a reminder of the same occurrence (its `missed` count
+ * grows); anything else drops the oldest entries, counted in `dropped`. Linear in the list.
+ */
+export function appendEscalations(
+  list: readonly ClockEscalation[],
+  added: readonly ClockEscalation[],
+): { escalations: ClockEscalation[]; dropped: number } {
+  const out = [...list];
+  for (const entry of added) {
+    const tail = out.at(-1);
+    if (out.length >= MAX_ESCALATIONS && tail && isReminder(entry) && isReminder(tail)) {
+      if (tail.occurrence === entry.occurrence) {
+        const missed = (tail.missed ?? 1) + (entry.missed ?? 1);
+        out[out.length - 1] = { ...entry, tier: REMINDERS_MISSED, missed };
+        continue;
+      }
     }
+    out.push(entry);
+  }
+  const dropped = Math.max(0, out.length - MAX_ESCALATIONS);
+  return { escalations: dropped > 0 ? out.slice(dropped) : out, dropped };
+}
+
+/**
+ * The clock after its events: a breach marks it breached, every escalation is recorded on it (one
+ * copy of the list per call, not per event), a reminder moves the reminder counter.
+ */
+export function applyEvents(clock: IncidentClock, events: readonly ClockEvent[]): IncidentClock {
+  const mine = events.filter((e) => e.clockKey === clock.key && e.occurrence === clock.occurrence);
+  if (mine.length === 0) return clock;
+  const next: IncidentClock = { ...clock };
+  const added: ClockEscalation[] = [];
+  for (const event of mine) {
+    if (event.kind === 'breach' && next.state === 'running') {
+      next.state = 'breached';
+      next.breachedAt = event.at;
+    }
+    if (event.kind !== 'breach' && event.kind !== 'escalation') continue;
+    const entry: ClockEscalation = {
+      step: event.step,
+      at: event.at,
+      tier: event.tier,
+      notified: event.notify,
+      occurrence: event.occurrence,
+    };
+    if (event.missed !== undefined) entry.missed = event.missed;
+    added.push(entry);
+    if (event.tier === REMINDER || event.tier === REMINDERS_MISSED)
+      next.reminderStep = Math.max(next.reminderStep ?? 0, event.step);
+  }
+  if (added.length > 0) {
+    const { escalations, dropped } = appendEscalations(clock.escalations, added);
+    next.escalations = escalations;
+    if (dropped > 0) next.escalationsDropped = (clock.escalationsDropped ?? 0) + dropped;
   }
   return next;
 }
@@ -144,12 +218,12 @@ export function nextTimer(clock: IncidentClock, context: ClockContext, now: Date
   }
   const last = levels.at(-1);
   if (!last?.repeatEverySeconds) return null;
-  // The first reminder not done, read from the recorded keys and never from `now`: the timers are a
-  // function of the stored state alone. A catch-up whose `now` is older than the state it read (a
-  // retry, a slow read) used to name the reminder already fired, store it and remove the real next one
-  // as stale; the re-add of a fired job's id is ignored while BullMQ keeps it, so the ladder stopped.
-  let n = 1;
-  while (context.done.has(eventKey(clock.key, o, `step-${last.level + n}`))) n++;
+  // The first reminder not done, read from the stored counter and keys and never from `now`: the
+  // timers are a function of the stored state alone. A catch-up whose `now` is older than the state
+  // it read (a retry, a slow read) used to name the reminder already fired, store it and remove the
+  // real next one as stale; the re-add of a fired job's id is ignored while BullMQ keeps it, so the
+  // ladder stopped.
+  const n = reminderThrough(clock, context.done, last.level) - last.level + 1;
   return {
     clockKey: clock.key,
     kind: 'repeat',

@@ -21,6 +21,11 @@ export interface ClockPlan {
   events: ClockEvent[];
   timers: ClockTimer[];
   nextDueAt: Date | null;
+  /**
+   * The event keys to store (`clockEvents`): the stored ones and this plan's, less those no rule
+   * reads again: keys of earlier occurrences and reminder keys below the clock's reminder counter.
+   */
+  clockEvents: string[];
   /** True when the stored clocks, ledger or event keys differ from the plan. */
   changed: boolean;
 }
@@ -50,7 +55,34 @@ export function planClocks(input: ClockInput, now: Date): ClockPlan {
   const timers = clocks
     .map((clock) => nextTimer(clock, { ...context, done }, now))
     .filter((timer): timer is ClockTimer => timer !== null);
+  const clockEvents = liveKeys(done, clocks, lastLevel(input.ladder));
   const changed =
     events.length > 0 || json(clocks) !== json(input.clocks) || json(clocks) !== json(input.clockLedger);
-  return { clocks, events, timers, nextDueAt: nextDueAt(clocks), changed };
+  return { clocks, events, timers, nextDueAt: nextDueAt(clocks), clockEvents, changed };
+}
+
+/** The ladder's last level (reminders are the steps above it), or 0 without one. */
+function lastLevel(ladder: readonly EscalationStep[]): number {
+  let level = 0;
+  for (const step of ladder) if (step.trigger === 'elapsed') level = Math.max(level, step.level);
+  return level;
+}
+
+/**
+ * Event keys still needed: a key names `<clockKey>|<occurrence>|<what>` and the rules only ever ask
+ * about a clock's current occurrence, and about reminders above its counter. The rest would grow the
+ * document by a key per reminder for as long as the incident stays open.
+ */
+function liveKeys(done: ReadonlySet<string>, clocks: readonly IncidentClock[], last: number): string[] {
+  const byKey = new Map(clocks.map((clock) => [clock.key, clock]));
+  const live: string[] = [];
+  for (const key of done) {
+    const [clockKey = '', occurrence, what = ''] = key.split('|');
+    const clock = byKey.get(clockKey);
+    if (clock && Number(occurrence) !== clock.occurrence) continue;
+    const step = /^step-(\d+)$/.exec(what);
+    if (clock && step && Number(step[1]) > last && Number(step[1]) <= (clock.reminderStep ?? 0)) continue;
+    live.push(key);
+  }
+  return live;
 }

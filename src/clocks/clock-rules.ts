@@ -1,5 +1,11 @@
 import type { ClockSpec } from '../triage/index.js';
-import type { ClockOccurrence, IncidentClock, RecordedObligation, StartEvent } from './clock.types.js';
+import {
+  MAX_CLOCK_HISTORY,
+  type ClockOccurrence,
+  type IncidentClock,
+  type RecordedObligation,
+  type StartEvent,
+} from './clock.types.js';
 
 const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
 const TERMINAL = new Set(['met', 'breached', 'not_applicable']);
@@ -73,14 +79,19 @@ export function meetClocks(
       : { ...clock, state: 'breached', metAt: at, breachedAt: clock.breachedAt ?? clock.dueAt ?? at };
     met.push(done);
     if (!clock.repeat) return done;
+    const history = [...(clock.history ?? []), closeOccurrence(done)];
+    const dropped = Math.max(0, history.length - MAX_CLOCK_HISTORY);
     const following: IncidentClock = {
       ...timed(done, at, clock.repeat.everySeconds),
       state: 'running',
       metAt: null,
       breachedAt: null,
       occurrence: clock.occurrence + 1,
-      history: [...(clock.history ?? []), closeOccurrence(done)],
+      history: history.slice(dropped),
     };
+    // Reminders count per occurrence; a bounded history counts what it no longer lists.
+    delete following.reminderStep;
+    if (dropped > 0) following.historyDropped = (clock.historyDropped ?? 0) + dropped;
     return following;
   });
   return { clocks: next, met };

@@ -13,6 +13,12 @@ export interface ClockEscalation {
   /** Roles told, e.g. `cert-lead`, `duty-officer`. */
   notified: string[];
   occurrence: number;
+  /**
+   * Reminders this entry stands for, when more than one: a catch-up that found several reminders
+   * overdue records them as one entry (tier `reminders-missed`), and a full list folds new reminders
+   * into its last entry. It covers steps `step - missed + 1` to `step`.
+   */
+  missed?: number;
 }
 
 /** A finished occurrence of a repeating clock, kept when the next one starts. */
@@ -37,7 +43,21 @@ export interface IncidentClock extends ClockSpec {
   /** Repeat count, 0 for the first deadline. */
   occurrence: number;
   history?: ClockOccurrence[];
+  /** Finished occurrences no longer in `history` (it keeps the latest {@link MAX_CLOCK_HISTORY}). */
+  historyDropped?: number;
+  /**
+   * The highest reminder step taken in this occurrence: reminders are counted here rather than
+   * keyed one by one in `clockEvents`, so an incident breached for months keeps a bounded document.
+   */
+  reminderStep?: number;
+  /** Escalation entries no longer in `escalations` (it keeps the latest {@link MAX_ESCALATIONS}). */
+  escalationsDropped?: number;
 }
+
+/** Most entries one clock keeps in `escalations`; later reminders fold into the last entry. */
+export const MAX_ESCALATIONS = 50;
+/** Most finished occurrences one repeating clock keeps in `history`. */
+export const MAX_CLOCK_HISTORY = 50;
 
 /** An obligation recorded on the incident (`obligations[]`). */
 export interface RecordedObligation {
@@ -74,6 +94,8 @@ export interface ClockEvent {
   step: number;
   tier: string;
   notify: string[];
+  /** For a reminder: how many reminders it stands for (a catch-up after a long gap sends one). */
+  missed?: number;
 }
 
 /** A delayed job to have at a time: `kind` as the clocks queue knows it. */

@@ -1,5 +1,5 @@
 /** Clocks: the pure rules of deadlines and escalation, their timers, and the notification port. */
-export { CLOCK_STATES } from './clock.types.js';
+export { CLOCK_STATES, MAX_ESCALATIONS, MAX_CLOCK_HISTORY } from './clock.types.js';
 export type {
   ClockState,
   ClockEscalation,
@@ -22,7 +22,16 @@ export {
   reconcileClocks,
   nextDueAt,
 } from './clock-rules.js';
-export { dueEvents, applyEvents, nextTimer, eventKey, timerJobId } from './clock-events.js';
+export {
+  dueEvents,
+  applyEvents,
+  appendEscalations,
+  nextTimer,
+  eventKey,
+  timerJobId,
+  REMINDER,
+  REMINDERS_MISSED,
+} from './clock-events.js';
 export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
 export { ClockTimers } from './clock-timers.js';
 export {

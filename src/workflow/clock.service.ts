@@ -51,7 +51,8 @@ function requestFor(
     const data = { clock: clockData, breachedAt: event.at.toISOString() };
     return { ...base, kind: 'breach-notice', template: 'breach-notice', recipients: event.notify, data };
   }
-  const reason = `${clockData.name} is overdue since ${clockData.dueAt ?? 'its deadline'} (${event.tier})`;
+  const missed = event.missed === undefined ? '' : `, ${event.missed} reminders missed`;
+  const reason = `${clockData.name} is overdue since ${clockData.dueAt ?? 'its deadline'} (${event.tier}${missed})`;
   return {
     ...base,
     kind: 'escalation-alert',
@@ -79,8 +80,11 @@ export interface CatchUpResult {
  * Brings an incident's clocks up to now: merges a new triage decision, marks warnings, breaches and
  * escalation steps that fell due, and keeps exactly the timers the clocks need. Every timer job, the
  * reconciler and the triage follower call this one method; it is idempotent because each event is
- * recorded in `clockEvents` by the same conditional update that applies it (the write also requires
- * the keys to be absent, so two workers can never both apply one step).
+ * recorded (its key in `clockEvents`, a reminder in its clock's counter) by the same conditional
+ * update that applies it, on the revision and clock sequence it read (the write also requires the
+ * keys to be absent, so two workers can never both apply one step). One pass does bounded work
+ * however late it runs: per clock at most a warning, the breach, the ladder's levels and ONE event
+ * for all the reminders owed.
  */
 export class ClockService {
   constructor(
@@ -133,8 +137,9 @@ export class ClockService {
             clockTimers: timerIds,
             nextDueAt: plan.nextDueAt,
             urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
+            // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
+            clockEvents: plan.clockEvents,
           },
-          addToSet: keys.length > 0 ? { clockEvents: keys } : undefined,
           push: {
             notificationOutbox: plan.events.map((event) =>
               requestFor(
@@ -184,6 +189,7 @@ export class ClockService {
           tier: event.tier,
           notified: event.notify,
           dueAt: event.at.toISOString(),
+          ...(event.missed === undefined ? {} : { missed: event.missed }),
         },
       }),
     );

@@ -20,7 +20,7 @@ export interface WorkflowJson {
     dueAt?: string;
     metAt?: string | null;
     occurrence?: number;
-    escalations?: Array<{ step: number; tier: string }>;
+    escalations?: Array<{ step: number; tier: string; missed?: number }>;
   }>;
   obligations: Array<{ obligation: string; at: string }>;
   notes: Array<{ text: string }>;

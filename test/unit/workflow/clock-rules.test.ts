@@ -8,6 +8,8 @@ import {
   planClocks,
   reconcileClocks,
   stopClocks,
+  MAX_CLOCK_HISTORY,
+  MAX_ESCALATIONS,
   type IncidentClock,
 } from '../../../src/clocks/index.js';
 import type { ClockSpec, EscalationStep } from '../../../src/triage/index.js';
@@ -139,10 +141,13 @@ describe('clock rules', () => {
           const plan = planClocks(input(clocks, done), at(t));
           seen.push(...plan.events.map((e) => e.key));
           clocks = plan.clocks;
-          done = [...done, ...plan.events.map((e) => e.key)];
+          done = plan.clockEvents;
         }
         expect(new Set(seen).size).to.equal(seen.length);
-        const steps = clocks[0].escalations.map((e) => e.step);
+        // An entry standing for several missed reminders covers the steps up to its own.
+        const steps = clocks[0].escalations.flatMap((e) =>
+          Array.from({ length: e.missed ?? 1 }, (_, i) => e.step - (e.missed ?? 1) + 1 + i),
+        );
         expect(steps).to.deep.equal(steps.map((_, i) => i));
         const last = Math.max(...times);
         if (last >= 60) expect(seen).to.include(eventKey('hk-gov.initial-report', 0, 'breach'));
@@ -164,5 +169,78 @@ describe('clock rules', () => {
         expect(stale.timers).to.deep.equal(fresh.timers);
       }),
     );
+  });
+
+  describe('bounded catch-up (issue 14, item 1)', () => {
+    const YEAR = 365 * 86_400;
+    /** True when the entries cover steps 0..n each once (an entry covers `missed` steps up to its own). */
+    const contiguous = (clock: IncidentClock): boolean => {
+      let next = 0;
+      for (const e of clock.escalations) {
+        if (e.step - (e.missed ?? 1) + 1 !== next) return false;
+        next = e.step + 1;
+      }
+      return true;
+    };
+
+    it('when a clock fell due a year ago, then one catch-up sends the breach, the levels and ONE reminders-missed event', () => {
+      const plan = planClocks(input([fromSpec(spec())]), at(YEAR));
+      expect(plan.events.map((e) => [e.kind, e.step, e.tier])).to.deep.equal([
+        ['breach', 0, 'breach'],
+        ['escalation', 1, 'level-1'],
+        ['escalation', 2, 'level-2'],
+        ['escalation', 3, 'level-3'],
+        ['escalation', 3 + Math.floor((YEAR - 120) / 30), 'reminders-missed'],
+      ]);
+      const missed = plan.events.at(-1)?.missed ?? 0;
+      expect(missed).to.equal(Math.floor((YEAR - 120) / 30));
+      expect(contiguous(plan.clocks[0])).to.equal(true);
+      expect(plan.clockEvents.length, 'no key per reminder').to.be.at.most(5);
+      expect(plan.timers[0]?.at.getTime()).to.be.greaterThan(at(YEAR).getTime() - 30_000);
+    });
+
+    it('when the due time is in year 0001, then the catch-up still plans a handful of events', () => {
+      const old = new Date('0001-01-01T00:00:00Z');
+      const clock = fromSpec(spec({ startsAt: old, dueAt: new Date(old.getTime() + 60_000), warnAt: old }));
+      const plan = planClocks(input([clock]), at(0));
+      expect(plan.events.length).to.be.at.most(6);
+      expect(JSON.stringify(plan).length).to.be.below(10_000);
+    });
+
+    it('for any sequence of catch-ups over a long time, escalations, event keys and events per pass stay bounded', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 1, max: 40 * 86_400 }), { minLength: 1, maxLength: 200 }),
+          (gaps) => {
+            let clocks = [fromSpec(spec())];
+            let done: string[] = [];
+            let t = 0;
+            let reminders = 0;
+            for (const gap of gaps) {
+              t += gap;
+              const plan = planClocks(input(clocks, done), at(t));
+              expect(plan.events.length).to.be.at.most(LADDER.length + 2);
+              clocks = plan.clocks;
+              done = plan.clockEvents;
+              reminders = Math.max(reminders, clocks[0].reminderStep ?? 0);
+              expect(clocks[0].escalations.length).to.be.at.most(MAX_ESCALATIONS);
+              expect(done.length).to.be.at.most(LADDER.length + 1);
+            }
+            if (!clocks[0].escalationsDropped) expect(contiguous(clocks[0])).to.equal(true);
+            if (reminders > 0) expect(clocks[0].escalations.at(-1)?.step).to.equal(reminders);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    });
+
+    it('when a repeating clock is met again and again, then its history keeps the latest occurrences', () => {
+      let clocks = [fromSpec(spec({ repeat: { everySeconds: 100, until: 'closed' } }))];
+      for (let i = 0; i < MAX_CLOCK_HISTORY + 30; i++)
+        clocks = meetClocks(clocks, 'report.giro.initial', at(10 + i)).clocks;
+      expect(clocks[0].history).to.have.length(MAX_CLOCK_HISTORY);
+      expect(clocks[0].historyDropped).to.equal(30);
+      expect(clocks[0].occurrence).to.equal(MAX_CLOCK_HISTORY + 30);
+    });
   });
 });

@@ -162,6 +162,24 @@ export const configSchema = z.object({
     .regex(/^[A-Z]{2,10}$/)
     .default('GIRO')
     .describe('Prefix of incident references, e.g. GIRO-2026-000123.'),
+  REPORT_TIME_MAX_AGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .default(30)
+    .describe(
+      'How far back a report time (discovered, aware, contained, resolved, an external notice, an obligation done) may lie, in days before the report; older times are refused with 422. Every clock counts from these times.',
+    ),
+  REPORT_OCCURRED_MAX_AGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .default(1825)
+    .describe(
+      'How far back `times.occurredAt` may lie, in days before the report (an intrusion can go unnoticed for years; no clock counts from it).',
+    ),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -10,6 +10,7 @@ import type { IncidentRepository } from './incident.repository.js';
 import type { CreateIncidentInput } from './incident.schemas.js';
 import type { ActorRef, Incident, IncidentFacts } from './incident.types.js';
 import { isCertRole, toIncidentView, type IncidentView } from './incident.view.js';
+import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
 /** Where intake learns whether a bureau exists (the auth module's bureau service). */
@@ -37,7 +38,17 @@ export class IncidentIntakeService {
     private readonly triage: TriageRequester,
     private readonly bureaux: BureauDirectory,
     private readonly refPrefix: string,
+    private readonly timeBounds: ReportTimeBounds,
   ) {}
+
+  /** 422 naming each implausible time: too far back, or out of order (see `reportTimeProblems`). */
+  private checkTimes(input: CreateIncidentInput, now: Date): void {
+    const problems = [
+      ...reportTimeProblems(input.times, now, this.timeBounds, 'body.times'),
+      ...noticeTimeProblems(input.externalNotified, now, this.timeBounds, 'body.externalNotified'),
+    ];
+    if (problems.length > 0) throw new ValidationError(problems, 'Some report times are not plausible.');
+  }
 
   private async bureauFor(actor: Actor, input: CreateIncidentInput): Promise<string> {
     if (!isCertRole(actor)) {
@@ -63,6 +74,7 @@ export class IncidentIntakeService {
    */
   async create(actor: Actor, input: CreateIncidentInput, idempotencyKey?: string): Promise<IncidentView> {
     const bureauId = await this.bureauFor(actor, input);
+    this.checkTimes(input, new Date());
     let incidentId = newIncidentId();
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {

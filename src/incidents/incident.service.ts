@@ -6,8 +6,10 @@ import { actorRef } from './incident-intake.service.js';
 import { mergeUpdate } from './incident-update.merge.js';
 import type { IncidentChange, IncidentRepository } from './incident.repository.js';
 import type { IncidentListQuery, IncidentUpdateInput } from './incident.schemas.js';
-import type { IncidentUpdate } from './incident.types.js';
+import { checkDocumentBudget, checkListLimit } from './incident-limits.js';
+import { CLOSED_STATUSES, type Incident, type IncidentFacts, type IncidentUpdate } from './incident.types.js';
 import { toIncidentView, type IncidentView } from './incident.view.js';
+import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
 /** A page of the incident list and the cursor of the next one (null on the last page). */
@@ -38,6 +40,7 @@ export class IncidentService {
   constructor(
     private readonly incidents: IncidentRepository,
     private readonly triage: TriageRequester,
+    private readonly timeBounds: ReportTimeBounds,
   ) {}
 
   /** The incident, or 404 when it does not exist or belongs to a bureau the actor cannot see. */
@@ -81,7 +84,9 @@ export class IncidentService {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const incident = await this.incidents.findById(scope, id);
       if (!incident) throw new NotFoundError('Incident');
+      refuseIfFinal(incident, input);
       const merged = mergeUpdate(incident.facts, incident.indicators, input);
+      this.checkTimes(incident, input, merged.facts);
       const update: IncidentUpdate = {
         updateId: randomUUID(),
         at: new Date(),
@@ -111,6 +116,16 @@ export class IncidentService {
           },
         },
       );
+      checkListLimit(incident.ref, 'updates', incident.updates.length, 1);
+      checkListLimit(incident.ref, 'indicators', incident.indicators.length, merged.newIndicators.length);
+      checkListLimit(
+        incident.ref,
+        'externalNotified',
+        incident.externalNotified.length,
+        update.externalNotified.length,
+      );
+      checkListLimit(incident.ref, 'contacts', incident.facts.contacts.length, input.contacts?.length ?? 0);
+      checkDocumentBudget(incident.ref, incident, { update, facts: merged.facts });
       const change: IncidentChange = {
         set: { facts: merged.facts, ...(merged.material ? { triagePending: true } : {}) },
         push: {
@@ -128,4 +143,40 @@ export class IncidentService {
     }
     throw new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict');
   }
+
+  /** 422 naming each implausible time a follow-up sends, judged with the times it leaves in place. */
+  private checkTimes(incident: Incident, input: IncidentUpdateInput, facts: IncidentFacts): void {
+    const sent = new Set(Object.keys(input.times ?? {}));
+    const problems = [
+      ...(sent.size > 0
+        ? reportTimeProblems(facts.times, incident.reportedAt, this.timeBounds, 'body.times', sent)
+        : []),
+      ...noticeTimeProblems(
+        input.externalNotified ?? [],
+        incident.reportedAt,
+        this.timeBounds,
+        'body.externalNotified',
+      ),
+    ];
+    if (problems.length > 0) throw new ValidationError(problems, 'Some report times are not plausible.');
+  }
+}
+
+/**
+ * A closed, rejected or merged incident takes no new facts: they would re-triage it (a rejected S4
+ * back to S1) and start clocks on a record that is finished. A note still reaches its history.
+ */
+function refuseIfFinal(incident: Incident, input: IncidentUpdateInput): void {
+  if (!CLOSED_STATUSES.includes(incident.status)) return;
+  const fields = Object.keys(input).filter((key) => key !== 'note');
+  if (fields.length === 0) return;
+  const next =
+    incident.status === 'duplicate'
+      ? 'Send it to the incident this one was merged into'
+      : `File a new report that names ${incident.ref}`;
+  throw new ConflictError(
+    `Incident ${incident.ref} is ${incident.status} and takes no new facts; only a note can be added. ${next}, or ask GovCERT.`,
+    'incident_final',
+    { details: { status: incident.status, refused: fields, allowed: ['note'] } },
+  );
 }

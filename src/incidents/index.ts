@@ -27,6 +27,20 @@ export {
 } from './incident.schemas.js';
 export { MAX_INDICATORS, CLOCK_SKEW_MS } from './incident-report.schema.js';
 export {
+  INCIDENT_LIMITS,
+  MAX_INCIDENT_BYTES,
+  checkListLimit,
+  checkDocumentBudget,
+  type LimitedList,
+} from './incident-limits.js';
+export {
+  reportTimeProblems,
+  noticeTimeProblems,
+  earliestReportTime,
+  type ReportTimeBounds,
+  type ReportTimes,
+} from './report-times.js';
+export {
   normaliseIndicator,
   indicatorKey,
   type Indicator,

@@ -58,6 +58,10 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     deps.kickAudit?.(written.collection, written.id, written.pendingAudit);
   });
   const idempotency = new IdempotencyRepository(platform.db);
+  const timeBounds = {
+    maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
+    occurredMaxAgeDays: platform.config.REPORT_OCCURRED_MAX_AGE_DAYS,
+  };
   const sightings = new IndicatorSightingRepository(platform.db);
   const requester = new TriageRequester(platform.queues, platform.logger);
   const campaigns = new CampaignService(repository, sightings, requester, platform.logger);
@@ -67,8 +71,9 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     requester,
     deps.bureaux,
     platform.config.INCIDENT_REF_PREFIX,
+    timeBounds,
   );
-  const incidents = new IncidentService(repository, requester);
+  const incidents = new IncidentService(repository, requester, timeBounds);
   const triage = new TriageService(repository, campaigns, deps.bureaux, platform.config.POLICY_DIR);
   const reconciler = new TriageReconciler(
     repository,

@@ -1,5 +1,6 @@
 import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
+import { checkListLimit } from '../incidents/index.js';
 import { ConflictError, ValidationError } from '../platform/errors.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { allowedNext, canTransition, isOpen } from './lifecycle.js';
@@ -87,6 +88,7 @@ export class MergeService {
     for (let attempt = 0; attempt < SURVIVOR_ATTEMPTS; attempt++) {
       const survivor = await this.writer.read(ALL_SCOPE, survivorId);
       if (survivor.merged.some((m) => m.id === duplicate.id)) return;
+      checkListLimit(survivor.ref, 'merged', survivor.merged.length, 1);
       const entry: MergeRef = {
         id: duplicate.id,
         ref: duplicate.ref,

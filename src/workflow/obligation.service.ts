@@ -1,6 +1,8 @@
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
 import { meetClocks, type RecordedObligation } from '../clocks/index.js';
+import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
+import { ValidationError } from '../platform/errors.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { recordedBy } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
@@ -20,7 +22,10 @@ export interface ObligationInput {
  * so another bureau's incident is simply not found.
  */
 export class ObligationService {
-  constructor(private readonly writer: WorkflowWriter) {}
+  constructor(
+    private readonly writer: WorkflowWriter,
+    private readonly timeBounds: ReportTimeBounds,
+  ) {}
 
   /** Stores the record and meets the clocks waiting for it: met if on time, breached (late) if not. */
   record(actor: Actor, id: string, version: number, input: ObligationInput): Promise<WorkflowIncident> {
@@ -32,6 +37,16 @@ export class ObligationService {
     if (input.reference) record.reference = input.reference;
     if (input.note) record.note = input.note;
     return this.writer.mutate(scopeOf(actor), id, version, (incident) => {
+      // A time long before the report would start a repeating clock's next occurrence overdue.
+      const earliest = earliestReportTime(incident.reportedAt, this.timeBounds);
+      if (input.at.getTime() < earliest.getTime()) {
+        throw new ValidationError([
+          {
+            path: 'body.at',
+            message: `must be at most ${this.timeBounds.maxAgeDays} days before the report (not before ${earliest.toISOString()})`,
+          },
+        ]);
+      }
       const before = currentClocks(incident);
       const { clocks, met } = meetClocks(before, input.obligation, input.at);
       const fields = clockFields(incident, clocks);

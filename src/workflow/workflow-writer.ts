@@ -1,6 +1,12 @@
 import type { Scope } from '../auth/index.js';
 import type { ClockTimer, ClockTimers, NotificationRequests } from '../clocks/index.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../platform/errors.js';
+import {
+  INCIDENT_LIMITS,
+  checkDocumentBudget,
+  checkListLimit,
+  type LimitedList,
+} from '../incidents/index.js';
 import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
 import { etagOf } from './version.js';
@@ -12,6 +18,22 @@ export interface PlannedChange {
   change: WorkflowChange;
   /** Set when the change rewrote the clocks: these timers are ensured after the write. */
   timers?: ClockTimer[];
+}
+
+/**
+ * 409 when a change would push a list of the incident past its limit, or the document past its
+ * size budget (notes, tasks, links, obligations are what responders and bureaux add by hand).
+ */
+function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
+  const grows = Object.entries(change.push ?? {}).filter(
+    ([field, values]) => values.length > 0 && field in INCIDENT_LIMITS,
+  );
+  if (grows.length === 0) return;
+  for (const [field, values] of grows) {
+    const current = (incident as unknown as Record<string, unknown[] | undefined>)[field]?.length ?? 0;
+    checkListLimit(incident.ref, field as LimitedList, current, values.length);
+  }
+  checkDocumentBudget(incident.ref, incident, Object.fromEntries(grows));
 }
 
 /** How often a write is recomputed when only the clocks moved under it (the responder's version held). */
@@ -55,6 +77,7 @@ export class WorkflowWriter {
         throw new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
       }
       const planned = await plan(incident);
+      checkGrowth(incident, planned.change);
       const updated = await this.repository.update(
         scope,
         id,

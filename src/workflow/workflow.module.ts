@@ -78,7 +78,10 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     workflow: new WorkflowService(writer, deps.users),
     collaboration: new CollaborationService(writer, deps.users),
     merge: new MergeService(writer),
-    obligations: new ObligationService(writer),
+    obligations: new ObligationService(writer, {
+      maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
+      occurredMaxAgeDays: platform.config.REPORT_OCCURRED_MAX_AGE_DAYS,
+    }),
     timeline: new TimelineService(writer, deps.audit),
     queues: new QueueService(repository, index, platform.logger),
     clocks,

@@ -205,7 +205,7 @@ describe('Responder workflow over the API', function () {
     const a = await reportAndTriage(runtime.url, reporter, r0());
     const b = await reportAndTriage(runtime.url, reporter, r0(), {
       times: {
-        discoveredAt: new Date(Date.now() - 600_000).toISOString(),
+        discoveredAt: new Date(Date.now() - 55 * 60_000).toISOString(),
         awareAt: new Date(Date.now() - 50 * 60_000).toISOString(),
       },
     });

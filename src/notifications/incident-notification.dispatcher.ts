@@ -108,14 +108,19 @@ export class IncidentNotificationDispatcher {
     }
   }
 
-  /** Requests each pending notification once; those that cannot be requested are marked failed together. */
+  /**
+   * Requests each pending notification once; those that cannot be requested are marked failed, and
+   * those already delivered get their outcome, together. The outcome normally arrives through the
+   * settled hook; when that write was lost (a crash between the delivery and it, or a store away),
+   * the notification is settled but the incident still says pending, and only this repairs it.
+   */
   private async dispatch(incident: PendingIncident | Incident): Promise<void> {
-    const failed: Outcome[] = [];
+    const outcomes: Outcome[] = [];
     for (const n of incident.notifications.filter((x) => x.status === 'pending')) {
       // Idempotent by key: one already stored is only queued again (a no-op for a known job id).
       const key = `${KEY_PREFIX}${incident.id}:${n.key}`;
       try {
-        await this.notifications.request(actor, {
+        const record = await this.notifications.request(actor, {
           kind: `incident.${n.key}`,
           template: templateFor(n.template),
           incidentId: incident.id,
@@ -123,19 +128,22 @@ export class IncidentNotificationDispatcher {
           routes: [n.to],
           key,
         });
+        const settled = settledOutcome(record.status);
+        if (settled) outcomes.push({ key: n.key, status: settled, detail: record.status });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        failed.push({ key: n.key, status: 'failed', detail: err.message });
+        outcomes.push({ key: n.key, status: 'failed', detail: err.message });
       }
     }
-    if (failed.length > 0) await this.mark(incident.id, failed, 'revision' in incident ? incident : null);
+    if (outcomes.length > 0) await this.mark(incident.id, outcomes, 'revision' in incident ? incident : null);
   }
 
   /** Settled hook for the delivery service: writes the outcome onto the incident it came from. */
   readonly settled = async (record: NotificationRecord, status: NotificationStatus): Promise<void> => {
     if (!record.key.startsWith(KEY_PREFIX) || record.incidentId === null) return;
     const notificationKey = record.key.slice(KEY_PREFIX.length + record.incidentId.length + 1);
-    const outcome = status === 'sent' ? 'sent' : 'failed';
+    const outcome = settledOutcome(status);
+    if (!outcome) return;
     await this.mark(record.incidentId, [{ key: notificationKey, status: outcome, detail: status }], null);
   };
 
@@ -181,6 +189,12 @@ export class IncidentNotificationDispatcher {
     }
     this.logger.warn({ incidentId, outcomes }, 'could not record notification outcomes on the incident');
   }
+}
+
+/** What a notification's status means for the incident: null while it is still being delivered. */
+function settledOutcome(status: NotificationStatus): Outcome['status'] | null {
+  if (status === 'sent') return 'sent';
+  return status === 'failed' || status === 'partially_failed' ? 'failed' : null;
 }
 
 /** How one notification of an incident ended. */

@@ -24,22 +24,27 @@ describe('notifications triage stores on incidents', function () {
     await smtp.stop();
   });
 
-  it('when an incident is triaged, then the reporting bureau gets the acknowledgement and the incident shows it sent', async () => {
+  /** A bureau with one ITSO contact, and a report filed by its reporter; the incident id and the ITSO. */
+  async function fileReport(bureauName: string, title: string): Promise<{ id: string; itso: string }> {
     const code = `N${uniqueName('B').slice(2, 10).toUpperCase()}`;
     const itso = `${uniqueName('itso').replace('_', '.')}@bureau.gov.hk.example`;
     await runtime.modules.auth.bureaux.create(tester, {
       code,
-      name: 'Test Notification Bureau',
+      name: bureauName,
       regimes: ['HK-GOV'],
       contacts: [{ name: 'IT Security Officer', email: itso, role: 'ITSO' }],
     });
     const reporter = await createActor(runtime, { role: 'reporter', bureauId: code });
     const created = await call(runtime.url, 'post', '/api/v1/incidents', {
       key: reporter.key,
-      body: reportBody({ title: 'Defacement of the bureau website' }),
+      body: reportBody({ title }),
     });
     expect(created.status, created.text).to.equal(201);
-    const id = created.body.id as string;
+    return { id: created.body.id as string, itso };
+  }
+
+  it('when an incident is triaged, then the reporting bureau gets the acknowledgement and the incident shows it sent', async () => {
+    const { id, itso } = await fileReport('Test Notification Bureau', 'Defacement of the bureau website');
     await smtp.waitFor(() => smtp.to(itso).length > 0, 30_000, 'the acknowledgement');
     const [mail] = smtp.to(itso);
     expect(mail.parsed.subject).to.match(/^\[TLP:AMBER\] /);
@@ -50,21 +55,7 @@ describe('notifications triage stores on incidents', function () {
   });
 
   it('when the outcome of a delivered notification never reached the incident, then the sweep writes it without sending again', async () => {
-    const code = `N${uniqueName('B').slice(2, 10).toUpperCase()}`;
-    const itso = `${uniqueName('itso').replace('_', '.')}@bureau.gov.hk.example`;
-    await runtime.modules.auth.bureaux.create(tester, {
-      code,
-      name: 'Lost Outcome Bureau',
-      regimes: ['HK-GOV'],
-      contacts: [{ name: 'IT Security Officer', email: itso, role: 'ITSO' }],
-    });
-    const reporter = await createActor(runtime, { role: 'reporter', bureauId: code });
-    const created = await call(runtime.url, 'post', '/api/v1/incidents', {
-      key: reporter.key,
-      body: reportBody({ title: 'Phishing wave' }),
-    });
-    expect(created.status, created.text).to.equal(201);
-    const id = created.body.id as string;
+    const { id, itso } = await fileReport('Lost Outcome Bureau', 'Phishing wave');
     await waitForAcknowledgement(id, 'sent');
     // A crash between the delivery and the write of its outcome onto the incident: the notification
     // is sent, the incident still says pending, and the settled hook will never run again.

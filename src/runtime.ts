@@ -4,7 +4,7 @@ import type { Worker } from 'bullmq';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
 import { buildModules, type Modules, type PlatformDeps } from './modules.js';
-import { connectMongo, type ConnectOptions } from './platform/db/index.js';
+import { connectMongo, retryWhileDatabaseAway, type ConnectOptions } from './platform/db/index.js';
 import { createMetrics, type Logger } from './platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
 
@@ -35,7 +35,8 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   const queues = new QueueRegistry(redis, config.REDIS_PREFIX);
   const platform: PlatformDeps = { config, logger, metrics, db, redis, queues };
   const modules = buildModules(platform);
-  await modules.init();
+  // A store restarted while this process starts must not make it exit: every step of init is idempotent.
+  await retryWhileDatabaseAway(() => modules.init(), logger);
 
   const workers = workerRedis
     ? modules.workers.map((spec) =>

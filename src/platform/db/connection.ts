@@ -52,3 +52,35 @@ export async function mongoReachable(connection: Connection, timeoutMs = 1500): 
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
+
+/**
+ * True for an error that says the database was out of reach (connection closed or refused, no server
+ * selected, a network timeout), not that the command was wrong: worth the same command again later.
+ */
+export function isDatabaseUnreachableError(err: unknown): boolean {
+  return (
+    err instanceof mongoose.mongo.MongoNetworkError || err instanceof mongoose.mongo.MongoServerSelectionError
+  );
+}
+
+/**
+ * Runs `step` again while the database is out of reach, for up to `patienceMs` (2 minutes by default),
+ * pausing 0.5 s more each time (5 s at most). Only for steps that are safe to repeat.
+ */
+export async function retryWhileDatabaseAway(
+  step: () => Promise<void>,
+  logger: Logger,
+  patienceMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await step();
+      return;
+    } catch (err) {
+      if (!isDatabaseUnreachableError(err) || Date.now() >= deadline) throw err;
+      logger.warn({ err: (err as Error).message, attempt }, 'database out of reach; retrying');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5000)));
+    }
+  }
+}

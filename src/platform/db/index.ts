@@ -1,7 +1,14 @@
 import { mongoose } from './mongoose.js';
 export { mongoose } from './mongoose.js';
 export type { Connection, Model, Types, mongo } from './mongoose.js';
-export { connectMongo, mongoReachable, isDuplicateKeyError, type ConnectOptions } from './connection.js';
+export {
+  connectMongo,
+  mongoReachable,
+  isDatabaseUnreachableError,
+  isDuplicateKeyError,
+  retryWhileDatabaseAway,
+  type ConnectOptions,
+} from './connection.js';
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
 export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);

@@ -66,7 +66,11 @@ export interface Modules {
 export function buildModules(platform: PlatformDeps): Modules {
   const probe = { mongo: () => mongoReachable(platform.db), redis: () => redisReachable(platform.redis) };
   // Audit first: every other module registers its outbox collections with the relay.
-  const audit = createAuditModule(platform);
+  // A process that runs no workers serves requests: it relays and dispatches what it writes itself, and
+  // leaves the sweeps and reconcilers (each scans whole collections on FerretDB) to worker processes,
+  // so that adding API processes does not multiply that load.
+  const sweeps = platform.config.RUN_WORKERS;
+  const audit = createAuditModule(platform, { sweeps });
   const auditPorts = {
     audit: {
       record: async (draft: AuditDraft) => {
@@ -92,6 +96,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     bureaux: auth.services.bureaux,
     incidents: intake.services.repository,
     registerOutbox: auditPorts.registerOutbox,
+    dispatcher: { sweeps },
   });
   // Notifications that triage stores on an incident are dispatched as soon as it is written here.
   intake.services.repository.onWrite((written) => {
@@ -139,10 +144,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     before: [...auth.before],
     background: [
       ...auth.background,
-      ...intake.background,
-      ...workflow.background,
+      ...(sweeps ? [...intake.background, ...workflow.background, ...reports.background] : []),
       ...notifications.background,
-      ...reports.background,
       ...audit.background,
     ],
     auth: auth.services,

@@ -16,10 +16,16 @@ export interface RelayOptions {
   pullHoldMs?: number;
   /** How long `stop()` waits for the pass under way, and then for its own last pass; default 5 s each. */
   stopWaitMs?: number;
+  /**
+   * Whether this relay sweeps the registered collections (default true). A process that only serves
+   * requests relays what it kicks and leaves the sweeps, which scan whole collections on FerretDB, to
+   * the processes that run workers.
+   */
+  sweeps?: boolean;
 }
 
 /** The longest the loop goes without a full sweep, however slow sweeps are. */
-const MAX_SWEEP_EVERY_MS = 10_000;
+const MAX_SWEEP_EVERY_MS = 60_000;
 
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
@@ -51,6 +57,10 @@ export class AuditRelay {
     private readonly options: RelayOptions = {},
   ) {
     this.pulls = new OutboxPulls(outbox, options.pullHoldMs ?? 1000);
+  }
+
+  private get sweeps(): boolean {
+    return this.options.sweeps ?? true;
   }
 
   /** Read through a getter: `stop()` may flip it while a pass is awaited. */
@@ -130,14 +140,14 @@ export class AuditRelay {
   private async run(): Promise<void> {
     let lastSweep = 0;
     while (this.running) {
-      // Sweeps scan whole collections on FerretDB; keep the scans under ~10% of the time, but sweep at
-      // least every 10 s: what a pass appends, or a store that was away, must not push the next sweep
-      // out by minutes (drafts of documents nobody kicks wait for it).
+      // Sweeps scan whole collections on FerretDB, in every process: keep the scans (their reads only)
+      // under ~5% of the time, but sweep at least once a minute: what a pass appends, or a store that
+      // was away, must not push the next sweep out by minutes (drafts nobody kicked wait for it).
       const sweepEvery = Math.min(
-        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10),
+        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 20),
         MAX_SWEEP_EVERY_MS,
       );
-      if (Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
+      if (this.sweeps && Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
       const full = this.fullSweepWanted;
       const started = Date.now();
       try {
@@ -153,7 +163,8 @@ export class AuditRelay {
       }
       if (full) lastSweep = started;
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
-        const untilSweep = sweepEvery - (Date.now() - lastSweep);
+        // Without sweeps, only a kick or a pull falling due wakes the loop.
+        const untilSweep = this.sweeps ? sweepEvery - (Date.now() - lastSweep) : MAX_SWEEP_EVERY_MS;
         await this.pause(Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)));
       }
     }

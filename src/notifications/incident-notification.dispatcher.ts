@@ -25,6 +25,11 @@ export interface DispatcherOptions {
   intervalMs?: number;
   /** Open notifications untouched this long are queued again (lost job); default 60 s. */
   requeueAfterMs?: number;
+  /**
+   * Whether this process sweeps all incidents (default true). One that only serves requests dispatches
+   * what it wrote and leaves the sweeps, which scan every incident on FerretDB, to worker processes.
+   */
+  sweeps?: boolean;
 }
 
 const actor = systemActor('notifications');
@@ -90,6 +95,7 @@ export class IncidentNotificationDispatcher {
     const written = [...this.hinted.values()];
     this.hinted.clear();
     for (const incident of written) await this.dispatch(incident);
+    if (this.options.sweeps === false) return;
     const pause = pauseAfter(this.sweepCost, this.options.intervalMs ?? 2000, SWEEP_DUTY_CYCLE);
     if (Date.now() - this.lastSweep < pause) return;
     const started = Date.now();

@@ -9,7 +9,7 @@ export interface PeriodicOptions {
    * on the database bounded instead of growing with it. Default 0.1.
    */
   dutyCycle?: number;
-  /** The longest pause the duty cycle may stretch to; default 30 s, or the interval when longer. */
+  /** The longest pause the duty cycle may stretch to; default 5 minutes, or the interval when longer. */
   maxPauseMs?: number;
 }
 
@@ -54,7 +54,7 @@ export class Periodic {
     options: PeriodicOptions = {},
   ) {
     this.dutyCycle = options.dutyCycle ?? 0.1;
-    this.maxPauseMs = Math.max(options.maxPauseMs ?? 30_000, intervalMs);
+    this.maxPauseMs = Math.max(options.maxPauseMs ?? 300_000, intervalMs);
   }
 
   /** False once `stop()` was called: long passes check it between steps. */

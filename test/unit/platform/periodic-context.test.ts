@@ -65,7 +65,7 @@ describe('background loops and the request context', () => {
 });
 
 describe('how long a background loop pauses', () => {
-  const loop = { intervalMs: 2000, dutyCycle: 0.1, maxPauseMs: 30_000 };
+  const loop = { intervalMs: 2000, dutyCycle: 0.1, maxPauseMs: 300_000 };
 
   it('when a pass was slow because of its work, then the pause stretches to keep the loop at its duty cycle', () => {
     expect(pauseAfterPass({ succeeded: true, costMs: 1000 }, loop)).to.equal(9000);
@@ -77,6 +77,6 @@ describe('how long a background loop pauses', () => {
   });
 
   it('when a pass took minutes, then the pause still stops at its ceiling', () => {
-    expect(pauseAfterPass({ succeeded: true, costMs: 300_000 }, loop)).to.equal(30_000);
+    expect(pauseAfterPass({ succeeded: true, costMs: 300_000 }, loop)).to.equal(300_000);
   });
 });

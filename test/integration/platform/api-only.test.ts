@@ -1,0 +1,20 @@
+import { expect } from 'chai';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+
+describe('a process that runs no workers', function () {
+  this.timeout(60_000);
+  let runtime: TestRuntime;
+
+  before(async () => {
+    runtime = await startTestRuntime('apionly', { RUN_WORKERS: 'false' });
+  });
+  after(() => runtime.stop());
+
+  it('when it only serves requests, then it runs no reconcilers or page keeper (worker processes sweep)', () => {
+    const names = runtime.modules.background.map((loop) => loop.name);
+    expect(names).to.include.members(['audit-relay', 'incident-notifications']);
+    expect(names).to.not.include.members(['triage-reconciler']);
+    expect(names).to.not.include('clock-reconciler');
+    expect(names).to.not.include('trail-page-keeper');
+  });
+});

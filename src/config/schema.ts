@@ -129,6 +129,14 @@ export const configSchema = z.object({
     .describe(
       'Audit event list requests (`GET /api/v1/audit/events`, incident timelines) at once per API process.',
     ),
+  CONCURRENCY_INTAKE: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16)
+    .describe(
+      'Reports and follow-up updates (`POST /api/v1/incidents`, `.../updates`) handled at once per API process; beyond it a 503 with Retry-After sheds load while the store is slow, and clients retry with the same Idempotency-Key.',
+    ),
   CONCURRENCY_EXPORTS: z.coerce
     .number()
     .int()

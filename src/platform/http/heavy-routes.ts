@@ -12,7 +12,12 @@ export function heavyRouteLimits(config: Config): RouteLimit[] {
   const auditLists = new ConcurrencyLimit('audit event lists', config.CONCURRENCY_AUDIT_LISTS, 2);
   const exports = new ConcurrencyLimit('reports and exports', config.CONCURRENCY_EXPORTS, 10);
   const verify = new ConcurrencyLimit('audit verifications', config.CONCURRENCY_AUDIT_VERIFY, 30);
+  // Not heavy one by one, but when the store slows down, requests pile up on it and every one makes it
+  // slower: past the limit they are shed with a 503 and a short Retry-After instead.
+  const intake = new ConcurrencyLimit('reports', config.CONCURRENCY_INTAKE, 1);
   return [
+    { method: 'post', path: '/api/v1/incidents', limit: intake },
+    { method: 'post', path: '/api/v1/incidents/:id/updates', limit: intake },
     { method: 'get', path: '/api/v1/incidents', limit: incidentLists },
     { method: 'get', path: '/api/v1/queues/:queue/incidents', limit: incidentLists },
     { method: 'get', path: '/api/v1/audit/events', limit: auditLists },

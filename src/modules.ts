@@ -96,6 +96,9 @@ export function buildModules(platform: PlatformDeps): Modules {
     bureaux: auth.services.bureaux,
     incidents: intake.services.repository,
     registerOutbox: auditPorts.registerOutbox,
+    kickAudit: (collection, id) => {
+      audit.relay.kick(collection, id);
+    },
     dispatcher: { sweeps },
   });
   // Notifications that triage stores on an incident are dispatched as soon as it is written here.

@@ -7,7 +7,7 @@ import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 export interface RelayOptions {
   /** Pause between sweeps for leftovers of crashed or other processes. */
   sweepMs?: number;
-  /** Documents read per collection per pass. */
+  /** Documents read per collection per sweep; default 2,000. */
   maxDocuments?: number;
   /**
    * How long a document must go without writes before the pull of its chained drafts; default 1 s.
@@ -25,7 +25,7 @@ export interface RelayOptions {
 }
 
 /** The longest the loop goes without a full sweep, however slow sweeps are. */
-const MAX_SWEEP_EVERY_MS = 60_000;
+const MAX_SWEEP_EVERY_MS = 10_000;
 
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
@@ -140,11 +140,11 @@ export class AuditRelay {
   private async run(): Promise<void> {
     let lastSweep = 0;
     while (this.running) {
-      // Sweeps scan whole collections on FerretDB, in every process: keep the scans (their reads only)
-      // under ~5% of the time, but sweep at least once a minute: what a pass appends, or a store that
-      // was away, must not push the next sweep out by minutes (drafts nobody kicked wait for it).
+      // Sweeps scan whole collections on FerretDB: keep the scans (their reads only) under ~10% of the
+      // time, but sweep at least every 10 s: what a pass appends, or a store that was away, must not
+      // push the next sweep out by minutes (drafts nobody kicked wait for it).
       const sweepEvery = Math.min(
-        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 20),
+        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10),
         MAX_SWEEP_EVERY_MS,
       );
       if (this.sweeps && Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
@@ -195,7 +195,7 @@ export class AuditRelay {
     if (full) {
       const scanStarted = Date.now();
       for (const collection of this.collections) {
-        documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 500)));
+        documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 2000)));
       }
       this.lastScanMs = Date.now() - scanStarted;
     } else {

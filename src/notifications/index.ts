@@ -41,6 +41,8 @@ export interface NotificationDeps {
   /** The incidents repository: reads for mail content, `applyChange` to record outcomes. */
   incidents: IncidentStore & { collectionName: string };
   registerOutbox(collection: string): void;
+  /** Asks the audit relay to chain a written document's drafts now rather than at its next sweep. */
+  kickAudit?(collection: string, id: unknown): void;
   dispatcher?: DispatcherOptions;
 }
 
@@ -70,8 +72,9 @@ export function createNotificationsModule(
 ): NotificationsModule {
   const { config, logger } = platform;
   const models = notificationModels(platform.db);
-  const records = new NotificationRepository(models);
-  const ledger = new MailDeliveryRepository(models);
+  const audited = (collection: string, id: unknown): void => deps.kickAudit?.(collection, id);
+  const records = new NotificationRepository(models, audited);
+  const ledger = new MailDeliveryRepository(models, audited);
   const listRepository = new RecipientListRepository(models);
   const lists = new RecipientListService(listRepository, deps.bureaux);
   const from = parseMailbox(config.MAIL_FROM);

@@ -31,7 +31,11 @@ function toDelivery(doc: Record<string, unknown>): MailDelivery {
 export class MailDeliveryRepository {
   private readonly locks: DocumentLocks;
 
-  constructor(private readonly models: NotificationModels) {
+  constructor(
+    private readonly models: NotificationModels,
+    /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
+    private readonly audited: (collection: string, id: unknown) => void = () => undefined,
+  ) {
     this.locks = new DocumentLocks(models.deliveries.db);
   }
 
@@ -101,7 +105,9 @@ export class MailDeliveryRepository {
       $inc: { attempts: 1 },
       $push: { pendingAudit: draft },
     });
-    return claimed ? toDelivery(claimed) : null;
+    if (!claimed) return null;
+    this.audited(this.collectionName, idForKey(key));
+    return toDelivery(claimed);
   }
 
   /**
@@ -126,6 +132,7 @@ export class MailDeliveryRepository {
       { status: 'sending', attempts },
       { $set: set, $push: { pendingAudit: draft } },
     );
+    if (done) this.audited(this.collectionName, idForKey(key));
     return done !== null;
   }
 

@@ -19,7 +19,11 @@ export class NotificationRepository {
    */
   private readonly locks: DocumentLocks;
 
-  constructor(private readonly models: NotificationModels) {
+  constructor(
+    private readonly models: NotificationModels,
+    /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
+    private readonly audited: (collection: string, id: unknown) => void = () => undefined,
+  ) {
     this.locks = new DocumentLocks(models.notifications.db);
   }
 
@@ -42,6 +46,7 @@ export class NotificationRepository {
     const id = idForKey(record.key);
     try {
       await this.models.notifications.create({ ...record, _id: id, pendingAudit: [draft(id.toHexString())] });
+      this.audited(this.collectionName, id);
       return { record: { ...record, id: id.toHexString() }, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -65,12 +70,14 @@ export class NotificationRepository {
   /** Moves the status; the audit draft goes in the same update, and only when it changes. */
   async setStatus(id: string, status: NotificationStatus, draft: AuditDraft): Promise<boolean> {
     if (!isObjectId(id)) return false;
+    const _id = new mongoose.Types.ObjectId(id);
     const changed = await this.locks.updateIf(
       this.models.notifications.collection,
-      new mongoose.Types.ObjectId(id),
+      _id,
       { status: { $ne: status } },
       { $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } },
     );
+    if (changed) this.audited(this.collectionName, _id);
     return changed !== null;
   }
 

@@ -13,6 +13,12 @@ export class ConcurrencyLimit {
     readonly name: string,
     readonly max: number,
     private readonly retryAfterSeconds: number,
+    /**
+     * A slot held longer than this is given back even though its request has not ended: a request
+     * hung on a store that went away must not keep its slot, or the limit turns into an outage that
+     * lasts until the process restarts. Unset: held until the request ends.
+     */
+    private readonly maxHoldMs?: number,
   ) {}
 
   get inUse(): number {
@@ -29,11 +35,15 @@ export class ConcurrencyLimit {
     }
     this.running += 1;
     let released = false;
-    return () => {
+    const release = (): void => {
       if (released) return;
       released = true;
+      clearTimeout(timer);
       this.running -= 1;
     };
+    const timer = this.maxHoldMs === undefined ? undefined : setTimeout(release, this.maxHoldMs);
+    timer?.unref();
+    return release;
   }
 }
 

@@ -13,8 +13,10 @@ export function heavyRouteLimits(config: Config): RouteLimit[] {
   const exports = new ConcurrencyLimit('reports and exports', config.CONCURRENCY_EXPORTS, 10);
   const verify = new ConcurrencyLimit('audit verifications', config.CONCURRENCY_AUDIT_VERIFY, 30);
   // Not heavy one by one, but when the store slows down, requests pile up on it and every one makes it
-  // slower: past the limit they are shed with a 503 and a short Retry-After instead.
-  const intake = new ConcurrencyLimit('reports', config.CONCURRENCY_INTAKE, 1);
+  // slower: past the limit they are shed with a 503 and a short Retry-After instead. A slot is given
+  // back after 30 s whatever its request does (a 10-minute chaos run saw requests hang for good after
+  // a store restart, and their slots with them).
+  const intake = new ConcurrencyLimit('reports', config.CONCURRENCY_INTAKE, 1, 30_000);
   return [
     { method: 'post', path: '/api/v1/incidents', limit: intake },
     { method: 'post', path: '/api/v1/incidents/:id/updates', limit: intake },

@@ -15,6 +15,11 @@ export async function connectMongo(
 ): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 5000,
+    // No operation may wait for ever: after a store restart, operations were seen to hang for good
+    // (chaos runs), holding requests, relay passes and pool connections. Long reads come in batches,
+    // each far below these bounds.
+    socketTimeoutMS: 60_000,
+    waitQueueTimeoutMS: 30_000,
     // FerretDB and standalone MongoDB have no retryable writes without a replica set.
     retryWrites: false,
     maxPoolSize: 50,

@@ -133,7 +133,7 @@ export const configSchema = z.object({
     .number()
     .int()
     .positive()
-    .default(16)
+    .default(64)
     .describe(
       'Reports and follow-up updates (`POST /api/v1/incidents`, `.../updates`) handled at once per API process; beyond it a 503 with Retry-After sheds load while the store is slow, and clients retry with the same Idempotency-Key.',
     ),

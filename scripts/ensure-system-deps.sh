@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the tests and the embedded default need from outside npm, on a fresh Debian machine:
-# redis-server (Debian package) and a Go toolchain >= 1.24 to build the FerretDB wrapper once.
+# redis-server (Debian package), a Go toolchain >= 1.24 to build the FerretDB wrapper once, and
+# with --browser (npm test), Debian's chromium and a CJK font for the console's browser tests (test/e2e,
+# pages in Traditional Chinese); `npm start` does not need them.
 # Prints the directory to prepend to PATH for Go (empty when the system Go is fine).
 set -euo pipefail
 
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if [[ ${1:-} == --browser ]]; then
+  [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+fi
 
 go_ok() {
   local go_bin=$1 version

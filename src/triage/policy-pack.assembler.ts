@@ -12,8 +12,11 @@ export interface ParsedFile {
   content: PackFile;
 }
 
-/** Sections only the default pack may hold: there is one category list, one router, one ladder set. */
-const DEFAULT_ONLY: readonly PackSection[] = ['categories', 'routing', 'escalation'];
+/**
+ * Sections only the default pack may hold: there is one category list, one router, one ladder set,
+ * one reading of unknown facts.
+ */
+const DEFAULT_ONLY: readonly PackSection[] = ['categories', 'routing', 'escalation', 'unknown'];
 
 function checkUniqueIds(
   list: ReadonlyArray<{ id: string }>,
@@ -107,9 +110,11 @@ export function assemblePacks(
       clocks: merged.clocks ?? [],
       notifications: merged.notifications ?? [],
       escalation: merged.escalation ?? [],
+      unknown: merged.unknown,
     };
     if (pack.isDefault) {
-      for (const s of ['categories', 'routing'] as const) {
+      // `unknown` too: how a report's unknowns weigh is a choice the pack makes, never a silent default.
+      for (const s of ['categories', 'routing', 'unknown'] as const) {
         if (!merged[s])
           issues.push({ file: fileOf('pack'), path: s, reason: `the default pack must define "${s}"` });
       }

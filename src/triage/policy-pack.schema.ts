@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { conditionSchema } from './condition.schema.js';
 import { parseDuration } from './duration.parser.js';
-import { CATEGORIES } from './triage-input.js';
+import { CATEGORIES, LEVELS, RECOVERABILITY } from './triage-input.js';
 import { CLOCK_STARTS, REPEAT_UNTIL, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id (a-z, 0-9, -)');
@@ -141,6 +141,18 @@ const ladder = z.strictObject({
   description,
 });
 
+/**
+ * How triage reads a fact the report gives as "unknown": `worst` (high, not recoverable) errs on the
+ * side of severity; a named value reads it as that. Default pack only, so one decision never reads the
+ * same fact two ways (S1 under one pack's reading, routed under another's).
+ */
+const unknownFacts = z.strictObject({
+  /** For each of confidentiality, integrity, availability and Government image. */
+  impact: z.enum(['worst', ...LEVELS]),
+  recoverability: z.enum(['worst', ...RECOVERABILITY]),
+  description,
+});
+
 /** One YAML file of a pack: any subset of the sections, each section in one file of the pack only. */
 export const packFileSchema = z.strictObject({
   pack: manifest.optional(),
@@ -151,6 +163,7 @@ export const packFileSchema = z.strictObject({
   clocks: z.array(clock).optional(),
   notifications: z.array(notification).optional(),
   escalation: z.array(ladder).optional(),
+  unknown: unknownFacts.optional(),
 });
 export type PackFile = z.output<typeof packFileSchema>;
 export type PackSection = keyof PackFile;

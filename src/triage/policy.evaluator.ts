@@ -4,6 +4,7 @@ import { decideEscalation, decideQueue } from './routing.evaluator.js';
 import { decideReportable, decideSeverity } from './severity.evaluator.js';
 import type { TriageInput } from './triage-input.js';
 import type { DecisionReason, TriageDecision } from './triage-decision.types.js';
+import { readUnknownFacts } from './unknown-facts.js';
 
 /** `bureauRegimes ∪ regimes`, upper-cased, de-duplicated and sorted (order of input must not matter). */
 export function activeRegimes(input: Pick<TriageInput, 'bureauRegimes' | 'regimes'>): string[] {
@@ -45,18 +46,20 @@ function selectPacks(policy: Policy, regimes: readonly string[], reasons: Decisi
  * give the same decision; nothing is read from the disk, the clock or the network.
  * @param now triage time; clocks counting from `triaged` get a start time only when it is given.
  */
-export function evaluatePolicy(policy: Policy, input: TriageInput, now?: Date): TriageDecision {
+export function evaluatePolicy(policy: Policy, reported: TriageInput, now?: Date): TriageDecision {
   const reasons: DecisionReason[] = [];
-  const regimes = activeRegimes(input);
+  const regimes = activeRegimes(reported);
   const packs = selectPacks(policy, regimes, reasons);
   const base = packs.find((p) => p.isDefault);
-  const category = base?.categories?.[input.category];
+  const category = base?.categories?.[reported.category];
   if (!base || !category)
     throw new Error('policy has no default pack with categories (loadPolicy guarantees one)');
   reasons.push({
-    rule: `${base.id}/categories/${input.category}`,
+    rule: `${base.id}/categories/${reported.category}`,
     detail: `${category.name}: RSIT ${category.rsit}, ${category.reportable ? '' : 'not '}reportable to GIRO`,
   });
+  // From here on every fact is a known value: conditions never see "unknown".
+  const input = readUnknownFacts(base, reported, reasons);
 
   const facts0 = { ...input, activeRegimes: regimes, categoryClass: category.rsit };
   const reportable = decideReportable(packs, facts0, category.reportable, reasons);

@@ -17,6 +17,8 @@ export interface PolicyPack {
   readonly clocks: NonNullable<PackFile['clocks']>;
   readonly notifications: NonNullable<PackFile['notifications']>;
   readonly escalation: NonNullable<PackFile['escalation']>;
+  /** How facts reported as unknown are read; the default pack's only. */
+  readonly unknown?: NonNullable<PackFile['unknown']>;
 }
 
 /** A loaded, immutable policy: every pack found, the default one first, then by id. */

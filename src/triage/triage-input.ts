@@ -27,10 +27,18 @@ export const INFORMATION_IMPACTS = ['none', 'privacy', 'proprietary', 'integrity
 export const RECOVERABILITY = ['regular', 'supplemented', 'extended', 'not_recoverable'] as const;
 export const CLASSIFICATIONS = ['none', 'restricted', 'confidential'] as const;
 export const OPERATORS = ['in_house', 'outsourced'] as const;
+/**
+ * "Not known yet": an initial report within 60 minutes rarely knows every impact level or how
+ * recovery will go. Allowed for the four impact levels and recoverability only; the policy's
+ * `unknown` section says how triage reads it (see unknown-facts.ts), and the bureau's follow-up that
+ * fills it in re-triages the incident.
+ */
+export const UNKNOWN = 'unknown';
 
 /** Accepts a `Date` or an ISO-8601 string with offset (policy test files are YAML, hence strings). */
 const dateSchema = z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))]);
 const level = z.enum(LEVELS);
+const impactLevel = z.enum([...LEVELS, UNKNOWN]);
 const count = z.number().int().min(0);
 
 /**
@@ -61,14 +69,14 @@ export const triageInputSchema = z.strictObject({
   }),
   assetsAffected: z.array(z.enum(ASSETS)),
   impact: z.strictObject({
-    confidentiality: level,
-    integrity: level,
-    availability: level,
-    governmentImage: level,
+    confidentiality: impactLevel,
+    integrity: impactLevel,
+    availability: impactLevel,
+    governmentImage: impactLevel,
   }),
   functionalImpact: level,
   informationImpact: z.enum(INFORMATION_IMPACTS),
-  recoverability: z.enum(RECOVERABILITY),
+  recoverability: z.enum([...RECOVERABILITY, UNKNOWN]),
   classifiedData: z.enum(CLASSIFICATIONS),
   personalDataInvolved: z.boolean(),
   peopleAffected: z.strictObject({ staff: count, citizens: count }),

@@ -1,4 +1,5 @@
-import type { mongo } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import mongoose, { type mongo } from 'mongoose';
 import type { Connection } from '../platform/db/index.js';
 import { isDuplicateKeyError } from '../platform/db/index.js';
 import type { AuditEvent, ChainHead } from './audit-event.types.js';
@@ -37,6 +38,21 @@ export interface EventQuery {
 
 export const AUDIT_EVENTS = 'audit_events';
 
+/**
+ * The longest run of events sent in one ordered insert, when the store passes the start probe. Big
+ * enough that the insert's round trip and SQLite transaction are shared by many events (FerretDB
+ * commits each chunk of 100 as one transaction), small enough that a run refused early costs little.
+ */
+export const MAX_RUN = 200;
+
+/** What one ordered insert of a run did. */
+export interface RunOutcome {
+  /** How many events, from the first, are stored. */
+  landed: number;
+  /** True when the insert was refused at `landed` by a unique index. */
+  refused: boolean;
+}
+
 /** The position (`_id`) is authoritative: a body moved to another position no longer hashes. */
 function toEvent(doc: EventDocument): AuditEvent {
   const { _id, batchEnd: _batchEnd, ...rest } = doc;
@@ -49,8 +65,12 @@ function toEvent(doc: EventDocument): AuditEvent {
  */
 export class AuditEventRepository {
   private readonly events: mongo.Collection<EventDocument>;
+  private runLimit = 1;
 
-  constructor(db: Connection) {
+  constructor(
+    private readonly db: Connection,
+    private readonly onOverrun: (detail: { seq: number; removed: number }) => void = () => undefined,
+  ) {
     if (!db.db) throw new Error('database connection not open');
     this.events = db.db.collection<EventDocument>(AUDIT_EVENTS);
   }
@@ -59,6 +79,17 @@ export class AuditEventRepository {
     await this.events.createIndex({ eventId: 1 }, { unique: true, name: 'eventId_unique' });
     await this.events.createIndex({ 'subject.id': 1, _id: 1 }, { name: 'subject_seq' });
     await this.events.createIndex({ at: 1 }, { name: 'at' });
+    this.runLimit = (await orderedInsertStopsAtRefusal(this.db, MAX_RUN)) ? MAX_RUN : 1;
+  }
+
+  /**
+   * How many events one insert may carry: `MAX_RUN` when the start probe saw this store's ordered
+   * insert stop at its first refused document (MongoDB's documented rule; our FerretDB build's patch),
+   * 1 otherwise (stock FerretDB v1 goes on with its next chunk of 100), and 1 for good once a run was
+   * seen to land past a refusal.
+   */
+  get maxRun(): number {
+    return this.runLimit;
   }
 
   /**
@@ -107,22 +138,33 @@ export class AuditEventRepository {
   }
 
   /**
-   * Inserts one event at its position: true when it went in, false when a unique index refused it
-   * (its position is taken, or its eventId is in the chain already). One document per insert on
-   * purpose: see `ChainAppender` for why a multi-document insert cannot be trusted here.
+   * Inserts a run of consecutive events (seq k, k+1, ...) in one ordered insert and says how many
+   * landed, from the first. Only a prefix may land: that is what `maxRun` was probed for. Should the
+   * store still store events past the refused one (the count it reports says so), those are removed at
+   * once, before any writer can seal onto them (they link to an event that is not stored), `maxRun`
+   * drops to 1, and `onOverrun` tells the operator.
    */
-  async insertAt(event: AuditEvent, batchEnd: number): Promise<boolean> {
+  async insertRun(run: readonly AuditEvent[], batchEnd: number): Promise<RunOutcome> {
+    if (run.length === 0) return { landed: 0, refused: false };
+    const end = Math.max(batchEnd, run[run.length - 1].seq);
+    const docs = run.map((event) => ({ _id: seqKey(event.seq), ...event, batchEnd: end }));
     try {
-      await this.events.insertOne({
-        _id: seqKey(event.seq),
-        ...event,
-        batchEnd: Math.max(batchEnd, event.seq),
-      });
-      return true;
+      await this.events.insertMany(docs, { ordered: true });
+      return { landed: run.length, refused: false };
     } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
+      const refusal = firstRefusal(err);
+      if (refusal === null) throw err;
+      if (refusal.stored > refusal.index) await this.removeOverrun(run.slice(refusal.index + 1));
+      return { landed: refusal.index, refused: true };
     }
+  }
+
+  private async removeOverrun(after: readonly AuditEvent[]): Promise<void> {
+    this.runLimit = 1;
+    const removed = await this.events.deleteMany({
+      $or: after.map((event) => ({ _id: seqKey(event.seq), eventId: event.eventId, hash: event.hash })),
+    });
+    this.onOverrun({ seq: after[0]?.seq ?? 0, removed: removed.deletedCount });
   }
 
   /**
@@ -151,6 +193,44 @@ export class AuditEventRepository {
     }
     const docs = await this.events.find(filter).sort({ _id: 1 }).limit(limit).toArray();
     return docs.map(toEvent);
+  }
+}
+
+/**
+ * The first refused document of a failed ordered insert (`index`) and how many documents the store
+ * says it stored (`stored`); null when the failure is not a unique-index refusal.
+ */
+function firstRefusal(err: unknown): { index: number; stored: number } | null {
+  if (!(err instanceof mongoose.mongo.MongoBulkWriteError)) {
+    return isDuplicateKeyError(err) ? { index: 0, stored: 0 } : null;
+  }
+  const errors: mongo.WriteError[] = Array.isArray(err.writeErrors)
+    ? (err.writeErrors as mongo.WriteError[])
+    : [err.writeErrors];
+  const first = errors.reduce<mongo.WriteError | null>(
+    (lowest, next) => (lowest === null || next.index < lowest.index ? next : lowest),
+    null,
+  );
+  if (first?.code !== 11000) return null;
+  return { index: first.index, stored: err.insertedCount };
+}
+
+/**
+ * Whether this store's ordered insert stops at its first refused document, tried with `size`
+ * documents (more than one FerretDB chunk) and a duplicate `_id` at index 1, in a scratch collection
+ * of its own so that processes starting together do not meet.
+ */
+async function orderedInsertStopsAtRefusal(db: Connection, size: number): Promise<boolean> {
+  if (!db.db) throw new Error('database connection not open');
+  const probe = db.db.collection<{ _id: number }>(`audit_probe_${randomUUID().replaceAll('-', '')}`);
+  try {
+    const docs = Array.from({ length: size }, (_, index) => ({ _id: index === 1 ? 0 : index }));
+    await probe.insertMany(docs, { ordered: true }).catch((err: unknown) => {
+      if (firstRefusal(err) === null) throw err;
+    });
+    return (await probe.countDocuments({})) === 1;
+  } finally {
+    await probe.drop().catch(() => undefined);
   }
 }
 

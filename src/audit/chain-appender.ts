@@ -8,6 +8,8 @@ import { ChainedIds } from './chained-ids.js';
 
 /** Ceiling of the random pause after losing a position to another writer. */
 const MAX_BACKOFF_MS = 50;
+/** Drafts sent one per insert after one turned out to be chained already (see `write`). */
+const SINGLES_AFTER_CHAINED = 4;
 
 interface Waiting {
   drafts: AuditDraft[];
@@ -19,12 +21,13 @@ interface Waiting {
  * Appends drafts to the chain; safe with any number of appenders in any number of processes, on any
  * store that inserts one document atomically and enforces unique indexes.
  *
- * Each event is its own insert at `head+1`. Nothing else is assumed of the store: an ordered
- * multi-document insert is not prefix-atomic on FerretDB (it goes on with its next chunk after a
- * duplicate key), and a batch that partly lands past a refused position leaves events that link to
- * one that was never stored, which no append-only writer can repair. One document per insert means:
- * - position k is only ever written by a writer that has seen k-1 stored (its own insert or a read),
- *   sealed onto that event's hash: never a gap, never a fork;
+ * A run of events goes in as one ordered insert at `head+1...`, on a store whose ordered insert was
+ * seen to stop at its first refused document (probed at start; stock FerretDB v1 goes on with its next
+ * chunk of 100, so there it is one event per insert). A run that lands past a refused position would
+ * leave events linking to one never stored; the repository removes such an overrun at once and drops to
+ * one event per insert. So:
+ * - position k is only ever written by a writer that has seen k-1 stored (its own insert, the prefix
+ *   of its own run, or a read), sealed onto that event's hash: never a gap, never a fork;
  * - the unique `_id` (the seq) lets one writer take a position; the loser reads the new head;
  * - a refused insert whose position is still free was refused by the unique eventId index: that draft
  *   is in the chain already (another relay chained it, or a crash came before its outbox pull).
@@ -119,10 +122,19 @@ export class ChainAppender {
     const known = await this.chained.known(unique.map((draft) => draft.eventId));
     const pending = unique.filter((draft) => !known.has(draft.eventId));
     try {
-      for (let index = 0; index < pending.length; index += 1) {
-        const placed = await this.place(pending[index], pending.length - index);
-        if (placed) written.set(placed.eventId, placed);
-        else alreadyChained.push(pending[index].eventId);
+      // After a draft turned out to be chained already, its next neighbours may be too (a resend after
+      // a crash): they go one per insert, so no run is sent again only to be refused at its first draft.
+      let singlesUntil = 0;
+      for (let index = 0; index < pending.length;) {
+        const size = index < singlesUntil ? 1 : this.events.maxRun;
+        const run = pending.slice(index, index + size);
+        const placed = await this.placeRun(run, pending.length - index);
+        for (const event of placed.written) written.set(event.eventId, event);
+        index += placed.consumed;
+        if (placed.chainedAlready) {
+          alreadyChained.push(placed.chainedAlready);
+          singlesUntil = index + SINGLES_AFTER_CHAINED;
+        }
       }
     } finally {
       // What went in before a failure is remembered too: the next pass must not send it again.
@@ -133,29 +145,39 @@ export class ChainAppender {
   }
 
   /**
-   * Puts one draft at the next free position; null when it turns out to be in the chain already.
-   * `remaining` (this draft and those after it) only sizes the batch-end hint other writers read.
+   * Puts a run of drafts at the next free positions in one insert (only a prefix can land: see
+   * `AuditEventRepository.maxRun`). Says what it wrote, how many drafts of the run it dealt with, and
+   * the draft it found in the chain already, if it stopped on one. `remaining` (this run and the drafts
+   * after it) only sizes the batch-end hint other writers read.
    */
-  private async place(draft: AuditDraft, remaining: number): Promise<AuditEvent | null> {
+  private async placeRun(
+    run: readonly AuditDraft[],
+    remaining: number,
+  ): Promise<{ written: AuditEvent[]; consumed: number; chainedAlready?: string }> {
     for (let conflicts = 0; ;) {
       const head = this.head ?? (await this.currentHead());
-      const [event] = sealDrafts(head, [draft]);
-      if (await this.events.insertAt(event, head.seq + remaining)) {
-        this.head = { seq: event.seq, hash: event.hash };
-        return event;
+      const events = sealDrafts(head, run);
+      const { landed, refused } = await this.events.insertRun(events, head.seq + remaining);
+      const stored = events.slice(0, landed);
+      if (landed > 0) this.head = { seq: stored[landed - 1].seq, hash: stored[landed - 1].hash };
+      if (!refused) return { written: stored, consumed: landed };
+      const refusedDraft = run[landed];
+      const taken = await this.events.occupant(events[landed].seq);
+      if (!taken) {
+        // Refused by the eventId index at a free position: that draft is chained already.
+        return { written: stored, consumed: landed + 1, chainedAlready: refusedDraft.eventId };
       }
-      const taken = await this.events.occupant(event.seq);
-      if (!taken) return null; // refused by the eventId index: chained already
-      if (taken.event.eventId === draft.eventId) {
+      if (taken.event.eventId === refusedDraft.eventId) {
         // Ours from an earlier attempt whose answer was lost: the chain holds it at this position.
         this.head = { seq: taken.event.seq, hash: taken.event.hash };
-        return null;
+        return { written: stored, consumed: landed + 1, chainedAlready: refusedDraft.eventId };
       }
-      // Another writer won this position. Back off with full jitter (SQLite-backed FerretDB has one
-      // writer, so losers retrying at once only queue behind each other), unless a published head
-      // already tells where the chain is.
+      // Another writer won this position: what landed before it stands; the rest is sealed again.
+      if (landed > 0) return { written: stored, consumed: landed };
+      // Back off with full jitter (SQLite-backed FerretDB has one writer, so losers retrying at once
+      // only queue behind each other), unless a published head already tells where the chain is.
       conflicts += 1;
-      if (await this.adoptHint(event.seq)) continue;
+      if (await this.adoptHint(taken.event.seq)) continue;
       await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** conflicts));
       this.head = await this.events.headAfter(taken);
     }

@@ -50,7 +50,13 @@ export function createAuditModule(
   platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'> & Partial<Pick<PlatformDeps, 'redis'>>,
   relayOptions: RelayOptions = {},
 ): AuditModule {
-  const events = new AuditEventRepository(platform.db);
+  const events = new AuditEventRepository(platform.db, (overrun) => {
+    platform.logger.error(
+      overrun,
+      'the store stored audit events past a refused one in an ordered insert (it should stop there, as MongoDB does): ' +
+        'those events were removed and this process now appends one event per insert',
+    );
+  });
   const checkpoints = new CheckpointRepository(platform.db);
   const signer = new CheckpointSigner(platform.config.AUDIT_SIGNING_KEY);
   const checkpointer = new Checkpointer(checkpoints, signer, {

@@ -29,18 +29,40 @@ async function chainedIds(module: Awaited<ReturnType<typeof openAudit>>['module'
 describe('audit append path under duplicates, several appenders and a stuck store', function () {
   this.timeout(180_000);
 
-  it("when the store's ordered insert goes on past a duplicate, then that is why the appender never sends two events in one insert", async () => {
-    // What FerretDB does (MongoDB stops at the error): the evidence behind ChainAppender's design.
+  it("when this store's ordered insert meets a duplicate, then only the documents before it land (as on MongoDB)", async () => {
+    // Stock FerretDB v1 went on with its next chunk of 100 (stored 0-4 and 100-249 here); our build's
+    // patch stops it, and the audit repository probes it at start before sending runs of events.
     const db = await connectMongo(isolatedUrls('insertprobe').mongodbUri, createLogger('silent'));
     try {
       const collection = db.db!.collection<{ _id: number }>('probe');
       await collection.insertOne({ _id: 5 });
       const docs = Array.from({ length: 250 }, (_, index) => ({ _id: index }));
-      await collection.insertMany(docs, { ordered: true }).catch(() => undefined);
-      const stored = (await collection.find({}).toArray()).map((doc) => doc._id);
-      expect(stored.filter((id) => id > 5)).to.not.be.empty;
+      const refusal = await collection.insertMany(docs, { ordered: true }).then(
+        () => null,
+        (err: unknown) => err as { insertedCount?: number },
+      );
+      expect(refusal?.insertedCount).to.equal(5);
+      const stored = (await collection.find({}).toArray()).map((doc) => doc._id).sort((a, b) => a - b);
+      expect(stored).to.deep.equal([0, 1, 2, 3, 4, 5]);
     } finally {
       await db.close();
+    }
+  });
+
+  it('when 450 new drafts are appended, then they go in a few runs, not one insert each, and verify', async () => {
+    let inserts = 0;
+    const audit = await openAudit(isolatedUrls('runs').mongodbUri, env, undefined, {
+      onCommand: (event) => {
+        if (event.commandName === 'insert' && event.command.insert === 'audit_events') inserts += 1;
+      },
+    });
+    try {
+      const drafts = Array.from({ length: 450 }, (_, index) => draftFor(`inc-${index % 11}`));
+      expect(await audit.module.audit.recordMany(drafts)).to.have.length(450);
+      expect(inserts).to.equal(3); // runs of 200, 200 and 50
+      expect(await audit.module.audit.verify()).to.deep.include({ ok: true, eventsChecked: 450 });
+    } finally {
+      await audit.close();
     }
   });
 

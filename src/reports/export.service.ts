@@ -61,9 +61,10 @@ export class ExportService {
   async create(actor: Actor, body: unknown, request: ReportRequest): Promise<ExportRecord> {
     assertMayExport(actor, request);
     const requestedBy = { userId: actor.userId, name: actor.name, role: actor.role };
-    const record = await this.exports.create(
-      { request: JSON.parse(JSON.stringify(body)) as Record<string, unknown>, requestedBy },
-      (id) => this.reports.exportDraft(actor, request, 'export.requested', id),
+    // The body as sent, with the format it defaulted to written in: the record says what the file is.
+    const sent = { ...(JSON.parse(JSON.stringify(body)) as Record<string, unknown>), format: request.format };
+    const record = await this.exports.create({ request: sent, requestedBy }, (id) =>
+      this.reports.exportDraft(actor, request, 'export.requested', id),
     );
     await this.queues.add('exports', { exportId: record.id }, { jobId: record.id });
     return record;
@@ -87,7 +88,8 @@ export class ExportService {
     const request = createExportSchema.parse(record.request);
     assertMayExport(actor, request); // the role may have changed since the export was asked for
     await this.audit.record(this.reports.exportDraft(actor, request, 'export.downloaded', id));
-    res.status(200).type(record.contentType).attachment(record.filename).set('Cache-Control', 'no-store');
+    // attachment() sets a type from the file's extension (octet-stream for .ndjson): ours goes after.
+    res.status(200).attachment(record.filename).type(record.contentType).set('Cache-Control', 'no-store');
     if (record.bytes !== null) res.set('Content-Length', String(record.bytes));
     await pipeline(createReadStream(this.fileOf(record)), res);
   }

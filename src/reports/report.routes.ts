@@ -53,7 +53,8 @@ export function reportRoutes(reports: ReportService, exports: ExportService): An
         assertMayExport(actor, request);
         await reports.recordDirectExport(actor, request);
         const report = await reports.open(actor, request);
-        res.status(200).type(report.contentType).attachment(report.filename).set('Cache-Control', 'no-store');
+        // attachment() sets a type from the file's extension (octet-stream for .ndjson): ours goes after.
+        res.status(200).attachment(report.filename).type(report.contentType).set('Cache-Control', 'no-store');
         await report.writeTo(res);
         return undefined;
       },

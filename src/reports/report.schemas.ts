@@ -45,8 +45,21 @@ export const reportFilterSchema = z.strictObject({
 });
 
 const requestFields = {
-  format: z.enum(REPORT_FORMATS),
-  section: z.string().optional(),
+  format: z
+    .enum(REPORT_FORMATS)
+    .default('csv')
+    .describe(
+      'File format: `csv` (one section, spreadsheet-ready; the default), `ndjson` (one section, one JSON ' +
+        'object per line, served as application/x-ndjson) or `html` (every section, with charts).',
+    ),
+  section: z
+    .string()
+    .optional()
+    .describe(
+      'The section of a CSV/NDJSON file: register `incidents`; compliance `clocks`, `durations`, ' +
+        '`breaches`; notifications `reports`, `advisories`; trail `events`. Default: the first of the ' +
+        'kind. HTML shows every section.',
+    ),
 };
 
 /** What is wrong with a request beyond field syntax: a section of another kind, an empty period. */

@@ -29,6 +29,8 @@ export async function call<T = Record<string, unknown>>(
   const response = await fetch(`${base}${path}`, { method, headers, body: payload });
   const text = await response.text();
   let body: unknown = text;
-  if (response.headers.get('content-type')?.includes('json')) body = text ? JSON.parse(text) : null;
+  // JSON and `+json` types only: NDJSON (`application/x-ndjson`) is many documents, kept as text.
+  const type = response.headers.get('content-type') ?? '';
+  if (/^application\/(?:[\w.-]+\+)?json(?:;|$)/.test(type)) body = text ? JSON.parse(text) : null;
   return { status: response.status, headers: response.headers, body: body as T, text };
 }

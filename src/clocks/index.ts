@@ -33,6 +33,7 @@ export {
   REMINDERS_MISSED,
 } from './clock-events.js';
 export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
+export { isBureauObligation } from './obligation-owner.js';
 export { ClockTimers } from './clock-timers.js';
 export {
   StoredNotificationRequests,

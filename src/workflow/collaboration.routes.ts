@@ -39,8 +39,10 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/v1/incidents/:id/timeline',
-      permission: 'queue.read',
-      summary: 'Everything that happened to the incident (and duplicates merged into it), oldest first',
+      // Reporters too: they get their bureau's share of it (no notes, nothing of the CERT's internals).
+      permission: 'incident.read',
+      summary:
+        'Everything that happened to the incident (and duplicates merged into it), oldest first; a bureau gets its share',
       tags,
       params: incidentParams,
       handler: async ({ params, actor }) => ({ items: await s.timeline.timeline(actor, params.id) }),

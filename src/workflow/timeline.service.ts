@@ -1,5 +1,6 @@
 import { scopeOf, type Actor } from '../auth/index.js';
 import type { AuditEvent } from '../audit/index.js';
+import { bureauActor, bureauLens, bureauProjection } from './bureau-timeline.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';
 
@@ -15,6 +16,7 @@ export interface TimelineEntry {
   /** The incident the entry belongs to (a merged duplicate's history shows under the survivor). */
   incident: { id: string; ref: string };
   action: string;
+  /** Who did it; for a bureau, null when it was the CERT or the system. */
   by: { userId: string; name: string; role: string } | null;
   text: string | null;
   data: Record<string, unknown>;
@@ -24,7 +26,8 @@ const iso = (at: Date | string): string => new Date(at).toISOString();
 
 /**
  * The incident's history in time order: its audit events (every change, clock event and escalation),
- * its notes and the bureau's follow-ups, and the same for every duplicate merged into it.
+ * its notes and the bureau's follow-ups, and the same for every duplicate merged into it. A reporter
+ * gets their bureau's share (see bureau-timeline.ts): no notes, nothing of the CERT's internal work.
  */
 export class TimelineService {
   constructor(
@@ -38,8 +41,47 @@ export class TimelineService {
       incident.merged.map((m) => this.writer.repository.findById(scopeOf(actor), m.id)),
     );
     const sources = [incident, ...merged.filter((m): m is WorkflowIncident => m !== null)];
-    const entries = (await Promise.all(sources.map((source) => this.entriesOf(source)))).flat();
+    const bureau = actor.role === 'reporter';
+    const entries = (
+      await Promise.all(
+        sources.map((source) => (bureau ? this.bureauEntriesOf(source) : this.entriesOf(source))),
+      )
+    ).flat();
     return entries.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Built entry by entry from what the bureau may see, so nothing new reaches it by default. */
+  private async bureauEntriesOf(incident: WorkflowIncident): Promise<TimelineEntry[]> {
+    const ref = { id: incident.id, ref: incident.ref };
+    const lens = bureauLens(incident);
+    const events = await this.audit.forSubject('incident', incident.id);
+    const entries: TimelineEntry[] = [];
+    for (const event of events) {
+      const seen = bureauProjection(event, lens);
+      if (!seen) continue;
+      const { userId, name, role } = event.actor;
+      entries.push({
+        at: iso(event.at),
+        kind: 'event',
+        incident: ref,
+        action: event.action,
+        by: bureauActor({ userId, name, role }),
+        text: null,
+        data: { changes: seen.changes, ...seen.data },
+      });
+    }
+    for (const update of incident.updates) {
+      entries.push({
+        at: iso(update.at),
+        kind: 'update',
+        incident: ref,
+        action: 'bureau update',
+        by: bureauActor(update.by),
+        text: update.note,
+        data: { updateId: update.updateId, material: update.material },
+      });
+    }
+    return entries;
   }
 
   private async entriesOf(incident: WorkflowIncident): Promise<TimelineEntry[]> {

@@ -204,9 +204,7 @@ function firstRefusal(err: unknown): { index: number; stored: number } | null {
   if (!(err instanceof mongoose.mongo.MongoBulkWriteError)) {
     return isDuplicateKeyError(err) ? { index: 0, stored: 0 } : null;
   }
-  const errors: mongo.WriteError[] = Array.isArray(err.writeErrors)
-    ? (err.writeErrors as mongo.WriteError[])
-    : [err.writeErrors];
+  const errors: mongo.WriteError[] = [err.writeErrors].flat();
   const first = errors.reduce<mongo.WriteError | null>(
     (lowest, next) => (lowest === null || next.index < lowest.index ? next : lowest),
     null,

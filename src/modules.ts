@@ -17,6 +17,7 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
+import { knownRegimes } from './triage/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -81,8 +82,12 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.register(collection);
     },
   };
-  // Access: API keys, admin routes, rate limits.
-  const auth = createAuthModule(platform, auditPorts);
+  // Access: API keys, admin routes, rate limits. Bureaux may name only the regimes the policy knows
+  // (read when a bureau is written, by then intake below exists and its policy is loaded).
+  const auth = createAuthModule(platform, {
+    ...auditPorts,
+    knownRegimes: () => knownRegimes(intake.services.triage.activePolicy),
+  });
   // Intake and triage: incidents API, triage worker, triage reconciler.
   const intake = createIntakeModule(platform, {
     bureaux: auth.services.bureaux,

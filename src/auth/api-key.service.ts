@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Why a key was refused. Only the audit trail sees it; callers all get the same 401. */
-export type KeyRefusal = 'malformed' | 'unknown' | 'bad_secret' | 'revoked' | 'expired' | 'no_user';
+export type KeyRefusal =
+  'malformed' | 'unknown' | 'bad_secret' | 'revoked' | 'expired' | 'no_user' | 'user_disabled';
 
 export type KeyCheck =
   { ok: true; key: StoredApiKey; user: User } | { ok: false; reason: KeyRefusal; keyId: string | null };
@@ -39,6 +40,9 @@ export class ApiKeyService {
   async issue(actor: Actor, input: CreateKeyInput): Promise<IssuedApiKey> {
     const user = await this.users.findById(input.userId);
     if (!user) throw new ValidationError([{ path: 'body.userId', message: 'no such user' }]);
+    if (user.disabledAt) {
+      throw new ValidationError([{ path: 'body.userId', message: 'the user is disabled: enable it first' }]);
+    }
     const { key, keyId, secret } = generateKey();
     const now = new Date();
     const stored: StoredApiKey = {
@@ -106,6 +110,8 @@ export class ApiKeyService {
       return { ok: false, reason: 'expired', keyId: parsed.keyId };
     const user = await this.users.findById(stored.userId);
     if (!user) return { ok: false, reason: 'no_user', keyId: parsed.keyId };
+    // Read per request, never cached: disabling a user must lock out the very next request.
+    if (user.disabledAt) return { ok: false, reason: 'user_disabled', keyId: parsed.keyId };
     if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       this.touchLater(stored.keyId, now);
     }

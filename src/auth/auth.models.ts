@@ -12,6 +12,9 @@ export interface BureauDoc {
   regimes: string[];
   contacts: BureauContact[];
   createdAt: Date;
+  /** Missing on bureaux stored before deactivation existed: read as active. */
+  active?: boolean;
+  deactivatedAt?: Date | null;
   pendingAudit: AuditDraft[];
 }
 
@@ -22,6 +25,8 @@ export interface UserDoc {
   role: Role;
   bureauId: string | null;
   createdAt: Date;
+  /** Missing on users stored before disabling existed: read as enabled. */
+  disabledAt?: Date | null;
   pendingAudit: AuditDraft[];
 }
 
@@ -53,6 +58,8 @@ const bureauSchema = new mongoose.Schema(
       default: [],
     },
     createdAt: { type: Date, required: true },
+    active: { type: Boolean, default: true },
+    deactivatedAt: { type: Date, default: null },
     pendingAudit: outbox,
   },
   { collection: AUTH_COLLECTIONS.bureaux, versionKey: false, strict: 'throw' },
@@ -65,6 +72,7 @@ const userSchema = new mongoose.Schema(
     role: { type: String, required: true },
     bureauId: { type: String, default: null, index: true },
     createdAt: { type: Date, required: true },
+    disabledAt: { type: Date, default: null },
     pendingAudit: outbox,
   },
   { collection: AUTH_COLLECTIONS.users, versionKey: false, strict: 'throw' },

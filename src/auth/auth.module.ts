@@ -11,7 +11,7 @@ import { ApiKeyService } from './api-key.service.js';
 import { AUTH_COLLECTIONS, authModels } from './auth.models.js';
 import { authRoutes } from './auth.routes.js';
 import { BureauRepository } from './bureau.repository.js';
-import { BureauService } from './bureau.service.js';
+import { BureauService, type KnownRegimes } from './bureau.service.js';
 import { seedDemo, type DemoCredential } from './demo-seed.js';
 import { createRateLimits } from './rate-limit.js';
 import { UserRepository } from './user.repository.js';
@@ -30,6 +30,8 @@ export interface AuthDeps {
   audit: AuditRecorder;
   /** Tells the audit relay to drain `pendingAudit` from this collection. */
   registerOutbox(collectionName: string): void;
+  /** The regimes the installed policy packs implement: the only ones a bureau may name. */
+  knownRegimes: KnownRegimes;
 }
 
 /** The services, for the CLI, the demo seed and other modules (through `index.ts`). */
@@ -53,13 +55,16 @@ export interface AuthModule {
 }
 
 /** Only repositories and services, for processes without HTTP (the CLI). */
-export function createAuthServices(db: Connection): AuthServices & { init: () => Promise<void> } {
+export function createAuthServices(
+  db: Connection,
+  knownRegimes: KnownRegimes,
+): AuthServices & { init: () => Promise<void> } {
   const models = authModels(db);
   const bureauRepository = new BureauRepository(models.bureaux);
   const userRepository = new UserRepository(models.users);
   const keyRepository = new ApiKeyRepository(models.apiKeys);
   return {
-    bureaux: new BureauService(bureauRepository),
+    bureaux: new BureauService(bureauRepository, knownRegimes),
     users: new UserService(userRepository, bureauRepository),
     keys: new ApiKeyService(keyRepository, userRepository),
     init: async () => {
@@ -70,7 +75,7 @@ export function createAuthServices(db: Connection): AuthServices & { init: () =>
 
 /** Builds access control, admin routes and rate limits over the bureaux, users and api_keys collections. */
 export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthModule {
-  const { init: initServices, bureaux, users, keys } = createAuthServices(platform.db);
+  const { init: initServices, bureaux, users, keys } = createAuthServices(platform.db, deps.knownRegimes);
   const services: AuthServices = { bureaux, users, keys };
   for (const collection of Object.values(AUTH_COLLECTIONS)) deps.registerOutbox(collection);
   const limits = createRateLimits({

@@ -1,11 +1,14 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
 import type { ApiKeyService } from './api-key.service.js';
 import {
+  bureauParamsSchema,
   createBureauSchema,
   createKeySchema,
   createUserSchema,
   keyIdParamsSchema,
   keyListQuerySchema,
+  updateBureauSchema,
+  userIdParamsSchema,
   userListQuerySchema,
 } from './auth.schemas.js';
 import type { BureauService } from './bureau.service.js';
@@ -54,6 +57,43 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       handler: async () => ({ items: await deps.bureaux.list() }),
     }),
     defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/bureaux/:code',
+      permission: 'admin.bureaux',
+      summary: 'One bureau',
+      tags: ['admin'],
+      params: bureauParamsSchema,
+      handler: ({ params }) => deps.bureaux.requireBureau(params.code),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/admin/bureaux/:code',
+      permission: 'admin.bureaux',
+      summary: 'Edit a bureau: replace its name, regimes (known to the policy packs) or contacts',
+      tags: ['admin'],
+      params: bureauParamsSchema,
+      body: updateBureauSchema,
+      handler: ({ actor, params, body }) => deps.bureaux.update(actor, params.code, body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/admin/bureaux/:code/deactivate',
+      permission: 'admin.bureaux',
+      summary: 'Deactivate a bureau: it files no new reports, its incidents stay readable',
+      tags: ['admin'],
+      params: bureauParamsSchema,
+      handler: ({ actor, params }) => deps.bureaux.setActive(actor, params.code, false),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/admin/bureaux/:code/reactivate',
+      permission: 'admin.bureaux',
+      summary: 'Reactivate a deactivated bureau',
+      tags: ['admin'],
+      params: bureauParamsSchema,
+      handler: ({ actor, params }) => deps.bureaux.setActive(actor, params.code, true),
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/admin/users',
       permission: 'admin.users',
@@ -71,6 +111,24 @@ export function authRoutes(deps: AuthRouteDeps): AnyRoute[] {
       tags: ['admin'],
       query: userListQuerySchema,
       handler: async ({ query }) => ({ items: await deps.users.list(query) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/admin/users/:userId/disable',
+      permission: 'admin.users',
+      summary: 'Disable a user: their API keys stop working with the next request',
+      tags: ['admin'],
+      params: userIdParamsSchema,
+      handler: ({ actor, params }) => deps.users.setDisabled(actor, params.userId, true),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/admin/users/:userId/enable',
+      permission: 'admin.users',
+      summary: 'Enable a disabled user again (their unrevoked, unexpired keys work again)',
+      tags: ['admin'],
+      params: userIdParamsSchema,
+      handler: ({ actor, params }) => deps.users.setDisabled(actor, params.userId, false),
     }),
     defineRoute({
       method: 'post',

@@ -12,16 +12,36 @@ const contactSchema = z.strictObject({
   role: z.string().trim().min(1).max(100),
 });
 
+const bureauNameSchema = z.string().trim().min(2).max(200);
+/** The shape of each regime; whether the installed policy packs know it is checked by the service. */
+const regimesSchema = z
+  .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'must be an upper-case regime code such as HK-GOV'))
+  .min(1)
+  .max(10)
+  .refine((regimes) => new Set(regimes).size === regimes.length, 'must not name a regime twice');
+const contactsSchema = z.array(contactSchema).max(20);
+
 export const createBureauSchema = z.strictObject({
   code: bureauCodeSchema,
-  name: z.string().trim().min(2).max(200),
-  regimes: z
-    .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'must be an upper-case regime code such as HK-GOV'))
-    .min(1)
-    .max(10),
-  contacts: z.array(contactSchema).max(20).default([]),
+  name: bureauNameSchema,
+  regimes: regimesSchema,
+  contacts: contactsSchema.default([]),
 });
 export type CreateBureauInput = z.output<typeof createBureauSchema>;
+
+/** An edit: any of name, regimes and contacts, each replaced whole (the code is the id, fixed). */
+export const updateBureauSchema = z
+  .strictObject({
+    name: bureauNameSchema.optional(),
+    regimes: regimesSchema.optional(),
+    contacts: contactsSchema.optional(),
+  })
+  .refine((edit) => Object.keys(edit).length > 0, {
+    message: 'name at least one of name, regimes, contacts',
+  });
+export type UpdateBureauInput = z.output<typeof updateBureauSchema>;
+
+export const bureauParamsSchema = z.strictObject({ code: bureauCodeSchema });
 
 export const createUserSchema = z
   .strictObject({
@@ -50,6 +70,9 @@ export const createKeySchema = z.strictObject({
 });
 export type CreateKeyInput = z.output<typeof createKeySchema>;
 
+export const userIdParamsSchema = z.strictObject({
+  userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id'),
+});
 export const keyIdParamsSchema = z.strictObject({ keyId: z.string().regex(/^[0-9A-Za-z]{12}$/) });
 export const userListQuerySchema = z.strictObject({
   bureauId: bureauCodeSchema.optional(),

@@ -15,6 +15,9 @@ export interface Bureau {
   regimes: string[];
   contacts: BureauContact[];
   createdAt: Date;
+  /** False once deactivated: the bureau files no new reports; its incidents stay readable. */
+  active: boolean;
+  deactivatedAt: Date | null;
 }
 
 /** A person or system account. Reporters always have a bureau; CERT staff may have none. */
@@ -25,6 +28,8 @@ export interface User {
   role: Role;
   bureauId: string | null;
   createdAt: Date;
+  /** Set while the user is disabled: none of their keys authenticates. */
+  disabledAt: Date | null;
 }
 
 /** What may be shown about an API key: never the secret, never its hash. */

@@ -1,24 +1,50 @@
 import type { AuditDraft } from '../audit/index.js';
-import { isDuplicateKeyError, type Model } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError, trusted, type Model } from '../platform/db/index.js';
 import { ConflictError } from '../platform/errors.js';
 import type { BureauDoc } from './auth.models.js';
 import type { Bureau } from './auth.types.js';
 
-const PUBLIC_FIELDS = { _id: 0, code: 1, name: 1, regimes: 1, contacts: 1, createdAt: 1 } as const;
+const PUBLIC_FIELDS = {
+  _id: 0,
+  code: 1,
+  name: 1,
+  regimes: 1,
+  contacts: 1,
+  createdAt: 1,
+  active: 1,
+  deactivatedAt: 1,
+} as const;
 
-function toBureau(doc: Pick<BureauDoc, keyof Bureau>): Bureau {
+function toBureau(doc: Omit<BureauDoc, 'pendingAudit'>): Bureau {
   return {
     code: doc.code,
     name: doc.name,
     regimes: [...doc.regimes],
     contacts: doc.contacts.map(({ name, email, role }) => ({ name, email, role })),
     createdAt: doc.createdAt,
+    active: doc.active !== false,
+    deactivatedAt: doc.deactivatedAt ?? null,
   };
+}
+
+/** Fields an update may set (the code is the bureau's id and never changes). */
+export type BureauChange = Partial<
+  Pick<Bureau, 'name' | 'regimes' | 'contacts' | 'active' | 'deactivatedAt'>
+>;
+
+/** What an update decided from the current bureau: the fields to set and their audit event. */
+export interface BureauDecision {
+  set: BureauChange;
+  draft: AuditDraft;
 }
 
 /** Bureaux, by code (also their `_id`). Not bureau-scoped: every caller may know which bureaux exist. */
 export class BureauRepository {
-  constructor(private readonly model: Model<BureauDoc>) {}
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly model: Model<BureauDoc>) {
+    this.locks = new DocumentLocks(model.db);
+  }
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -34,6 +60,26 @@ export class BureauRepository {
       throw err;
     }
     return bureau;
+  }
+
+  /**
+   * Reads the bureau, lets `decide` choose the change (null: nothing to do) and writes it with its
+   * audit event, all under the bureau's document lock: two administrators' edits cannot interleave,
+   * and the audit relay's outbox pull (which takes the same lock) cannot write back an older copy.
+   * Null when the bureau does not exist; the bureau as it now stands otherwise.
+   */
+  async update(code: string, decide: (current: Bureau) => BureauDecision | null): Promise<Bureau | null> {
+    return this.locks.withLock(this.model.collection.collectionName, code, async () => {
+      const current = await this.findByCode(code);
+      if (!current) return null;
+      const decision = decide(current);
+      if (!decision) return current;
+      await this.model.updateOne(
+        { _id: code },
+        trusted({ $set: decision.set, $push: { pendingAudit: decision.draft } }),
+      );
+      return { ...current, ...decision.set };
+    });
   }
 
   async findByCode(code: string): Promise<Bureau | null> {

@@ -5,18 +5,24 @@
 export { createAuthModule, createAuthServices } from './auth.module.js';
 export type { AuthModule, AuthDeps, AuthPlatform, AuthServices } from './auth.module.js';
 export type { AuditRecorder } from './api-key.access.js';
-export { BureauService } from './bureau.service.js';
+export { BureauService, type KnownRegimes } from './bureau.service.js';
 export { UserService } from './user.service.js';
 export { ApiKeyService } from './api-key.service.js';
 export type { Bureau, BureauContact, User, ApiKeyInfo, IssuedApiKey } from './auth.types.js';
 export {
   createBureauSchema,
+  updateBureauSchema,
   createUserSchema,
   createKeySchema,
   bureauCodeSchema,
   userListQuerySchema,
 } from './auth.schemas.js';
-export type { CreateBureauInput, CreateUserInput, CreateKeyInput } from './auth.schemas.js';
+export type {
+  CreateBureauInput,
+  UpdateBureauInput,
+  CreateUserInput,
+  CreateKeyInput,
+} from './auth.schemas.js';
 export { AUTH_COLLECTIONS } from './auth.models.js';
 export { formatDemoCredentials } from './demo-seed.js';
 export type { DemoCredential } from './demo-seed.js';

@@ -1,11 +1,19 @@
 import type { AuditDraft } from '../audit/index.js';
-import { isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
+import { DocumentLocks, isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
 import { ConflictError } from '../platform/errors.js';
 import type { UserDoc } from './auth.models.js';
 import type { User } from './auth.types.js';
 import type { Role } from './permissions.js';
 
-const PUBLIC_FIELDS = { _id: 1, name: 1, email: 1, role: 1, bureauId: 1, createdAt: 1 } as const;
+const PUBLIC_FIELDS = {
+  _id: 1,
+  name: 1,
+  email: 1,
+  role: 1,
+  bureauId: 1,
+  createdAt: 1,
+  disabledAt: 1,
+} as const;
 
 function toUser(doc: Omit<UserDoc, 'pendingAudit'>): User {
   return {
@@ -15,6 +23,7 @@ function toUser(doc: Omit<UserDoc, 'pendingAudit'>): User {
     role: doc.role,
     bureauId: doc.bureauId ?? null,
     createdAt: doc.createdAt,
+    disabledAt: doc.disabledAt ?? null,
   };
 }
 
@@ -26,7 +35,11 @@ export interface UserFilter {
 
 /** Users (people and system accounts). Ids are ObjectId hex strings outside this file. */
 export class UserRepository {
-  constructor(private readonly model: Model<UserDoc>) {}
+  private readonly locks: DocumentLocks;
+
+  constructor(private readonly model: Model<UserDoc>) {
+    this.locks = new DocumentLocks(model.db);
+  }
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -43,6 +56,22 @@ export class UserRepository {
       throw err;
     }
     return user;
+  }
+
+  /**
+   * Disables (a date) or enables (null) a user that is not already so, with its audit event, as one
+   * compare-and-set under the document lock the audit relay's outbox pull also takes. Null when the
+   * user is missing or already in that state (another administrator was first).
+   */
+  async setDisabled(id: string, disabledAt: Date | null, draft: AuditDraft): Promise<User | null> {
+    if (!mongoose.isObjectIdOrHexString(id)) return null;
+    // `null` also matches users stored before the field existed, which are enabled.
+    const guard = disabledAt ? { disabledAt: null } : { disabledAt: { $ne: null } };
+    const done = await this.locks.updateIf(this.model.collection, new mongoose.Types.ObjectId(id), guard, {
+      $set: { disabledAt },
+      $push: { pendingAudit: draft },
+    });
+    return done ? this.findById(id) : null;
   }
 
   async findById(id: string): Promise<User | null> {

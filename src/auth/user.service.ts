@@ -1,5 +1,5 @@
 import { auditDraft } from '../audit/index.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Actor } from './actor.js';
 import type { CreateUserInput } from './auth.schemas.js';
 import type { User } from './auth.types.js';
@@ -18,10 +18,16 @@ export class UserService {
     if (input.role === 'reporter' && !input.bureauId) {
       throw new ValidationError([{ path: 'body.bureauId', message: 'reporters must belong to a bureau' }]);
     }
-    if (input.bureauId && !(await this.bureaux.findByCode(input.bureauId))) {
+    const bureau = input.bureauId ? await this.bureaux.findByCode(input.bureauId) : null;
+    if (input.bureauId && !bureau) {
       throw new ValidationError([{ path: 'body.bureauId', message: `no bureau ${input.bureauId}` }]);
     }
-    const user: User = { id: newUserId(), ...input, createdAt: new Date() };
+    if (bureau && !bureau.active) {
+      throw new ValidationError([
+        { path: 'body.bureauId', message: `bureau ${bureau.code} is deactivated: reactivate it first` },
+      ]);
+    }
+    const user: User = { id: newUserId(), ...input, createdAt: new Date(), disabledAt: null };
     const draft = auditDraft(
       actor,
       'user.created',
@@ -38,6 +44,32 @@ export class UserService {
       },
     );
     return this.users.insert(user, draft);
+  }
+
+  /**
+   * Disables (true) or enables (false) a user. A disabled user's API keys stop authenticating with the
+   * next request, in every process (each request reads the user), and work again once enabled: the
+   * keys themselves are left as they are. Asking for the state the user is in changes nothing.
+   * Audited as `user.disabled` / `user.enabled`. 404 when unknown; 409 `cannot_disable_self` for the
+   * caller's own account, so that the last administrator cannot lock everyone out by mistake.
+   */
+  async setDisabled(actor: Actor, id: string, disabled: boolean): Promise<User> {
+    const user = await this.require(id);
+    if (disabled && user.id === actor.userId) {
+      throw new ConflictError('You cannot disable your own account.', 'cannot_disable_self');
+    }
+    if ((user.disabledAt !== null) === disabled) return user;
+    const disabledAt = disabled ? new Date() : null;
+    const draft = auditDraft(
+      actor,
+      disabled ? 'user.disabled' : 'user.enabled',
+      { type: 'user', id: user.id, ref: user.email },
+      {
+        bureauId: user.bureauId,
+        changes: [{ field: 'disabledAt', before: user.disabledAt, after: disabledAt }],
+      },
+    );
+    return (await this.users.setDisabled(user.id, disabledAt, draft)) ?? (await this.require(id));
   }
 
   get(id: string): Promise<User | null> {

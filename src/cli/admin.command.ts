@@ -1,42 +1,21 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { createAuditModule } from '../audit/index.js';
 import {
-  AUTH_COLLECTIONS,
-  createAuthServices,
   createBureauSchema,
   createKeySchema,
   createUserSchema,
-  systemActor,
+  updateBureauSchema,
   userListQuerySchema,
   type Actor,
   type AuthServices,
   type BureauContact,
 } from '../auth/index.js';
-import { cliConfig, cliLogger } from './cli-config.js';
-import { connectMongo } from '../platform/db/index.js';
 import { parseOrThrow } from '../platform/http/index.js';
+import { withStore } from './cli-store.js';
 import { printTable } from './cli-output.js';
 
-/**
- * Opens the database named by MONGODB_URI, runs one admin command through the same services the API
- * uses, then relays the audit events it wrote so the trail is complete even with no server running.
- */
-async function withAuth(work: (services: AuthServices, actor: Actor) => Promise<void>): Promise<void> {
-  const config = cliConfig();
-  const logger = cliLogger();
-  const db = await connectMongo(config.MONGODB_URI ?? '', logger);
-  try {
-    const services = createAuthServices(db);
-    await services.init();
-    await work(services, systemActor(`cli:${userInfo().username}`));
-    const audit = createAuditModule({ db, config, logger });
-    await audit.init();
-    for (const collection of Object.values(AUTH_COLLECTIONS)) audit.relay.register(collection);
-    await audit.relay.relayNow();
-  } finally {
-    await db.close();
-  }
+/** Runs one admin command through the same services the API uses (see `withStore`). */
+function withAuth(work: (services: AuthServices, actor: Actor) => Promise<void>): Promise<void> {
+  return withStore(({ auth, actor }) => work(auth, actor));
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -59,7 +38,10 @@ async function resolveUserId(services: AuthServices, user: string): Promise<stri
 
 const day = (date: Date | null): string => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '-');
 
-/** Registers `bureau create|list`, `user create|list` and `key create|list|revoke`. */
+/**
+ * Registers `bureau create|list|edit|deactivate|reactivate`, `user create|list|disable|enable` and
+ * `key create|list|revoke`.
+ */
 export function registerAdminCommands(program: Command): void {
   const bureau = program.command('bureau').description('bureaux served by the CERT');
   bureau
@@ -91,10 +73,59 @@ export function registerAdminCommands(program: Command): void {
         b.name,
         b.regimes.join(','),
         String(b.contacts.length),
+        b.active ? 'active' : `deactivated ${day(b.deactivatedAt)}`,
       ]);
-      printTable(['CODE', 'NAME', 'REGIMES', 'CONTACTS'], rows);
+      printTable(['CODE', 'NAME', 'REGIMES', 'CONTACTS', 'STATE'], rows);
     }),
   );
+  bureau
+    .command('edit')
+    .description('replace the name, the regimes or the contacts (each given replaces the whole field)')
+    .argument('<code>', 'the bureau code, e.g. DH')
+    .option('--name <name>', 'new full name')
+    .option('--regime <regime>', 'reporting regime (repeatable): replaces all regimes', collect, [])
+    .option('--contact <name,email,role>', 'a contact (repeatable): replaces all contacts', collect, [])
+    .option('--no-contacts', 'remove every contact')
+    .action(
+      async (
+        code: string,
+        options: { name?: string; regime: string[]; contact: string[]; contacts: boolean },
+      ) => {
+        const input = parseOrThrow(
+          updateBureauSchema,
+          {
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...(options.regime.length > 0 ? { regimes: options.regime } : {}),
+            ...(options.contact.length > 0 ? { contacts: options.contact.map(parseContact) } : {}),
+            ...(options.contacts ? {} : { contacts: [] }),
+          },
+          '',
+        );
+        await withAuth(async (services, actor) => {
+          const updated = await services.bureaux.update(actor, code, input);
+          console.log(`✓ bureau ${updated.code}: ${updated.name}, regimes ${updated.regimes.join(',')}`);
+        });
+      },
+    );
+  bureau
+    .command('deactivate')
+    .description('the bureau files no new reports; its incidents stay readable')
+    .argument('<code>', 'the bureau code')
+    .action((code: string) =>
+      withAuth(async (services, actor) => {
+        const done = await services.bureaux.setActive(actor, code, false);
+        console.log(`✓ bureau ${done.code} deactivated at ${day(done.deactivatedAt)} UTC`);
+      }),
+    );
+  bureau
+    .command('reactivate')
+    .argument('<code>', 'the bureau code')
+    .action((code: string) =>
+      withAuth(async (services, actor) => {
+        const done = await services.bureaux.setActive(actor, code, true);
+        console.log(`✓ bureau ${done.code} active`);
+      }),
+    );
 
   const user = program.command('user').description('people and systems, one role each');
   user
@@ -130,11 +161,39 @@ export function registerAdminCommands(program: Command): void {
         );
         const users = await services.users.list(filter);
         printTable(
-          ['ID', 'ROLE', 'BUREAU', 'EMAIL', 'NAME'],
-          users.map((u) => [u.id, u.role, u.bureauId ?? '-', u.email, u.name]),
+          ['ID', 'ROLE', 'BUREAU', 'EMAIL', 'NAME', 'STATE'],
+          users.map((u) => [
+            u.id,
+            u.role,
+            u.bureauId ?? '-',
+            u.email,
+            u.name,
+            u.disabledAt ? `disabled ${day(u.disabledAt)}` : 'enabled',
+          ]),
         );
       }),
     );
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    user
+      .command(name)
+      .description(
+        disabled
+          ? "the user's keys stop working with their next request"
+          : "the user's unrevoked, unexpired keys work again",
+      )
+      .argument('<id or email>', 'the user')
+      .action((who: string) =>
+        withAuth(async (services, actor) => {
+          const done = await services.users.setDisabled(actor, await resolveUserId(services, who), disabled);
+          console.log(
+            `✓ user ${done.email} ${done.disabledAt ? `disabled at ${day(done.disabledAt)} UTC` : 'enabled'}`,
+          );
+        }),
+      );
+  }
 
   const key = program.command('key').description('API keys (the secret is shown once, at creation)');
   key

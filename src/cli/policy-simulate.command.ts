@@ -3,7 +3,13 @@ import { ALL_SCOPE, createAuthServices } from '../auth/index.js';
 import { cliConfig, cliLogger } from './cli-config.js';
 import { IncidentRepository, toTriageInput, type Incident } from '../incidents/index.js';
 import { connectMongo } from '../platform/db/index.js';
-import { loadPolicy, simulateDecisions, type SimulationResult, type TriageInput } from '../triage/index.js';
+import {
+  knownRegimes,
+  loadPolicy,
+  simulateDecisions,
+  type SimulationResult,
+  type TriageInput,
+} from '../triage/index.js';
 
 const PAGE = 100;
 
@@ -15,7 +21,8 @@ async function loadInputs(
   const db = await connectMongo(config.MONGODB_URI ?? '', cliLogger());
   try {
     const incidents = new IncidentRepository(db);
-    const bureaux = createAuthServices(db).bureaux;
+    // Read-only: bureaux are only looked up here, so the regime list (for writes) is never needed.
+    const bureaux = createAuthServices(db, () => knownRegimes(loadPolicy(config.POLICY_DIR))).bureaux;
     const regimes = new Map<string, string[]>();
     const inputs: Array<{ id: string; ref: string; input: TriageInput }> = [];
     let before: string | undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { scopeOf, type Actor } from '../auth/actor.js';
 import { auditDraft } from '../audit/index.js';
-import { BadRequestError, InternalError, ValidationError } from '../platform/errors.js';
+import { BadRequestError, ConflictError, InternalError, ValidationError } from '../platform/errors.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import { newIncidentId } from './incident-id.js';
 import { formatRef, hongKongYear } from './incident-sequence.repository.js';
@@ -13,9 +13,9 @@ import { isCertRole, toIncidentView, type IncidentView } from './incident.view.j
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
-/** Where intake learns whether a bureau exists (the auth module's bureau service). */
+/** Where intake learns whether a bureau exists and files reports (the auth module's bureau service). */
 export interface BureauDirectory {
-  getBureau(code: string): Promise<{ code: string; regimes: string[] } | null>;
+  getBureau(code: string): Promise<{ code: string; regimes: string[]; active: boolean } | null>;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -69,6 +69,21 @@ export class IncidentIntakeService {
   }
 
   /**
+   * 409 `bureau_deactivated` when the bureau was deactivated. Read through the bureau service's short
+   * cache: a deactivation made in this process holds at once, one made in another within its TTL.
+   */
+  private async checkFiles(bureauId: string): Promise<void> {
+    const bureau = await this.bureaux.getBureau(bureauId);
+    if (bureau && !bureau.active) {
+      throw new ConflictError(
+        `Bureau ${bureauId} is deactivated and files no new reports; its existing incidents stay readable.`,
+        'bureau_deactivated',
+        { help: 'An administrator can reactivate it (POST /api/v1/admin/bureaux/:code/reactivate).' },
+      );
+    }
+  }
+
+  /**
    * Creates the incident (201 only once the insert is acknowledged). With an idempotency key, a retry
    * with the same body returns the same incident; with another body it is refused.
    */
@@ -96,6 +111,9 @@ export class IncidentIntakeService {
       const done = await this.incidents.findById(scopeOf(actor), incidentId);
       if (done) return toIncidentView(done, actor);
     }
+    // Checked only for a new incident: a retry of a report filed before the deactivation still
+    // gets its first answer above.
+    await this.checkFiles(bureauId);
     const inserted = await this.insert(actor, bureauId, incidentId, input);
     await this.triage.request(incidentId, 0, 'reported');
     // The insert's own document unless a concurrent retry with the same key stored it first.

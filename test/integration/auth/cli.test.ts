@@ -99,6 +99,59 @@ describe('govcert CLI: bureaux, users and keys', function () {
     expect(outcome.stderr).to.include('bureauId: reporters must belong to a bureau');
   });
 
+  it('when an operator edits and deactivates a bureau and disables a user, then the lists show it and unknown regimes are refused', async function () {
+    this.timeout(240_000); // eight commands, each a fresh process
+    const code = `E${uniqueName('X').slice(2, 7).toUpperCase()}`;
+    const typo = await govcert(
+      'bureau',
+      'create',
+      '--code',
+      code,
+      '--name',
+      'Edit Dept',
+      '--regime',
+      'HK-GOVV',
+    );
+    expect(typo.code).to.equal(1);
+    expect(typo.stderr).to.include('regimes.0: unknown regime "HK-GOVV"').and.include('HK-GOV');
+    const created = await govcert(
+      'bureau',
+      'create',
+      '--code',
+      code,
+      '--name',
+      'Edit Dept',
+      '--regime',
+      'HK-GOV',
+    );
+    expect(created.code, created.stderr).to.equal(0);
+    const edited = await govcert(
+      'bureau',
+      'edit',
+      code,
+      '--name',
+      'Edited Dept',
+      '--regime',
+      'HK-GOV',
+      '--regime',
+      'HK-CI',
+    );
+    expect(edited.code, edited.stderr).to.equal(0);
+    const deactivated = await govcert('bureau', 'deactivate', code);
+    expect(deactivated.code, deactivated.stderr).to.equal(0);
+    const listed = (await govcert('bureau', 'list')).stdout.split('\n').find((line) => line.startsWith(code));
+    expect(listed).to.include('Edited Dept').and.include('HK-GOV,HK-CI').and.include('deactivated');
+
+    const email = `${code.toLowerCase()}.staff@cli.example`;
+    expect(
+      (await govcert('user', 'create', '--name', 'Staff', '--email', email, '--role', 'responder')).code,
+    ).to.equal(0);
+    const disabled = await govcert('user', 'disable', email);
+    expect(disabled.code, disabled.stderr).to.equal(0);
+    const users = (await govcert('user', 'list', '--role', 'responder')).stdout;
+    expect(users.split('\n').find((line) => line.includes(email))).to.include('disabled');
+  });
+
   describe('beside a running `npm start`', () => {
     let dataDir: string;
     beforeEach(() => {

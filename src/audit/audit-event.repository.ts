@@ -69,7 +69,8 @@ export class AuditEventRepository {
 
   constructor(
     private readonly db: Connection,
-    private readonly onOverrun: (detail: { seq: number; removed: number }) => void = () => undefined,
+    private readonly onOverrun: (detail: { seq: number; removed: number; err?: unknown }) => void = () =>
+      undefined,
   ) {
     if (!db.db) throw new Error('database connection not open');
     this.events = db.db.collection<EventDocument>(AUDIT_EVENTS);
@@ -161,10 +162,16 @@ export class AuditEventRepository {
 
   private async removeOverrun(after: readonly AuditEvent[]): Promise<void> {
     this.runLimit = 1;
-    const removed = await this.events.deleteMany({
-      $or: after.map((event) => ({ _id: seqKey(event.seq), eventId: event.eventId, hash: event.hash })),
-    });
-    this.onOverrun({ seq: after[0]?.seq ?? 0, removed: removed.deletedCount });
+    const seq = after[0]?.seq ?? 0;
+    try {
+      const removed = await this.events.deleteMany({
+        $or: after.map((event) => ({ _id: seqKey(event.seq), eventId: event.eventId, hash: event.hash })),
+      });
+      this.onOverrun({ seq, removed: removed.deletedCount });
+    } catch (err) {
+      // The append-only production role refuses deletes: the operator must hear of it either way.
+      this.onOverrun({ seq, removed: 0, err });
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
-import { knownRegimes } from './triage/index.js';
+import { knownRegimes, policyQueues } from './triage/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -127,6 +127,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     users: auth.services.users,
     audit: audit.audit,
     notifications: notifications.services.notifications,
+    knownQueues: () => policyQueues(intake.services.triage.activePolicy),
   });
   const modules: Modules = {
     routes: [

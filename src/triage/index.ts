@@ -19,6 +19,7 @@ export type { Policy, PolicyPack } from './policy.types.js';
 export { loadPolicy, policyVersion } from './policy.loader.js';
 export { PolicyLoadError, formatIssue, type PolicyIssue } from './policy-load.error.js';
 export { evaluatePolicy, activeRegimes } from './policy.evaluator.js';
+export { policyQueues } from './routing.evaluator.js';
 export { policyRoutes, knownRegimes, type PolicyRoute, type PolicyRouteOptions } from './policy-routes.js';
 export {
   runPolicyTests,

@@ -1,8 +1,23 @@
 import { matches } from './condition.evaluator.js';
 import { formatDuration } from './duration.parser.js';
-import type { PolicyPack } from './policy.types.js';
+import type { Policy, PolicyPack } from './policy.types.js';
 import { explain, type Facts } from './severity.evaluator.js';
 import type { DecisionReason, EscalationStep } from './triage-decision.types.js';
+
+/** The queue of a policy whose default pack has no routing section. */
+const FALLBACK_QUEUE = 'default';
+
+/**
+ * Every team queue the policy can route to: the default pack's default queue and each rule's queue,
+ * sorted. They exist whether or not anything is queued in them (an empty queue is still a queue).
+ */
+export function policyQueues(policy: Policy): string[] {
+  const base = policy.packs.find((pack) => pack.isDefault);
+  if (!base) return [];
+  const queues = new Set([base.routing?.default ?? FALLBACK_QUEUE]);
+  for (const rule of base.routing?.rules ?? []) queues.add(rule.queue);
+  return [...queues].sort();
+}
 
 /** Responder queue: the default pack's first matching routing rule, else its default queue. */
 export function decideQueue(base: PolicyPack, facts: Facts, reasons: DecisionReason[]): string {
@@ -15,7 +30,7 @@ export function decideQueue(base: PolicyPack, facts: Facts, reasons: DecisionRea
     });
     return rule.queue;
   }
-  const queue = routing?.default ?? 'default';
+  const queue = routing?.default ?? FALLBACK_QUEUE;
   reasons.push({ rule: `${base.id}/routing/default`, detail: `queue ${queue}: no routing rule matched` });
   return queue;
 }

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
 import type { QueueRow } from './queue-row.js';
@@ -43,16 +44,32 @@ function summarise(queue: string, rows: readonly QueueRow[]): QueueSummary {
   };
 }
 
-/** The responders' team queues (CERT roles only: the routes declare `queue.read`). */
+/**
+ * The responders' team queues (CERT roles only: the routes declare `queue.read`). A queue exists when
+ * the policy routes to it, or when incidents sit in it (routed there by an earlier policy version).
+ */
 export class QueueService {
   constructor(
     private readonly repository: WorkflowRepository,
     private readonly index: QueueIndex,
     private readonly logger: Logger,
+    private readonly knownQueues: () => readonly string[],
   ) {}
 
-  /** Every queue with open incidents: counts by severity, the oldest report, the next due clock. */
+  /**
+   * Every queue: counts by severity, the oldest report, the next due clock. The policy's queues are
+   * listed even when empty, so a team sees its queue at zero rather than no queue at all.
+   */
   async summaries(): Promise<QueueSummary[]> {
+    const found = await this.foundSummaries();
+    const listed = new Set(found.map((s) => s.queue));
+    const empty = this.knownQueues()
+      .filter((queue) => !listed.has(queue))
+      .map((queue) => summarise(queue, []));
+    return [...found, ...empty].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
+  private async foundSummaries(): Promise<QueueSummary[]> {
     try {
       return (await this.index.summaries()).map((s) => ({
         ...s,
@@ -83,15 +100,25 @@ export class QueueService {
       .map(([queue, rows]) => summarise(queue, rows));
   }
 
-  /** A queue's incidents by clock urgency (earliest running due time), then severity. */
+  /**
+   * A queue's incidents by clock urgency (earliest running due time), then severity. A queue the
+   * policy does not route to and that holds nothing is not found (a typo must not look like calm).
+   */
   async page(queue: string, limit: number, offset: number): Promise<QueuePage> {
-    let rows: QueueRow[];
-    try {
-      rows = await this.index.page(queue, limit + 1, offset);
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'queue index unavailable; reading the database');
-      rows = await this.repository.queuePage(queue, limit + 1, offset);
+    const rows = await this.rows(queue, limit + 1, offset);
+    if (!this.knownQueues().includes(queue)) {
+      const holdsAny = rows.length > 0 || (offset > 0 && (await this.rows(queue, 1, 0)).length > 0);
+      if (!holdsAny) throw new NotFoundError(`Queue ${queue}`);
     }
     return { queue, items: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null };
+  }
+
+  private async rows(queue: string, limit: number, offset: number): Promise<QueueRow[]> {
+    try {
+      return await this.index.page(queue, limit, offset);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'queue index unavailable; reading the database');
+      return this.repository.queuePage(queue, limit, offset);
+    }
   }
 }

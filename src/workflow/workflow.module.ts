@@ -29,6 +29,8 @@ export interface WorkflowDeps {
   audit: AuditReader;
   /** The notifications module's service; without it, records are stored and queued here directly. */
   notifications?: NotificationSink;
+  /** The team queues the active policy routes to: listed even when empty; any other is unknown. */
+  knownQueues?: () => readonly string[];
   reconciler?: ClockReconcilerOptions;
 }
 
@@ -83,7 +85,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
       occurredMaxAgeDays: platform.config.REPORT_OCCURRED_MAX_AGE_DAYS,
     }),
     timeline: new TimelineService(writer, deps.audit),
-    queues: new QueueService(repository, index, platform.logger),
+    queues: new QueueService(repository, index, platform.logger, deps.knownQueues ?? (() => [])),
     clocks,
     reconciler,
     scope: scopeOf,

@@ -36,7 +36,17 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   const platform: PlatformDeps = { config, logger, metrics, db, redis, queues };
   const modules = buildModules(platform);
   // A store restarted while this process starts must not make it exit: every step of init is idempotent.
-  await retryWhileDatabaseAway(() => modules.init(), logger);
+  try {
+    await retryWhileDatabaseAway(() => modules.init(), logger);
+  } catch (err) {
+    // A refused start (a bad policy, missing recipient lists) leaves no connection open behind it,
+    // so a caller that catches the refusal (a test, a supervisor in-process) is not kept alive.
+    await queues.close();
+    redis.disconnect();
+    workerRedis?.disconnect();
+    await db.close();
+    throw err;
+  }
 
   const workers = workerRedis
     ? modules.workers.map((spec) =>

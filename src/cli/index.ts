@@ -4,6 +4,7 @@ import { registerAuditCommands } from './audit.command.js';
 import { describeError } from './cli-output.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerPolicySimulate } from './policy-simulate.command.js';
+import { registerRecipientListCommands } from './recipient-list.command.js';
 
 // `govcert`: the admin CLI (bin/govcert.js runs this). Each command family registers itself.
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerAdminCommands(program);
+registerRecipientListCommands(program);
 registerPolicyCommands(program);
 registerPolicySimulate(program);
 registerAuditCommands(program);

@@ -8,6 +8,7 @@ import {
   type MailTransport,
 } from '../mail/index.js';
 import type { Background, PlatformDeps } from '../modules.js';
+import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import {
@@ -25,14 +26,18 @@ import { NotificationService } from './notification.service.js';
 import { notificationWorker } from './notification.worker.js';
 import { RecipientListRepository } from './recipient-list.repository.js';
 import { recipientListRoutes } from './recipient-list.routes.js';
+import { checkRouteCoverage } from './recipient-list.coverage.js';
 import { seedDemoLists } from './recipient-list.seed.js';
 import { RecipientListService, type BureauContacts } from './recipient-list.service.js';
+import type { PolicyRouteUse } from './recipient-list.types.js';
 
 export { NotificationService, ledgerKey } from './notification.service.js';
 export { RecipientListService } from './recipient-list.service.js';
 export { summarise } from './mail-delivery.service.js';
 export type * from './notification.types.js';
-export type { RecipientList, RecipientListInput } from './recipient-list.types.js';
+export type { RecipientList, RecipientListInput, PolicyRouteUse } from './recipient-list.types.js';
+export { missingLists, CREATE_LIST_HELP } from './recipient-list.coverage.js';
+export { NOTIFICATION_COLLECTIONS } from './notification.model.js';
 export { recipientListInput, listSlugSchema } from './recipient-list.types.js';
 
 /** What the module takes from other modules. */
@@ -44,6 +49,14 @@ export interface NotificationDeps {
   /** Asks the audit relay to chain a written document's drafts now rather than at its next sweep. */
   kickAudit?(collection: string, id: unknown): void;
   dispatcher?: DispatcherOptions;
+  /**
+   * The recipient routes of the policy: every installed pack's (seeded as demo lists in demo mode) and
+   * the active packs' (each must have a list: checked at start).
+   */
+  policyRoutes: {
+    installed(): readonly PolicyRouteUse[];
+    active(): readonly PolicyRouteUse[];
+  };
 }
 
 /** The public services: `request` for other modules, lists, ledger reads, the dispatcher (tests). */
@@ -60,6 +73,15 @@ export interface NotificationsModule {
   workers: WorkerSpec[];
   background: Background[];
   init(): Promise<void>;
+}
+
+/** Recipient lists alone, for processes without queues or mail (the CLI). */
+export function createRecipientLists(
+  db: Connection,
+  bureaux: BureauContacts,
+): { lists: RecipientListService; init: () => Promise<void> } {
+  const repository = new RecipientListRepository(notificationModels(db));
+  return { lists: new RecipientListService(repository, bureaux), init: () => repository.init() };
 }
 
 /**
@@ -142,7 +164,16 @@ export function createNotificationsModule(
     ],
     init: async () => {
       await Promise.all([records.init(), ledger.init(), listRepository.init()]);
-      if (config.DEMO_MODE) await seedDemoLists(lists, systemActor('demo-seed'));
+      if (config.DEMO_MODE) {
+        const routes = deps.policyRoutes.installed().map((r) => r.route);
+        await seedDemoLists(lists, systemActor('demo-seed'), routes);
+      }
+      // Production without demo data refuses to run with mail that would reach nobody; elsewhere
+      // (development, tests, the demo) the start goes on with a warning naming the lists.
+      await checkRouteCoverage(lists, deps.policyRoutes.active(), {
+        refuse: config.NODE_ENV === 'production' && !config.DEMO_MODE,
+        logger,
+      });
     },
   };
 }

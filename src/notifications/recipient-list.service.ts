@@ -50,6 +50,17 @@ export class RecipientListService {
     return this.repository.list();
   }
 
+  /** True when the route names a stored list (not the incident's or a named bureau's contacts). */
+  isListRoute(route: string): boolean {
+    return !BUREAU_ROUTES.has(route) && !route.startsWith('bureau:');
+  }
+
+  /** The routes, of those given, that name a list no one has created yet. */
+  async missing(routes: readonly string[]): Promise<string[]> {
+    const existing = new Set((await this.repository.list()).map((l) => l.slug));
+    return routes.filter((route) => this.isListRoute(route) && !existing.has(route));
+  }
+
   /** Resolves routes to recipients (deduplicated by address, first route wins). */
   async resolve(routes: readonly string[], context: { bureauId?: string | null } = {}): Promise<Resolution> {
     const recipients = new Map<string, NotificationRecipient>();

@@ -29,3 +29,9 @@ export interface RecipientList {
   members: Array<{ name: string; address: string }>;
   updatedAt: Date;
 }
+
+/** A route the active policy sends mail to, with the policy rules that use it (for messages). */
+export interface PolicyRouteUse {
+  route: string;
+  usedBy: readonly string[];
+}

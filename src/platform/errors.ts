@@ -122,6 +122,21 @@ export class ServiceUnavailableError extends AppError {
   readonly code = 'service_unavailable';
 }
 
+/**
+ * The process refuses to start: its stored configuration is incomplete in a way only an operator can
+ * fix (the help text says how). Never answered over HTTP; `launch` logs it and exits.
+ */
+export class StartRefusedError extends AppError {
+  readonly status = 500;
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: AppErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export class InternalError extends AppError {
   readonly status = 500;
   readonly code = 'internal_error';

@@ -152,6 +152,43 @@ describe('govcert CLI: bureaux, users and keys', function () {
     expect(users.split('\n').find((line) => line.includes(email))).to.include('disabled');
   });
 
+  it('when routes of the policy have no recipient list, then `recipient-list check` names them and `recipient-list put` creates one', async () => {
+    const before = await govcert('recipient-list', 'check');
+    expect(before.code).to.equal(1);
+    expect(before.stdout).to.include('ci-commissioner').and.include('hk-ci/notifications/commissioner');
+    const put = await govcert(
+      'recipient-list',
+      'put',
+      'ci-commissioner',
+      '--name',
+      'Commissioner of Critical Infrastructure',
+      '--organisation',
+      'Office of the Commissioner',
+      '--circle',
+      'partner',
+      '--member',
+      'Duty Desk,report@ci-commissioner.example',
+    );
+    expect(put.code, put.stderr).to.equal(0);
+    expect((await govcert('recipient-list', 'list')).stdout).to.include('report@ci-commissioner.example');
+    expect((await govcert('recipient-list', 'check')).stdout).not.to.include('ci-commissioner');
+    const bad = await govcert(
+      'recipient-list',
+      'put',
+      'x-list',
+      '--name',
+      'x',
+      '--organisation',
+      'x',
+      '--circle',
+      'galaxy',
+      '--member',
+      'x,not-an-address',
+    );
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.include('circle').and.include('members.0.address');
+  });
+
   describe('beside a running `npm start`', () => {
     let dataDir: string;
     beforeEach(() => {

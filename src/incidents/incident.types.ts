@@ -1,3 +1,4 @@
+import type { TlpLevel } from '../advisories/advisory.types.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { ClockSpec, DecisionReason, EscalationStep, Severity, TriageDecision } from '../triage/index.js';
 import type { CreateIncidentInput } from './incident-report.schema.js';
@@ -65,6 +66,8 @@ export interface IncidentNotification {
   key: string;
   to: string;
   template: string;
+  /** The policy's TLP for the party's mail; absent on notifications stored before routes had one. */
+  tlp?: TlpLevel;
   regime: string;
   mandatory: boolean;
   clock: string | null;

@@ -87,6 +87,47 @@ export const breachNoticeData = z.object({
   breachedAt: isoDateTime,
 });
 
+/**
+ * The incident as a party outside the CERT may see it: reference, bureau, category and times. No
+ * title, description, severity, status, queue, policy version or reasons: the schema is the whitelist,
+ * and what the composer loads beyond it is stripped before rendering.
+ */
+export const partyIncidentSchema = z.object({
+  ref: z.string().min(1),
+  bureauName: z.string().min(1),
+  category: z.string().min(1),
+  times: z.object({
+    occurredAt: isoDateTime.nullable().default(null),
+    discoveredAt: isoDateTime.nullable().default(null),
+    awareAt: isoDateTime.nullable().default(null),
+    /** When the bureau filed the report with GIRO-SO. */
+    reportedAt: isoDateTime,
+  }),
+});
+
+/** The one deadline a party's mail concerns (the clock its route names), never the CERT's own clocks. */
+export const partyDeadlineSchema = z.object({
+  name: z.string().min(1),
+  regime: z.string().min(1),
+  dueAt: isoDateTime,
+});
+
+/**
+ * A mail to a party outside the CERT (GIRO-SO, the Police, the PCPD, a regulator): always TLP-marked
+ * with the label its policy route gives, and with no console link (they have no console account).
+ */
+const partyNoticeData = z.object({
+  recipientName: base.recipientName,
+  tlp: tlpSchema,
+  incident: partyIncidentSchema,
+  deadline: partyDeadlineSchema.nullable().default(null),
+});
+
+/** `director-report`: to the Director of Bureau; the bureau's own report, so its title and summary too. */
+export const directorReportData = partyNoticeData.extend({
+  incident: partyIncidentSchema.extend({ title: z.string().min(1), summary: z.string() }),
+});
+
 /** `advisory`: an approved advisory to bureaux and partners. Its TLP comes from the advisory itself. */
 export const advisoryData = z.object({
   recipientName: base.recipientName,
@@ -136,6 +177,14 @@ export const TEMPLATE_SCHEMAS = {
   advisory: advisoryData,
   'status-update': statusUpdateData,
   'daily-digest': dailyDigestData,
+  // Parties outside the CERT, one template each, named as the policy packs route them.
+  'giro-initial-report': partyNoticeData,
+  'police-report': partyNoticeData,
+  'pcpd-data-breach': partyNoticeData,
+  'cap653-incident-report': partyNoticeData,
+  'nis2-early-warning': partyNoticeData,
+  'gdpr-breach-notification': partyNoticeData,
+  'director-report': directorReportData,
 } as const;
 
 /** A known template name. */

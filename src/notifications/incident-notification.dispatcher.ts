@@ -3,7 +3,7 @@ import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import type { Incident, IncidentChange } from '../incidents/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
 import { Periodic, pauseAfter, type Logger } from '../platform/index.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, ValidationError } from '../platform/errors.js';
 import type { IncidentNotificationRepository, PendingIncident } from './incident-notification.repository.js';
 import type { NotificationRepository } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
@@ -38,13 +38,22 @@ const KEY_PREFIX = 'incident:';
 const SWEEP_DUTY_CYCLE = 0.05;
 
 /*
- * Policy templates name the message; our mail templates are fewer. The acknowledgement has its own;
- * reports to GIRO-SO, the Police, the PCPD and directors go out as the triage result (what happened,
- * how severe, why) until they get templates of their own.
+ * Policy templates name the mail template, except the acknowledgement's older policy name. A name the
+ * mail module does not know fails the notification: falling back to the CERT's triage mail would send
+ * queues, the policy version and the CERT's clocks to a party outside it.
  */
-const POLICY_TEMPLATES: Record<string, TemplateName> = { 'incident-acknowledgement': 'acknowledgement' };
-const templateFor = (name: string): TemplateName =>
-  POLICY_TEMPLATES[name] ?? (name in TEMPLATE_SCHEMAS ? (name as TemplateName) : 'triage-result');
+const POLICY_TEMPLATES: Partial<Record<string, TemplateName>> = {
+  'incident-acknowledgement': 'acknowledgement',
+};
+const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(TEMPLATE_SCHEMAS, name);
+function templateFor(name: string): TemplateName {
+  const known = POLICY_TEMPLATES[name] ?? (isTemplateName(name) ? name : undefined);
+  if (known === undefined) {
+    const message = `the policy names mail template "${name}", which does not exist`;
+    throw new ValidationError([{ path: 'template', message }], message);
+  }
+  return known;
+}
 
 /**
  * Background loop: turns the `pending` notifications that triage stores on incidents into stored,
@@ -133,6 +142,8 @@ export class IncidentNotificationDispatcher {
           bureauId: incident.bureauId,
           routes: [n.to],
           key,
+          // The route's label (AMBER for those stored before routes had one) and the clock it concerns.
+          data: { tlp: n.tlp ?? 'AMBER', deadlineClock: n.clock },
         });
         const settled = settledOutcome(record.status);
         if (settled) outcomes.push({ key: n.key, status: settled, detail: record.status });

@@ -1,10 +1,13 @@
 import type { Connection } from '../platform/db/index.js';
+import type { IncidentNotification } from '../incidents/index.js';
 
 /** An incident with at least one notification still `pending`, as much as the dispatcher needs. */
 export interface PendingIncident {
   id: string;
   bureauId: string;
-  notifications: Array<{ key: string; to: string; template: string; status: string }>;
+  notifications: Array<
+    Pick<IncidentNotification, 'key' | 'to' | 'template' | 'tlp' | 'clock'> & { status: string }
+  >;
 }
 
 /**

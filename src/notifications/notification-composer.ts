@@ -17,7 +17,10 @@ export class MissingSubjectError extends Error {
 /**
  * Turns a stored notification into a rendered mail per recipient: the incident summary loaded now
  * (so the mail shows the incident as it stands), the notification's stored data over it, and the
- * recipient's name. Incident mails default to TLP:AMBER: they describe a bureau's incident.
+ * recipient's name. Incident mails default to TLP:AMBER: they describe a bureau's incident; a policy
+ * route's own TLP comes in the stored data. What each audience sees is decided by its template's data
+ * schema, which strips the rest: a party outside the CERT never gets the queue, the policy version or
+ * the reasons even though they are loaded here for the CERT's own mails.
  */
 export class NotificationComposer {
   constructor(
@@ -35,6 +38,7 @@ export class NotificationComposer {
       const bureau = await this.sources.getBureau(incident.bureauId);
       Object.assign(base, incidentData(incident, bureau), { tlp: 'AMBER' });
       base.consoleUrl = `${this.consoleBase}/incidents/${incident.id}`;
+      base.deadline = deadlineOf(incident, record.dataRef.data.deadlineClock);
     }
     if (record.advisoryId) base.consoleUrl = `${this.consoleBase}/advisories/${record.advisoryId}`;
     base.consoleUrl ??= this.consoleBase;
@@ -52,8 +56,27 @@ export class NotificationComposer {
   }
 }
 
+/**
+ * The deadline a party's mail concerns: the one clock its policy route names (`deadlineClock`, a
+ * clock key), as the incident has it now (a re-triage may have moved it); null when there is none.
+ */
+function deadlineOf(incident: Incident, clockKey: unknown): Record<string, unknown> | null {
+  const clock = typeof clockKey === 'string' ? incident.clocks.find((c) => c.key === clockKey) : undefined;
+  if (clock?.dueAt === undefined) return null;
+  return { name: clock.name, regime: clock.regime, dueAt: new Date(clock.dueAt).toISOString() };
+}
+
+/** A time the report may leave out (stored absent or null) as ISO 8601, or null. */
+const isoOrNull = (value: Date | string | null | undefined): string | null =>
+  value === undefined || value === null ? null : new Date(value).toISOString();
+
 function incidentData(incident: Incident, bureau: Bureau | null): Record<string, unknown> {
-  const facts = incident.facts as { title?: string; description?: string; category?: string };
+  const facts = incident.facts as {
+    title?: string;
+    description?: string;
+    category?: string;
+    times?: { occurredAt?: Date | null; discoveredAt?: Date | null; awareAt?: Date | null };
+  };
   const triage = incident.triage;
   return {
     incident: {
@@ -64,6 +87,12 @@ function incidentData(incident: Incident, bureau: Bureau | null): Record<string,
       severity: incident.severity,
       status: incident.status,
       category: facts.category ?? 'unknown',
+      times: {
+        occurredAt: isoOrNull(facts.times?.occurredAt),
+        discoveredAt: isoOrNull(facts.times?.discoveredAt),
+        awareAt: isoOrNull(facts.times?.awareAt),
+        reportedAt: new Date(incident.reportedAt).toISOString(),
+      },
     },
     receivedAt: new Date(incident.reportedAt).toISOString(),
     ...(triage

@@ -95,6 +95,7 @@ export function decideNotifications(
         key: `${pack.id}.${n.id}`,
         to: n.to,
         template: n.template,
+        tlp: n.tlp,
         regime: pack.regime,
         mandatory: n.mandatory,
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TLP_LEVELS } from '../advisories/advisory.types.js';
 import { conditionSchema } from './condition.schema.js';
 import { parseDuration } from './duration.parser.js';
 import { CATEGORIES, LEVELS, RECOVERABILITY } from './triage-input.js';
@@ -115,7 +116,13 @@ const clock = z.strictObject({
 const notification = z.strictObject({
   id,
   to: id,
+  /** Mail template the party gets: outside parties have their own, never the CERT's triage mail. */
   template: id,
+  /**
+   * TLP 2.0 label of the mail (subject and banner): how far the party may share it. Required, so a
+   * route to a new outside party cannot be written without deciding that.
+   */
+  tlp: z.enum(TLP_LEVELS, { error: `expected a TLP 2.0 level: ${TLP_LEVELS.join(', ')}` }),
   mandatory: z.boolean().default(true),
   /** Id of a clock of the same pack that times this notification. */
   clock: id.optional(),

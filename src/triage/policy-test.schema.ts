@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TLP_LEVELS } from '../advisories/advisory.types.js';
 import { CLOCK_STARTS, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -22,6 +23,7 @@ const notification = z.strictObject({
   key,
   to: z.string().optional(),
   template: z.string().optional(),
+  tlp: z.enum(TLP_LEVELS).optional(),
   regime: z.string().optional(),
   mandatory: z.boolean().optional(),
   clock: z.string().optional(),

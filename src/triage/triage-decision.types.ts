@@ -1,3 +1,5 @@
+import type { TlpLevel } from '../advisories/advisory.types.js';
+
 /** Severities, most severe first: S1 is the top of the matrix. */
 export const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -60,6 +62,8 @@ export interface NotificationSpec {
   /** Recipient party, e.g. `giro-so`, `pcpd`, `police-cstcb`, `reporting-bureau`. */
   to: string;
   template: string;
+  /** TLP label the policy gives the party's mail. */
+  tlp: TlpLevel;
   regime: string;
   /** True when the law or the policy requires it; false for voluntary notifications. */
   mandatory: boolean;

@@ -10,6 +10,14 @@ import { uniqueName } from '../../helpers/services.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { tester } from './notification-fixture.js';
 
+const NO_FLAGS = {
+  suspectedCrime: false,
+  mediaInterest: false,
+  capSerious: false,
+  falsePositive: false,
+  ransomPaid: false,
+};
+
 describe('notifications triage stores on incidents', function () {
   this.timeout(60_000);
   let smtp: TestSmtpServer;
@@ -24,20 +32,27 @@ describe('notifications triage stores on incidents', function () {
     await smtp.stop();
   });
 
-  /** A bureau with one ITSO contact, and a report filed by its reporter; the incident id and the ITSO. */
-  async function fileReport(bureauName: string, title: string): Promise<{ id: string; itso: string }> {
+  /**
+   * A bureau with one ITSO contact (under the regimes given), and a report filed by its reporter
+   * (`over` merged into the report body); the incident id and the ITSO.
+   */
+  async function fileReport(
+    bureauName: string,
+    title: string,
+    { regimes = ['HK-GOV'], over = {} }: { regimes?: string[]; over?: Record<string, unknown> } = {},
+  ): Promise<{ id: string; itso: string }> {
     const code = `N${uniqueName('B').slice(2, 10).toUpperCase()}`;
     const itso = `${uniqueName('itso').replace('_', '.')}@bureau.gov.hk.example`;
     await runtime.modules.auth.bureaux.create(tester, {
       code,
       name: bureauName,
-      regimes: ['HK-GOV'],
+      regimes,
       contacts: [{ name: 'IT Security Officer', email: itso, role: 'ITSO' }],
     });
     const reporter = await createActor(runtime, { role: 'reporter', bureauId: code });
     const created = await call(runtime.url, 'post', '/api/v1/incidents', {
       key: reporter.key,
-      body: reportBody({ title }),
+      body: reportBody({ title, ...over }),
     });
     expect(created.status, created.text).to.equal(201);
     return { id: created.body.id as string, itso };
@@ -72,13 +87,94 @@ describe('notifications triage stores on incidents', function () {
     expect(smtp.to(itso)).to.have.length(1);
   });
 
-  async function waitForAcknowledgement(id: string, status: string): Promise<void> {
+  /** A recipient list for a policy route, with one member at a unique address; the address. */
+  async function routeList(slug: string, organisation: string): Promise<string> {
+    const address = `${uniqueName(slug).replace('_', '.')}@regulator.example`;
+    await runtime.modules.notifications.lists.upsert(tester, slug, {
+      name: organisation,
+      organisation,
+      circle: 'partner',
+      members: [{ name: `${organisation} duty desk`, address }],
+    });
+    return address;
+  }
+
+  it("when a notification is routed to a regulator, then its mail over SMTP carries the route's TLP and the deadline it concerns, and no queue name, policy hash or internal clock", async () => {
+    const commissioner = await routeList('ci-commissioner', 'Commissioner of Critical Infrastructure');
+    const title = 'Control system of the tunnel network compromised';
+    const description = 'Operator consoles show unknown remote sessions.';
+    const { id } = await fileReport('Regulated Operator Bureau', title, {
+      regimes: ['HK-GOV', 'HK-CI'],
+      over: { category: 'compromise', description, flags: { ...NO_FLAGS, capSerious: true } },
+    });
+    await smtp.waitFor(() => smtp.to(commissioner).length > 0, 30_000, 'the Cap. 653 report');
+    const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
+    const triage = incident?.triage;
+    if (!incident || !triage) return expect.fail('the incident was not triaged');
+    const concerns = incident.clocks.find((c) => c.key === 'hk-ci.serious-incident-report');
+    const internalClocks = incident.clocks.filter((c) => c.obligation.startsWith('incident.'));
+    expect(concerns, 'the clock the route names').to.not.equal(undefined);
+    expect(internalClocks.map((c) => c.name)).to.have.length.greaterThan(0);
+
+    const [mail] = smtp.to(commissioner);
+    expect(mail.parsed.subject).to.match(/^\[TLP:AMBER\] /);
+    const parts = {
+      subject: mail.parsed.subject ?? '',
+      text: mail.parsed.text ?? '',
+      html: String(mail.parsed.html),
+    };
+    for (const [part, content] of Object.entries(parts)) {
+      expect(content, `${part}: queue`).to.not.include(triage.queue);
+      expect(content, `${part}: policy hash`).to.not.include(triage.policyVersion.replace(/^sha256:/, ''));
+      for (const clock of internalClocks)
+        expect(content, `${part}: ${clock.name}`).to.not.include(clock.name);
+      expect(content, `${part}: title`).to.not.include(title);
+      expect(content, `${part}: description`).to.not.include(description);
+    }
+    for (const content of [parts.text, parts.html]) {
+      expect(content).to.include(incident.ref).and.to.include('Regulated Operator Bureau');
+      expect(content).to.include(concerns?.name ?? '');
+    }
+    expect(parts.text.trimStart()).to.match(/^TLP:AMBER\n/);
+  });
+
+  it('when the policy names a mail template that does not exist, then the notification fails and nothing is sent in its place', async () => {
+    const pcpd = await routeList('pcpd', 'PCPD');
+    const { id } = await fileReport('Unknown Template Bureau', 'Lost laptop');
+    await waitForAcknowledgement(id, 'sent');
+    const incidents = runtime.platform.db.db!.collection('incidents');
+    const bogus = {
+      key: 'hk-gov.bogus',
+      to: 'pcpd',
+      template: 'no-such-template',
+      tlp: 'AMBER',
+      regime: 'HK-GOV',
+      mandatory: true,
+      clock: null,
+      status: 'pending',
+      policyVersion: 'sha256:test',
+      createdAt: new Date(),
+    };
+    const _id = new mongoose.Types.ObjectId(id);
+    const stored = await incidents.findOne({ _id });
+    const notifications = [...(stored?.notifications as unknown[]), bogus];
+    await incidents.updateOne({ _id }, { $set: { notifications } });
+    await runtime.modules.notifications.dispatcher.passNow();
+    await waitForNotification(id, 'hk-gov.bogus', 'failed');
+    await runtime.modules.notifications.dispatcher.passNow();
+    expect(smtp.to(pcpd)).to.have.length(0);
+  });
+
+  function waitForAcknowledgement(id: string, status: string): Promise<void> {
+    return waitForNotification(id, 'hk-gov.bureau-acknowledgement', status);
+  }
+
+  async function waitForNotification(id: string, key: string, status: string): Promise<void> {
     for (let i = 0; i < 100; i++) {
       const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
-      const ack = incident?.notifications.find((n) => n.key.endsWith('bureau-acknowledgement'));
-      if (ack?.status === status) return;
+      if (incident?.notifications.find((n) => n.key === key)?.status === status) return;
       await sleep(100);
     }
-    expect.fail(`the acknowledgement never marked ${status} on the incident`);
+    expect.fail(`notification ${key} never marked ${status} on the incident`);
   }
 });

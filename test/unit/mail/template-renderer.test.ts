@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { TemplateInput, TemplateName } from '../../../src/mail/template-data.js';
+import { TEMPLATE_SCHEMAS, type TemplateInput, type TemplateName } from '../../../src/mail/template-data.js';
 import { TemplateDataError, TemplateRenderer } from '../../../src/mail/template-renderer.js';
+import { loadPolicy } from '../../../src/triage/index.js';
 
 const templatesDir = fileURLToPath(new URL('../../../templates', import.meta.url));
 const renderer = new TemplateRenderer(templatesDir);
@@ -23,6 +24,39 @@ const base = {
   consoleUrl: 'https://console.example.gov.hk/incidents/123',
   tlp: 'AMBER' as const,
 };
+
+/** The incident as a party outside the CERT may see it. */
+const partyIncident = {
+  ref: 'GIRO-2026-000123',
+  bureauName: 'Transport Bureau',
+  category: 'website_defacement',
+  times: {
+    occurredAt: '2026-11-21T08:30:00Z',
+    discoveredAt: '2026-11-21T09:00:00Z',
+    awareAt: '2026-11-21T09:30:00Z',
+    reportedAt: '2026-11-21T10:04:00Z',
+  },
+};
+const party = {
+  recipientName: 'Duty Officer',
+  tlp: 'AMBER' as const,
+  incident: partyIncident,
+  deadline: {
+    name: 'Report a serious incident to the Commissioner',
+    regime: 'HK-CI',
+    dueAt: '2026-11-21T21:30:00Z',
+  },
+};
+/** Mail templates of parties outside the CERT, as the installed policy packs route them. */
+const PARTY_TEMPLATES = [
+  'giro-initial-report',
+  'police-report',
+  'pcpd-data-breach',
+  'cap653-incident-report',
+  'nis2-early-warning',
+  'gdpr-breach-notification',
+  'director-report',
+] as const;
 
 const samples: { [N in TemplateName]: TemplateInput<N> } = {
   acknowledgement: { ...base, incident, receivedAt: '2026-11-21T10:04:00Z' },
@@ -66,6 +100,38 @@ const samples: { [N in TemplateName]: TemplateInput<N> } = {
     counts: { open: 1, breached: 0, dueToday: 1 },
     items: [{ incident, clock }],
   },
+  'giro-initial-report': {
+    ...party,
+    deadline: { ...party.deadline, name: 'Initial (phone) report to GIRO-SO' },
+  },
+  'police-report': { ...party, deadline: null },
+  'pcpd-data-breach': { ...party, deadline: null },
+  'cap653-incident-report': party,
+  'nis2-early-warning': { ...party, deadline: { ...party.deadline, name: 'Early warning', regime: 'NIS2' } },
+  'gdpr-breach-notification': { ...party, deadline: null },
+  'director-report': {
+    ...party,
+    tlp: 'AMBER+STRICT',
+    deadline: null,
+    incident: { ...partyIncident, title: incident.title, summary: incident.summary },
+  },
+};
+
+/** Everything the composer loads for an incident mail, the CERT's internal facts included. */
+const internalContext = {
+  recipientName: 'Duty Officer',
+  consoleUrl: 'https://console.example.gov.hk/incidents/65a1b2c3d4e5f60718293a4b',
+  tlp: 'AMBER',
+  incident: { ...incident, times: partyIncident.times },
+  receivedAt: '2026-11-21T10:04:00Z',
+  decision: {
+    severity: 'S2',
+    queue: 'cert-web-team',
+    reportable: true,
+    reasons: ['Acknowledge the incident: 30m from triaged', 'Contain the incident: 24h from reported'],
+  },
+  policyVersion: 'sha256:0123456789abcdef',
+  deadline: party.deadline,
 };
 
 describe('TemplateRenderer', () => {
@@ -132,6 +198,61 @@ describe('TemplateRenderer', () => {
   it('when the console URL is not https, then the data is refused', () => {
     const data = { ...samples.acknowledgement, consoleUrl: 'http://console.example' };
     expect(() => renderer.render('acknowledgement', data)).to.throw(TemplateDataError, /consoleUrl/);
+  });
+
+  for (const name of PARTY_TEMPLATES) {
+    it(`when "${name}" goes to a party outside the CERT, then it shows what the party may see and none of the CERT's internals`, () => {
+      const mail = renderer.render(name, internalContext as never);
+      for (const part of [mail.subject, mail.html, mail.text]) {
+        expect(part).to.not.include('cert-web-team');
+        expect(part).to.not.include('sha256:');
+        expect(part).to.not.include('Acknowledge the incident');
+        expect(part).to.not.include('Contain the incident');
+        expect(part).to.not.include('console.example.gov.hk');
+        expect(part).to.not.match(/\bS2\b/);
+      }
+      for (const part of [mail.html, mail.text]) {
+        expect(part).to.include('GIRO-2026-000123').and.to.include('Transport Bureau');
+        expect(part).to.include('website defacement').and.to.include('2026-11-21 17:30 HKT');
+        expect(part).to.include('Report a serious incident to the Commissioner');
+        expect(part).to.match(/what we ask of you/i);
+      }
+      expect(mail.subject.startsWith('[TLP:AMBER] ')).to.equal(true);
+      expect(mail.text.trimStart().startsWith('TLP:AMBER')).to.equal(true);
+      if (name === 'director-report') {
+        expect(mail.text).to.include('Home page replaced & "signed"');
+      } else {
+        for (const part of [mail.subject, mail.html, mail.text]) {
+          expect(part).to.not.include('Website defacement');
+          expect(part).to.not.include('Home page replaced');
+        }
+      }
+    });
+  }
+
+  it('when a party outside the CERT would get a mail without a TLP, then the data is refused', () => {
+    const { tlp: _t, ...data } = samples['police-report'];
+    expect(() => renderer.render('police-report', data as never)).to.throw(TemplateDataError, /tlp/);
+  });
+
+  it('when the installed policy packs route notifications, then each names a mail template, and outside parties never get the internal triage mail', () => {
+    const internal: string[] = [
+      'triage-result',
+      'escalation-alert',
+      'clock-warning',
+      'breach-notice',
+      'daily-digest',
+    ];
+    for (const dir of ['policies', 'test/fixtures/policies-fast']) {
+      for (const pack of loadPolicy(dir).packs) {
+        for (const route of pack.notifications) {
+          const template = route.template === 'incident-acknowledgement' ? 'acknowledgement' : route.template;
+          const where = `${dir} ${pack.id}/${route.id}`;
+          expect(Object.hasOwn(TEMPLATE_SCHEMAS, template), `${where}: ${template}`).to.equal(true);
+          expect(internal, where).to.not.include(template);
+        }
+      }
+    }
   });
 
   it('when templates are inspected, then none uses triple-stash', () => {

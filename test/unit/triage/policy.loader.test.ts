@@ -150,10 +150,26 @@ describe('loadPolicy', () => {
     },
     {
       when: 'a notification names a missing clock',
-      files: { [GDPR]: `${manifest}notifications: [{ id: n, to: x, template: t, clock: nope }]\n` },
+      files: {
+        [GDPR]: `${manifest}notifications: [{ id: n, to: x, template: t, tlp: AMBER, clock: nope }]\n`,
+      },
       file: GDPR,
       path: 'notifications[0].clock',
       reason: /no clock "nope"/,
+    },
+    {
+      when: 'a notification route gives no TLP',
+      files: { [GDPR]: `${manifest}notifications: [{ id: n, to: x, template: t }]\n` },
+      file: GDPR,
+      path: 'notifications[0].tlp',
+      reason: /expected a TLP 2\.0 level: CLEAR, GREEN, AMBER, AMBER\+STRICT, RED/,
+    },
+    {
+      when: 'a notification route gives a TLP that TLP 2.0 does not have',
+      files: { [GDPR]: `${manifest}notifications: [{ id: n, to: x, template: t, tlp: WHITE }]\n` },
+      file: GDPR,
+      path: 'notifications[0].tlp',
+      reason: /expected a TLP 2\.0 level/,
     },
     {
       when: 'a category is missing',

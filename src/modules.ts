@@ -17,7 +17,7 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
-import { knownRegimes, policyQueues } from './triage/index.js';
+import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -105,6 +105,10 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.kick(collection, id);
     },
     dispatcher: { sweeps },
+    policyRoutes: {
+      installed: () => policyRoutes(intake.services.triage.activePolicy, { includeDisabled: true }),
+      active: () => policyRoutes(intake.services.triage.activePolicy),
+    },
   });
   // Notifications that triage stores on an incident are dispatched as soon as it is written here.
   intake.services.repository.onWrite((written) => {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -6,7 +6,9 @@ import { configSchema } from './schema.js';
 
 /** The parsed, frozen configuration. Only `loadConfig` builds one. */
 export type Config = Readonly<
-  Omit<z.output<typeof configSchema>, 'AUDIT_SIGNING_KEY'> & {
+  Omit<z.output<typeof configSchema>, 'AUDIT_SIGNING_KEY' | 'SESSION_SECRET'> & {
+    /** Signs console session cookies (generated per run in test mode, kept in DATA_DIR in demo mode). */
+    SESSION_SECRET: string;
     /** PEM of the Ed25519 private key that signs audit checkpoints. */
     AUDIT_SIGNING_KEY: string;
     /** True when the signing key was generated for this run (test only). */
@@ -59,6 +61,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `MONGODB_URI: names no database; add it to the path, e.g. ${values.MONGODB_URI.replace(/\/?(\?.*)?$/, '/govcert$1')}`,
     ]);
   }
+  let sessionSecret = values.SESSION_SECRET;
+  if (!sessionSecret && values.RUN_API && !ephemeralAllowed) {
+    throw new ConfigError(['SESSION_SECRET: required for API processes outside demo/test mode']);
+  }
+  // Kept in DATA_DIR in demo mode so that console sessions survive a restart of `npm start`.
+  if (!sessionSecret && values.DEMO_MODE) sessionSecret = keptSecret(join(values.DATA_DIR, SESSION_SECRET_FILE));
+  sessionSecret ??= randomBytes(32).toString('base64url');
+  if (values.OIDC_ISSUER_URL && !values.OIDC_CLIENT_ID) {
+    throw new ConfigError(['OIDC_CLIENT_ID: required when OIDC_ISSUER_URL is set']);
+  }
   if (!values.EMBEDDED && (!values.MONGODB_URI || !values.REDIS_URL)) {
     throw new ConfigError(['MONGODB_URI, REDIS_URL: required unless EMBEDDED=true']);
   }
@@ -67,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     AUDIT_SIGNING_KEY: signingKey,
     AUDIT_SIGNING_KEY_EPHEMERAL: ephemeral,
     AUDIT_SIGNING_KEY_FILE: keyFile,
+    SESSION_SECRET: sessionSecret,
   });
 }
 
@@ -82,8 +95,16 @@ export const DEMO_KEY_FILE = 'audit-signing-key.pem';
 const newSigningKey = (): string =>
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+/** The demo session secret's file under DATA_DIR. */
+export const SESSION_SECRET_FILE = 'session-secret';
+
 /** The key kept in `file`, created on first use; `wx` makes the first of two starting processes win. */
 function demoSigningKey(file: string): string {
+  return keptSecret(file, newSigningKey);
+}
+
+/** A secret kept in `file` (mode 600), created by `make` on first use. */
+function keptSecret(file: string, make = (): string => randomBytes(32).toString('base64url')): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
@@ -91,7 +112,7 @@ function demoSigningKey(file: string): string {
   }
   mkdirSync(join(file, '..'), { recursive: true });
   try {
-    writeFileSync(file, newSigningKey(), { flag: 'wx', mode: 0o600 });
+    writeFileSync(file, make(), { flag: 'wx', mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }

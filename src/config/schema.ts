@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../auth/permissions.js';
 
 /** A boolean environment variable; the default is given as text so the docs can show it. */
 const boolish = (fallback: 'true' | 'false') =>
@@ -6,6 +7,16 @@ const boolish = (fallback: 'true' | 'false') =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback)
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const roleMapSchema = z.record(z.string().min(1), z.enum(ROLES));
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Every configuration key, read from the environment once at start.
@@ -165,6 +176,77 @@ export const configSchema = z.object({
     .positive()
     .default(25000)
     .describe('How long SIGTERM waits for running jobs and requests before forcing exit.'),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters of random text')
+    .optional()
+    .describe(
+      'Signs the console session cookie; the same value on every API process. Required for API processes outside demo/test mode (demo mode keeps a generated one in DATA_DIR).',
+    ),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30)
+    .describe('A console session ends after this many minutes without a request (fractions allowed).'),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24)
+    .default(12)
+    .describe('A console session ends this many hours after sign-in, however active.'),
+  CONSOLE_TOTP_REQUIRED: boolish('true').describe(
+    'People signing in with a password must use a TOTP second factor (enrolled at their first sign-in). The embedded demo sets false.',
+  ),
+  CONSOLE_LOCKOUT_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe('Failed console sign-ins in a row (password or second factor) that lock an account.'),
+  CONSOLE_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15)
+    .describe('How long a locked account refuses sign-in (an administrator\'s reset unlocks it at once).'),
+  OIDC_ISSUER_URL: z
+    .url()
+    .optional()
+    .describe(
+      'OpenID Connect issuer for single sign-on (discovery at /.well-known/openid-configuration). Unset: no SSO button.',
+    ),
+  OIDC_CLIENT_ID: z.string().min(1).optional().describe('Client id registered at the OIDC issuer.'),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional().describe('Client secret registered at the OIDC issuer.'),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^[\w:.-]+( [\w:.-]+)*$/, 'must be scope names separated by single spaces')
+    .default('openid email profile')
+    .describe('Scopes asked for at sign-in (must include openid).'),
+  OIDC_ROLE_CLAIM: z
+    .string()
+    .min(1)
+    .default('groups')
+    .describe('ID-token claim (a string or a list) whose values map to a role through OIDC_ROLE_MAP.'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      const parsed = roleMapSchema.safeParse(parseJson(text));
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object from claim values to role names' });
+      return z.NEVER;
+    })
+    .describe(
+      'JSON object from role-claim values to roles, e.g. {"cert-responders":"responder","dh-it":"reporter"}. A person whose values map to no role, or to two, is refused.',
+    ),
+  OIDC_BUREAU_CLAIM: z
+    .string()
+    .min(1)
+    .default('bureau')
+    .describe('ID-token claim holding the bureau code of reporters (e.g. DH).'),
   INCIDENT_REF_PREFIX: z
     .string()
     .regex(/^[A-Z]{2,10}$/)

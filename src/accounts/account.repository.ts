@@ -1,0 +1,90 @@
+import type { AuditDraft } from '../audit/index.js';
+import { DocumentLocks, type Model } from '../platform/db/index.js';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from './account.model.js';
+import type { Account } from './account.types.js';
+
+/** What a decision writes: fields to set, the audit events of the change, and what to return. */
+export interface AccountChange<T> {
+  set: Partial<Omit<Account, 'userId'>>;
+  drafts: AuditDraft[];
+  result: T;
+}
+
+function emptyAccount(userId: string): Account {
+  return {
+    userId,
+    passwordHash: null,
+    passwordSetAt: null,
+    totp: null,
+    recoveryCodes: [],
+    failures: 0,
+    lockedUntil: null,
+    sessionsValidFrom: null,
+    reset: null,
+    oidcSubject: null,
+    language: null,
+    lastSignInAt: null,
+  };
+}
+
+function toAccount(doc: AccountDoc): Account {
+  const { _id, pendingAudit: _pending, ...fields } = doc;
+  return { ...emptyAccount(_id), ...fields, userId: _id };
+}
+
+/**
+ * People's console accounts (credentials, lockout state, preferences), one document per user. Every
+ * change is a read-decide-write under the document's lock (failure counts and one-time codes must not
+ * be lost to a concurrent attempt), written with its audit events in the same update.
+ */
+export class AccountRepository {
+  constructor(
+    private readonly model: Model<AccountDoc>,
+    private readonly locks: DocumentLocks,
+    private readonly written: (userId: string) => void,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.model.createIndexes();
+  }
+
+  async get(userId: string): Promise<Account | null> {
+    const doc = await this.model.findById(userId).lean<AccountDoc>();
+    return doc ? toAccount(doc) : null;
+  }
+
+  async findByOidcSubject(subject: string): Promise<Account | null> {
+    const doc = await this.model.findOne({ oidcSubject: subject }).lean<AccountDoc>();
+    return doc ? toAccount(doc) : null;
+  }
+
+  /**
+   * Reads the account (an empty one when the person has none yet), lets `decide` choose the change,
+   * and writes it with its drafts; nothing is written when `decide` sets nothing and audits nothing.
+   */
+  async change<T>(userId: string, decide: (current: Account) => AccountChange<T>): Promise<T> {
+    const outcome = await this.locks.withLock(ACCOUNTS_COLLECTION, userId, async () => {
+      const current = (await this.get(userId)) ?? emptyAccount(userId);
+      const change = decide(current);
+      if (Object.keys(change.set).length === 0 && change.drafts.length === 0) return change;
+      await this.model.updateOne(
+        { _id: userId },
+        {
+          $set: change.set,
+          $setOnInsert: insertDefaults(change.set),
+          $push: { pendingAudit: { $each: change.drafts } },
+        },
+        { upsert: true },
+      );
+      return change;
+    });
+    if (outcome.drafts.length > 0) this.written(userId);
+    return outcome.result;
+  }
+}
+
+/** The fields of a new document that this change does not set (an upsert's first write). */
+function insertDefaults(set: Partial<Omit<Account, 'userId'>>): Record<string, unknown> {
+  const { userId: _userId, ...defaults } = emptyAccount('');
+  return Object.fromEntries(Object.entries(defaults).filter(([field]) => !(field in set)));
+}

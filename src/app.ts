@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/index.js';
 import type { Logger, Metrics } from './platform/index.js';
@@ -20,6 +20,8 @@ export interface AppDeps {
   access: AccessControl;
   /** Middleware run before body parsing (rate limits). */
   before?: RequestHandler[];
+  /** The web console (`/`, `/login`, `/console/...`): its own headers, forms, sessions and error pages. */
+  console?: Router | null;
 }
 
 function observe(logger: Logger, metrics: Metrics): RequestHandler {
@@ -46,6 +48,8 @@ export function buildApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // no nested objects from the query string
   app.use(requestContext);
   app.use(observe(deps.logger, deps.metrics));
+  // Pages first: they set their own CSP and answer their own errors as pages; API paths fall through.
+  if (deps.console) app.use(deps.console);
   app.use(helmet());
   for (const middleware of deps.before ?? []) app.use(middleware);
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: 'application/json', strict: true }));

@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Config } from './config/index.js';
 import type { Connection } from './platform/db/index.js';
 import type { AccessControl, AnyRoute } from './platform/http/index.js';
@@ -17,6 +17,9 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
+import { createAccountsModule, peopleFrom, type AccountsServices, type DemoSignIn } from './accounts/index.js';
+import { createConsole } from './console/index.js';
+import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
@@ -56,6 +59,14 @@ export interface Modules {
   advisories: AdvisoryServices;
   /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
   readonly demoCredentials: DemoCredential[];
+  /** People's console sign-in: passwords, TOTP, lockout, OIDC, resets. */
+  accounts: AccountsServices;
+  /** The demo people's console passwords (DEMO_MODE), for the start banner; empty otherwise. */
+  readonly demoSignIns: DemoSignIn[];
+  /** The web console's pages, mounted before the API (null in processes that serve no HTTP). */
+  console: Router | null;
+  /** Where people reach this system: PUBLIC_URL, else where the server listens (set once it does). */
+  publicUrl: PublicUrl;
   /** Builds indexes, loads policies, seeds demo data. */
   init(): Promise<void>;
 }
@@ -87,6 +98,21 @@ export function buildModules(platform: PlatformDeps): Modules {
   const auth = createAuthModule(platform, {
     ...auditPorts,
     knownRegimes: () => knownRegimes(intake.services.triage.activePolicy),
+  });
+  const publicUrl = new PublicUrl(platform.config.PUBLIC_URL, {
+    host: platform.config.HTTP_HOST,
+    port: platform.config.HTTP_PORT,
+  });
+  // People's console sign-in, over auth's users (read afresh per request, so disabling takes effect).
+  const accounts = createAccountsModule(platform, {
+    people: peopleFrom(auth.services.users),
+    audit: auditPorts.audit,
+    registerOutbox: auditPorts.registerOutbox,
+    kickAudit: (collection, id) => {
+      audit.relay.kick(collection, id);
+    },
+    publicUrl: () => publicUrl.get(),
+    demoEmails: () => auth.demoCredentials.map((credential) => credential.email),
   });
   // Intake and triage: incidents API, triage worker, triage reconciler.
   const intake = createIntakeModule(platform, {
@@ -139,6 +165,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       // Read lazily, so the document lists every module's routes, its own included.
       ...openApiRoutes(() => modules.routes, { title: 'GovCERT incident response API', version: '1' }),
       ...auth.routes,
+      ...accounts.routes,
       ...intake.routes,
       ...workflow.routes,
       ...notifications.routes,
@@ -169,9 +196,30 @@ export function buildModules(platform: PlatformDeps): Modules {
     get demoCredentials() {
       return auth.demoCredentials;
     },
+    accounts: accounts.services,
+    get demoSignIns() {
+      return accounts.demoSignIns;
+    },
+    // Pages call the same services as the API; built only where HTTP is served (templates compiled here).
+    console: platform.config.RUN_API
+      ? createConsole({
+          config: platform.config,
+          logger: platform.logger,
+          redis: platform.redis,
+          access: auth.access,
+          audit: auditPorts.audit,
+          accounts: accounts.services,
+          bureaux: auth.services.bureaux,
+          incidents: intake.services.incidents,
+          signInLimit: auth.before,
+          publicUrl: () => publicUrl.get(),
+        })
+      : null,
+    publicUrl,
     init: async () => {
       await audit.init();
       await auth.init();
+      await accounts.init();
       await intake.init();
       await reports.init();
       await workflow.init();

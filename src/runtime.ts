@@ -65,12 +65,14 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
       routes: modules.routes,
       access: modules.access,
       before: modules.before,
+      console: modules.console,
     });
     server = createServer(app);
     server.listen(config.HTTP_PORT, config.HTTP_HOST);
     await once(server, 'listening');
     const address = server.address();
     if (address && typeof address !== 'string') url = `http://${config.HTTP_HOST}:${address.port}`;
+    if (url) modules.publicUrl.listeningAt(url);
   }
 
   let stopping: Promise<void> | undefined;

@@ -1,0 +1,11 @@
+/**
+ * The web console's public surface: the router the app mounts, and the page declaration for modules
+ * that add pages. How to write a page: docs/console.md.
+ */
+export { createConsole } from './console.module.js';
+export type { ConsoleDeps, ConsoleShared } from './console.module.js';
+export { definePage, safeReturnPath } from './page.js';
+export type { AnyPage, PageView, PageRedirect, PageResult, PageContext, PageProblem } from './page.js';
+export { formState } from './render.js';
+export type { FormState } from './render.js';
+export type { Translator } from './i18n.js';

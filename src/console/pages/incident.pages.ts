@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { IncidentService } from '../../incidents/index.js';
+import { definePage, type AnyPage } from '../page.js';
+
+export interface IncidentPageDeps {
+  incidents: Pick<IncidentService, 'get'>;
+}
+
+const params = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+
+/**
+ * The incident page mails link to (`/console/incidents/:id`): the incident as the person's role may
+ * see it, through the same service as the API, so another bureau's incident is the same 404.
+ */
+export function incidentPages(deps: IncidentPageDeps): AnyPage[] {
+  return [
+    definePage({
+      method: 'get',
+      path: '/console/incidents/:id',
+      permission: 'incident.read',
+      params,
+      handler: async ({ actor, params: { id } }) => {
+        const incident = await deps.incidents.get(actor, id);
+        const facts = incident.facts as { title?: unknown; description?: unknown };
+        return {
+          view: 'incidents/show',
+          title: 'incident.title',
+          titleValues: { ref: incident.ref },
+          data: {
+            incident: {
+              ref: incident.ref,
+              title: typeof facts.title === 'string' ? facts.title : incident.ref,
+              description: typeof facts.description === 'string' ? facts.description : '',
+              status: incident.status,
+              severity: incident.severity ?? null,
+              bureauId: incident.bureauId,
+              reportedAt: incident.reportedAt,
+              clocks: incident.clocks.map((clock) => ({
+                name: clock.name,
+                regime: clock.regime,
+                dueAt: clock.dueAt ?? null,
+              })),
+            },
+          },
+        };
+      },
+    }),
+  ];
+}

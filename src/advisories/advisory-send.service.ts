@@ -254,6 +254,11 @@ function mailAdvisory(advisory: AdvisoryRecord, revision: StoredRevision): Recor
     recommendations: c.recommendations,
     references: c.references,
     affectedSystems: c.affectedSystems,
+    indicators: c.indicators.map((i) => ({
+      type: i.type,
+      value: i.value,
+      description: i.description ?? null,
+    })),
     revision: {
       number: String(revision.number),
       date: new Date(revision.approvedAt ?? revision.createdAt).toISOString(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.types.js';
+import { INDICATOR_TYPES, PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.types.js';
 
 /*
  * The data each mail template needs, one zod schema per template. The renderer validates against
@@ -128,6 +128,13 @@ export const directorReportData = partyNoticeData.extend({
   incident: partyIncidentSchema.extend({ title: z.string().min(1), summary: z.string() }),
 });
 
+/** One indicator as an advisory mail lists it. */
+const mailIndicatorSchema = z.object({
+  type: z.enum(INDICATOR_TYPES),
+  value: z.string().min(1),
+  description: z.string().nullable().default(null),
+});
+
 /** `advisory`: an approved advisory to bureaux and partners. Its TLP comes from the advisory itself. */
 export const advisoryData = z.object({
   recipientName: base.recipientName,
@@ -142,6 +149,8 @@ export const advisoryData = z.object({
     /** Any URL is accepted; only https ones render as links (`safeLink`). */
     references: z.array(z.object({ title: z.string().min(1), url: z.string().min(1) })),
     affectedSystems: z.array(z.string().min(1)),
+    /** Empty for advisories stored before mails listed them. */
+    indicators: z.array(mailIndicatorSchema).default([]),
     revision: z.object({ number: z.string().min(1), date: isoDateTime, summary: z.string().min(1) }),
   }),
 });

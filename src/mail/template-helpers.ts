@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import type { TlpLevel } from '../advisories/advisory.types.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
@@ -39,6 +40,46 @@ export function tlpBanner(value: unknown): string {
   return `TLP:${value.trim().toUpperCase().replace(/^TLP:/, '')}`;
 }
 
+/**
+ * TLP 2.0 label colours (FIRST, "TLP 2.0 colour-coding"): the label in the level's colour on black.
+ * AMBER+STRICT is amber like AMBER. Each clears WCAG AA (4.5:1) against black; the mail tests check it.
+ */
+export const TLP_COLOURS = {
+  RED: '#FF2B2B',
+  'AMBER+STRICT': '#FFC000',
+  AMBER: '#FFC000',
+  GREEN: '#33FF00',
+  CLEAR: '#FFFFFF',
+} as const satisfies Record<TlpLevel, string>;
+
+/** The TLP 2.0 colour of a level given as `AMBER`, `amber+strict` or `TLP:RED`. */
+export function tlpColour(value: unknown): string {
+  const level = tlpBanner(value).slice('TLP:'.length);
+  if (!Object.hasOwn(TLP_COLOURS, level))
+    throw new TypeError(`tlpColour: not a TLP 2.0 level: ${JSON.stringify(value)}`);
+  return TLP_COLOURS[level as TlpLevel];
+}
+
+/**
+ * An indicator as mail shows it, defanged so that no mail client turns a malicious address into a
+ * link or a click-to-send address: `hxxps://evil[.]example/x`, `bad[@]evil[.]example`,
+ * `198[.]51[.]100[.]23`. Hashes and IPv6 addresses are never linkified and stay as they are.
+ */
+export function defang(type: unknown, value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError('defang: no indicator value given');
+  switch (type) {
+    case 'url':
+      return value.replace(/^http/i, 'hxxp').replace(/\./g, '[.]');
+    case 'email':
+      return value.replace(/@/g, '[@]').replace(/\./g, '[.]');
+    case 'domain':
+    case 'ipv4':
+      return value.replace(/\./g, '[.]');
+    default:
+      return value;
+  }
+}
+
 function formatOf(options: HelperOptions): RenderFormat {
   const data: unknown = options.data;
   const format = (data as { format?: unknown } | undefined)?.format;
@@ -68,6 +109,8 @@ export function registerMailHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('hkTime', (value: unknown) => hkTime(value));
   hb.registerHelper('utc', (value: unknown) => utc(value));
   hb.registerHelper('tlpBanner', (value: unknown) => tlpBanner(value));
+  hb.registerHelper('tlpColour', (value: unknown) => tlpColour(value));
+  hb.registerHelper('defang', (type: unknown, value: unknown) => defang(type, value));
   hb.registerHelper('safeLink', safeLink);
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 }

@@ -118,6 +118,28 @@ describe('advisories API', function () {
     expect(mail.parsed.text).to.contain('revision 2');
   });
 
+  it('when an advisory with indicators is sent, then its mail lists them, defanged, in the HTML and text parts', async () => {
+    const id = await approved({
+      indicators: [
+        { type: 'ipv4', value: '198.51.100.23', description: 'scanner' },
+        { type: 'url', value: 'https://update.evil.example/gw.php', description: 'payload' },
+        { type: 'sha256', value: 'a'.repeat(64) },
+      ],
+    });
+    const named = `${uniqueName('ioc').replace('_', '.')}@dh.gov.hk.example`;
+    const sent = await api(responder, 'post', `/api/v1/advisories/${id}/send`, {
+      recipients: [{ name: 'DH ITSO', address: named, organisation: 'DH', circle: 'constituent' }],
+    });
+    expect(sent.status, sent.text).to.equal(202);
+    await smtp.waitFor(() => smtp.to(named).length > 0, 30_000, 'the advisory');
+    const [mail] = smtp.to(named);
+    for (const part of [mail.parsed.text ?? '', String(mail.parsed.html)]) {
+      expect(part).to.contain('198[.]51[.]100[.]23').and.to.contain('scanner');
+      expect(part).to.contain('hxxps://update[.]evil[.]example/gw[.]php').and.to.contain('payload');
+      expect(part).to.contain('a'.repeat(64));
+    }
+  });
+
   it('when a responder approves, then it is refused with 403', async () => {
     const drafted = await api(responder, 'post', '/api/v1/advisories', advisoryBody());
     const refused = await api(responder, 'post', `/api/v1/advisories/${drafted.body.id as string}/approve`, {

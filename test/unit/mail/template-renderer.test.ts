@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { TLP_LEVELS, type TlpLevel } from '../../../src/advisories/advisory.types.js';
 import { TEMPLATE_SCHEMAS, type TemplateInput, type TemplateName } from '../../../src/mail/template-data.js';
 import { TemplateDataError, TemplateRenderer } from '../../../src/mail/template-renderer.js';
 import { loadPolicy } from '../../../src/triage/index.js';
@@ -84,6 +85,12 @@ const samples: { [N in TemplateName]: TemplateInput<N> } = {
         { title: 'Trap', url: 'javascript:alert(1)' },
       ],
       affectedSystems: ['Government e-mail'],
+      indicators: [
+        { type: 'url', value: 'https://login.evil.example/owa', description: 'phishing page' },
+        { type: 'email', value: 'it-support@evil.example' },
+        { type: 'ipv4', value: '198.51.100.23', description: 'mail relay <b>' },
+        { type: 'sha256', value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+      ],
       revision: { number: '1', date: '2026-11-21T10:04:00Z', summary: 'Initial version' },
     },
   },
@@ -132,6 +139,43 @@ const internalContext = {
   },
   policyVersion: 'sha256:0123456789abcdef',
   deadline: party.deadline,
+};
+
+/** WCAG 2.x relative luminance of `#RRGGBB`. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2.x contrast ratio of two `#RRGGBB` colours. */
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Foreground and background of the rendered TLP banner, from its inline style. */
+function bannerColours(html: string): { label: string; color: string; background: string } {
+  const banner = /<p class="tlp-banner"[^>]*style="([^"]*)"[^>]*>([^<]*)<\/p>/.exec(html);
+  if (!banner) throw new Error('no TLP banner in the HTML part');
+  const style = banner[1];
+  const colour = (property: string): string => {
+    const match = new RegExp(`(?:^|;)\\s*${property}\\s*:\\s*(#[0-9a-fA-F]{6})\\s*(?:;|$)`).exec(style);
+    if (!match?.[1]) throw new Error(`the banner sets no ${property} as #RRGGBB: ${style}`);
+    return match[1].toUpperCase();
+  };
+  return { label: banner[2], color: colour('color'), background: colour('background(?:-color)?') };
+}
+
+/** FIRST TLP 2.0: each label's colour, always on black. */
+const TLP_2_COLOURS: Record<TlpLevel, string> = {
+  RED: '#FF2B2B',
+  'AMBER+STRICT': '#FFC000',
+  AMBER: '#FFC000',
+  GREEN: '#33FF00',
+  CLEAR: '#FFFFFF',
 };
 
 describe('TemplateRenderer', () => {
@@ -254,6 +298,31 @@ describe('TemplateRenderer', () => {
       }
     }
   });
+
+  it('when an advisory lists indicators, then both parts show them defanged, escaped in HTML', () => {
+    const mail = renderer.render('advisory', samples.advisory);
+    for (const part of [mail.html, mail.text]) {
+      expect(part).to.include('hxxps://login[.]evil[.]example/owa');
+      expect(part).to.include('it-support[@]evil[.]example');
+      expect(part).to.include('198[.]51[.]100[.]23');
+      expect(part).to.include('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+      expect(part).to.include('phishing page');
+      expect(part).to.not.include('https://login.evil.example');
+    }
+    expect(mail.html).to.include('mail relay &lt;b&gt;');
+    expect(mail.text).to.include('mail relay <b>');
+  });
+
+  for (const level of TLP_LEVELS) {
+    it(`when a TLP:${level} banner is rendered, then it is the TLP 2.0 colour on black with a contrast of at least 4.5:1`, () => {
+      const mail = renderer.render('acknowledgement', { ...samples.acknowledgement, tlp: level });
+      const banner = bannerColours(mail.html);
+      expect(banner.label).to.equal(`TLP:${level}`);
+      expect(banner.background).to.equal('#000000');
+      expect(banner.color).to.equal(TLP_2_COLOURS[level]);
+      expect(contrast(banner.color, banner.background)).to.be.at.least(4.5);
+    });
+  }
 
   it('when templates are inspected, then none uses triple-stash', () => {
     const dirs = ['email', 'layouts', 'partials'].map((d) => join(templatesDir, d));

@@ -2,10 +2,18 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
 import type { AccountService } from './account.service.js';
 
-const userParams = z.strictObject({ userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id') });
+const userParams = z.strictObject({
+  userId: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/, 'must be a user id')
+    .describe('User id.'),
+});
 const resetBody = z.strictObject({
   /** Also remove the TOTP factor and recovery codes (the person lost their phone). */
-  resetTotp: z.boolean().default(false),
+  resetTotp: z
+    .boolean()
+    .default(false)
+    .describe('Also remove their authenticator (TOTP) and recovery codes, e.g. when they lost their phone.'),
 });
 
 /** The administrators' side of console accounts. */

@@ -67,6 +67,9 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     params: advisoryIdParams,
     body: reviseAdvisorySchema,
     status: 201,
+    errors: {
+      409: '`baseRevision` is not the latest revision, or it changed meanwhile (`revision_conflict`).',
+    },
     handler: async ({ actor, params, body }) =>
       deps.views.full(await deps.advisories.revise(actor, params.id, body)),
   }),
@@ -78,6 +81,7 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     tags,
     params: advisoryIdParams,
     body: approveAdvisorySchema,
+    errors: { 409: 'The advisory kept changing while approving (`revision_conflict`); retry.' },
     handler: async ({ actor, params, body }) =>
       deps.views.full(await deps.advisories.approve(actor, params.id, body.revision)),
   }),
@@ -90,6 +94,14 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     params: advisoryIdParams,
     body: sendAdvisorySchema,
     status: 202,
+    errors: {
+      409:
+        'The revision is not approved (`advisory_not_approved`), or names recipients its approval did not ' +
+        'name.',
+      422:
+        'A recipient is outside what the TLP allows (`tlp_distribution_refused`), unknown to the recipient ' +
+        'directory (`recipient_unknown`), or contradicts it (`recipient_classification_conflict`).',
+    },
     handler: ({ actor, params, body }) => deps.sending.send(actor, params.id, body),
   }),
   defineRoute({
@@ -100,6 +112,9 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     tags,
     params: advisoryIdParams,
     query: exportQuery,
+    errors: {
+      422: 'The revision cannot be expressed in CSAF 2.0 (`export_refused`), e.g. TLP:AMBER+STRICT.',
+    },
     handler: ({ actor, params, query }) => deps.exports.csaf(actor, params.id, query.revision),
   }),
   defineRoute({
@@ -110,6 +125,7 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     tags,
     params: advisoryIdParams,
     query: exportQuery,
+    errors: { 422: 'The revision cannot be exported as STIX (`export_refused`).' },
     handler: ({ actor, params, query }) => deps.exports.stix(actor, params.id, query.revision),
   }),
 ];

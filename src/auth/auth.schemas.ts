@@ -4,22 +4,38 @@ import { ROLES } from './permissions.js';
 /** Bureau codes are short upper-case mnemonics (`DH`, `WSD`, `OGCIO`), used as ids across the system. */
 export const bureauCodeSchema = z
   .string()
-  .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be 2-16 upper-case letters or digits, starting with a letter');
+  .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be 2-16 upper-case letters or digits, starting with a letter')
+  .describe('Bureau code, its id: 2-16 upper-case letters or digits, e.g. `DH`, `WSD`, `OGCIO`.');
+const userId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id');
 
-const contactSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(254),
-  role: z.string().trim().min(1).max(100),
-});
+const contactSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).describe('Full name.'),
+    email: z.email().max(254).describe('E-mail address.'),
+    role: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .describe('Their part, e.g. "ISIRT Commander", "Round-the-clock contact".'),
+  })
+  .describe('A person of the bureau’s incident response team.');
 
-const bureauNameSchema = z.string().trim().min(2).max(200);
+const bureauNameSchema = z.string().trim().min(2).max(200).describe('Full name of the bureau.');
 /** The shape of each regime; whether the installed policy packs know it is checked by the service. */
 const regimesSchema = z
   .array(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'must be an upper-case regime code such as HK-GOV'))
   .min(1)
   .max(10)
-  .refine((regimes) => new Set(regimes).size === regimes.length, 'must not name a regime twice');
-const contactsSchema = z.array(contactSchema).max(20);
+  .refine((regimes) => new Set(regimes).size === regimes.length, 'must not name a regime twice')
+  .describe(
+    'Regimes the bureau is subject to, each one an installed policy pack implements (`HK-GOV`, and ' +
+      '`HK-CI` for a critical infrastructure operator…): every incident of the bureau gets their deadlines.',
+  );
+const contactsSchema = z
+  .array(contactSchema)
+  .max(20)
+  .describe('The bureau’s incident response contacts (replaced whole).');
 
 export const createBureauSchema = z.strictObject({
   code: bureauCodeSchema,
@@ -45,13 +61,23 @@ export const bureauParamsSchema = z.strictObject({ code: bureauCodeSchema });
 
 export const createUserSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).describe('Full name.'),
     email: z
       .email()
       .max(254)
-      .transform((email) => email.toLowerCase()),
-    role: z.enum(ROLES),
-    bureauId: bureauCodeSchema.nullable().default(null),
+      .transform((email) => email.toLowerCase())
+      .describe('E-mail address (unique; stored in lower case).'),
+    role: z
+      .enum(ROLES)
+      .describe(
+        '`reporter` (files and follows their own bureau’s incidents), `responder` (works the queues, merges ' +
+          'duplicates, drafts and sends advisories), `lead` (also assigns and approves advisories), `auditor` ' +
+          '(reads everything, verifies the trail, exports) or `admin` (bureaux, users and keys).',
+      ),
+    bureauId: bureauCodeSchema
+      .nullable()
+      .default(null)
+      .describe('The bureau of a reporter (required for them); null for CERT staff.'),
   })
   .refine((user) => user.role !== 'reporter' || user.bureauId !== null, {
     path: ['bureauId'],
@@ -64,23 +90,29 @@ export const MAX_KEY_DAYS = 730;
 export const DEFAULT_KEY_DAYS = 365;
 
 export const createKeySchema = z.strictObject({
-  userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id'),
-  label: z.string().trim().min(1).max(100),
-  expiresInDays: z.number().int().min(1).max(MAX_KEY_DAYS).default(DEFAULT_KEY_DAYS),
+  userId: userId.describe('The user the key acts as (with their role and bureau).'),
+  label: z.string().trim().min(1).max(100).describe('What the key is for, e.g. "SIEM integration".'),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_KEY_DAYS)
+    .default(DEFAULT_KEY_DAYS)
+    .describe(`Days until it stops working (keys always expire; at most ${MAX_KEY_DAYS}).`),
 });
 export type CreateKeyInput = z.output<typeof createKeySchema>;
 
-export const userIdParamsSchema = z.strictObject({
-  userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id'),
+export const userIdParamsSchema = z.strictObject({ userId: userId.describe('User id.') });
+export const keyIdParamsSchema = z.strictObject({
+  keyId: z
+    .string()
+    .regex(/^[0-9A-Za-z]{12}$/)
+    .describe('Key id: the 12 characters after `gck_` (never the secret part).'),
 });
-export const keyIdParamsSchema = z.strictObject({ keyId: z.string().regex(/^[0-9A-Za-z]{12}$/) });
 export const userListQuerySchema = z.strictObject({
-  bureauId: bureauCodeSchema.optional(),
-  role: z.enum(ROLES).optional(),
+  bureauId: bureauCodeSchema.optional().describe('Only users of this bureau.'),
+  role: z.enum(ROLES).optional().describe('Only users with this role.'),
 });
 export const keyListQuerySchema = z.strictObject({
-  userId: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/)
-    .optional(),
+  userId: userId.optional().describe('Only this user’s keys.'),
 });

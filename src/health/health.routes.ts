@@ -10,8 +10,10 @@ export interface ReadinessProbe {
 }
 
 const readiness = z.object({
-  status: z.enum(['ready']),
-  checks: z.record(z.string(), z.enum(['up', 'down'])),
+  status: z.enum(['ready']).describe('Always `ready` in a 200; a 503 answers otherwise.'),
+  checks: z
+    .record(z.string(), z.enum(['up', 'down']))
+    .describe('Each dependency (`mongodb`, `redis`) and whether it answers.'),
 });
 
 /** Liveness, readiness and Prometheus metrics: public, unauthenticated, cheap. */
@@ -32,6 +34,7 @@ export function healthRoutes(probe: ReadinessProbe, metrics: Metrics, queues: Qu
       summary: 'Readiness: MongoDB and Redis reachable (503 otherwise)',
       tags: ['health'],
       response: readiness,
+      errors: { 503: 'MongoDB or Redis does not answer (`details` says which).' },
       handler: async () => {
         const [mongo, redis] = await Promise.all([probe.mongo(), probe.redis()]);
         const checks = { mongodb: mongo ? 'up' : 'down', redis: redis ? 'up' : 'down' } as const;
@@ -45,6 +48,7 @@ export function healthRoutes(probe: ReadinessProbe, metrics: Metrics, queues: Qu
       permission: 'public',
       summary: 'Prometheus metrics',
       tags: ['health'],
+      produces: ['text/plain'],
       handler: async ({ res }) => {
         try {
           const depths = await queues.depths();

@@ -1,4 +1,4 @@
-import { defineRoute, type AnyRoute } from '../platform/http/index.js';
+import { defineRoute, etagOf, type AnyRoute } from '../platform/http/index.js';
 import type { IncidentIntakeService } from './incident-intake.service.js';
 import {
   createIncidentSchema,
@@ -27,6 +27,15 @@ export function incidentRoutes(deps: IncidentRouteDeps): AnyRoute[] {
       body: createIncidentSchema,
       response: incidentViewSchema,
       status: 201,
+      headers: {
+        'Idempotency-Key':
+          'Any 1-200 visible ASCII characters unique to this report: a retry with the same key and body ' +
+          'answers the first incident again instead of filing a second (422 with another body).',
+      },
+      errors: {
+        400: 'The Idempotency-Key is not 1-200 visible ASCII characters (`bad_idempotency_key`).',
+        409: 'The bureau is deactivated and files no new reports (`bureau_deactivated`).',
+      },
       handler: async ({ body, actor, req, res }) => {
         const view = await deps.intake.create(actor, body, req.get('idempotency-key'));
         res.location(`/api/v1/incidents/${view.id}`);
@@ -51,10 +60,11 @@ export function incidentRoutes(deps: IncidentRouteDeps): AnyRoute[] {
       tags: ['incidents'],
       params: incidentIdParams,
       response: incidentViewSchema,
+      etag: true,
       handler: async ({ params, actor, res }) => {
         const view = await deps.incidents.get(actor, params.id);
         // The workflow's changes send this back as If-Match (a stale one is a 412).
-        res.setHeader('ETag', `W/"${view.revision}"`);
+        res.setHeader('ETag', etagOf(view.revision));
         return view;
       },
     }),
@@ -68,6 +78,11 @@ export function incidentRoutes(deps: IncidentRouteDeps): AnyRoute[] {
       body: incidentUpdateSchema,
       response: incidentViewSchema,
       status: 201,
+      errors: {
+        409:
+          'The incident is closed, rejected or merged and takes only a `note` (`incident_final`), holds as ' +
+          'many updates as it may (`incident_limit`), or kept changing (`update_conflict`; retry).',
+      },
       handler: ({ params, body, actor }) => deps.incidents.addUpdate(actor, params.id, body),
     }),
   ];

@@ -3,20 +3,43 @@ import type { RecipientCircle } from '../advisories/tlp.js';
 import { isSafeAddress } from '../mail/index.js';
 
 /** A list slug: lower-case words with dashes (`hkcert`, `police-cstcb`). */
-export const listSlugSchema = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be a list slug (a-z, 0-9, -)');
+export const listSlugSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be a list slug (a-z, 0-9, -)')
+  .describe('List slug, e.g. `hkcert`, `police-cstcb`; policy notification routes name lists by it.');
 
-const memberSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  address: z.string().trim().max(254).refine(isSafeAddress, 'must be a plain e-mail address'),
-});
+const memberSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).describe('Name, as the mail greets them.'),
+    address: z
+      .string()
+      .trim()
+      .max(254)
+      .refine(isSafeAddress, 'must be a plain e-mail address')
+      .describe('A plain e-mail address.'),
+  })
+  .describe('A person the list mails.');
 
 /** A list as administrators write it (`PUT /api/v1/recipient-lists/:slug`). */
 export const recipientListInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).describe('What the list is, e.g. "HKCERT duty desk".'),
   /** The organisation behind the list: TLP:AMBER+STRICT compares it with the advisory's target. */
-  organisation: z.string().trim().min(1).max(200),
-  circle: z.enum(['internal', 'constituent', 'partner', 'community', 'public']),
-  members: z.array(memberSchema).min(1).max(500),
+  organisation: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .describe(
+      'The organisation behind it: a TLP:AMBER+STRICT advisory goes only to its target organisation.',
+    ),
+  circle: z
+    .enum(['internal', 'constituent', 'partner', 'community', 'public'])
+    .describe(
+      'How far from the CERT its members are, which decides the TLP it may get: `internal` (the CERT), ' +
+        '`constituent` (the bureaux) and `partner` (HKCERT, Police, PCPD…) up to TLP:AMBER, `community` up ' +
+        'to TLP:GREEN, `public` TLP:CLEAR only. A list never gets TLP:RED.',
+    ),
+  members: z.array(memberSchema).min(1).max(500).describe('Who it mails (replaced whole).'),
 });
 export type RecipientListInput = z.output<typeof recipientListInput>;
 

@@ -99,6 +99,17 @@ export class PreconditionFailedError extends AppError {
   }
 }
 
+/** 428: a change was sent without the version it was based on (no If-Match, no `version`). */
+export class PreconditionRequiredError extends AppError {
+  readonly status = 428;
+  readonly code = 'precondition_required';
+  constructor() {
+    super('Send the version you last read: an If-Match header with the ETag, or a "version" field.', {
+      help: 'GET the resource, then send its ETag (W/"<revision>") as If-Match.',
+    });
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly code = 'payload_too_large';

@@ -8,7 +8,7 @@ import {
   reportQuery,
   reportRequestFrom,
 } from './report.schemas.js';
-import type { ReportService } from './report.service.js';
+import { REPORT_MEDIA_TYPES, type ReportService } from './report.service.js';
 
 /** An export as the API shows it, with where to poll and where to download. */
 function exportView(record: ExportRecord) {
@@ -48,6 +48,8 @@ export function reportRoutes(reports: ReportService, exports: ExportService): An
       tags: ['reports'],
       params: reportParams,
       query: reportQuery,
+      produces: REPORT_MEDIA_TYPES,
+      errors: { 403: 'Reports on incidents also need `incident.read`, the trail `audit.read`.' },
       handler: async ({ params, query, actor, res }) => {
         const request = reportRequestFrom(params.kind, query);
         assertMayExport(actor, request);
@@ -67,6 +69,7 @@ export function reportRoutes(reports: ReportService, exports: ExportService): An
       tags: ['reports'],
       body: createExportSchema,
       status: 202,
+      errors: { 403: 'Reports on incidents also need `incident.read`, the trail `audit.read`.' },
       handler: async ({ body, actor, req }) => exportView(await exports.create(actor, req.body, body)),
     }),
     defineRoute({
@@ -85,6 +88,8 @@ export function reportRoutes(reports: ReportService, exports: ExportService): An
       summary: 'Download a finished export as an attachment',
       tags: ['reports'],
       params: exportParams,
+      produces: REPORT_MEDIA_TYPES,
+      errors: { 409: 'The export is not done yet (`export_not_ready`): poll GET /api/v1/exports/{id}.' },
       handler: async ({ params, actor, res }) => {
         await exports.download(actor, params.id, res);
         return undefined;

@@ -17,32 +17,46 @@ const instant = z.iso
   .transform((value) => new Date(value));
 
 /** The filters of a report, as query parameters or inside an export request. */
-export const reportFilterSchema = z.strictObject({
-  from: instant.optional(),
-  to: instant.optional(),
-  bureauId: z
-    .string()
-    .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be a bureau code')
-    .optional(),
-  severity: z.enum(['S1', 'S2', 'S3', 'S4']).optional(),
-  regime: z
-    .string()
-    .regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'must be a regime code')
-    .optional(),
-  status: z
-    .string()
-    .regex(/^[a-z_]{1,30}$/, 'must be a status')
-    .optional(),
-  category: z
-    .string()
-    .regex(/^[a-z0-9_-]{1,60}$/, 'must be a category')
-    .optional(),
-  incidentId: z
-    .string()
-    .regex(/^[a-f0-9]{24}$/, 'must be an incident id')
-    .optional(),
-  interval: z.enum(REPORT_INTERVALS).default('month'),
-});
+export const reportFilterSchema = z
+  .strictObject({
+    from: instant
+      .optional()
+      .describe('Start of the period, inclusive: incidents by report time, audit events by their time.'),
+    to: instant.optional().describe('End of the period, exclusive (ISO 8601 with an offset).'),
+    bureauId: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be a bureau code')
+      .optional()
+      .describe('Only this bureau, e.g. `DH`.'),
+    severity: z.enum(['S1', 'S2', 'S3', 'S4']).optional().describe('Only incidents of this severity.'),
+    regime: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'must be a regime code')
+      .optional()
+      .describe(
+        'Only incidents under this regime (e.g. `HK-CI`); clock and notification rows of others are left out.',
+      ),
+    status: z
+      .string()
+      .regex(/^[a-z_]{1,30}$/, 'must be a status')
+      .optional()
+      .describe('Only incidents in this lifecycle state, e.g. `closed`.'),
+    category: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,60}$/, 'must be a category')
+      .optional()
+      .describe('Only incidents of this category, e.g. `ransomware`.'),
+    incidentId: z
+      .string()
+      .regex(/^[a-f0-9]{24}$/, 'must be an incident id')
+      .optional()
+      .describe('One incident (for the trail: the events about it).'),
+    interval: z
+      .enum(REPORT_INTERVALS)
+      .default('month')
+      .describe('How compliance figures are grouped in time (by report time, Hong Kong time).'),
+  })
+  .describe('Which incidents or events the report covers; every filter is optional and they are ANDed.');
 
 const requestFields = {
   format: z
@@ -88,7 +102,14 @@ function toRequest(
 }
 
 /** `GET /api/v1/reports/:kind` path. */
-export const reportParams = z.strictObject({ kind: z.enum(REPORT_KINDS) });
+export const reportParams = z.strictObject({
+  kind: z
+    .enum(REPORT_KINDS)
+    .describe(
+      '`register` (the incidents), `compliance` (deadlines met and breached, time to acknowledge, contain, ' +
+        'resolve), `notifications` (reports owed and advisories sent, on time or not) or `trail` (the audit trail).',
+    ),
+});
 
 /** `GET /api/v1/reports/:kind` query: the format, a section for CSV/NDJSON, and the filters. */
 export const reportQuery = reportFilterSchema.extend(requestFields);
@@ -105,7 +126,7 @@ export function reportRequestFrom(kind: ReportKind, query: z.output<typeof repor
 /** `POST /api/v1/exports` body. */
 export const createExportSchema = z
   .strictObject({
-    kind: z.enum(REPORT_KINDS),
+    kind: reportParams.shape.kind,
     ...requestFields,
     filter: reportFilterSchema.default({ interval: 'month' }),
   })
@@ -118,5 +139,8 @@ export const createExportSchema = z
   .transform((body) => toRequest(body.kind, body.format, body.section, body.filter));
 
 export const exportParams = z.strictObject({
-  id: z.string().regex(/^[a-f0-9]{24}$/, 'must be an export id'),
+  id: z
+    .string()
+    .regex(/^[a-f0-9]{24}$/, 'must be an export id')
+    .describe('Export id, from POST /api/v1/exports.'),
 });

@@ -23,6 +23,8 @@ const CONTENT_TYPES = {
   ndjson: 'application/x-ndjson; charset=utf-8',
   html: 'text/html; charset=utf-8',
 };
+/** The media types reports are served as (for the OpenAPI document). */
+export const REPORT_MEDIA_TYPES = Object.values(CONTENT_TYPES).map((type) => type.split(';')[0] ?? type);
 
 const TITLES = {
   register: 'Incident register',

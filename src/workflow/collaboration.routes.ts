@@ -1,6 +1,12 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
 import { respond } from './route-helpers.js';
-import { expectedVersion } from './version.js';
+import {
+  queuePageSchema,
+  queueSummariesSchema,
+  timelineSchema,
+  workflowViewSchema,
+} from './workflow.responses.js';
+import { BUSY } from './workflow.routes.js';
 import {
   incidentParams,
   linkBody,
@@ -14,6 +20,9 @@ import {
 } from './workflow.schemas.js';
 import type { WorkflowServices } from './workflow.module.js';
 
+/** The 409s of what adds to a list of the incident: its size limits, or other writers. */
+const LIMITED = `The incident holds as many of these as it may (\`incident_limit\`). ${BUSY}`;
+
 /** Notes, tasks, links, the post-incident review, the timeline and the team queues. */
 export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
   const tags = ['workflow'];
@@ -24,6 +33,7 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       permission: 'queue.read',
       summary: 'Team queues: open incidents by severity, the oldest, the next due clock',
       tags: ['queues'],
+      response: queueSummariesSchema,
       handler: async () => ({ items: await s.queues.summaries() }),
     }),
     defineRoute({
@@ -34,6 +44,7 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       tags: ['queues'],
       params: queueParams,
       query: queuePageQuery,
+      response: queuePageSchema,
       handler: ({ params, query }) => s.queues.page(params.queue, query.limit, query.offset),
     }),
     defineRoute({
@@ -45,6 +56,7 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
         'Everything that happened to the incident (and duplicates merged into it), oldest first; a bureau gets its share',
       tags,
       params: incidentParams,
+      response: timelineSchema,
       handler: async ({ params, actor }) => ({ items: await s.timeline.timeline(actor, params.id) }),
     }),
     defineRoute({
@@ -56,12 +68,11 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       params: incidentParams,
       body: noteBody,
       status: 201,
-      handler: async ({ params, body, actor, req, res }) =>
-        respond(
-          res,
-          actor,
-          await s.collaboration.addNote(actor, params.id, expectedVersion(req, body.version), body.text),
-        ),
+      ifMatch: true,
+      response: workflowViewSchema,
+      errors: { 409: LIMITED },
+      handler: async ({ params, body, actor, version, res }) =>
+        respond(res, actor, await s.collaboration.addNote(actor, params.id, version, body.text)),
     }),
     defineRoute({
       method: 'post',
@@ -72,13 +83,12 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       params: incidentParams,
       body: taskBody,
       status: 201,
-      handler: async ({ params, body, actor, req, res }) => {
-        const { version, ...task } = body;
-        return respond(
-          res,
-          actor,
-          await s.collaboration.addTask(actor, params.id, expectedVersion(req, version), task),
-        );
+      ifMatch: true,
+      response: workflowViewSchema,
+      errors: { 409: LIMITED, 422: 'The assignee is not a known user.' },
+      handler: async ({ params, body, actor, version, res }) => {
+        const { version: _sent, ...task } = body;
+        return respond(res, actor, await s.collaboration.addTask(actor, params.id, version, task));
       },
     }),
     defineRoute({
@@ -89,15 +99,12 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       tags,
       params: taskParams,
       body: taskPatchBody,
-      handler: async ({ params, body, actor, req, res }) => {
-        const { version, ...patch } = body;
-        const updated = await s.collaboration.updateTask(
-          actor,
-          params.id,
-          expectedVersion(req, version),
-          params.taskId,
-          patch,
-        );
+      ifMatch: true,
+      response: workflowViewSchema,
+      errors: { 409: BUSY, 422: 'The assignee is not a known user.' },
+      handler: async ({ params, body, actor, version, res }) => {
+        const { version: _sent, ...patch } = body;
+        const updated = await s.collaboration.updateTask(actor, params.id, version, params.taskId, patch);
         return respond(res, actor, updated);
       },
     }),
@@ -110,8 +117,10 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       params: incidentParams,
       body: linkBody,
       status: 201,
-      handler: async ({ params, body, actor, req, res }) => {
-        const version = expectedVersion(req, body.version);
+      ifMatch: true,
+      response: workflowViewSchema,
+      errors: { 409: LIMITED, 422: 'The incident would link to itself.' },
+      handler: async ({ params, body, actor, version, res }) => {
         return respond(
           res,
           actor,
@@ -127,13 +136,12 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       tags,
       params: incidentParams,
       body: postIncidentBody,
-      handler: async ({ params, body, actor, req, res }) => {
-        const { version, ...fields } = body;
-        return respond(
-          res,
-          actor,
-          await s.collaboration.setPostIncident(actor, params.id, expectedVersion(req, version), fields),
-        );
+      ifMatch: true,
+      response: workflowViewSchema,
+      errors: { 409: BUSY },
+      handler: async ({ params, body, actor, version, res }) => {
+        const { version: _sent, ...fields } = body;
+        return respond(res, actor, await s.collaboration.setPostIncident(actor, params.id, version, fields));
       },
     }),
   ];

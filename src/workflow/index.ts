@@ -10,7 +10,6 @@ export {
   isOpen,
 } from './lifecycle.js';
 export { REQUIRED_TO_CLOSE, REVIEWED_SEVERITIES, closeProblems } from './close-requirements.js';
-export { etagOf, expectedVersion, PreconditionRequiredError } from './version.js';
 export { QUEUED_STATUSES } from './workflow.repository.js';
 export type { QueueRow } from './queue-row.js';
 export type { QueueSummary, QueuePage } from './queue.service.js';

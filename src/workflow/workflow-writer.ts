@@ -7,9 +7,9 @@ import {
   checkListLimit,
   type LimitedList,
 } from '../incidents/index.js';
+import { etagOf } from '../platform/http/index.js';
 import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
-import { etagOf } from './version.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
 

@@ -1,12 +1,18 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
 import { roleHas } from '../auth/index.js';
 import { ForbiddenError, ValidationError } from '../platform/errors.js';
-import { respond, versionOf } from './route-helpers.js';
-import { expectedVersion } from './version.js';
+import { respond } from './route-helpers.js';
+import { workflowViewSchema as response } from './workflow.responses.js';
 import { assignBody, incidentParams, mergeBody, obligationBody, transitionBody } from './workflow.schemas.js';
 import type { WorkflowServices } from './workflow.module.js';
 
-/** Claim, assign, release, acknowledge, the lifecycle, merges and obligations: declarations only. */
+/** The 409 every versioned change can meet: other writers kept moving the incident during the write. */
+export const BUSY = 'The incident kept changing while the change was written (`busy`); retry.';
+
+/**
+ * Claim, assign, release, acknowledge, the lifecycle, merges and obligations: declarations only. Each
+ * change is versioned (`ifMatch`) and answers the workflow view with the new ETag.
+ */
 export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
   const tags = ['workflow'];
   return [
@@ -17,6 +23,8 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       summary: 'Workflow state of an incident (assignee, allowed next states, notes, tasks), with its ETag',
       tags,
       params: incidentParams,
+      response,
+      etag: true,
       handler: async ({ params, actor, res }) =>
         respond(res, actor, await s.writer.read(s.scope(actor), params.id)),
     }),
@@ -27,8 +35,11 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       summary: 'Claim the incident (409 when someone else holds it)',
       tags,
       params: incidentParams,
-      handler: async ({ params, actor, req, res }) =>
-        respond(res, actor, await s.workflow.claim(actor, params.id, versionOf(req))),
+      ifMatch: true,
+      response,
+      errors: { 409: `Someone else holds it (\`already_claimed\`, \`details.assignee\`). ${BUSY}` },
+      handler: async ({ params, actor, version, res }) =>
+        respond(res, actor, await s.workflow.claim(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -38,12 +49,11 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       tags,
       params: incidentParams,
       body: assignBody,
-      handler: async ({ params, body, actor, req, res }) =>
-        respond(
-          res,
-          actor,
-          await s.workflow.assign(actor, params.id, expectedVersion(req, body.version), body.userId),
-        ),
+      ifMatch: true,
+      response,
+      errors: { 409: BUSY },
+      handler: async ({ params, body, actor, version, res }) =>
+        respond(res, actor, await s.workflow.assign(actor, params.id, version, body.userId)),
     }),
     defineRoute({
       method: 'post',
@@ -52,8 +62,13 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       summary: 'Give the incident back to its queue (the assignee or a lead)',
       tags,
       params: incidentParams,
-      handler: async ({ params, actor, req, res }) =>
-        respond(res, actor, await s.workflow.release(actor, params.id, versionOf(req))),
+      ifMatch: true,
+      response,
+      errors: {
+        409: `Nobody holds it (\`not_claimed\`), or someone else does and you are not a lead (\`not_assignee\`). ${BUSY}`,
+      },
+      handler: async ({ params, actor, version, res }) =>
+        respond(res, actor, await s.workflow.release(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -62,8 +77,11 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       summary: 'Acknowledge the incident (meets the acknowledge clock)',
       tags,
       params: incidentParams,
-      handler: async ({ params, actor, req, res }) =>
-        respond(res, actor, await s.workflow.acknowledge(actor, params.id, versionOf(req))),
+      ifMatch: true,
+      response,
+      errors: { 409: `It cannot be acknowledged from its state (\`illegal_transition\`). ${BUSY}` },
+      handler: async ({ params, actor, version, res }) =>
+        respond(res, actor, await s.workflow.acknowledge(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -73,8 +91,14 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       tags,
       params: incidentParams,
       body: transitionBody,
-      handler: async ({ params, body, actor, req, res }) => {
-        const version = expectedVersion(req, body.version);
+      ifMatch: true,
+      response,
+      errors: {
+        403: 'Moving to `duplicate` merges, which needs `incident.merge`.',
+        409: `Not allowed from its state (\`illegal_transition\`, \`details.allowed\` lists the next states). ${BUSY}`,
+        422: 'Closing an S1/S2 without its post-incident review, rejecting without a `finding`, or `duplicate` without `mergeInto`.',
+      },
+      handler: async ({ params, body, actor, version, res }) => {
         if (body.to === 'duplicate') {
           if (!body.mergeInto)
             throw new ValidationError([
@@ -100,12 +124,13 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       tags,
       params: incidentParams,
       body: mergeBody,
-      handler: async ({ params, body, actor, req, res }) =>
-        respond(
-          res,
-          actor,
-          await s.merge.merge(actor, params.id, expectedVersion(req, body.version), body.into),
-        ),
+      ifMatch: true,
+      response,
+      errors: {
+        409: `The survivor is not open (\`survivor_not_open\`) or this one cannot be a duplicate now (\`illegal_transition\`). ${BUSY}`,
+      },
+      handler: async ({ params, body, actor, version, res }) =>
+        respond(res, actor, await s.merge.merge(actor, params.id, version, body.into)),
     }),
     defineRoute({
       method: 'post',
@@ -116,13 +141,12 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       params: incidentParams,
       body: obligationBody,
       status: 201,
-      handler: async ({ params, body, actor, req, res }) => {
-        const { version, ...input } = body;
-        return respond(
-          res,
-          actor,
-          await s.obligations.record(actor, params.id, expectedVersion(req, version), input),
-        );
+      ifMatch: true,
+      response,
+      errors: { 409: BUSY },
+      handler: async ({ params, body, actor, version, res }) => {
+        const { version: _sent, ...input } = body;
+        return respond(res, actor, await s.obligations.record(actor, params.id, version, input));
       },
     }),
   ];

@@ -1,59 +1,87 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../incidents/index.js';
+import { versionField as version } from '../platform/http/index.js';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 time with an offset' })
   .transform((v) => new Date(v));
-/** The version the change is based on, when not sent as If-Match. */
-const version = z.number().int().min(0).optional();
 
-export const incidentParams = z.strictObject({ id: objectId });
-export const taskParams = z.strictObject({ id: objectId, taskId: z.uuid() });
+export const incidentParams = z.strictObject({ id: objectId.describe('Incident id.') });
+export const taskParams = z.strictObject({
+  id: objectId.describe('Incident id.'),
+  taskId: z.uuid().describe('Task id, from the incident’s `tasks`.'),
+});
 export const queueParams = z.strictObject({
-  queue: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a queue name'),
+  queue: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a queue name')
+    .describe('Queue name, as GET /api/v1/queues lists them (e.g. `cert-critical`).'),
 });
 export const queuePageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Incidents per page.'),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(0)
+    .describe('How many to skip: the `nextOffset` of the previous page.'),
 });
 
-export const versionOnly = z.strictObject({ version }).default({});
-export const assignBody = z.strictObject({ userId: objectId, version });
+export const assignBody = z.strictObject({
+  userId: objectId.describe('The responder or lead to give the incident to.'),
+  version,
+});
 
 export const postIncidentSchema = z.strictObject({
-  rootCause: text(5000).optional(),
-  lessonsLearnt: text(5000).optional(),
-  cost: z.number().min(0).max(1e12).optional(),
-  affectedPeople: z.number().int().min(0).max(100_000_000).optional(),
-  perpetratorType: text(200).optional(),
-  motivation: text(200).optional(),
+  rootCause: text(5000).optional().describe('What caused the incident.'),
+  lessonsLearnt: text(5000).optional().describe('What to do differently.'),
+  cost: z.number().min(0).max(1e12).optional().describe('Estimated cost, in HKD.'),
+  affectedPeople: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000_000)
+    .optional()
+    .describe('People affected (staff and citizens), as finally assessed.'),
+  perpetratorType: text(200).optional().describe('Who did it: insider, criminal group, state actor…'),
+  motivation: text(200).optional().describe('Why, as far as known: financial, espionage, disruption…'),
 });
 export const postIncidentBody = postIncidentSchema.extend({ version });
 
 export const transitionBody = z.strictObject({
-  to: z.enum(INCIDENT_STATUSES),
-  finding: text(5000).optional(),
-  postIncident: postIncidentSchema.optional(),
-  /** For `duplicate`: the incident this one duplicates. */
-  mergeInto: objectId.optional(),
+  to: z
+    .enum(INCIDENT_STATUSES)
+    .describe(
+      'The state to move to; `allowedNext` of the workflow view lists those allowed now (409 otherwise). ' +
+        '`rejected` needs a `finding`; `closed` of an S1/S2 needs the post-incident review; `duplicate` ' +
+        'needs `mergeInto`.',
+    ),
+  finding: text(5000)
+    .optional()
+    .describe('For `rejected`: why this is not an incident (reported back to the bureau).'),
+  postIncident: postIncidentSchema
+    .optional()
+    .describe('For `closed`: post-incident fields, merged over those already filled in.'),
+  mergeInto: objectId.optional().describe('For `duplicate`: the incident this one duplicates.'),
   version,
 });
 
-export const noteBody = z.strictObject({ text: text(10_000), version });
+export const noteBody = z.strictObject({ text: text(10_000).describe('The note (never edited).'), version });
 export const taskBody = z.strictObject({
-  title: text(500),
-  assigneeId: objectId.optional(),
-  dueAt: instant.optional(),
+  title: text(500).describe('What is to be done.'),
+  assigneeId: objectId.optional().describe('Who does it (a user id).'),
+  dueAt: instant.optional().describe('When it is due (ISO 8601 with an offset).'),
   version,
 });
 export const taskPatchBody = z
   .strictObject({
-    title: text(500).optional(),
-    assigneeId: objectId.nullable().optional(),
-    dueAt: instant.nullable().optional(),
-    done: z.boolean().optional(),
+    title: text(500).optional().describe('A new title.'),
+    assigneeId: objectId.nullable().optional().describe('Who does it now; null to unassign.'),
+    dueAt: instant.nullable().optional().describe('A new due time; null to clear it.'),
+    done: z.boolean().optional().describe('Mark it done (true) or open again (false).'),
     version,
   })
   .refine(
@@ -61,17 +89,30 @@ export const taskPatchBody = z
       b.title !== undefined || b.assigneeId !== undefined || b.dueAt !== undefined || b.done !== undefined,
     'change at least one field',
   );
-export const linkBody = z.strictObject({ incidentId: objectId, reason: text(1000).optional(), version });
-export const mergeBody = z.strictObject({ into: objectId, version });
+export const linkBody = z.strictObject({
+  incidentId: objectId.describe('The incident to link to this one.'),
+  reason: text(1000).optional().describe('Why they belong together (same attacker, same system…).'),
+  version,
+});
+export const mergeBody = z.strictObject({
+  into: objectId.describe('The incident that survives; this one becomes its duplicate.'),
+  version,
+});
 
 /** Obligation names are the policy's (`report.giro.initial`); free text would never meet a clock. */
 export const obligationBody = z.strictObject({
   obligation: z
     .string()
     .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'must be an obligation name such as report.giro.initial')
-    .max(100),
-  at: instant.refine((d) => d.getTime() <= Date.now() + 5 * 60_000, 'must not be in the future'),
-  reference: text(200).optional(),
-  note: text(2000).optional(),
+    .max(100)
+    .describe(
+      'The obligation done, as the incident’s clocks name it (`obligation` of a clock), e.g. ' +
+        '`report.giro.initial`: meets every running clock with that obligation.',
+    ),
+  at: instant
+    .refine((d) => d.getTime() <= Date.now() + 5 * 60_000, 'must not be in the future')
+    .describe('When it was done (ISO 8601 with an offset; not in the future).'),
+  reference: text(200).optional().describe('A reference the other party gave, e.g. a Police case number.'),
+  note: text(2000).optional().describe('Anything worth keeping with it.'),
   version,
 });

@@ -1,6 +1,25 @@
 import type { Config } from '../../config/index.js';
 import { ConcurrencyLimit, type RouteLimit } from './concurrency.js';
 
+type Group = 'intake' | 'incidentLists' | 'auditLists' | 'exports' | 'verify';
+
+/** Each limited route and the group whose limit it shares (the OpenAPI document lists their 503). */
+export const LIMITED_ROUTES: ReadonlyArray<{ method: RouteLimit['method']; path: string; group: Group }> = [
+  { method: 'post', path: '/api/v1/incidents', group: 'intake' },
+  { method: 'post', path: '/api/v1/incidents/:id/updates', group: 'intake' },
+  { method: 'get', path: '/api/v1/incidents', group: 'incidentLists' },
+  { method: 'get', path: '/api/v1/queues/:queue/incidents', group: 'incidentLists' },
+  { method: 'get', path: '/api/v1/audit/events', group: 'auditLists' },
+  { method: 'get', path: '/api/v1/incidents/:id/timeline', group: 'auditLists' },
+  { method: 'get', path: '/api/v1/reports/:kind', group: 'exports' },
+  { method: 'post', path: '/api/v1/exports', group: 'exports' },
+  { method: 'get', path: '/api/v1/audit/verify', group: 'verify' },
+];
+
+/** True when the route runs under a concurrency limit (and may answer 503 when it is full). */
+export const isLimitedRoute = (method: string, path: string): boolean =>
+  LIMITED_ROUTES.some((route) => route.method === method && route.path === path);
+
 /**
  * The routes whose one request can hold a core or the database for seconds (incident and audit event
  * lists read and sort on the server; reports stream whole collections; verification recomputes the
@@ -17,15 +36,6 @@ export function heavyRouteLimits(config: Config): RouteLimit[] {
   // back after 30 s whatever its request does (a 10-minute chaos run saw requests hang for good after
   // a store restart, and their slots with them).
   const intake = new ConcurrencyLimit('reports', config.CONCURRENCY_INTAKE, 1, 30_000);
-  return [
-    { method: 'post', path: '/api/v1/incidents', limit: intake },
-    { method: 'post', path: '/api/v1/incidents/:id/updates', limit: intake },
-    { method: 'get', path: '/api/v1/incidents', limit: incidentLists },
-    { method: 'get', path: '/api/v1/queues/:queue/incidents', limit: incidentLists },
-    { method: 'get', path: '/api/v1/audit/events', limit: auditLists },
-    { method: 'get', path: '/api/v1/incidents/:id/timeline', limit: auditLists },
-    { method: 'get', path: '/api/v1/reports/:kind', limit: exports },
-    { method: 'post', path: '/api/v1/exports', limit: exports },
-    { method: 'get', path: '/api/v1/audit/verify', limit: verify },
-  ];
+  const limits: Record<Group, ConcurrencyLimit> = { intake, incidentLists, auditLists, exports, verify };
+  return LIMITED_ROUTES.map(({ method, path, group }) => ({ method, path, limit: limits[group] }));
 }

@@ -4,22 +4,25 @@ import type { Actor } from '../../auth/actor.js';
 import type { RoutePermission, Permission } from '../../auth/permissions.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import type { RouteLimit } from './concurrency.js';
+import { expectedVersion } from './if-match.js';
 import { parseOrThrow } from './validate.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : S extends undefined ? undefined : unknown;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface HandlerContext<B, Q, P, A> {
+export interface HandlerContext<B, Q, P, A, V = undefined> {
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
+  /** The version the change is based on (If-Match or body `version`), on routes declaring `ifMatch`. */
+  version: V extends true ? number : undefined;
   actor: A;
   req: Request;
   res: Response;
 }
 
 /** A route as a declaration: what it takes, who may call it, what it answers. */
-export interface RouteSpec<B, Q, P, Perm extends RoutePermission> {
+export interface RouteSpec<B, Q, P, Perm extends RoutePermission, V extends boolean | undefined = undefined> {
   method: Method;
   /** Express path, e.g. `/api/v1/incidents/:id`. */
   path: string;
@@ -35,8 +38,28 @@ export interface RouteSpec<B, Q, P, Perm extends RoutePermission> {
   response?: z.ZodType;
   /** Success status, default 200. */
   status?: number;
+  /**
+   * The route changes a versioned resource: the client sends the version it last read, as `If-Match`
+   * (the ETag) or a `version` body field, and the handler gets it as `version`. Neither → 428, a
+   * malformed If-Match → 400; the service answers 412 when it is not current. The answer carries the
+   * new ETag. The OpenAPI document takes the header, the ETag and these statuses from this flag.
+   */
+  ifMatch?: V;
+  /** The answer carries an `ETag` to send back as If-Match (implied by `ifMatch`). */
+  etag?: boolean;
+  /**
+   * Statuses only the handler knows it can answer, each with when (409 already claimed...). Those the
+   * declaration implies (401/403, 404 with path ids, 422, 412/428 with `ifMatch`...) are derived.
+   */
+  errors?: Readonly<Record<number, string>>;
+  /** Media types of an answer the handler writes itself (a stream, a file); JSON when absent. */
+  produces?: readonly string[];
+  /** Optional request headers the handler reads, each with what it does (`Idempotency-Key`). */
+  headers?: Readonly<Record<string, string>>;
   /** Returns the JSON body; return `undefined` after writing `res` yourself (streams, 204). */
-  handler: (ctx: HandlerContext<B, Q, P, Perm extends 'public' ? Actor | null : Actor>) => Promise<unknown>;
+  handler: (
+    ctx: HandlerContext<B, Q, P, Perm extends 'public' ? Actor | null : Actor, V>,
+  ) => Promise<unknown>;
 }
 
 /** A route with its types erased, as the registry stores it. */
@@ -51,7 +74,12 @@ export interface AnyRoute {
   params?: z.ZodType;
   response?: z.ZodType;
   status?: number;
-  handler: (ctx: HandlerContext<unknown, unknown, unknown, Actor | null>) => Promise<unknown>;
+  ifMatch?: boolean;
+  etag?: boolean;
+  errors?: Readonly<Record<number, string>>;
+  produces?: readonly string[];
+  headers?: Readonly<Record<string, string>>;
+  handler: (ctx: HandlerContext<unknown, unknown, unknown, Actor | null, boolean>) => Promise<unknown>;
 }
 
 export function defineRoute<
@@ -59,7 +87,8 @@ export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<B, Q, P, Perm>): AnyRoute {
+  V extends boolean | undefined = undefined,
+>(spec: RouteSpec<B, Q, P, Perm, V>): AnyRoute {
   return spec as unknown as AnyRoute;
 }
 
@@ -111,7 +140,8 @@ export function registerRoutes(
           }
           body = parseOrThrow(route.body, req.body, 'body');
         }
-        const result = await route.handler({ body, query, params, actor, req, res });
+        const version = route.ifMatch ? expectedVersion(req, body, route.body !== undefined) : undefined;
+        const result = await route.handler({ body, query, params, version, actor, req, res });
         if (result !== undefined && !res.headersSent) res.status(route.status ?? 200).json(result);
         else if (!res.headersSent) res.status(route.status ?? 204).end();
       } finally {

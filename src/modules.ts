@@ -131,6 +131,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.kick(collection, id);
     },
     dispatcher: { sweeps },
+    consoleBase: () => publicUrl.get(),
     policyRoutes: {
       installed: () => policyRoutes(intake.services.triage.activePolicy, { includeDisabled: true }),
       active: () => policyRoutes(intake.services.triage.activePolicy),

@@ -107,7 +107,8 @@ export class OidcService {
     let person = linked ? await this.people.get(linked.userId) : await this.people.findByEmail(mapped.email);
     if (!person) {
       try {
-        person = await this.people.provision(mapped);
+        const { name, email, role, bureauId } = mapped;
+        person = await this.people.provision({ name, email, role, bureauId });
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         await this.refusedEvent(presented, client, 'unknown_bureau');

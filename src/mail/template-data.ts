@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INDICATOR_TYPES, PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.types.js';
+import { isLinkable } from './template-helpers.js';
 
 /*
  * The data each mail template needs, one zod schema per template. The renderer validates against
@@ -9,7 +10,10 @@ import { INDICATOR_TYPES, PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.
  */
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const httpsUrl = z.url({ protocol: /^https$/ });
+/** The console's address: https, or http to a loopback host (the embedded demo; see `isLinkable`). */
+const consoleLink = z.url({ protocol: /^https?$/ }).refine((url) => isLinkable(new URL(url)), {
+  message: 'must be https (or http to localhost, 127.0.0.1 or [::1])',
+});
 
 /** TLP 2.0 level without the `TLP:` prefix. */
 export const tlpSchema = z.enum(TLP_LEVELS);
@@ -42,7 +46,7 @@ export const clockSchema = z.object({
 const base = {
   recipientName: z.string().min(1),
   /** HTTPS base URL of the console page for this mail's subject. */
-  consoleUrl: httpsUrl,
+  consoleUrl: consoleLink,
   /** TLP of the message; null for a mail with no marking. Shown in the subject and before the body. */
   tlp: tlpSchema.nullable().default(null),
 };

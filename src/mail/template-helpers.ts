@@ -86,9 +86,21 @@ function formatOf(options: HelperOptions): RenderFormat {
   return format === 'text' || format === 'subject' ? format : 'html';
 }
 
+/** Loopback hosts: the only ones an http (not https) link may point at (a console on this machine). */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /**
- * `{{safeLink url label}}`: an `<a>` for an https URL in the HTML part, `label <url>` in text;
- * anything else (javascript:, http:, garbage) renders as plain escaped text, never as a link.
+ * True for an https URL, or an http one to a loopback host (the embedded demo's console at
+ * http://127.0.0.1:8080 is reachable only from the machine itself, so nothing is sent in clear).
+ */
+export function isLinkable(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+/**
+ * `{{safeLink url label}}`: an `<a>` for an https URL (or http to a loopback host, see `isLinkable`) in
+ * the HTML part, `label <url>` in text; anything else (javascript:, http: elsewhere, garbage) renders
+ * as plain escaped text, never as a link.
  */
 function safeLink(url: unknown, ...rest: unknown[]): string | Handlebars.SafeString {
   const options = rest.pop() as HelperOptions;
@@ -96,7 +108,7 @@ function safeLink(url: unknown, ...rest: unknown[]): string | Handlebars.SafeStr
   const label = typeof rest[0] === 'string' && rest[0] !== '' ? rest[0] : raw;
   const format = formatOf(options);
   const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
-  const https = parsed?.protocol === 'https:' && !/[\s<>"]/.test(raw);
+  const https = parsed !== undefined && isLinkable(parsed) && !/[\s<>"]/.test(raw);
   if (format !== 'html')
     return https && label !== raw ? `${label} <${raw}>` : label === raw ? raw : `${label} (${raw})`;
   const esc = Handlebars.Utils.escapeExpression;

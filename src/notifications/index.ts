@@ -19,7 +19,7 @@ import {
 import { IncidentNotificationRepository } from './incident-notification.repository.js';
 import { MailDeliveryRepository } from './mail-delivery.repository.js';
 import { MailDeliveryService } from './mail-delivery.service.js';
-import { NotificationComposer, consoleBaseOf } from './notification-composer.js';
+import { NotificationComposer } from './notification-composer.js';
 import { NOTIFICATION_COLLECTIONS, notificationModels } from './notification.model.js';
 import { NotificationRepository } from './notification.repository.js';
 import { NotificationService } from './notification.service.js';
@@ -49,6 +49,8 @@ export interface NotificationDeps {
   /** Asks the audit relay to chain a written document's drafts now rather than at its next sweep. */
   kickAudit?(collection: string, id: unknown): void;
   dispatcher?: DispatcherOptions;
+  /** The console's base URL for links in mail (PUBLIC_URL, else where the server listens, port included). */
+  consoleBase(): string;
   /**
    * The recipient routes of the policy: every installed pack's (seeded as demo lists in demo mode) and
    * the active packs' (each must have a list: checked at start).
@@ -123,7 +125,7 @@ export function createNotificationsModule(
   const composer = new NotificationComposer(
     renderer,
     { findIncident: (id) => incidents.findById(ALL, id), getBureau: (code) => deps.bureaux.getBureau(code) },
-    consoleBaseOf(config.PUBLIC_URL, config.HTTP_HOST),
+    () => deps.consoleBase(),
   );
   let transport: MailTransport | null = null;
   const lazyTransport: MailTransport = {

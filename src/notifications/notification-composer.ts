@@ -26,7 +26,8 @@ export class NotificationComposer {
   constructor(
     private readonly renderer: TemplateRenderer,
     private readonly sources: ComposerSources,
-    private readonly consoleBase: string,
+    /** Where people reach the console (PUBLIC_URL, else where the server listens), read per mail. */
+    private readonly consoleBase: () => string,
   ) {}
 
   /** Loads what every recipient's mail shares; call once per delivery run. */
@@ -37,11 +38,11 @@ export class NotificationComposer {
       if (!incident) throw new MissingSubjectError(`incident ${record.incidentId} not found`);
       const bureau = await this.sources.getBureau(incident.bureauId);
       Object.assign(base, incidentData(incident, bureau), { tlp: 'AMBER' });
-      base.consoleUrl = `${this.consoleBase}/incidents/${incident.id}`;
+      base.consoleUrl = `${this.consoleBase()}/console/incidents/${incident.id}`;
       base.deadline = deadlineOf(incident, record.dataRef.data.deadlineClock);
     }
-    if (record.advisoryId) base.consoleUrl = `${this.consoleBase}/advisories/${record.advisoryId}`;
-    base.consoleUrl ??= this.consoleBase;
+    if (record.advisoryId) base.consoleUrl = `${this.consoleBase()}/console/advisories/${record.advisoryId}`;
+    base.consoleUrl ??= `${this.consoleBase()}/console`;
     return { ...base, ...record.dataRef.data };
   }
 
@@ -107,11 +108,4 @@ function incidentData(incident: Incident, bureau: Bureau | null): Record<string,
         }
       : {}),
   };
-}
-
-/** The console base URL for links in mail: templates only link https, so http becomes https. */
-export function consoleBaseOf(publicUrl: string | undefined, httpHost: string): string {
-  const url = new URL(publicUrl ?? `https://${httpHost}`);
-  url.protocol = 'https:';
-  return url.href.replace(/\/$/, '');
 }

@@ -35,7 +35,9 @@ export const configSchema = z.object({
   PUBLIC_URL: z
     .url()
     .optional()
-    .describe('Base URL people use to reach the console (links in mail). Defaults to the listen address.'),
+    .describe(
+      'Base URL people use to reach the console (links in mail, the OIDC callback, set-password links). Unset: the address the server listens on, port included.',
+    ),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
@@ -211,7 +213,7 @@ export const configSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15)
-    .describe('How long a locked account refuses sign-in (an administrator\'s reset unlocks it at once).'),
+    .describe("How long a locked account refuses sign-in (an administrator's reset unlocks it at once)."),
   OIDC_ISSUER_URL: z
     .url()
     .optional()

@@ -159,6 +159,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     audit: audit.audit,
     notifications: notifications.services.notifications,
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
+    calendars: () => intake.services.triage.activePolicy.calendars,
   });
   const modules: Modules = {
     routes: [

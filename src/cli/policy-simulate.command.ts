@@ -61,6 +61,10 @@ function print(result: SimulationResult): void {
     for (const reason of changed.reasonChanges) console.log(`    ${reason}`);
   }
   console.log(`\n${result.changed.length} of ${result.evaluated} decisions would change`);
+  console.log(`${result.dueTimesChanged} of ${result.evaluated} incidents' due times would change`);
+  for (const u of result.uncounted) console.log(`  not counted: ${u.ref} (${u.id}): ${u.error}`);
+  if (result.uncounted.length > 0)
+    console.log(`${result.uncounted.length} incidents could not be counted with a policy's calendars`);
 }
 
 /**

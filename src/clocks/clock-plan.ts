@@ -1,4 +1,5 @@
 import type { ClockSpec, EscalationStep } from '../triage/index.js';
+import type { CalendarSet } from './calendar/index.js';
 import { applyEvents, dueEvents, nextTimer } from './clock-events.js';
 import { nextDueAt, reconcileClocks } from './clock-rules.js';
 import type { ClockEvent, ClockTimer, IncidentClock, RecordedObligation } from './clock.types.js';
@@ -35,9 +36,10 @@ const json = (value: unknown): string => JSON.stringify(value);
 /**
  * Catches the clocks up to `now`, purely: merges a new triage decision with the ledger, finds the
  * warnings, breaches and escalation steps due and not yet done, and the next timer of each clock.
+ * Timers fire at the stored due times, which were counted with the policy's calendars.
  */
-export function planClocks(input: ClockInput, now: Date): ClockPlan {
-  const reconciled = reconcileClocks(input.clocks, input.clockLedger, input.obligations);
+export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet = new Map()): ClockPlan {
+  const reconciled = reconcileClocks(input.clocks, input.clockLedger, input.obligations, calendars);
   const context = {
     incidentId: '',
     severity: input.severity,

@@ -1,4 +1,5 @@
-import type { ClockSpec } from '../triage/index.js';
+import { repeatSpanOf, timedClock, type ClockSpec } from '../triage/index.js';
+import { shiftBySpan, type CalendarSet, type Span } from './calendar/index.js';
 import {
   MAX_CLOCK_HISTORY,
   type ClockOccurrence,
@@ -7,20 +8,26 @@ import {
   type StartEvent,
 } from './clock.types.js';
 
-const plus = (date: Date, seconds: number): Date => new Date(date.getTime() + seconds * 1000);
 const TERMINAL = new Set(['met', 'breached', 'not_applicable']);
+/**
+ * Without the policy's calendars, fixed and month lengths still count; a business-day clock fails
+ * loudly (CalendarRangeError naming its calendar) rather than being guessed.
+ */
+const NO_CALENDARS: CalendarSet = new Map();
 
-/** Sets `startsAt`, `dueAt` and `warnAt` from a start time and the spec's durations. */
+/**
+ * Sets `startsAt`, `dueAt` and `warnAt` from a start time, counted as the policy decided (fixed
+ * delays, business days of the clock's calendar, calendar months in its zone; capped by `cap.dueAt`).
+ * @param duration replaces the clock's own length (the interval of a repeat)
+ * @throws CalendarRangeError when business days fall outside the calendar's years
+ */
 export function timed<C extends ClockSpec>(
   clock: C,
   startsAt: Date,
-  durationSeconds = clock.durationSeconds,
+  calendars: CalendarSet = NO_CALENDARS,
+  duration?: Span,
 ): C {
-  const dueAt = plus(startsAt, durationSeconds);
-  const next: C = { ...clock, startsAt, dueAt };
-  if (clock.warnBeforeSeconds > 0) next.warnAt = plus(dueAt, -clock.warnBeforeSeconds);
-  else delete next.warnAt;
-  return next;
+  return timedClock(clock, startsAt, calendars, duration);
 }
 
 /** A clock fresh from a triage spec: running when its start is known, pending otherwise. */
@@ -38,13 +45,48 @@ export function fromSpec(spec: ClockSpec): IncidentClock {
 /** True when a stored clock still lacks the progress fields (triage wrote a bare spec). */
 export const isBareSpec = (clock: ClockSpec | IncidentClock): boolean => !('state' in clock);
 
-/** Starts the pending clocks counting from `from`, at `at` (the start event was recorded). */
-export function startClocks(clocks: readonly IncidentClock[], from: StartEvent, at: Date): IncidentClock[] {
-  return clocks.map((clock) =>
-    clock.state === 'pending' && clock.startsFrom === from
-      ? { ...timed(clock, at), state: 'running' }
-      : clock,
-  );
+/**
+ * Starts the pending clocks counting from `from`, at `at` (the start event was recorded); a cap
+ * counting from it gets its time, and a running clock under that cap is counted again.
+ */
+export function startClocks(
+  clocks: readonly IncidentClock[],
+  from: StartEvent,
+  at: Date,
+  calendars: CalendarSet = NO_CALENDARS,
+): IncidentClock[] {
+  return clocks.map((clock) => {
+    let next = clock;
+    if (next.cap && next.cap.startsFrom === from && next.cap.dueAt === undefined) {
+      const counting = { zone: next.zone ?? 'UTC', calendar: next.calendar };
+      next = { ...next, cap: { ...next.cap, dueAt: shiftBySpan(at, next.cap.after, counting, calendars) } };
+      if (next.state === 'running' && next.startsAt) next = timed(next, new Date(next.startsAt), calendars);
+    }
+    if (next.state === 'pending' && next.startsFrom === from)
+      next = { ...timed(next, at, calendars), state: 'running' };
+    return next;
+  });
+}
+
+/**
+ * Starts (or, for `record: latest`, counts again) the clocks chained to `obligation`, recorded at
+ * `at`: the NIS2 final report a month after the notification, DORA's final report a month after
+ * the latest intermediate report.
+ */
+function startChained(
+  clocks: readonly IncidentClock[],
+  obligation: string,
+  at: Date,
+  calendars: CalendarSet,
+): IncidentClock[] {
+  return clocks.map((clock) => {
+    if (clock.startsFrom !== 'met' || clock.after?.obligation !== obligation) return clock;
+    if (clock.state === 'pending') return { ...timed(clock, at, calendars), state: 'running' };
+    const later = clock.startsAt !== undefined && at.getTime() > new Date(clock.startsAt).getTime();
+    if (clock.state === 'running' && clock.after.record === 'latest' && later)
+      return timed(clock, at, calendars);
+    return clock;
+  });
 }
 
 function closeOccurrence(clock: IncidentClock): ClockOccurrence {
@@ -61,12 +103,14 @@ function closeOccurrence(clock: IncidentClock): ClockOccurrence {
 /**
  * Records that `obligation` was done at `at`: each running or breached clock for it is met (on time)
  * or stays breached (late, with `metAt` set). A repeating clock then starts its next occurrence,
- * due `everySeconds` after this one was met.
+ * due its repeat interval (hours, business days or months) after this one was met, and the clocks
+ * chained to the obligation start.
  */
 export function meetClocks(
   clocks: readonly IncidentClock[],
   obligation: string,
   at: Date,
+  calendars: CalendarSet = NO_CALENDARS,
 ): { clocks: IncidentClock[]; met: IncidentClock[] } {
   const met: IncidentClock[] = [];
   const next = clocks.map((clock) => {
@@ -82,7 +126,7 @@ export function meetClocks(
     const history = [...(clock.history ?? []), closeOccurrence(done)];
     const dropped = Math.max(0, history.length - MAX_CLOCK_HISTORY);
     const following: IncidentClock = {
-      ...timed(done, at, clock.repeat.everySeconds),
+      ...timed(done, at, calendars, repeatSpanOf(clock)),
       state: 'running',
       metAt: null,
       breachedAt: null,
@@ -94,7 +138,7 @@ export function meetClocks(
     if (dropped > 0) following.historyDropped = (clock.historyDropped ?? 0) + dropped;
     return following;
   });
-  return { clocks: next, met };
+  return { clocks: startChained(next, obligation, at, calendars), met };
 }
 
 /**
@@ -112,14 +156,21 @@ export function stopClocks(
   });
 }
 
-/** Meets a fresh clock with an obligation recorded before it existed (earliest matching record). */
-function withRecorded(clock: IncidentClock, obligations: readonly RecordedObligation[]): IncidentClock {
+/**
+ * Replays the records made before a fresh clock existed, in time order: the obligation it follows
+ * (a chained clock starts) and its own (it is met).
+ */
+function withRecorded(
+  clock: IncidentClock,
+  obligations: readonly RecordedObligation[],
+  calendars: CalendarSet,
+): IncidentClock {
   const records = obligations
-    .filter((o) => o.obligation === clock.obligation)
+    .filter((o) => o.obligation === clock.obligation || o.obligation === clock.after?.obligation)
     .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   let current = clock;
   for (const record of records)
-    current = meetClocks([current], record.obligation, new Date(record.at)).clocks[0] ?? current;
+    current = meetClocks([current], record.obligation, new Date(record.at), calendars).clocks[0] ?? current;
   return current;
 }
 
@@ -133,6 +184,7 @@ export function reconcileClocks(
   current: ReadonlyArray<ClockSpec | IncidentClock>,
   ledger: readonly IncidentClock[],
   obligations: readonly RecordedObligation[],
+  calendars: CalendarSet = NO_CALENDARS,
 ): IncidentClock[] {
   const previous = new Map(ledger.map((clock) => [clock.key, clock]));
   const out: IncidentClock[] = current.map((entry) => {
@@ -153,12 +205,13 @@ export function reconcileClocks(
       if (old.history) merged.history = old.history;
       if (old.occurrence > 0)
         return { ...merged, startsAt: old.startsAt, dueAt: old.dueAt, warnAt: old.warnAt };
-      // A clock counting from triage keeps its first start: re-triage does not restart it.
+      // A clock counting from triage keeps its first start (re-triage does not restart it), and so
+      // does a chained one: triage does not see the records that started it.
       const start =
         spec.startsFrom === 'triaged' || !spec.startsAt ? new Date(old.startsAt) : new Date(spec.startsAt);
-      return timed(merged, start);
+      return timed(merged, start, calendars);
     }
-    return withRecorded(fromSpec(spec), obligations);
+    return withRecorded(fromSpec(spec), obligations, calendars);
   });
   const kept = new Set(out.map((clock) => clock.key));
   for (const old of ledger) {

@@ -34,6 +34,7 @@ export {
 } from './clock-events.js';
 export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
 export { isBureauObligation } from './obligation-owner.js';
+export type { CalendarSet } from './calendar/index.js';
 export { ClockTimers } from './clock-timers.js';
 export {
   StoredNotificationRequests,

@@ -80,6 +80,13 @@ export const timesSchema = z
     resolvedAt: incidentTime(
       'When systems and data were back to normal; the post-incident report is due a week after.',
     ).optional(),
+    classifiedMajorAt: incidentTime(
+      'DORA: when the incident was classified as major; the initial notification is due 4 hours ' +
+        'after it, and never later than 24 hours after awareness.',
+    ).optional(),
+    ransomPaidAt: incidentTime(
+      'CIRCIA: when a ransom was paid; the ransom payment report is due 24 hours after it.',
+    ).optional(),
   })
   .describe(
     'The times of the incident, each kept apart because each starts its own deadlines. They must be in ' +

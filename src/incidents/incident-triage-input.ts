@@ -25,6 +25,8 @@ export function toTriageInput(
       firstReportAt: incident.reportedAt,
       containedAt: facts.times.containedAt,
       resolvedAt: facts.times.resolvedAt,
+      classifiedMajorAt: facts.times.classifiedMajorAt,
+      ransomPaidAt: facts.times.ransomPaidAt,
     },
     system: facts.system,
     assetsAffected: facts.assetsAffected,

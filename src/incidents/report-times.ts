@@ -9,6 +9,8 @@ export interface ReportTimes {
   awareAt?: Date;
   containedAt?: Date;
   resolvedAt?: Date;
+  classifiedMajorAt?: Date;
+  ransomPaidAt?: Date;
 }
 
 /** How far back report times may lie, in days before the report. */
@@ -31,6 +33,9 @@ const ORDER: ReadonlyArray<readonly [keyof ReportTimes, keyof ReportTimes]> = [
   ['occurredAt', 'containedAt'],
   ['occurredAt', 'resolvedAt'],
   ['containedAt', 'resolvedAt'],
+  // An incident is classified as major once it is known (DORA), and a ransom is paid after it happened.
+  ['discoveredAt', 'classifiedMajorAt'],
+  ['occurredAt', 'ransomPaidAt'],
 ];
 
 /** The earliest time a report filed at `reportedAt` may name (`occurredAt` has its own bound). */

@@ -1,16 +1,26 @@
+import { needsCalendar, shiftBySpan, type CalendarSet, type Span } from '../clocks/calendar/index.js';
+import { timedClock } from './clock-deadline.js';
 import { matches } from './condition.evaluator.js';
-import { formatDuration } from './duration.parser.js';
-import type { DurationBySeverity } from './policy-pack.schema.js';
+import { formatSpan } from './duration.parser.js';
+import { spanFor } from './policy-pack.assembler.js';
+import type { ClockRule } from './policy-pack.schema.js';
 import type { PolicyPack } from './policy.types.js';
 import { explain, type Facts } from './severity.evaluator.js';
 import type { TriageInput } from './triage-input.js';
 import type {
+  ClockChain,
   ClockSpec,
   ClockStart,
   DecisionReason,
   NotificationSpec,
   Severity,
 } from './triage-decision.types.js';
+
+/** An obligation recorded as done: what starts a chained clock. */
+export interface MetObligation {
+  obligation: string;
+  at: Date;
+}
 
 /** The incident time each clock start refers to; `triaged` is the evaluation time. */
 export function startTime(from: ClockStart, input: TriageInput, now: Date | undefined): Date | undefined {
@@ -28,15 +38,46 @@ export function startTime(from: ClockStart, input: TriageInput, now: Date | unde
       return t.containedAt;
     case 'classified_major':
       return t.classifiedMajorAt;
+    case 'ransom_paid':
+      return t.ransomPaidAt;
     case 'triaged':
       return now;
   }
 }
 
-const forSeverity = (d: DurationBySeverity, s: Severity) => (typeof d === 'number' ? d : d[s]);
-const plus = (d: Date, seconds: number) => new Date(d.getTime() + seconds * 1000);
+/** When a chained clock starts: the first or the latest record of the obligation it follows. */
+export function chainStart(after: ClockChain, met: readonly MetObligation[]): Date | undefined {
+  let found: Date | undefined;
+  for (const record of met) {
+    if (record.obligation !== after.obligation) continue;
+    const at = new Date(record.at);
+    const earlier = found === undefined || at.getTime() < found.getTime();
+    if (found === undefined || (after.record === 'first' ? earlier : !earlier)) found = at;
+  }
+  return found;
+}
 
-/** Clocks of every applied pack whose condition matches and which has a duration for the severity. */
+/** The length fields of a spec: seconds for fixed spans, the span itself for calendar ones. */
+function lengthFields(
+  duration: Span,
+  warn: Span,
+): Pick<ClockSpec, 'durationSeconds' | 'duration' | 'warnBeforeSeconds' | 'warnBefore'> {
+  return {
+    ...('seconds' in duration ? { durationSeconds: duration.seconds } : { duration }),
+    ...('seconds' in warn ? { warnBeforeSeconds: warn.seconds } : { warnBeforeSeconds: 0, warnBefore: warn }),
+  };
+}
+
+function describeStart(c: ClockRule): string {
+  if (typeof c.startsFrom === 'string') return c.startsFrom;
+  return `${c.startsFrom.record === 'latest' ? 'the latest' : 'the first'} ${c.startsFrom.met} recorded`;
+}
+
+/**
+ * Clocks of every applied pack whose condition matches and which has a duration for the severity,
+ * counted in the pack's time zone (and business-day calendar). A chained clock starts from `met`.
+ * @throws CalendarRangeError when a business-day deadline falls outside the calendar's years
+ */
 export function decideClocks(
   packs: readonly PolicyPack[],
   facts: Facts,
@@ -44,35 +85,60 @@ export function decideClocks(
   severity: Severity,
   now: Date | undefined,
   reasons: DecisionReason[],
+  calendars: CalendarSet,
+  met: readonly MetObligation[] = [],
 ): ClockSpec[] {
   const clocks: ClockSpec[] = [];
   for (const pack of packs) {
     for (const c of pack.clocks) {
-      const durationSeconds = forSeverity(c.duration, severity);
-      if (durationSeconds === undefined || !matches(c.when, facts)) continue;
-      const warnBeforeSeconds = forSeverity(c.warnBefore, severity) ?? 0;
-      const startsAt = startTime(c.startsFrom, input, now);
-      const spec: ClockSpec = {
+      const duration = spanFor(c.duration, severity);
+      if (duration === undefined || !matches(c.when, facts)) continue;
+      const warn = spanFor(c.warnBefore, severity) ?? { seconds: 0 };
+      const chained = typeof c.startsFrom === 'string' ? undefined : c.startsFrom;
+      const startsAt = chained
+        ? chainStart({ obligation: chained.met, record: chained.record }, met)
+        : startTime(c.startsFrom as ClockStart, input, now);
+      const calendarNeeded = [duration, warn, c.repeat?.every, c.cap?.after].some(needsCalendar);
+      let spec: ClockSpec = {
         key: `${pack.id}.${c.id}`,
         name: c.name,
         regime: pack.regime,
         obligation: c.obligation,
-        startsFrom: c.startsFrom,
-        durationSeconds,
-        warnBeforeSeconds,
+        startsFrom: chained ? 'met' : (c.startsFrom as ClockStart),
+        ...(chained ? { after: { obligation: chained.met, record: chained.record } } : {}),
+        ...lengthFields(duration, warn),
+        zone: pack.timeZone,
+        ...(calendarNeeded && pack.calendar !== undefined ? { calendar: pack.calendar } : {}),
       };
-      if (startsAt !== undefined) {
-        spec.startsAt = new Date(startsAt.getTime());
-        spec.dueAt = plus(startsAt, durationSeconds);
-        if (warnBeforeSeconds > 0) spec.warnAt = plus(spec.dueAt, -warnBeforeSeconds);
+      if (c.cap) {
+        const capStart = startTime(c.cap.from, input, now);
+        spec.cap = { startsFrom: c.cap.from, after: c.cap.after };
+        if (capStart)
+          spec.cap.dueAt = shiftBySpan(
+            capStart,
+            c.cap.after,
+            { zone: pack.timeZone, calendar: pack.calendar },
+            calendars,
+          );
       }
-      if (c.repeat) spec.repeat = { everySeconds: c.repeat.every, until: c.repeat.until };
+      if (c.repeat) {
+        const every = c.repeat.every;
+        spec.repeat =
+          'seconds' in every
+            ? { everySeconds: every.seconds, until: c.repeat.until }
+            : { every, until: c.repeat.until };
+      }
+      if (startsAt !== undefined) spec = timedClock(spec, new Date(startsAt.getTime()), calendars);
       clocks.push(spec);
-      const every = c.repeat ? `, then every ${formatDuration(c.repeat.every)} until ${c.repeat.until}` : '';
+      const every = c.repeat ? `, then every ${formatSpan(c.repeat.every)} until ${c.repeat.until}` : '';
+      const cap = c.cap ? `, at most ${formatSpan(c.cap.after)} from ${c.cap.from}` : '';
+      const zone = [duration, c.repeat?.every].some((s) => s !== undefined && !('seconds' in s))
+        ? ` (counted in ${pack.timeZone}${spec.calendar ? `, ${spec.calendar} calendar` : ''})`
+        : '';
       const pending = startsAt === undefined ? '; start time not known yet' : '';
       reasons.push({
         rule: `${pack.id}/clocks/${c.id}`,
-        detail: `${c.name}: ${formatDuration(durationSeconds)} from ${c.startsFrom}${every}${pending}; ${explain(c.description, c.when)}`,
+        detail: `${c.name}: ${formatSpan(duration)} from ${describeStart(c)}${cap}${every}${zone}${pending}; ${explain(c.description, c.when)}`,
       });
     }
   }

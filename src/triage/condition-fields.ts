@@ -40,6 +40,7 @@ export const INPUT_FIELDS: Readonly<Record<string, FieldSpec>> = {
   'times.containedAt': date,
   'times.resolvedAt': date,
   'times.classifiedMajorAt': date,
+  'times.ransomPaidAt': date,
   'system.tier': num,
   'system.criticalEService': bool,
   'system.operatedBy': en(OPERATORS),

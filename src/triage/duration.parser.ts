@@ -1,3 +1,5 @@
+import { formatCalendarSpan, parseCalendarSpan, type Span } from '../clocks/calendar/index.js';
+
 const UNIT_SECONDS = new Map([
   ['w', 604_800],
   ['d', 86_400],
@@ -10,8 +12,8 @@ const PART = /(\d+)([smhdw])/g;
 
 /**
  * Parses a policy duration (`90s`, `15m`, `48h`, `14d`, `1w`, `1h30m`) or a number of seconds.
- * Months are deliberately not a unit: clocks are fixed delays, so a pack must say which number of
- * days it means by "a month". Returns undefined when the text is not a duration.
+ * Months and business days are not fixed delays: {@link parseSpan} reads those. Returns undefined
+ * when the text is not a duration.
  */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
@@ -34,3 +36,18 @@ export function formatDuration(seconds: number): string {
   }
   return text;
 }
+
+/**
+ * Parses a clock length: a fixed duration (as {@link parseDuration}) or a calendar span
+ * (`5 business days`, `1 month`, `3 months`). Undefined when the text is neither.
+ */
+export function parseSpan(value: unknown): Span | undefined {
+  const calendar = parseCalendarSpan(value);
+  if (calendar) return calendar;
+  const seconds = parseDuration(value);
+  return seconds === undefined ? undefined : { seconds };
+}
+
+/** `1h30m`, `5 business days`, `1 month`: a span as the policy language writes it. */
+export const formatSpan = (span: Span): string =>
+  'seconds' in span ? formatDuration(span.seconds) : formatCalendarSpan(span);

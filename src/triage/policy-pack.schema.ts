@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { TLP_LEVELS } from '../advisories/advisory.types.js';
+import { isValidZone, type Span } from '../clocks/calendar/index.js';
 import { conditionSchema } from './condition.schema.js';
-import { parseDuration } from './duration.parser.js';
+import { parseDuration, parseSpan } from './duration.parser.js';
 import { CATEGORIES, LEVELS, RECOVERABILITY } from './triage-input.js';
-import { CLOCK_STARTS, REPEAT_UNTIL, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
+import {
+  CHAIN_RECORDS,
+  CLOCK_STARTS,
+  REPEAT_UNTIL,
+  RSIT_CLASSES,
+  SEVERITIES,
+} from './triage-decision.types.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id (a-z, 0-9, -)');
 const name = z.string().min(1);
@@ -17,25 +24,37 @@ const duration = z.unknown().transform((raw, ctx): number => {
   }
   return seconds;
 });
-type BySeverity = Partial<Record<(typeof SEVERITIES)[number], number>>;
-const DURATION_HINT = 'expected a duration such as 90s, 15m, 48h, 14d, 1w or 1h30m, or one per severity';
+const SPAN_HINT =
+  'expected a duration such as 90s, 15m, 48h, 14d, 1w or 1h30m, or "5 business days", "1 month", "3 months"';
+const span = z.unknown().transform((raw, ctx): Span => {
+  const parsed = parseSpan(raw);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: SPAN_HINT });
+    return z.NEVER;
+  }
+  return parsed;
+});
+type BySeverity = Partial<Record<(typeof SEVERITIES)[number], Span>>;
 
-/** A duration, or one per severity (a severity left out means the clock does not apply to it). */
-const durationBySeverity = z.unknown().transform((raw, ctx): number | BySeverity => {
+/**
+ * A clock length, or one per severity (a severity left out means the clock does not apply to it):
+ * fixed, in business days or in calendar months.
+ */
+const spanBySeverity = z.unknown().transform((raw, ctx): Span | BySeverity => {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    const seconds = parseDuration(raw);
-    if (seconds !== undefined) return seconds;
-    ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+    const parsed = parseSpan(raw);
+    if (parsed !== undefined) return parsed;
+    ctx.addIssue({ code: 'custom', message: `${SPAN_HINT}, or one per severity` });
     return z.NEVER;
   }
   const out: BySeverity = {};
   for (const [key, value] of Object.entries(raw)) {
-    const seconds = parseDuration(value);
+    const parsed = parseSpan(value);
     const severity = SEVERITIES.find((s) => s === key);
     if (severity === undefined)
       ctx.addIssue({ code: 'custom', message: `unknown severity "${key}"`, path: [key] });
-    else if (seconds === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT, path: [key] });
-    else out[severity] = seconds;
+    else if (parsed === undefined) ctx.addIssue({ code: 'custom', message: SPAN_HINT, path: [key] });
+    else out[severity] = parsed;
   }
   return out;
 });
@@ -56,6 +75,15 @@ const manifest = z.strictObject({
   default: z.boolean().default(false),
   /** A disabled pack is validated and versioned but never applied (e.g. a proposed law). */
   enabled: z.boolean().default(true),
+  /**
+   * IANA time zone the regime counts days and months in: `Asia/Hong_Kong` for Hong Kong regimes,
+   * `UTC` where the law counts from an instant and names no zone. Stated, never assumed.
+   */
+  timeZone: z
+    .string({ error: 'state the IANA time zone the regime counts in, e.g. Asia/Hong_Kong or UTC' })
+    .refine(isValidZone, 'expected an IANA time zone such as Asia/Hong_Kong or UTC'),
+  /** Business-day calendar (`calendars/<id>.yaml`) for clocks counted in business days. */
+  calendar: id.optional(),
 });
 
 const category = z.strictObject({
@@ -101,14 +129,26 @@ const routing = z.strictObject({
   rules: z.array(z.strictObject({ id, queue: id, when, description })).default([]),
 });
 
+/** `startsFrom`: an incident time, or `{ met: <obligation> }` for a clock chained to another report. */
+const startsFrom = z.union([
+  z.enum(CLOCK_STARTS),
+  z.strictObject({
+    met: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'expected a dotted obligation name'),
+    /** Which record of that obligation starts the clock: the first (default) or the latest. */
+    record: z.enum(CHAIN_RECORDS).default('first'),
+  }),
+]);
+
 const clock = z.strictObject({
   id,
   name,
   obligation: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'expected a dotted obligation name'),
-  startsFrom: z.enum(CLOCK_STARTS),
-  duration: durationBySeverity,
-  warnBefore: durationBySeverity.default(0),
-  repeat: z.strictObject({ every: duration, until: z.enum(REPEAT_UNTIL) }).optional(),
+  startsFrom,
+  duration: spanBySeverity,
+  warnBefore: spanBySeverity.default({ seconds: 0 }),
+  /** A deadline the due time never passes, counted from another incident time (DORA's 24 h). */
+  cap: z.strictObject({ after: span, from: z.enum(CLOCK_STARTS) }).optional(),
+  repeat: z.strictObject({ every: span, until: z.enum(REPEAT_UNTIL) }).optional(),
   when: when.optional(),
   description,
 });
@@ -178,4 +218,4 @@ export type ClockRule = z.output<typeof clock>;
 export type NotificationRule = z.output<typeof notification>;
 export type LadderRule = z.output<typeof ladder>;
 export type SeverityRule = z.output<typeof severityRule>;
-export type DurationBySeverity = z.output<typeof durationBySeverity>;
+export type SpanBySeverity = z.output<typeof spanBySeverity>;

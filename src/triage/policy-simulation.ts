@@ -1,3 +1,5 @@
+import { CalendarRangeError } from '../clocks/calendar/index.js';
+import type { MetObligation } from './clock.evaluator.js';
 import { diffDecisions, type FieldDifference } from './decision-diff.js';
 import { evaluatePolicy } from './policy.evaluator.js';
 import type { Policy } from './policy.types.js';
@@ -27,7 +29,17 @@ export interface SimulationResult {
   candidateVersion: string;
   evaluated: number;
   changed: ChangedDecision[];
+  /**
+   * Incidents any of whose clocks would fall due (or warn) at another time, or gain or lose a due
+   * time: what moving a pack from an approximation to the real counting does to past deadlines.
+   */
+  dueTimesChanged: number;
+  /** Incidents a policy could not count (a business day outside its calendar's years), with why. */
+  uncounted: Array<{ id: string; ref: string; error: string }>;
 }
+
+/** A clock field whose change moves a deadline. */
+const DUE_FIELD = /^clocks\[[^\]]+\](\.(dueAt|warnAt|cap\.dueAt))?$/;
 
 function reasonChanges(current: readonly DecisionReason[], candidate: readonly DecisionReason[]): string[] {
   const a = new Set(current.map((r) => `${r.rule}: ${r.detail}`));
@@ -46,15 +58,26 @@ function reasonChanges(current: readonly DecisionReason[], candidate: readonly D
 export function simulateDecisions(
   current: Policy,
   candidate: Policy,
-  inputs: ReadonlyArray<{ id: string; ref: string; input: TriageInput }>,
+  inputs: ReadonlyArray<{ id: string; ref: string; input: TriageInput; met?: readonly MetObligation[] }>,
   options: { now?: Date } = {},
 ): SimulationResult {
   const changed: ChangedDecision[] = [];
-  for (const { id, ref, input } of inputs) {
-    const before = evaluatePolicy(current, input, options.now);
-    const after = evaluatePolicy(candidate, input, options.now);
+  const uncounted: SimulationResult['uncounted'] = [];
+  let dueTimesChanged = 0;
+  for (const { id, ref, input, met } of inputs) {
+    let before: TriageDecision;
+    let after: TriageDecision;
+    try {
+      before = evaluatePolicy(current, input, options.now, { met });
+      after = evaluatePolicy(candidate, input, options.now, { met });
+    } catch (err) {
+      if (!(err instanceof CalendarRangeError)) throw err;
+      uncounted.push({ id, ref, error: err.message });
+      continue;
+    }
     const diffs: FieldDifference[] = diffDecisions(before, after);
     if (diffs.length === 0) continue;
+    if (diffs.some((d) => DUE_FIELD.test(d.field) && hasDueTime(d))) dueTimesChanged++;
     changed.push({
       id,
       ref,
@@ -69,5 +92,14 @@ export function simulateDecisions(
     candidateVersion: candidate.version,
     evaluated: inputs.length,
     changed,
+    dueTimesChanged,
+    uncounted,
   };
+}
+
+/** A changed time, or a clock added or removed that has a due time on either side. */
+function hasDueTime(d: FieldDifference): boolean {
+  if (!/^clocks\[[^\]]+\]$/.test(d.field)) return true;
+  const due = (v: unknown) => typeof v === 'object' && v !== null && 'dueAt' in v;
+  return due(d.left) || due(d.right);
 }

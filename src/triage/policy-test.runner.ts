@@ -2,14 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { CalendarRangeError } from '../clocks/calendar/index.js';
 import { diffKeyed, diffPlain, toPlain, type FieldDifference } from './decision-diff.js';
 import { formatPath, PolicyLoadError, type PolicyIssue } from './policy-load.error.js';
 import { loadPolicy } from './policy.loader.js';
 import { evaluatePolicy } from './policy.evaluator.js';
 import { DEFAULT_TEST_INPUT, DEFAULT_TEST_NOW, mergeInput } from './policy-test.defaults.js';
-import { testFileSchema, type Expectation } from './policy-test.schema.js';
+import { testFileSchema, type Expectation, type TestFile } from './policy-test.schema.js';
 import { triageInputSchema, type TriageInput } from './triage-input.js';
 import type { TriageDecision } from './triage-decision.types.js';
+import type { Policy } from './policy.types.js';
 
 /** A mismatch between the expected and the actual decision. */
 export interface ExpectationDiff {
@@ -79,6 +81,38 @@ function issuesOf(file: string, prefix: Array<string | number>, error: z.ZodErro
 }
 
 /**
+ * The policy with the named disabled packs switched on, so a proposed law's pack can be tested before
+ * it is enabled. Naming a pack that does not exist or is already on is an issue of the test file.
+ */
+function withEnabled(policy: Policy, ids: readonly string[], file: string, issues: PolicyIssue[]): Policy {
+  ids.forEach((id, i) => {
+    const pack = policy.packs.find((p) => p.id === id);
+    if (!pack) issues.push({ file, path: `enable[${i}]`, reason: `no pack "${id}"` });
+    else if (pack.enabled)
+      issues.push({ file, path: `enable[${i}]`, reason: `pack "${id}" is already enabled` });
+  });
+  if (ids.length === 0) return policy;
+  return { ...policy, packs: policy.packs.map((p) => (ids.includes(p.id) ? { ...p, enabled: true } : p)) };
+}
+
+/** Evaluates one case: its decision compared, or the calendar error it expects (or did not). */
+function runCase(policy: Policy, input: TriageInput, c: TestFile['cases'][number]): ExpectationDiff[] {
+  const now = c.now ?? new Date(DEFAULT_TEST_NOW);
+  let decision: TriageDecision;
+  try {
+    decision = evaluatePolicy(policy, input, now, { met: c.obligations });
+  } catch (err) {
+    if (!(err instanceof CalendarRangeError)) throw err;
+    const expected = c.expect.error;
+    return expected !== undefined && err.message.includes(expected)
+      ? []
+      : [{ field: 'error', expected, actual: err.message }];
+  }
+  if (c.expect.error !== undefined) return [{ field: 'error', expected: c.expect.error, actual: undefined }];
+  return compareDecision(c.expect, decision);
+}
+
+/**
  * Runs the policy's own test cases (`<testsDir>/*.yaml`, by default `<dir>/tests`) against the
  * policy in `dir`. Cases are evaluated in file and case order; every case is reported.
  * @throws PolicyLoadError when the policy or a test file is invalid (file, path and reason given).
@@ -110,18 +144,14 @@ export function runPolicyTests(dir: string, testsDir: string = join(dir, 'tests'
       continue;
     }
     const defaults = mergeInput(DEFAULT_TEST_INPUT, parsed.data.defaults ?? {});
+    const tested = withEnabled(policy, parsed.data.enable, file, issues);
     parsed.data.cases.forEach((c, i) => {
       const input = triageInputSchema.safeParse(mergeInput(defaults, c.input));
       if (!input.success) {
         issues.push(...issuesOf(file, ['cases', i, 'input'], input.error));
         return;
       }
-      const decision = evaluatePolicy(
-        policy,
-        input.data satisfies TriageInput,
-        c.now ?? new Date(DEFAULT_TEST_NOW),
-      );
-      const diffs = compareDecision(c.expect, decision);
+      const diffs = runCase(tested, input.data, c);
       cases.push({ file, name: c.name, passed: diffs.length === 0, diffs });
     });
   }

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { TLP_LEVELS } from '../advisories/advisory.types.js';
-import { CLOCK_STARTS, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
+import { CHAIN_RECORDS, CLOCK_STARTS, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const key = z.string().min(1);
+/** A span as the decision holds it: `{ seconds: 3600 }`, `{ businessDays: 5 }`, `{ months: 1 }`. */
+const span = z.union([
+  z.strictObject({ seconds: z.number() }),
+  z.strictObject({ businessDays: z.number() }),
+  z.strictObject({ months: z.number() }),
+]);
+const calendarSpan = z.union([
+  z.strictObject({ businessDays: z.number() }),
+  z.strictObject({ months: z.number() }),
+]);
 
 /** Expected clock: `key` plus any ClockSpec fields to compare (dates as ISO strings). */
 const clock = z.strictObject({
@@ -11,13 +21,28 @@ const clock = z.strictObject({
   name: z.string().optional(),
   regime: z.string().optional(),
   obligation: z.string().optional(),
-  startsFrom: z.enum(CLOCK_STARTS).optional(),
+  startsFrom: z.enum([...CLOCK_STARTS, 'met']).optional(),
+  after: z
+    .strictObject({ obligation: z.string(), record: z.enum(CHAIN_RECORDS) })
+    .partial()
+    .optional(),
   startsAt: isoDate.optional(),
   durationSeconds: z.number().optional(),
+  duration: calendarSpan.optional(),
   warnBeforeSeconds: z.number().optional(),
+  warnBefore: calendarSpan.optional(),
+  zone: z.string().optional(),
+  calendar: z.string().optional(),
+  cap: z
+    .strictObject({ startsFrom: z.enum(CLOCK_STARTS), after: span, dueAt: isoDate })
+    .partial()
+    .optional(),
   dueAt: isoDate.optional(),
   warnAt: isoDate.optional(),
-  repeat: z.strictObject({ everySeconds: z.number(), until: z.string() }).optional(),
+  repeat: z
+    .strictObject({ everySeconds: z.number(), every: calendarSpan, until: z.string() })
+    .partial()
+    .optional(),
 });
 const notification = z.strictObject({
   key,
@@ -60,6 +85,8 @@ export const expectationSchema = z.strictObject({
   escalation: z.array(step).optional(),
   reasons: z.array(key).optional(),
   reasonsExclude: z.array(key).optional(),
+  /** The case must fail to count: text the calendar error contains (a due time past the calendar). */
+  error: z.string().min(1).optional(),
 });
 export type Expectation = z.output<typeof expectationSchema>;
 
@@ -70,12 +97,16 @@ export const testFileSchema = z.strictObject({
   description: z.string().optional(),
   /** Merged over the built-in defaults for every case of the file. */
   defaults: partialInput.optional(),
+  /** Disabled packs switched on for this file's cases (a proposed law tested before it applies). */
+  enable: z.array(key).default([]),
   cases: z
     .array(
       z.strictObject({
         name: z.string().min(1),
         /** Triage time; defaults to the runner's fixed time so results never depend on the wall clock. */
         now: isoDate.optional(),
+        /** Obligations already recorded as done (`at` with an offset): chained clocks start from them. */
+        obligations: z.array(z.strictObject({ obligation: key, at: isoDate })).default([]),
         input: partialInput.default({}),
         expect: expectationSchema,
       }),

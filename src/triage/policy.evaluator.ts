@@ -1,4 +1,4 @@
-import { decideClocks, decideNotifications } from './clock.evaluator.js';
+import { decideClocks, decideNotifications, type MetObligation } from './clock.evaluator.js';
 import type { Policy, PolicyPack } from './policy.types.js';
 import { decideEscalation, decideQueue } from './routing.evaluator.js';
 import { decideReportable, decideSeverity } from './severity.evaluator.js';
@@ -45,8 +45,16 @@ function selectPacks(policy: Policy, regimes: readonly string[], reasons: Decisi
  * Evaluates the policy against one incident. Pure and deterministic: the same policy, input and `now`
  * give the same decision; nothing is read from the disk, the clock or the network.
  * @param now triage time; clocks counting from `triaged` get a start time only when it is given.
+ * @param options.met obligations already recorded as done: chained clocks start from them (the clock
+ *   rules start them when they are recorded later; policy test cases name them).
+ * @throws CalendarRangeError when a business-day deadline falls outside the calendar's years
  */
-export function evaluatePolicy(policy: Policy, reported: TriageInput, now?: Date): TriageDecision {
+export function evaluatePolicy(
+  policy: Policy,
+  reported: TriageInput,
+  now?: Date,
+  options: { met?: readonly MetObligation[] } = {},
+): TriageDecision {
   const reasons: DecisionReason[] = [];
   const regimes = activeRegimes(reported);
   const packs = selectPacks(policy, regimes, reasons);
@@ -68,7 +76,7 @@ export function evaluatePolicy(policy: Policy, reported: TriageInput, now?: Date
   const facts = { ...facts1, severity };
 
   const queue = decideQueue(base, facts, reasons);
-  const clocks = decideClocks(packs, facts, input, severity, now, reasons);
+  const clocks = decideClocks(packs, facts, input, severity, now, reasons, policy.calendars, options.met);
   const notifications = decideNotifications(packs, facts, clocks, reasons);
   const escalation = decideEscalation(base, facts, reasons);
   return {

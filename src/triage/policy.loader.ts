@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import canonicalize from 'canonicalize';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { businessCalendar, calendarFileSchema, type BusinessCalendar } from '../clocks/calendar/index.js';
 import { assemblePacks, type ParsedFile } from './policy-pack.assembler.js';
 import { packFileSchema } from './policy-pack.schema.js';
 import { PolicyLoadError, formatPath, type PolicyIssue } from './policy-load.error.js';
@@ -23,8 +24,12 @@ function zodIssues(file: string, error: z.ZodError): PolicyIssue[] {
   });
 }
 
-/** Reads and validates one YAML file; returns its raw content (for the version) and parsed form. */
-function readPackFile(root: string, path: string, issues: PolicyIssue[]): ParsedFile | undefined {
+/** Reads one YAML file: its relative name and raw content, or undefined (issues added). */
+function readYaml(
+  root: string,
+  path: string,
+  issues: PolicyIssue[],
+): { file: string; raw: unknown } | undefined {
   const file = relative(root, path);
   const doc = parseDocument(readFileSync(path, 'utf8'), { uniqueKeys: true });
   const yamlError = doc.errors.at(0);
@@ -43,6 +48,14 @@ function readPackFile(root: string, path: string, issues: PolicyIssue[]): Parsed
     issues.push({ file, path: '', reason: 'file is empty' });
     return undefined;
   }
+  return { file, raw };
+}
+
+/** Reads and validates one pack file; returns its raw content (for the version) and parsed form. */
+function readPackFile(root: string, path: string, issues: PolicyIssue[]): ParsedFile | undefined {
+  const read = readYaml(root, path, issues);
+  if (!read) return undefined;
+  const { file, raw } = read;
   const parsed = packFileSchema.safeParse(withoutExtensions(raw));
   if (!parsed.success) {
     issues.push(...zodIssues(file, parsed.error));
@@ -78,10 +91,49 @@ export function policyVersion(files: ReadonlyArray<{ file: string; raw: unknown 
 }
 
 /**
- * Loads every pack under `<dir>/packs/<pack-id>/*.yaml`, validates it and returns an immutable policy.
+ * Reads `<dir>/calendars/<id>.yaml` (none when the directory is absent): each validated, its id equal
+ * to its file name. Returns the calendars and their files (for the version).
+ */
+function readCalendars(
+  dir: string,
+  issues: PolicyIssue[],
+): { calendars: Map<string, BusinessCalendar>; files: Array<{ file: string; raw: unknown }> } {
+  const calendarsDir = join(dir, 'calendars');
+  const calendars = new Map<string, BusinessCalendar>();
+  const files: Array<{ file: string; raw: unknown }> = [];
+  let names: string[];
+  try {
+    names = listDir(calendarsDir).filter(isYaml);
+  } catch {
+    return { calendars, files };
+  }
+  for (const name of names) {
+    const read = readYaml(dir, join(calendarsDir, name), issues);
+    if (!read) continue;
+    const parsed = calendarFileSchema.safeParse(read.raw);
+    if (!parsed.success) {
+      issues.push(...zodIssues(read.file, parsed.error));
+      continue;
+    }
+    const calendar = businessCalendar(parsed.data);
+    if (name.replace(/\.ya?ml$/, '') !== calendar.id) {
+      issues.push({ file: read.file, path: 'calendar.id', reason: 'must equal the file name' });
+      continue;
+    }
+    calendars.set(calendar.id, calendar);
+    files.push(read);
+  }
+  return { calendars, files };
+}
+
+/**
+ * Loads every pack under `<dir>/packs/<pack-id>/*.yaml` and every calendar under `<dir>/calendars/`,
+ * validates them and returns an immutable policy.
+ * @param options.now when the policy starts counting (default: the wall clock): a business-day clock
+ *   that could not be counted from then on, past the calendar's last year, is a load error.
  * @throws PolicyLoadError naming the file, the path inside it and the reason for every problem found.
  */
-export function loadPolicy(dir: string): Policy {
+export function loadPolicy(dir: string, options: { now?: Date } = {}): Policy {
   const packsDir = join(dir, 'packs');
   let packIds: string[];
   try {
@@ -106,10 +158,11 @@ export function loadPolicy(dir: string): Policy {
   }
   if (packIds.length === 0)
     issues.push({ file: relative(dir, packsDir) || packsDir, path: '', reason: 'no packs' });
+  const { calendars, files: calendarFiles } = readCalendars(dir, issues);
   if (issues.length > 0) throw new PolicyLoadError(issues);
 
-  const packs = assemblePacks(byPack, issues);
+  const packs = assemblePacks(byPack, calendars, options.now ?? new Date(), issues);
   if (issues.length > 0) throw new PolicyLoadError(issues);
-  const version = policyVersion([...byPack.values()].flat());
-  return deepFreeze({ version, source: dir, packs });
+  const version = policyVersion([...[...byPack.values()].flat(), ...calendarFiles]);
+  return deepFreeze({ version, source: dir, packs, calendars });
 }

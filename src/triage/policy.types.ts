@@ -1,3 +1,4 @@
+import type { CalendarSet } from '../clocks/calendar/index.js';
 import type { Category } from './triage-input.js';
 import type { PackFile } from './policy-pack.schema.js';
 
@@ -8,6 +9,10 @@ export interface PolicyPack {
   readonly regime: string;
   readonly isDefault: boolean;
   readonly enabled: boolean;
+  /** IANA zone the pack's days and months are counted in. */
+  readonly timeZone: string;
+  /** Business-day calendar id, when the pack counts business days. */
+  readonly calendar?: string;
   /** Files the pack was read from, relative to the policies directory, in load order. */
   readonly files: readonly string[];
   readonly categories?: NonNullable<PackFile['categories']>;
@@ -28,6 +33,8 @@ export interface Policy {
   /** Directory it was loaded from (informational; evaluation never touches the disk). */
   readonly source: string;
   readonly packs: readonly PolicyPack[];
+  /** Business-day calendars by id (`calendars/*.yaml`), part of the version like the packs. */
+  readonly calendars: CalendarSet;
 }
 
 /** Category entry of the default pack, looked up by {@link Category}. */

@@ -1,4 +1,5 @@
 import type { TlpLevel } from '../advisories/advisory.types.js';
+import type { CalendarSpan, Span } from '../clocks/calendar/index.js';
 
 /** Severities, most severe first: S1 is the top of the matrix. */
 export const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
@@ -28,9 +29,21 @@ export const CLOCK_STARTS = [
   'resolved',
   'contained',
   'classified_major',
+  'ransom_paid',
   'triaged',
 ] as const;
 export type ClockStart = (typeof CLOCK_STARTS)[number];
+
+/**
+ * A clock's start: an incident time, or `met` (chained): when another obligation is recorded as done,
+ * the first record or the latest one (a DORA final report counts from the latest intermediate report).
+ */
+export type ClockStartsFrom = ClockStart | 'met';
+export const CHAIN_RECORDS = ['first', 'latest'] as const;
+export interface ClockChain {
+  obligation: string;
+  record: (typeof CHAIN_RECORDS)[number];
+}
 
 export const REPEAT_UNTIL = ['closed', 'service_restored'] as const;
 
@@ -43,16 +56,38 @@ export interface ClockSpec {
   regime: string;
   /** What meets it, e.g. `report.giro.initial`. */
   obligation: string;
-  startsFrom: ClockStart;
+  startsFrom: ClockStartsFrom;
+  /** For `startsFrom: met`: the obligation whose record starts this clock. */
+  after?: ClockChain;
   /** Present when the start time is known (the incident time, or `now` for `triaged`). */
   startsAt?: Date;
-  durationSeconds: number;
+  /** A fixed length; absent when the length is business days or months (`duration`). */
+  durationSeconds?: number;
+  /** A length in business days or calendar months, counted in `zone` (and `calendar`). */
+  duration?: CalendarSpan;
+  /** A fixed warning lead; 0 when none or when it is given in business days or months (`warnBefore`). */
   warnBeforeSeconds: number;
+  warnBefore?: CalendarSpan;
+  /**
+   * IANA zone the days and months are counted in (the pack's: `Asia/Hong_Kong` for Hong Kong regimes).
+   * Absent on clocks decided before calendar counting: fixed seconds need no zone.
+   */
+  zone?: string;
+  /** Business-day calendar id (`hk`) for business-day lengths. */
+  calendar?: string;
+  /**
+   * A second deadline the due time never passes, counted from another incident time (DORA: 4 h after
+   * classification as major, and never later than 24 h after awareness). `dueAt` is set when that start is known.
+   */
+  cap?: { startsFrom: ClockStart; after: Span; dueAt?: Date };
   dueAt?: Date;
-  /** Absent when `warnBeforeSeconds` is 0. */
+  /** Absent when there is no warning. */
   warnAt?: Date;
-  /** Recurring obligation: after the first due time, due again every `everySeconds` until `until`. */
-  repeat?: { everySeconds: number; until: (typeof REPEAT_UNTIL)[number] };
+  /**
+   * Recurring obligation: after the first due time, due again `everySeconds` (or `every`, in months or
+   * business days) after each occurrence is met, until `until`.
+   */
+  repeat?: { everySeconds?: number; every?: CalendarSpan; until: (typeof REPEAT_UNTIL)[number] };
 }
 
 /** Someone to notify because of this incident (the mail itself is rendered elsewhere). */

@@ -60,7 +60,10 @@ export const triageInputSchema = z.strictObject({
     firstReportAt: dateSchema.optional(),
     containedAt: dateSchema.optional(),
     resolvedAt: dateSchema.optional(),
+    /** DORA: when the incident was classified as major (its initial notification counts from it). */
     classifiedMajorAt: dateSchema.optional(),
+    /** CIRCIA: when a ransom was paid (the ransom payment report counts from it). */
+    ransomPaidAt: dateSchema.optional(),
   }),
   system: z.strictObject({
     tier: z.union([z.literal(1), z.literal(2), z.literal(3)]),

@@ -3,6 +3,7 @@ import {
   nextTimer,
   reconcileClocks,
   timerJobId,
+  type CalendarSet,
   type ClockTimer,
   type IncidentClock,
 } from '../clocks/index.js';
@@ -10,9 +11,12 @@ import type { AuditChange } from '../audit/index.js';
 import { isOpen } from './lifecycle.js';
 import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
 
-/** The incident's clocks as the rules see them: a pending triage decision merged in first. */
-export const currentClocks = (incident: WorkflowIncident): IncidentClock[] =>
-  reconcileClocks(incident.clocks, incident.clockLedger, incident.obligations);
+/**
+ * The incident's clocks as the rules see them: a pending triage decision merged in first, times
+ * counted with the policy's calendars.
+ */
+export const currentClocks = (incident: WorkflowIncident, calendars: CalendarSet): IncidentClock[] =>
+  reconcileClocks(incident.clocks, incident.clockLedger, incident.obligations, calendars);
 
 /** The fields written with a new set of clocks, and the timers they need. */
 export interface ClockFields {

@@ -4,6 +4,7 @@ import {
   notificationIdFor,
   planClocks,
   timerJobId,
+  type CalendarSet,
   type ClockEvent,
   type ClockTimers,
   type IncidentClock,
@@ -92,6 +93,8 @@ export class ClockService {
     private readonly timers: ClockTimers,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
+    /** The active policy's business-day calendars: a re-triaged clock is counted again with them. */
+    private readonly calendars: () => CalendarSet,
   ) {}
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
@@ -113,6 +116,7 @@ export class ClockService {
           open: isOpen(incident.status),
         },
         now,
+        this.calendars(),
       );
       const timerIds = plan.timers.map((timer) => timerJobId(incident.id, timer));
       const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);

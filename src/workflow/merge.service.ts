@@ -1,3 +1,4 @@
+import type { CalendarSet } from '../clocks/index.js';
 import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
 import { checkListLimit } from '../incidents/index.js';
@@ -17,7 +18,11 @@ const SURVIVOR_ATTEMPTS = 8;
  * by a crash, so a half-done merge is never stuck.
  */
 export class MergeService {
-  constructor(private readonly writer: WorkflowWriter) {}
+  constructor(
+    private readonly writer: WorkflowWriter,
+    /** The active policy's business-day calendars (clocks are counted with them). */
+    private readonly calendars: () => CalendarSet,
+  ) {}
 
   async merge(
     actor: Actor,
@@ -51,7 +56,8 @@ export class MergeService {
             );
           }
           const at = new Date();
-          const effects = transitionEffects(incident, 'duplicate', actor, at);
+          const calendars = this.calendars();
+          const effects = transitionEffects(incident, 'duplicate', actor, at, calendars);
           const fields = clockFields(incident, effects.clocks, 'duplicate', at);
           const mergedInto: MergeRef = { id: survivor.id, ref: survivor.ref, at };
           const draft = auditDraft(
@@ -63,7 +69,7 @@ export class MergeService {
               changes: [
                 { field: 'status', before: incident.status, after: 'duplicate' },
                 { field: 'mergedInto', before: null, after: mergedInto },
-                ...clockChanges(currentClocks(incident), effects.clocks),
+                ...clockChanges(currentClocks(incident, calendars), effects.clocks),
               ],
             },
           );

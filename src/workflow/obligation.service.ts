@@ -1,6 +1,6 @@
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
-import { meetClocks, type RecordedObligation } from '../clocks/index.js';
+import { meetClocks, type CalendarSet, type RecordedObligation } from '../clocks/index.js';
 import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
 import { ValidationError } from '../platform/errors.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
@@ -25,6 +25,8 @@ export class ObligationService {
   constructor(
     private readonly writer: WorkflowWriter,
     private readonly timeBounds: ReportTimeBounds,
+    /** The active policy's business-day calendars: chained and repeating clocks count with them. */
+    private readonly calendars: () => CalendarSet,
   ) {}
 
   /** Stores the record and meets the clocks waiting for it: met if on time, breached (late) if not. */
@@ -47,8 +49,9 @@ export class ObligationService {
           },
         ]);
       }
-      const before = currentClocks(incident);
-      const { clocks, met } = meetClocks(before, input.obligation, input.at);
+      const calendars = this.calendars();
+      const before = currentClocks(incident, calendars);
+      const { clocks, met } = meetClocks(before, input.obligation, input.at, calendars);
       const fields = clockFields(incident, clocks);
       const draft = auditDraft(
         actor,

@@ -4,6 +4,7 @@ import {
   notificationIdFor,
   startClocks,
   stopClocks,
+  type CalendarSet,
   type IncidentClock,
   type RecordedObligation,
 } from '../clocks/index.js';
@@ -43,26 +44,27 @@ export function transitionEffects(
   to: IncidentStatus,
   actor: Actor,
   at: Date,
+  calendars: CalendarSet,
 ): TransitionEffects {
-  let clocks = currentClocks(incident);
+  let clocks = currentClocks(incident, calendars);
   const set: Record<string, unknown> = {};
   const obligations: RecordedObligation[] = [];
   const outbox: NotificationRequest[] = [];
   const meets = MEETS[to];
   if (meets) {
     obligations.push({ obligation: meets, at, recordedBy: recordedBy(actor) });
-    clocks = meetClocks(clocks, meets, at).clocks;
+    clocks = meetClocks(clocks, meets, at, calendars).clocks;
   }
   const times = incident.facts.times as Record<string, unknown>;
   if (to === 'contained') {
     const containedAt = (times.containedAt as Date | undefined) ?? at;
     if (!times.containedAt) set['facts.times.containedAt'] = at;
-    clocks = startClocks(clocks, 'contained', new Date(containedAt));
+    clocks = startClocks(clocks, 'contained', new Date(containedAt), calendars);
   }
   if (to === 'recovered') {
     const resolvedAt = (times.resolvedAt as Date | undefined) ?? at;
     if (!times.resolvedAt) set['facts.times.resolvedAt'] = at;
-    clocks = stopClocks(startClocks(clocks, 'resolved', new Date(resolvedAt)), 'service_restored');
+    clocks = stopClocks(startClocks(clocks, 'resolved', new Date(resolvedAt), calendars), 'service_restored');
   }
   if (to === 'acknowledged') set.acknowledgedAt = at;
   if (to === 'closed') clocks = stopClocks(clocks, 'closed');

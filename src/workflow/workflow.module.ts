@@ -1,5 +1,5 @@
 import { scopeOf, type Actor, type Scope } from '../auth/index.js';
-import { ClockTimers, StoredNotificationRequests } from '../clocks/index.js';
+import { ClockTimers, StoredNotificationRequests, type CalendarSet } from '../clocks/index.js';
 import type { Background, PlatformDeps } from '../modules.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
@@ -31,6 +31,11 @@ export interface WorkflowDeps {
   notifications?: NotificationSink;
   /** The team queues the active policy routes to: listed even when empty; any other is unknown. */
   knownQueues?: () => readonly string[];
+  /**
+   * The active policy's business-day calendars: clocks started, repeated or chained after triage are
+   * counted with them. Without it, a business-day clock fails loudly rather than being guessed.
+   */
+  calendars?: () => CalendarSet;
   reconciler?: ClockReconcilerOptions;
 }
 
@@ -65,7 +70,8 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     : new StoredNotificationRequests(platform.db, platform.queues);
   const index = new QueueIndex(platform.redis, platform.config.REDIS_PREFIX);
   const writer = new WorkflowWriter(repository, timers, notifications, platform.logger, index);
-  const clocks = new ClockService(writer, timers, platform.metrics, platform.logger);
+  const calendars = deps.calendars ?? (() => new Map());
+  const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);
   const reconciler = new ClockReconciler(
     repository,
     clocks,
@@ -77,13 +83,17 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
   );
   const services: WorkflowServices = {
     writer,
-    workflow: new WorkflowService(writer, deps.users),
+    workflow: new WorkflowService(writer, deps.users, calendars),
     collaboration: new CollaborationService(writer, deps.users),
-    merge: new MergeService(writer),
-    obligations: new ObligationService(writer, {
-      maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
-      occurredMaxAgeDays: platform.config.REPORT_OCCURRED_MAX_AGE_DAYS,
-    }),
+    merge: new MergeService(writer, calendars),
+    obligations: new ObligationService(
+      writer,
+      {
+        maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
+        occurredMaxAgeDays: platform.config.REPORT_OCCURRED_MAX_AGE_DAYS,
+      },
+      calendars,
+    ),
     timeline: new TimelineService(writer, deps.audit),
     queues: new QueueService(repository, index, platform.logger, deps.knownQueues ?? (() => [])),
     clocks,

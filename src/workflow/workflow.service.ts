@@ -1,3 +1,4 @@
+import type { CalendarSet } from '../clocks/index.js';
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
@@ -39,6 +40,8 @@ export class WorkflowService {
   constructor(
     private readonly writer: WorkflowWriter,
     private readonly users: UserDirectory,
+    /** The active policy's business-day calendars: clocks a transition starts count with them. */
+    private readonly calendars: () => CalendarSet,
   ) {}
 
   private draft(
@@ -152,14 +155,15 @@ export class WorkflowService {
       throw new ValidationError([{ path: 'finding', message: 'say why this is not an incident' }]);
     }
     const at = new Date();
-    const effects = transitionEffects(incident, input.to, actor, at);
+    const calendars = this.calendars();
+    const effects = transitionEffects(incident, input.to, actor, at, calendars);
     const fields = clockFields(incident, effects.clocks, input.to, at);
     const set: Record<string, unknown> = { ...effects.set, ...fields.set, status: input.to };
     if (input.postIncident) set.postIncident = postIncident;
     if (input.finding) set.finding = input.finding;
     const changes = [
       { field: 'status', before: from, after: input.to },
-      ...clockChanges(currentClocks(incident), effects.clocks),
+      ...clockChanges(currentClocks(incident, calendars), effects.clocks),
     ];
     const action = input.to === 'acknowledged' ? 'incident.acknowledged' : 'incident.transitioned';
     return {

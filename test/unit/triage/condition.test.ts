@@ -64,6 +64,7 @@ describe('conditions', () => {
         containedAt: '2026-03-01T00:00:00Z',
         resolvedAt: '2026-03-01T00:00:00Z',
         classifiedMajorAt: '2026-03-01T00:00:00Z',
+        ransomPaidAt: '2026-03-01T00:00:00Z',
       },
     });
     expect(leaves(full).sort()).to.deep.equal(Object.keys(INPUT_FIELDS).sort());

@@ -44,11 +44,18 @@ describe('fast fixture packs', () => {
       bureauRegimes: ['HK-GOV', 'HK-CI'],
     }),
     makeInput({ category: 'natural_disaster' }),
+    makeInput({
+      functionalImpact: 'medium',
+      bureauRegimes: ['HK-GOV', 'DORA', 'CIRCIA'],
+      flags: { ransomPaid: true },
+      times: { classifiedMajorAt: '2026-03-02T09:00:00Z', ransomPaidAt: '2026-03-02T08:45:00Z' },
+    }),
   ].map((input, i) => ({ id: String(i), ref: `T-${i}`, input }));
 
   it('when compared with policies/, then only clock and ladder durations differ', () => {
+    // Calendar lengths (business days, months) and caps are timing too: the fast copy has seconds.
     const timing =
-      /^(clocks|escalation)\[[^\]]+\]\.(durationSeconds|warnBeforeSeconds|dueAt|warnAt|afterSeconds|repeatEverySeconds|repeat\.everySeconds)$/;
+      /^(clocks|escalation)\[[^\]]+\]\.(durationSeconds|duration|warnBeforeSeconds|warnBefore|calendar|dueAt|warnAt|afterSeconds|repeatEverySeconds|repeat\.everySeconds|repeat\.every|cap\.after\.seconds|cap\.dueAt)$/;
     const result = simulateDecisions(real, fast, inputs, { now: NOW });
     const other = result.changed.flatMap((c) => c.changes.map((d) => d.field)).filter((f) => !timing.test(f));
     expect(result.changed).to.have.length(inputs.length);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadPolicy, PolicyLoadError } from '../../../src/triage/index.js';
 import { policyCopy, removeDir } from './triage-test.helpers.js';
 
@@ -16,7 +17,7 @@ function loadError(files: Record<string, string>): PolicyLoadError {
 }
 
 const GDPR = 'packs/gdpr/pack.yaml';
-const manifest = 'pack: { id: gdpr, name: GDPR, regime: GDPR }\n';
+const manifest = 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: UTC }\n';
 const clock = (extra: string) =>
   `${manifest}clocks:\n  - { id: c, name: C, obligation: report.x, startsFrom: aware, duration: 72h${extra} }\n`;
 
@@ -25,6 +26,8 @@ describe('loadPolicy', () => {
     const policy = loadPolicy('policies');
     expect(policy.packs.map((p) => p.id)).to.deep.equal([
       'hk-gov',
+      'circia',
+      'dora',
       'gdpr',
       'hk-ci',
       'nis2',
@@ -71,7 +74,7 @@ describe('loadPolicy', () => {
     },
     {
       when: 'a type is wrong',
-      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, enabled: yes }\n' },
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: UTC, enabled: yes }\n' },
       file: GDPR,
       path: 'pack.enabled',
       reason: /boolean/,
@@ -143,7 +146,7 @@ describe('loadPolicy', () => {
     },
     {
       when: 'the manifest id differs from the directory',
-      files: { [GDPR]: 'pack: { id: gdpr2, name: GDPR, regime: GDPR }\n' },
+      files: { [GDPR]: 'pack: { id: gdpr2, name: GDPR, regime: GDPR, timeZone: UTC }\n' },
       file: GDPR,
       path: 'pack.id',
       reason: /directory name/,
@@ -181,8 +184,82 @@ describe('loadPolicy', () => {
       reason: /expected object/,
     },
     {
+      when: 'a pack does not state its time zone',
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR }\n' },
+      file: GDPR,
+      path: 'pack.timeZone',
+      reason: /state the IANA time zone the regime counts in/,
+    },
+    {
+      when: 'a pack names a time zone that does not exist',
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: Asia/Kowloon }\n' },
+      file: GDPR,
+      path: 'pack.timeZone',
+      reason: /expected an IANA time zone/,
+    },
+    {
+      when: 'a clock length is neither a duration nor business days nor months',
+      files: {
+        [GDPR]: `${manifest}clocks:\n  - { id: c, name: C, obligation: report.x, startsFrom: aware, duration: 5 working days }\n`,
+      },
+      file: GDPR,
+      path: 'clocks[0].duration',
+      reason: /"5 business days", "1 month"/,
+    },
+    {
+      when: 'a clock counts business days without a calendar',
+      files: {
+        [GDPR]: `${manifest}clocks:\n  - { id: c, name: C, obligation: report.x, startsFrom: aware, duration: 5 business days }\n`,
+      },
+      file: GDPR,
+      path: 'clocks[0]',
+      reason: /business days need a calendar/,
+    },
+    {
+      when: 'a pack names a calendar not shipped',
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: UTC, calendar: uk }\n' },
+      file: GDPR,
+      path: 'pack.calendar',
+      reason: /no calendar "uk" in calendars\/ \(found: hk\)/,
+    },
+    {
+      when: "a pack counts in another zone than its calendar's dates",
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: UTC, calendar: hk }\n' },
+      file: GDPR,
+      path: 'pack.calendar',
+      reason: /calendar hk holds Asia\/Hong_Kong dates but the pack counts in UTC/,
+    },
+    {
+      when: 'a warning in business days comes with an hour-long clock',
+      files: {
+        [GDPR]: `${manifest}clocks:\n  - { id: c, name: C, obligation: report.x, startsFrom: aware, duration: 72h, warnBefore: 1 business day }\n`,
+      },
+      file: GDPR,
+      path: 'clocks[0].warnBefore',
+      reason: /needs a duration in the same unit/,
+    },
+    {
+      when: 'a clock is chained to an obligation no clock of the pack has',
+      files: {
+        [GDPR]: `${manifest}clocks:\n  - { id: c, name: C, obligation: report.x, startsFrom: { met: report.y }, duration: 1 month }\n`,
+      },
+      file: GDPR,
+      path: 'clocks[0].startsFrom.met',
+      reason: /no clock of this pack is met by "report.y"/,
+    },
+    {
+      when: 'a calendar file is named after another id',
+      files: {
+        'calendars/hk2.yaml':
+          "calendar: { id: hk, name: H, zone: Asia/Hong_Kong, weekend: [sunday], years: { from: 2026, to: 2026 }, sources: [s] }\nholidays: [{ date: '2026-01-01', name: N }]\n",
+      },
+      file: 'calendars/hk2.yaml',
+      path: 'calendar.id',
+      reason: /must equal the file name/,
+    },
+    {
       when: 'two packs claim the default',
-      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, default: true }\n' },
+      files: { [GDPR]: 'pack: { id: gdpr, name: GDPR, regime: GDPR, timeZone: UTC, default: true }\n' },
       file: 'packs',
       path: '',
       reason: /exactly one pack must be the default/,
@@ -197,6 +274,27 @@ describe('loadPolicy', () => {
       expect(err.message).to.include(err.file);
     });
   }
+
+  it('when a business-day clock started now would fall past the calendar, then the start fails naming it', () => {
+    const at = (now: string) => () => loadPolicy('policies', { now: new Date(now) });
+    expect(at('2027-12-20T00:00:00Z')).to.not.throw();
+    expect(at('2027-12-28T02:00:00Z')).to.throw(
+      PolicyLoadError,
+      /packs\/pcpd-mandatory\/pack\.yaml: clocks\[0\]\.duration: .*calendar hk covers 2025-2027.*calendars\/hk\.yaml/,
+    );
+  });
+
+  it('when a calendar changes, then the policy version changes', () => {
+    const dir = policyCopy();
+    try {
+      const before = loadPolicy(dir).version;
+      const text = readFileSync(`${dir}/calendars/hk.yaml`, 'utf8').replace("'2026-10-19'", "'2026-10-20'");
+      writeFileSync(`${dir}/calendars/hk.yaml`, text);
+      expect(loadPolicy(dir).version).to.not.equal(before);
+    } finally {
+      removeDir(dir);
+    }
+  });
 
   it('when the directory does not exist, then it fails with a PolicyLoadError', () => {
     expect(() => loadPolicy('no/such/dir')).to.throw(PolicyLoadError, /cannot read packs directory/);

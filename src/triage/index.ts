@@ -6,8 +6,6 @@ export {
   SEVERITIES,
   RSIT_CLASSES,
   CLOCK_STARTS,
-  type ClockStartsFrom,
-  type ClockChain,
   type Severity,
   type RsitClass,
   type ClockStart,
@@ -22,7 +20,13 @@ export { loadPolicy, policyVersion } from './policy.loader.js';
 export { PolicyLoadError, formatIssue, type PolicyIssue } from './policy-load.error.js';
 export { evaluatePolicy, activeRegimes } from './policy.evaluator.js';
 export { policyQueues } from './routing.evaluator.js';
-export { policyRoutes, knownRegimes, type PolicyRoute, type PolicyRouteOptions } from './policy-routes.js';
+export {
+  policyRoutes,
+  knownRegimes,
+  queueWarningRoute,
+  type PolicyRoute,
+  type PolicyRouteOptions,
+} from './policy-routes.js';
 export {
   runPolicyTests,
   compareDecision,
@@ -38,6 +42,3 @@ export {
 } from './policy-simulation.js';
 export { diffDecisions, type FieldDifference } from './decision-diff.js';
 export { parseDuration, formatDuration } from './duration.parser.js';
-export { parseSpan, formatSpan } from './duration.parser.js';
-export { timedClock, durationOf, repeatSpanOf } from './clock-deadline.js';
-export { chainStart, type MetObligation } from './clock.evaluator.js';

@@ -10,6 +10,7 @@ import {
   type IncidentClock,
 } from '../clocks/index.js';
 import type { Logger, Metrics } from '../platform/index.js';
+import { queueWarningRoute } from '../triage/index.js';
 import { clockChanges } from './clock-fields.js';
 import { isOpen } from './lifecycle.js';
 import type { WorkflowWriter } from './workflow-writer.js';
@@ -44,7 +45,7 @@ function requestFor(
       ...base,
       kind: 'clock-warning',
       template: 'clock-warning',
-      recipients: [`queue-${queue}`],
+      recipients: [queueWarningRoute(queue)],
       data: { clock: clockData },
     };
   }

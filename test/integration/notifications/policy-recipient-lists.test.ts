@@ -116,6 +116,8 @@ describe('Recipient lists for the routes of the policy', function () {
     it('when demo mode starts, then every route of every installed pack resolves to recipients', async () => {
       const routes = policyRoutes(runtime.modules.intake.triage.activePolicy, { includeDisabled: true });
       expect(routes.map((r) => r.route)).to.include.members(REGULATOR_ROUTES);
+      // Clock warnings go to the team of the incident's queue: every routing queue has its list too.
+      expect(routes.map((r) => r.route)).to.include.members(['queue-cert-critical', 'queue-cert-general']);
       const { unresolved } = await runtime.modules.notifications.lists.resolve(
         routes.map((r) => r.route),
         { bureauId: 'WSD' },

@@ -6,6 +6,8 @@ export {
   SEVERITIES,
   RSIT_CLASSES,
   CLOCK_STARTS,
+  type ClockStartsFrom,
+  type ClockChain,
   type Severity,
   type RsitClass,
   type ClockStart,
@@ -42,3 +44,6 @@ export {
 } from './policy-simulation.js';
 export { diffDecisions, type FieldDifference } from './decision-diff.js';
 export { parseDuration, formatDuration } from './duration.parser.js';
+export { parseSpan, formatSpan } from './duration.parser.js';
+export { timedClock, durationOf, repeatSpanOf } from './clock-deadline.js';
+export { chainStart, type MetObligation } from './clock.evaluator.js';

@@ -166,7 +166,7 @@ describe('console sign-in (browser)', function () {
     const secret = (await page.locator('.secret').textContent())?.replace(/\s/g, '') ?? '';
     await page.getByLabel('Code from the app').fill('000000');
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
-    expect(await page.locator('#code-error').textContent()).to.include('does not match');
+    expect(await page.locator('#code-error').textContent()).to.include('That code does not match');
     await screenshot(page, 'totp-enrol-error-en');
     await page.getByLabel('Code from the app').fill(await generate({ secret }));
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AccountsServices } from '../../accounts/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage } from '../page.js';
-import { enrolView, recoveryCodesView } from './sign-in.pages.js';
+import { confirmTotpCode, enrolView, recoveryCodesView } from './sign-in.pages.js';
 
 export interface AccountPageDeps {
   services: AccountsServices;
@@ -52,7 +52,7 @@ export function accountPages(deps: AccountPageDeps): AnyPage[] {
       handler: async (ctx) => {
         const secret = ctx.req.session.enrolSecret;
         if (!secret) return { redirect: '/console/account/totp' };
-        const codes = await services.accounts.confirmTotp(ctx.person, secret, ctx.form.code, ctx.client);
+        const codes = await confirmTotpCode(services, ctx.person, secret, ctx.form.code, ctx.client);
         delete ctx.req.session.enrolSecret;
         return recoveryCodesView(codes, '/console/account');
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AccountsServices, Language, Person } from '../../accounts/index.js';
+import type { AccountsServices, ClientInfo, Language, Person } from '../../accounts/index.js';
 import { LANGUAGES, PASSWORD_MIN } from '../../accounts/index.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Translator } from '../i18n.js';
 import {
   definePage,
@@ -181,7 +181,7 @@ export function signInPages(deps: SignInPageDeps): AnyPage[] {
         const pending = await pendingPerson(ctx, 'enrol');
         const secret = ctx.req.session.enrolSecret;
         if (!pending || !secret) return restart(ctx);
-        const codes = await services.accounts.confirmTotp(pending.person, secret, ctx.form.code, ctx.client);
+        const codes = await confirmTotpCode(services, pending.person, secret, ctx.form.code, ctx.client);
         await services.signIn.succeed(pending.person, ctx.client, 'password+totp-enrolment');
         await establish(ctx.req, services.accounts, pending.person, 'password+totp');
         delete ctx.req.session.enrolSecret;
@@ -274,6 +274,24 @@ export async function enrolView(
       form: formState(deps.translator, ctx.lang, ['code'], problems),
     },
   };
+}
+
+/** Confirms an enrolment; a wrong code is a field error in the page's language (the service's is English). */
+export async function confirmTotpCode(
+  services: AccountsServices,
+  person: Person,
+  secret: string,
+  code: string,
+  client: ClientInfo,
+): Promise<string[]> {
+  try {
+    return await services.accounts.confirmTotp(person, secret, code, client);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      throw new ValidationError([{ path: 'code', message: 'validation.codeWrong' }]);
+    }
+    throw err;
+  }
 }
 
 /** The recovery codes, shown once after enrolment. */

@@ -186,6 +186,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     before: [...auth.before],
     background: [
       ...auth.background,
+      ...accounts.background,
       ...(sweeps ? [...intake.background, ...workflow.background, ...reports.background] : []),
       ...notifications.background,
       ...audit.background,

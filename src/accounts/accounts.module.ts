@@ -42,6 +42,8 @@ export interface AccountsModule {
   routes: AnyRoute[];
   /** Filled by `init()` in demo mode: the console sign-ins to print. */
   demoSignIns: DemoSignIn[];
+  /** Writes the counts of throttled sign-in refusals to the audit trail (each minute, and at stop). */
+  background: Array<{ name: string; start(): void; stop(): Promise<void> }>;
   init(): Promise<void>;
 }
 
@@ -91,7 +93,21 @@ export function createAccountsModule(platform: AccountsPlatform, deps: AccountsD
           platform.logger,
         )
       : null;
+  let timer: NodeJS.Timeout | undefined;
   const module: AccountsModule = {
+    background: [
+      {
+        name: 'console-suppressed-refusals',
+        start: () => {
+          timer = setInterval(() => void signIn.flushSuppressed(), 60_000);
+          timer.unref();
+        },
+        stop: async () => {
+          clearInterval(timer);
+          await signIn.flushSuppressed(true);
+        },
+      },
+    ],
     services: { signIn, accounts, oidc, people: deps.people },
     routes: accountRoutes(accounts, (token) => `${deps.publicUrl()}${SET_PASSWORD_PATH}?token=${token}`),
     demoSignIns: [],

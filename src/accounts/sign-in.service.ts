@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { AuditDraft } from '../audit/index.js';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
+import { AuditThrottle, systemActor } from '../auth/index.js';
 import { accountEvent, anonymousEvent, personActor, type AuditRecorder } from './account-audit.js';
 import type { AccountRepository } from './account.repository.js';
 import type { Account, ClientInfo, Person } from './account.types.js';
@@ -41,6 +42,13 @@ const isLocked = (account: Account, now: Date): boolean =>
  * is an audit event, written with the account change it causes.
  */
 export class SignInService {
+  /**
+   * Refusals that change no account (unknown email, disabled user, no password, locked account) are
+   * audited once per client address and minute, the rest counted: guessing emails must not flood the
+   * hash chain. Failures against an account are each audited (lockout bounds them).
+   */
+  private readonly refusals = new AuditThrottle();
+
   constructor(
     private readonly people: PeopleDirectory,
     private readonly accounts: AccountRepository,
@@ -55,21 +63,32 @@ export class SignInService {
     if (!person || !person.active || !account?.passwordHash) {
       await passwordHasher.spendVerification(password);
       const reason = !person ? 'unknown_user' : !person.active ? 'disabled' : 'no_password';
-      await this.recordSafely(
-        anonymousEvent('auth.signin.failed', email, client, { reason, step: 'password' }),
-      );
+      const admitted = this.refusals.admit(`ip:${client.ip}`);
+      if (admitted) {
+        await this.recordSafely(
+          anonymousEvent('auth.signin.failed', email, client, {
+            reason,
+            step: 'password',
+            suppressed: admitted.suppressed,
+          }),
+        );
+      }
       return { kind: 'refused' };
     }
     const now = new Date();
     if (isLocked(account, now)) {
       await passwordHasher.spendVerification(password);
-      await this.recordSafely(
-        accountEvent(personActor(person), 'auth.signin.failed', person, client, {
-          reason: 'locked',
-          step: 'password',
-          lockedUntil: account.lockedUntil,
-        }),
-      );
+      const admitted = this.refusals.admit(`ip:${client.ip}`);
+      if (admitted) {
+        await this.recordSafely(
+          accountEvent(personActor(person), 'auth.signin.failed', person, client, {
+            reason: 'locked',
+            step: 'password',
+            lockedUntil: account.lockedUntil,
+            suppressed: admitted.suppressed,
+          }),
+        );
+      }
       return { kind: 'refused' };
     }
     if (!(await passwordHasher.verify(account.passwordHash, password))) {
@@ -151,6 +170,20 @@ export class SignInService {
       drafts: [this.signInEvent(person, client, method)],
       result: undefined,
     }));
+  }
+
+  /** Records one summary event per address whose window closed with refusals not recorded one by one. */
+  async flushSuppressed(includeOpen = false): Promise<void> {
+    for (const { source, suppressed, since } of this.refusals.drain(includeOpen)) {
+      await this.recordSafely(
+        auditDraft(
+          systemActor('console'),
+          'auth.signin.failed.suppressed',
+          { type: 'auth', id: source },
+          { data: { suppressed, since } },
+        ),
+      );
+    }
   }
 
   private successFields(now: Date): Partial<Account> {

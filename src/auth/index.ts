@@ -24,6 +24,7 @@ export type {
   CreateKeyInput,
 } from './auth.schemas.js';
 export { AUTH_COLLECTIONS } from './auth.models.js';
+export { AuditThrottle } from './audit-throttle.js';
 export { formatDemoCredentials } from './demo-seed.js';
 export type { DemoCredential } from './demo-seed.js';
 export { parseKey, keyIdFromAuthorization } from './api-key.format.js';

@@ -1,7 +1,7 @@
 // One chaos run, start to finish: services, seed, processes, load with faults, drain, checks, shutdown.
 // bench/chaos/run.ts and test/integration/chaos/chaos.test.ts both call runChaos().
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,6 +95,8 @@ export async function runChaos(options: ChaosOptions, handleSignals = false): Pr
       REDIS_PREFIX: PREFIX,
       SMTP_URL: smtp.url,
       AUDIT_SIGNING_KEY: signingKey,
+      // Production requires it for the console's sessions; one for all API processes, as one deployment.
+      SESSION_SECRET: randomBytes(32).toString('hex'),
       AUDIT_CHECKPOINT_SECONDS: '15',
       LOG_LEVEL: options.logLevel,
       DATA_DIR: join(dir, 'app'),

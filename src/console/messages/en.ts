@@ -1,9 +1,12 @@
+import { auditEn } from './audit.en.js';
+
 /**
  * The console's English message catalogue: every word a page shows comes from here or from
  * `zh-hk.ts`, whose type makes a missing translation a compile error. TLP labels are not messages: the
  * TLP 2.0 rule keeps them in English, upper case, in every language.
  */
 export const en = {
+  ...auditEn,
   common: {
     appName: 'GovCERT incident response',
     skipToContent: 'Skip to main content',

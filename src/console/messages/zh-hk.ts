@@ -1,7 +1,9 @@
 import type { Messages } from './en.js';
+import { auditZhHK } from './audit.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
+  ...auditZhHK,
   common: {
     appName: 'GovCERT 事故應變系統',
     skipToContent: '跳到主要內容',

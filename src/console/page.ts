@@ -21,7 +21,15 @@ export interface PageRedirect {
   redirect: string;
 }
 
-export type PageResult = PageView | PageRedirect;
+/**
+ * The handler answered by itself through `ctx.res` (a file download, a small JSON status a page's
+ * script polls): nothing is rendered after it.
+ */
+export interface PageSent {
+  sent: true;
+}
+
+export type PageResult = PageView | PageRedirect | PageSent;
 
 /** A problem with one form field, its message a catalogue key (or a service's text) and its values. */
 export interface PageProblem {
@@ -231,6 +239,7 @@ export function registerPages(router: Router, pages: readonly AnyPage[], deps: P
         }
         throw err;
       }
+      if ('sent' in result) return;
       if ('redirect' in result) res.redirect(303, result.redirect);
       else deps.render(req, res, result);
     });

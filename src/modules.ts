@@ -18,7 +18,7 @@ import { createNotificationsModule, type NotificationServices } from './notifica
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
 import { createAccountsModule, peopleFrom, type AccountsServices, type DemoSignIn } from './accounts/index.js';
-import { auditPages, createConsole } from './console/index.js';
+import { auditPages, createConsole, responderPages } from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 
@@ -216,7 +216,10 @@ export function buildModules(platform: PlatformDeps): Modules {
           incidents: intake.services.incidents,
           signInLimit: auth.before,
           publicUrl: () => publicUrl.get(),
-          pages: (shared) => [...auditPages({ audit: audit.audit, translator: shared.translator })],
+          pages: (shared) => [
+            ...responderPages(workflow.services, shared),
+            ...auditPages({ audit: audit.audit, translator: shared.translator }),
+          ],
         })
       : null,
     publicUrl,

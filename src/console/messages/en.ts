@@ -1,3 +1,4 @@
+import { responderEn } from './responder.js';
 import { auditEn } from './audit.en.js';
 
 /**
@@ -6,6 +7,7 @@ import { auditEn } from './audit.en.js';
  * TLP 2.0 rule keeps them in English, upper case, in every language.
  */
 export const en = {
+  ...responderEn,
   ...auditEn,
   common: {
     appName: 'GovCERT incident response',

@@ -1,8 +1,10 @@
 import type { Messages } from './en.js';
+import { responderZhHK } from './responder.js';
 import { auditZhHK } from './audit.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
+  ...responderZhHK,
   ...auditZhHK,
   common: {
     appName: 'GovCERT 事故應變系統',

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { INCIDENT_STATUSES } from '../../incidents/index.js';
+import type { QueueRow, WorkflowServices } from '../../workflow/index.js';
+import type { Translator } from '../i18n.js';
+import { definePage, type AnyPage } from '../page.js';
+import { countdown, countdownWords } from './countdown.js';
+
+export interface QueuePageDeps {
+  queues: Pick<WorkflowServices['queues'], 'summaries' | 'page'>;
+  translator: Translator;
+}
+
+const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
+const PAGE_SIZE = 25;
+/** Rows read per call while walking a queue for the filters (the service's own page limit). */
+const CHUNK = 200;
+/** A queue longer than this is filtered over its most urgent part only (the page says how many). */
+const MAX_SCANNED = 20_000;
+
+// An empty select in a GET form arrives as `severity=`: the same as not filtering.
+const blank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const queueParams = z.object({ queue: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) });
+const queueQuery = z.object({
+  severity: blank(z.enum(SEVERITIES)),
+  bureau: blank(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)),
+  status: blank(z.enum(INCIDENT_STATUSES)),
+  assignee: blank(z.union([z.literal('none'), z.string().regex(/^[0-9a-f]{24}$/)])),
+  mine: blank(z.literal('1')),
+  page: blank(z.coerce.number().int().min(1).max(10_000)),
+});
+type QueueQuery = z.output<typeof queueQuery>;
+
+/** Every row of a queue, most urgent first (the service's order), read in chunks. */
+async function allRows(queues: QueuePageDeps['queues'], queue: string): Promise<QueueRow[]> {
+  const rows: QueueRow[] = [];
+  let offset: number | null = 0;
+  while (offset !== null && rows.length < MAX_SCANNED) {
+    const page = await queues.page(queue, CHUNK, offset);
+    rows.push(...page.items);
+    offset = page.nextOffset;
+  }
+  return rows;
+}
+
+function matches(row: QueueRow, query: QueueQuery, userId: string): boolean {
+  if (query.severity && row.severity !== query.severity) return false;
+  if (query.bureau && row.bureauId !== query.bureau) return false;
+  if (query.status && row.status !== query.status) return false;
+  if (query.assignee === 'none' && row.assignee) return false;
+  if (query.assignee && query.assignee !== 'none' && row.assignee?.userId !== query.assignee) return false;
+  if (query.mine && row.assignee?.userId !== userId) return false;
+  return true;
+}
+
+/** The address of another page of the same filtered listing. */
+function pageHref(queue: string, query: QueueQuery, page: number): string {
+  const params = new URLSearchParams();
+  // Filters not chosen are absent from the parsed query's values (undefined): left out of the address.
+  const entries = Object.entries({ ...query, page }) as Array<[string, string | number | undefined]>;
+  for (const [key, value] of entries) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  return `/console/queues/${queue}?${params.toString()}`;
+}
+
+/**
+ * Responders' and leads' queues (`queue.read`, so reporters get the 403 page): every queue the policy
+ * routes to, with counts and the next deadline, and one queue's incidents, most urgent first, with a
+ * countdown that a small script keeps current.
+ */
+export function queuePages(deps: QueuePageDeps): AnyPage[] {
+  const { translator } = deps;
+  return [
+    definePage({
+      method: 'get',
+      path: '/console/queues',
+      permission: 'queue.read',
+      handler: async ({ lang }) => {
+        const summaries = await deps.queues.summaries();
+        return {
+          view: 'queues/index',
+          title: 'queues.title',
+          data: {
+            words: countdownWords(translator, lang),
+            queues: summaries.map((s) => ({
+              queue: s.queue,
+              total: s.total,
+              unassigned: s.unassigned,
+              severities: [...SEVERITIES, 'none'].map((severity) => s.bySeverity[severity] ?? 0),
+              nextDue: s.nextDue
+                ? { ref: s.nextDue.ref, id: s.nextDue.id, ...countdown(translator, lang, s.nextDue.dueAt) }
+                : null,
+            })),
+          },
+        };
+      },
+    }),
+    definePage({
+      method: 'get',
+      path: '/console/queues/:queue',
+      permission: 'queue.read',
+      params: queueParams,
+      query: queueQuery,
+      handler: async ({ params: { queue }, query, actor, lang }) => {
+        const rows = await allRows(deps.queues, queue);
+        const matching = rows.filter((row) => matches(row, query, actor.userId));
+        const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+        const page = Math.min(query.page ?? 1, pages);
+        const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+        // Filter choices come from the queue itself: its bureaux and the people holding its incidents.
+        const bureaux = [...new Set(rows.map((row) => row.bureauId))].sort();
+        const assignees = new Map(
+          rows.flatMap((row) => (row.assignee ? [[row.assignee.userId, row.assignee.name]] : [])),
+        );
+        const option = (value: string, label: string, current: string | undefined) => ({
+          value,
+          label,
+          selected: value === current,
+        });
+        return {
+          view: 'queues/show',
+          title: 'queues.queueTitle',
+          titleValues: { queue },
+          data: {
+            queue,
+            words: countdownWords(translator, lang),
+            filters: {
+              severities: SEVERITIES.map((s) => option(s, s, query.severity)),
+              bureaux: bureaux.map((b) => option(b, b, query.bureau)),
+              statuses: INCIDENT_STATUSES.map((s) =>
+                option(s, translator.t(lang, `statuses.${s}`), query.status),
+              ),
+              assignees: [
+                option('none', translator.t(lang, 'queues.nobody'), query.assignee),
+                ...[...assignees.entries()].map(([id, name]) => option(id, name, query.assignee)),
+              ],
+              mine: query.mine === '1',
+            },
+            rows: shown.map((row) => ({
+              id: row.id,
+              ref: row.ref,
+              severity: row.severity,
+              bureauId: row.bureauId,
+              status: translator.t(lang, `statuses.${row.status}`),
+              assignee: row.assignee?.name ?? null,
+              reportedAt: row.reportedAt,
+              due: row.nextDueAt ? countdown(translator, lang, row.nextDueAt) : null,
+            })),
+            paging: {
+              text: translator.t(lang, 'queues.pageOf', { page, pages, count: matching.length }),
+              previous: page > 1 ? pageHref(queue, query, page - 1) : null,
+              next: page < pages ? pageHref(queue, query, page + 1) : null,
+            },
+          },
+        };
+      },
+    }),
+  ];
+}

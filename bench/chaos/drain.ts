@@ -58,6 +58,7 @@ export async function waitQuiet(
   let previous: string | null = null;
   let reasons: string[];
   for (;;) {
+    const lookStarted = Date.now();
     try {
       reasons = await busyness(observer, acknowledged);
     } catch (err) {
@@ -76,6 +77,8 @@ export async function waitQuiet(
       lastProgress = Date.now();
       say(`  draining ${seconds}s: ${reasons.join('; ') || 'settling'}`);
     }
-    await sleep(POLL_MS);
+    // A look reads whole collections (FerretDB scans them): at most a third of the time goes to
+    // looking, so the drain does not slow down the work it waits for.
+    await sleep(Math.max(POLL_MS, 2 * (Date.now() - lookStarted)));
   }
 }

@@ -56,7 +56,8 @@ export class Observer {
 
   static async open(mongodbUri: string, redisUrl: string, prefix: string): Promise<Observer> {
     const logger = createLogger('silent');
-    const db = await connectMongo(mongodbUri, logger);
+    // The checks read whole collections of a store that is busy with the load: give them time.
+    const db = await connectMongo(mongodbUri, logger, { socketTimeoutMS: 600_000 });
     return new Observer(db, createRedis(redisUrl, 'general', logger), prefix);
   }
 

@@ -5,6 +5,8 @@ import { mongoose, type Connection, type mongo } from './mongoose.js';
 export interface ConnectOptions {
   /** Sees every command the driver sends (benchmarks count them); off unless given. */
   onCommand?: (event: mongo.CommandStartedEvent) => void;
+  /** How long one operation may wait for its answer; 60 s unless given (a checker reading whole collections). */
+  socketTimeoutMS?: number;
 }
 
 /** Opens a connection of our own (never the global one), so tests and tools can hold several. */
@@ -18,7 +20,7 @@ export async function connectMongo(
     // No operation may wait for ever: after a store restart, operations were seen to hang for good
     // (chaos runs), holding requests, relay passes and pool connections. Long reads come in batches,
     // each far below these bounds.
-    socketTimeoutMS: 60_000,
+    socketTimeoutMS: options.socketTimeoutMS ?? 60_000,
     waitQueueTimeoutMS: 30_000,
     // FerretDB and standalone MongoDB have no retryable writes without a replica set.
     retryWrites: false,

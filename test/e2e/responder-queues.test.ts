@@ -69,6 +69,18 @@ describe('responders’ queues (browser)', function () {
     await page.getByRole('button', { name: '轉換語言' }).click();
   });
 
+  it('when a responder opens My work, then an incident whose deadline is near is listed with its countdown', async () => {
+    const page = await browser.freshPage();
+    await page.goto(`${runtime.url}/console/work`);
+    await signIn(page, responder.email, responder.password);
+    await page.waitForURL(`${runtime.url}/console/work`);
+    expect(await page.getByText('Nothing is assigned to you.').count()).to.equal(1);
+    const line = page.getByRole('row').filter({ has: page.getByRole('link', { name: incident.ref }) });
+    expect(await line.locator('time[data-due]').textContent()).to.match(/left$/);
+    await expectAccessible(page);
+    await screenshot(page, 'work-en');
+  });
+
   it('when a responder asks for a queue nobody routes to, then the 404 page shows', async () => {
     const page = await browser.freshPage();
     await page.goto(`${runtime.url}/console/queues/no-such-queue`);

@@ -12,6 +12,8 @@ export interface QueuePageDeps {
 
 const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 const PAGE_SIZE = 25;
+/** "About to breach" on the my-work page: due within this many hours. */
+const SOON_HOURS = 4;
 /** Rows read per call while walking a queue for the filters (the service's own page limit). */
 const CHUNK = 200;
 /** A queue longer than this is filtered over its most urgent part only (the page says how many). */
@@ -153,6 +155,46 @@ export function queuePages(deps: QueuePageDeps): AnyPage[] {
               previous: page > 1 ? pageHref(queue, query, page - 1) : null,
               next: page < pages ? pageHref(queue, query, page + 1) : null,
             },
+          },
+        };
+      },
+    }),
+    definePage({
+      method: 'get',
+      path: '/console/work',
+      permission: 'queue.read',
+      handler: async ({ actor, lang }) => {
+        const summaries = await deps.queues.summaries();
+        const rows = (
+          await Promise.all(summaries.filter((s) => s.total > 0).map((s) => allRows(deps.queues, s.queue)))
+        ).flat();
+        const soon = Date.now() + SOON_HOURS * 3_600_000;
+        // Most urgent first across queues, as within one: the earliest running deadline leads.
+        const byUrgency = (a: QueueRow, b: QueueRow) =>
+          (a.nextDueAt?.getTime() ?? Infinity) - (b.nextDueAt?.getTime() ?? Infinity);
+        const view = (row: QueueRow) => ({
+          id: row.id,
+          ref: row.ref,
+          queue: row.queue,
+          severity: row.severity,
+          status: translator.t(lang, `statuses.${row.status}`),
+          assignee: row.assignee?.name ?? null,
+          due: row.nextDueAt ? countdown(translator, lang, row.nextDueAt) : null,
+        });
+        return {
+          view: 'queues/work',
+          title: 'work.title',
+          data: {
+            words: countdownWords(translator, lang),
+            hours: SOON_HOURS,
+            mine: rows
+              .filter((row) => row.assignee?.userId === actor.userId)
+              .sort(byUrgency)
+              .map(view),
+            soon: rows
+              .filter((row) => row.nextDueAt && row.nextDueAt.getTime() <= soon)
+              .sort(byUrgency)
+              .map(view),
           },
         };
       },

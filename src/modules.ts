@@ -214,6 +214,11 @@ export function buildModules(platform: PlatformDeps): Modules {
           accounts: accounts.services,
           bureaux: auth.services.bureaux,
           incidents: intake.services.incidents,
+          portal: {
+            intake: intake.services.intake,
+            incidents: intake.services.incidents,
+            workflow: workflow.services,
+          },
           signInLimit: auth.before,
           publicUrl: () => publicUrl.get(),
           pages: (shared) => [

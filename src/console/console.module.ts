@@ -21,6 +21,7 @@ import { accountPages } from './pages/account.pages.js';
 import { homePages } from './pages/home.pages.js';
 import { incidentPages } from './pages/incident.pages.js';
 import { signInPages } from './pages/sign-in.pages.js';
+import { portalPages, type PortalDeps } from './pages/portal.pages.js';
 
 export interface ConsoleDeps {
   config: Config;
@@ -35,6 +36,8 @@ export interface ConsoleDeps {
   signInLimit: RequestHandler[];
   /** The console's base URL as people reach it. */
   publicUrl(): string;
+  /** The bureau portal's services (its pages are left out without them). */
+  portal?: PortalDeps;
   /** More pages (later console work registers its own here). */
   pages?: (shared: ConsoleShared) => AnyPage[];
 }
@@ -111,6 +114,7 @@ export function createConsole(deps: ConsoleDeps): Router {
     ...accountPages({ services: deps.accounts, translator }),
     ...homePages({ bureaux: deps.bureaux }),
     ...incidentPages({ incidents: deps.incidents }),
+    ...(deps.portal ? portalPages(deps.portal, translator) : []),
     ...(deps.pages?.({ translator }) ?? []),
   ];
 

@@ -1,3 +1,4 @@
+import { portalEn } from './portal.en.js';
 import { responderEn } from './responder.js';
 import { auditEn } from './audit.en.js';
 
@@ -7,6 +8,7 @@ import { auditEn } from './audit.en.js';
  * TLP 2.0 rule keeps them in English, upper case, in every language.
  */
 export const en = {
+  portal: portalEn,
   ...responderEn,
   ...auditEn,
   common: {

@@ -1,9 +1,11 @@
 import type { Messages } from './en.js';
+import { portalZhHK } from './portal.zh-hk.js';
 import { responderZhHK } from './responder.js';
 import { auditZhHK } from './audit.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
+  portal: portalZhHK,
   ...responderZhHK,
   ...auditZhHK,
   common: {

@@ -1,0 +1,17 @@
+import type { IncidentIntakeService, IncidentService } from '../../incidents/index.js';
+import type { WorkflowServices } from '../../workflow/index.js';
+import type { Translator } from '../i18n.js';
+import type { AnyPage } from '../page.js';
+import { portalReportPages } from './portal-report.pages.js';
+
+/** The services the bureau portal calls (the same the API calls, from the modules' index.ts). */
+export interface PortalDeps {
+  intake: Pick<IncidentIntakeService, 'create'>;
+  incidents: Pick<IncidentService, 'get' | 'list' | 'addUpdate'>;
+  workflow: Pick<WorkflowServices, 'writer' | 'scope' | 'obligations' | 'timeline'>;
+}
+
+/** The bureau portal (issue 17, items 8-13): the reporter's pages, each area in its own file. */
+export function portalPages(deps: PortalDeps, translator: Translator): AnyPage[] {
+  return [...portalReportPages({ ...deps, translator })];
+}

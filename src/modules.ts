@@ -18,7 +18,7 @@ import { createNotificationsModule, type NotificationServices } from './notifica
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
 import { createAccountsModule, peopleFrom, type AccountsServices, type DemoSignIn } from './accounts/index.js';
-import { auditPages, createConsole, responderPages } from './console/index.js';
+import { auditPages, compliancePages, createConsole, responderPages } from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 
@@ -224,6 +224,7 @@ export function buildModules(platform: PlatformDeps): Modules {
           pages: (shared) => [
             ...responderPages(workflow.services, shared),
             ...auditPages({ audit: audit.audit, translator: shared.translator }),
+            ...compliancePages({ ...reports.services, translator: shared.translator }),
           ],
         })
       : null,

@@ -8,6 +8,7 @@ export { definePage, safeReturnPath } from './page.js';
 export type { AnyPage, PageView, PageRedirect, PageResult, PageContext, PageProblem } from './page.js';
 export { formState } from './render.js';
 export { auditPages } from './pages/audit.pages.js';
+export { compliancePages } from './pages/compliance.pages.js';
 export { responderPages } from './pages/responder.pages.js';
 export type { FormState } from './render.js';
 export type { Translator } from './i18n.js';

@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { systemActor } from '../../src/auth/index.js';
+import { reportBody } from '../factories/incident.factory.js';
+import { createActor } from '../helpers/actors.js';
+import { call } from '../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { expectAccessible, screenshot, startBrowser, type TestBrowser } from './browser.js';
 import { bureauCode, createPerson, signIn, type ConsolePerson } from './console-fixture.js';
@@ -14,6 +18,16 @@ describe('auditor pages (browser)', function () {
     browser = await startBrowser();
     auditor = await createPerson(runtime, 'auditor');
   });
+  const bureauWithRegime = async (): Promise<string> => {
+    const code = bureauCode();
+    await runtime.modules.auth.bureaux.create(systemActor('test-setup'), {
+      code,
+      name: 'Compliance Page Bureau',
+      regimes: ['HK-GOV'],
+      contacts: [],
+    });
+    return code;
+  };
   after(async () => {
     await browser.close();
     await runtime.stop();
@@ -65,6 +79,54 @@ describe('auditor pages (browser)', function () {
     await screenshot(page, 'audit-verify-zh-HK');
   });
 
+  it('when an auditor starts a compliance export from the page, then its progress bar completes and the file downloads', async () => {
+    // An incident under a regime, so the figures have rows (filed as a bureau's system would).
+    const system = await createActor(runtime, { role: 'reporter', bureauId: await bureauWithRegime() });
+    const filed = await call(runtime.url, 'POST', '/api/v1/incidents', {
+      key: system.key,
+      body: reportBody({ title: 'Compliance page check' }),
+    });
+    expect(filed.status, filed.text).to.equal(201);
+    const exporter = await createPerson(runtime, 'auditor');
+    const page = await browser.freshPage();
+    await page.goto(`${runtime.url}/console/compliance`);
+    await signIn(page, exporter.email, exporter.password);
+    await page.waitForURL(`${runtime.url}/console/compliance`);
+    await expectAccessible(page);
+    await screenshot(page, 'compliance-en');
+    await page.getByLabel('From (date)').fill('2020-01-01');
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    expect(new URL(page.url()).searchParams.get('from')).to.equal('2020-01-01');
+    const clocks = page.getByRole('table', { name: 'Deadlines met and breached' });
+    expect(await clocks.getByRole('row').count()).to.be.greaterThan(1);
+    expect(await clocks.textContent()).to.include('HK-GOV');
+    await expectAccessible(page);
+    await screenshot(page, 'compliance-figures-en');
+
+    await page.getByLabel('File format').selectOption('csv');
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.waitForURL(/\/console\/exports\/[0-9a-f]{24}$/);
+    const download = page.getByRole('link', { name: /^Download / });
+    await download.waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await page.locator('progress').getAttribute('value')).to.equal('100');
+    await expectAccessible(page);
+    await screenshot(page, 'compliance-export-done-en');
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    expect(file.suggestedFilename()).to.match(/\.csv$/);
+    const path = await file.path();
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(path, 'utf8')).split('\n')[0]).to.include('regime');
+
+    await page.goto(`${runtime.url}/console/compliance?from=yesterday`);
+    expect(await page.getByRole('alert').textContent()).to.include('Enter a date.');
+    await page.getByLabel('Language').selectOption('zh-HK');
+    await page.getByRole('button', { name: 'Change language' }).click();
+    await page.goto(`${runtime.url}/console/compliance`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('合規');
+    await expectAccessible(page);
+    await screenshot(page, 'compliance-zh-HK');
+  });
+
   it('when a reporter or a responder opens the audit pages, then they get the 403 page', async () => {
     const reporter = await createPerson(runtime, 'reporter', bureauCode());
     const responder = await createPerson(runtime, 'responder');
@@ -73,7 +135,7 @@ describe('auditor pages (browser)', function () {
       await page.goto(`${runtime.url}/console/login`);
       await signIn(page, person.email, person.password);
       await page.waitForURL(`${runtime.url}/console`);
-      for (const path of ['/console/audit', '/console/audit/events']) {
+      for (const path of ['/console/audit', '/console/audit/events', '/console/compliance']) {
         const answer = await page.goto(`${runtime.url}${path}`);
         expect(answer?.status(), `${path} for ${person.email}`).to.equal(403);
         expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Not allowed');

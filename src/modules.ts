@@ -222,7 +222,7 @@ export function buildModules(platform: PlatformDeps): Modules {
           signInLimit: auth.before,
           publicUrl: () => publicUrl.get(),
           pages: (shared) => [
-            ...responderPages(workflow.services, shared),
+            ...responderPages({ ...workflow.services, users: auth.services.users }, shared),
             ...auditPages({ audit: audit.audit, translator: shared.translator }),
             ...compliancePages({ ...reports.services, translator: shared.translator }),
           ],

@@ -1,24 +1,8 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { expectAccessible, screenshot, startBrowser, type TestBrowser } from './browser.js';
 import { bureauCode, createPerson, signIn } from './console-fixture.js';
-
-/** A datetime-local value `minutesAgo` before now, in Hong Kong time (as a person there types it). */
-export function hkLocal(minutesAgo: number): string {
-  return new Date(Date.now() + 8 * 3_600_000 - minutesAgo * 60_000).toISOString().slice(0, 16);
-}
-
-/** Switches the page's language with the header's switcher. */
-export async function switchLanguage(
-  page: Page,
-  from: 'Language' | '語言',
-  to: 'en' | 'zh-HK',
-): Promise<void> {
-  await page.getByLabel(from, { exact: true }).selectOption(to);
-  await page.getByRole('button', { name: from === 'Language' ? 'Change language' : '轉換語言' }).click();
-  await page.waitForLoadState();
-}
+import { actorOf, hkLocal, switchLanguage } from './portal-fixture.js';
 
 describe('bureau portal: report an incident (browser)', function () {
   this.timeout(180_000);
@@ -111,10 +95,7 @@ describe('bureau portal: report an incident (browser)', function () {
     await screenshot(page, 'portal-report-sent-en');
 
     const id = /report\/([0-9a-f]{24})\/sent/.exec(page.url())?.[1] ?? '';
-    const stored = await runtime.modules.intake.incidents.get(
-      { userId: reporter.id, role: 'reporter', bureauId: code, keyId: null, name: reporter.name },
-      id,
-    );
+    const stored = await runtime.modules.intake.incidents.get(actorOf(reporter), id);
     expect(stored.indicators.map((i) => i.type)).to.deep.equal(['ipv4', 'url']);
     const facts = stored.facts as { impact: { confidentiality: string }; recoverability: string };
     expect(facts.impact.confidentiality).to.equal('unknown');

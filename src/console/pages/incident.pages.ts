@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleHas } from '../../auth/index.js';
 import type { IncidentService } from '../../incidents/index.js';
 import { definePage, type AnyPage } from '../page.js';
 
@@ -20,6 +21,9 @@ export function incidentPages(deps: IncidentPageDeps): AnyPage[] {
       permission: 'incident.read',
       params,
       handler: async ({ actor, params: { id } }) => {
+        // CERT staff work the incident on the responders' page (work.pages.ts): same address in mails.
+        if (actor.role !== 'system' && roleHas(actor.role, 'queue.read'))
+          return { redirect: `/console/incidents/${id}/work` };
         const incident = await deps.incidents.get(actor, id);
         const facts = incident.facts as { title?: unknown; description?: unknown };
         return {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import type { Actor } from '../../auth/index.js';
-import { isBureauObligation } from '../../clocks/index.js';
 import type { IncidentIntakeService } from '../../incidents/index.js';
 import type { WorkflowServices } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
+import { bureauClocks, clockState } from './portal-deadlines.js';
 import { REPORT_FIELD_NAMES, REPORT_STEPS, parseReportForm, type ReportField } from './portal-report.form.js';
 
 export interface PortalReportDeps {
@@ -74,13 +74,11 @@ export function portalReportPages(deps: PortalReportDeps): AnyPage[] {
       query: sentQuery,
       handler: async ({ actor, params: { id }, query }) => {
         const incident = await deps.workflow.writer.read(deps.workflow.scope(actor), id);
-        const clocks = incident.clocks
-          .filter((clock) => isBureauObligation(clock.obligation))
-          .map((clock) => ({
-            name: clock.name,
-            dueAt: clock.dueAt ?? null,
-            stateKey: `portal.clock.states.${clockState(clock)}`,
-          }));
+        const clocks = bureauClocks(incident.clocks).map((clock) => ({
+          name: clock.name,
+          dueAt: clock.dueAt ?? null,
+          stateKey: `portal.clock.states.${clockState(clock)}`,
+        }));
         return {
           view: 'portal/report-sent',
           title: 'portal.sent.title',
@@ -95,12 +93,6 @@ export function portalReportPages(deps: PortalReportDeps): AnyPage[] {
       },
     }),
   ];
-}
-
-/** A clock's state; a bare triage spec (not yet synced by the clock rules) runs once it has a due time. */
-export function clockState(clock: { dueAt?: Date | null } | { state: string; dueAt?: Date | null }): string {
-  if ('state' in clock) return clock.state;
-  return clock.dueAt ? 'running' : 'pending';
 }
 
 /** The phone call to GIRO-SO meets the initial-report clock (recorded as the API's obligation is). */

@@ -2,6 +2,7 @@ import type { IncidentIntakeService, IncidentService } from '../../incidents/ind
 import type { WorkflowServices } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import type { AnyPage } from '../page.js';
+import { portalIncidentPages } from './portal-incidents.pages.js';
 import { portalReportPages } from './portal-report.pages.js';
 
 /** The services the bureau portal calls (the same the API calls, from the modules' index.ts). */
@@ -13,5 +14,5 @@ export interface PortalDeps {
 
 /** The bureau portal (issue 17, items 8-13): the reporter's pages, each area in its own file. */
 export function portalPages(deps: PortalDeps, translator: Translator): AnyPage[] {
-  return [...portalReportPages({ ...deps, translator })];
+  return [...portalReportPages({ ...deps, translator }), ...portalIncidentPages({ ...deps, translator })];
 }

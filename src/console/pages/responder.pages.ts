@@ -2,11 +2,17 @@ import type { WorkflowServices } from '../../workflow/index.js';
 import type { ConsoleShared } from '../console.module.js';
 import type { AnyPage } from '../page.js';
 import { queuePages } from './queue.pages.js';
+import { workPages, type WorkPageDeps } from './work.pages.js';
 
 /** What the responders' and leads' pages use: the workflow module's services, as the API does. */
-export type ResponderPageDeps = Pick<WorkflowServices, 'queues'>;
+export type ResponderPageDeps = Pick<WorkflowServices, 'queues'> &
+  WorkPageDeps['services'] & { users: WorkPageDeps['users'] };
 
 /** The responders' and leads' pages (queues, my work, the incident's workflow), assembled. */
 export function responderPages(services: ResponderPageDeps, shared: ConsoleShared): AnyPage[] {
-  return [...queuePages({ queues: services.queues, translator: shared.translator })];
+  const { translator } = shared;
+  return [
+    ...queuePages({ queues: services.queues, translator }),
+    ...workPages({ services, users: services.users, translator }),
+  ];
 }

@@ -1,0 +1,48 @@
+import { isBureauObligation } from '../../clocks/index.js';
+
+/** A clock as stored on an incident: a bare triage spec until the clock rules sync it, then with a state. */
+export interface StoredClock {
+  key: string;
+  name: string;
+  obligation: string;
+  dueAt?: Date | null;
+}
+
+/** A clock's state; a bare triage spec (not yet synced by the clock rules) runs once it has a due time. */
+export function clockState(clock: StoredClock): string {
+  const state = (clock as { state?: unknown }).state;
+  if (typeof state === 'string') return state;
+  return clock.dueAt ? 'running' : 'pending';
+}
+
+/** The bureau's own clocks (its reports); the CERT's acknowledge and contain clocks are not the bureau's. */
+export function bureauClocks<C extends StoredClock>(clocks: readonly C[]): C[] {
+  return clocks.filter((clock) => isBureauObligation(clock.obligation));
+}
+
+/** The next report the bureau owes: the earliest due time among its clocks still open. */
+export function nextBureauDeadline(clocks: readonly StoredClock[]): { name: string; dueAt: Date } | null {
+  let next: { name: string; dueAt: Date } | null = null;
+  for (const clock of bureauClocks(clocks)) {
+    const state = clockState(clock);
+    if ((state !== 'running' && state !== 'breached') || !clock.dueAt) continue;
+    const dueAt = new Date(clock.dueAt);
+    if (!next || dueAt < next.dueAt) next = { name: clock.name, dueAt };
+  }
+  return next;
+}
+
+/** How long is left until `dueAt` (or how long overdue) as a message key and its values. */
+export function timeLeft(
+  dueAt: Date,
+  now: Date,
+): { key: string; values: Record<string, number>; overdue: boolean } {
+  const ms = dueAt.getTime() - now.getTime();
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (ms < 0) return { key: 'portal.list.overdue', values: { h, m }, overdue: true };
+  if (h >= 48)
+    return { key: 'portal.list.leftDays', values: { d: Math.floor(h / 24), h: h % 24 }, overdue: false };
+  return { key: 'portal.list.left', values: { h, m }, overdue: false };
+}

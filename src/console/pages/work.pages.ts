@@ -1,0 +1,384 @@
+import { z } from 'zod';
+import type { Language } from '../../accounts/index.js';
+import { roleHas, type Actor } from '../../auth/index.js';
+import type { User } from '../../auth/index.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../../platform/errors.js';
+import type { WorkflowIncident, WorkflowServices } from '../../workflow/index.js';
+import { REVIEWED_SEVERITIES, allowedNext } from '../../workflow/index.js';
+import type { Translator } from '../i18n.js';
+import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
+import { formState } from '../render.js';
+import { countdown, countdownWords } from './countdown.js';
+
+export interface WorkPageDeps {
+  services: Pick<
+    WorkflowServices,
+    'writer' | 'workflow' | 'collaboration' | 'merge' | 'obligations' | 'timeline' | 'scope'
+  >;
+  /** CERT staff a lead may assign to. */
+  users: { list(filter: { role?: 'responder' | 'lead' }): Promise<User[]> };
+  translator: Translator;
+}
+
+const ACTIONS = [
+  'claim',
+  'release',
+  'assign',
+  'transition',
+  'note',
+  'task',
+  'link',
+  'merge',
+  'obligation',
+] as const;
+type Action = (typeof ACTIONS)[number];
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'validation.invalid');
+const params = z.object({ id: objectId });
+const actionParams = z.object({ id: objectId, action: z.enum(ACTIONS) });
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
+const optionalNumber = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.coerce.number().min(0).max(1e12).optional(),
+);
+
+/** Every action form carries the version it was opened at, and what its person saw (to say what changed). */
+const actionForm = z.object({
+  version: z.coerce.number().int().min(0),
+  seenStatus: z.string().max(40),
+  seenAssignee: z.string().max(200),
+  seenSeverity: z.string().max(10),
+  userId: optionalText(24),
+  to: optionalText(40),
+  finding: optionalText(5000),
+  text: optionalText(10_000),
+  title: optionalText(500),
+  incidentId: optionalText(24),
+  reason: optionalText(1000),
+  into: optionalText(24),
+  obligation: optionalText(100),
+  at: optionalText(40),
+  reference: optionalText(200),
+  rootCause: optionalText(5000),
+  lessonsLearnt: optionalText(5000),
+  cost: optionalNumber,
+  affectedPeople: optionalNumber,
+  perpetratorType: optionalText(200),
+  motivation: optionalText(200),
+});
+type ActionForm = z.output<typeof actionForm>;
+
+const FIELDS = [
+  'userId',
+  'to',
+  'finding',
+  'text',
+  'title',
+  'incidentId',
+  'reason',
+  'into',
+  'obligation',
+  'at',
+  'reference',
+  'rootCause',
+  'lessonsLearnt',
+  'cost',
+  'affectedPeople',
+  'perpetratorType',
+  'motivation',
+] as const;
+
+const required = (field: string): never => {
+  throw new ValidationError([{ path: field, message: 'validation.required' }]);
+};
+
+/** `2026-12-02T14:30` typed in Hong Kong time (no daylight saving: always +08:00). */
+function hongKongTime(value: string): Date {
+  const date = new Date(
+    /[+-]\d\d:\d\d$|Z$/.test(value) ? value : `${value}:00+08:00`.replace(/:00:00\+/, ':00+'),
+  );
+  if (Number.isNaN(date.getTime()))
+    throw new ValidationError([{ path: 'at', message: 'validation.invalid' }]);
+  return date;
+}
+
+/** Runs one action with the version the form was opened at; the services enforce the same rules as the API. */
+async function act(
+  deps: WorkPageDeps,
+  actor: Actor,
+  id: string,
+  action: Action,
+  form: ActionForm,
+): Promise<WorkflowIncident> {
+  const s = deps.services;
+  const v = form.version;
+  switch (action) {
+    case 'claim':
+      return s.workflow.claim(actor, id, v);
+    case 'release':
+      return s.workflow.release(actor, id, v);
+    case 'assign':
+      if (actor.role === 'system' || !roleHas(actor.role, 'incident.assign')) throw new ForbiddenError();
+      return s.workflow.assign(actor, id, v, form.userId ?? required('userId'));
+    case 'transition': {
+      const to = form.to ?? required('to');
+      const postIncident = Object.fromEntries(
+        (['rootCause', 'lessonsLearnt', 'cost', 'affectedPeople', 'perpetratorType', 'motivation'] as const)
+          .filter((field) => form[field] !== undefined)
+          .map((field) => [field, form[field]]),
+      );
+      return s.workflow.transition(actor, id, v, {
+        to: to as WorkflowIncident['status'],
+        finding: form.finding,
+        postIncident: Object.keys(postIncident).length > 0 ? postIncident : undefined,
+      });
+    }
+    case 'note':
+      return s.collaboration.addNote(actor, id, v, form.text ?? required('text'));
+    case 'task':
+      return s.collaboration.addTask(actor, id, v, { title: form.title ?? required('title') });
+    case 'link':
+      return s.collaboration.link(actor, id, v, form.incidentId ?? required('incidentId'), form.reason);
+    case 'merge':
+      if (actor.role === 'system' || !roleHas(actor.role, 'incident.merge')) throw new ForbiddenError();
+      return s.merge.merge(actor, id, v, form.into ?? required('into'));
+    case 'obligation': {
+      const at = hongKongTime(form.at ?? required('at'));
+      if (at.getTime() > Date.now() + 5 * 60_000)
+        throw new ValidationError([{ path: 'at', message: 'must not be in the future' }]);
+      return s.obligations.record(actor, id, v, {
+        obligation: form.obligation ?? required('obligation'),
+        at,
+        reference: form.reference,
+      });
+    }
+  }
+}
+
+interface Banner {
+  title: string | null;
+  lines: string[];
+}
+
+/**
+ * The responder's incident page (`/console/incidents/:id/work`; the incident page sends CERT roles
+ * here): everything about the incident, and the actions the person's role and the lifecycle allow.
+ * Every form carries the version it was opened at: a stale one is refused as on the API (412), and
+ * the page says what changed instead of overwriting it.
+ */
+export function workPages(deps: WorkPageDeps): AnyPage[] {
+  const { translator } = deps;
+
+  async function show(
+    actor: Actor,
+    lang: Language,
+    id: string,
+    status: number,
+    banner: Banner | null,
+    problems: PageProblem[] = [],
+    values: Record<string, string> = {},
+  ): Promise<PageView> {
+    const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
+    const incident = await deps.services.writer.read(deps.services.scope(actor), id);
+    const timeline = await deps.services.timeline.timeline(actor, id);
+    const role = actor.role === 'system' ? null : actor.role;
+    const can = (permission: Parameters<typeof roleHas>[1]) => role !== null && roleHas(role, permission);
+    const mine = incident.assignee?.userId === actor.userId;
+    const open =
+      incident.status !== 'closed' && incident.status !== 'rejected' && incident.status !== 'duplicate';
+    const staff = can('incident.assign') ? await staffList(deps) : [];
+    const moves = allowedNext(incident.status);
+    const clocks = incident.clocks.map((clock) => {
+      const state = 'state' in clock ? clock.state : null;
+      return {
+        name: clock.name,
+        regime: clock.regime,
+        obligation: clock.obligation,
+        startsFrom: clock.startsFrom,
+        dueAt: clock.dueAt ?? null,
+        state: state ?? '—',
+        running: state === 'running',
+        left: state === 'running' && clock.dueAt ? countdown(translator, lang, clock.dueAt) : null,
+        escalations: 'escalations' in clock ? clock.escalations.length : 0,
+      };
+    });
+    const obligations = [...new Set(incident.clocks.map((clock) => clock.obligation))].sort();
+    return {
+      view: 'incidents/work',
+      title: 'respond.header',
+      titleValues: { ref: incident.ref },
+      status,
+      data: {
+        banner,
+        words: countdownWords(translator, lang),
+        incident: {
+          id: incident.id,
+          ref: incident.ref,
+          revision: incident.revision,
+          title: typeof incident.facts.title === 'string' ? incident.facts.title : incident.ref,
+          description: typeof incident.facts.description === 'string' ? incident.facts.description : null,
+          category: typeof incident.facts.category === 'string' ? incident.facts.category : null,
+          status: t(`statuses.${incident.status}`),
+          statusCode: incident.status,
+          severity: incident.severity,
+          bureauId: incident.bureauId,
+          reportedAt: incident.reportedAt,
+          assignee: incident.assignee?.name ?? null,
+          queue: incident.triage?.queue ?? null,
+          finding: incident.finding,
+        },
+        seen: {
+          status: incident.status,
+          assignee: incident.assignee?.name ?? '',
+          severity: incident.severity ?? '',
+        },
+        running: clocks.filter((clock) => clock.left),
+        clocks,
+        triage: incident.triage
+          ? {
+              version: incident.triage.policyVersion,
+              round: incident.triage.round,
+              queue: incident.triage.queue,
+              reasons: incident.triage.reasons.map((r) => ({ rule: r.rule, detail: r.detail })),
+            }
+          : null,
+        indicators: incident.indicators.map((i) => ({ type: i.type, value: i.value })),
+        campaign: incident.campaign ? { count: incident.campaign.relatedBureauxCount ?? 0 } : null,
+        timeline: timeline.map((entry) => ({
+          at: new Date(entry.at),
+          by: entry.by?.name ?? null,
+          action: entry.action,
+          text: entry.text,
+        })),
+        notes: incident.notes.map((n) => ({ at: n.at, by: n.by.name, text: n.text })),
+        tasks: incident.tasks.map((task) => ({ title: task.title, done: task.done })),
+        links: [
+          ...incident.links.map((l) => ({ id: l.id, text: t('respond.linkedTo', { ref: l.ref }) })),
+          ...incident.merged.map((m) => ({ id: m.id, text: t('respond.mergedFrom', { ref: m.ref }) })),
+          ...(incident.mergedInto
+            ? [
+                {
+                  id: incident.mergedInto.id,
+                  text: t('respond.mergedInto', { ref: incident.mergedInto.ref }),
+                },
+              ]
+            : []),
+        ],
+        recorded: incident.obligations.map((o) => ({ obligation: o.obligation, at: o.at })),
+        actions: {
+          work: can('incident.work') && open,
+          claim: can('incident.work') && open && !incident.assignee,
+          release: can('incident.work') && open && !!incident.assignee && (mine || can('incident.assign')),
+          assign: can('incident.assign') && open,
+          staff: staff.map((u) => ({ id: u.id, name: u.name, selected: u.id === incident.assignee?.userId })),
+          acknowledge: can('incident.work') && moves.includes('acknowledged'),
+          moves: can('incident.work')
+            ? moves.filter((m) => m !== 'duplicate').map((m) => ({ value: m, label: t(`statuses.${m}`) }))
+            : [],
+          reviewed: REVIEWED_SEVERITIES.includes(incident.severity as never) && moves.includes('closed'),
+          merge: can('incident.merge') && moves.includes('duplicate'),
+          obligation: can('obligation.record') && obligations.length > 0,
+          obligations,
+        },
+        form: formState(translator, lang, FIELDS, problems, values),
+      },
+    };
+  }
+
+  return [
+    definePage({
+      method: 'get',
+      path: '/console/incidents/:id/work',
+      permission: 'queue.read',
+      params,
+      handler: ({ actor, lang, params: { id } }) => show(actor, lang, id, 200, null),
+    }),
+    definePage({
+      method: 'post',
+      path: '/console/incidents/:id/act/:action',
+      permission: 'incident.work',
+      params: actionParams,
+      form: actionForm,
+      handler: async ({ actor, lang, params: { id, action }, form }) => {
+        try {
+          await act(deps, actor, id, action, form);
+        } catch (err) {
+          if (err instanceof PreconditionFailedError) {
+            const current = await deps.services.writer.read(deps.services.scope(actor), id);
+            return show(actor, lang, id, 409, changedSince(translator, lang, form, current));
+          }
+          if (err instanceof ConflictError) {
+            const banner = {
+              title: null,
+              lines: [translator.t(lang, 'respond.refused', { message: err.message })],
+            };
+            return show(actor, lang, id, 409, banner);
+          }
+          throw err;
+        }
+        return { redirect: `/console/incidents/${id}/work` };
+      },
+      invalid: ({ actor, lang, params: { id } }, problems, values) =>
+        show(actor, lang, id, 422, null, problems, values),
+    }),
+  ];
+}
+
+async function staffList(deps: WorkPageDeps): Promise<User[]> {
+  const [responders, leads] = await Promise.all([
+    deps.users.list({ role: 'responder' }),
+    deps.users.list({ role: 'lead' }),
+  ]);
+  return [...leads, ...responders].filter((u) => !u.disabledAt);
+}
+
+/** What differs between what the person saw when the form opened and the incident now. */
+function changedSince(
+  translator: Translator,
+  lang: Language,
+  form: ActionForm,
+  now: WorkflowIncident,
+): Banner {
+  const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
+  const nobody = t('respond.nobody');
+  const lines: string[] = [];
+  if (form.seenStatus !== now.status)
+    lines.push(
+      t('respond.changedField', {
+        field: t('respond.status'),
+        before: translator.has(`statuses.${form.seenStatus}`)
+          ? t(`statuses.${form.seenStatus}`)
+          : form.seenStatus,
+        after: t(`statuses.${now.status}`),
+      }),
+    );
+  const assignee = now.assignee?.name ?? '';
+  if (form.seenAssignee !== assignee)
+    lines.push(
+      t('respond.changedField', {
+        field: t('respond.assignee'),
+        before: form.seenAssignee || nobody,
+        after: assignee || nobody,
+      }),
+    );
+  if (form.seenSeverity !== (now.severity ?? ''))
+    lines.push(
+      t('respond.changedField', {
+        field: t('respond.severity'),
+        before: form.seenSeverity || '—',
+        after: now.severity ?? '—',
+      }),
+    );
+  if (lines.length === 0)
+    lines.push(t('respond.changedOther', { before: form.version, after: now.revision }));
+  return { title: t('respond.changedTitle'), lines: [t('respond.changedIntro'), ...lines] };
+}

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { createActor, type TestActor } from '../helpers/actors.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { reportAndTriage, workflowOf, type WorkflowJson } from '../integration/workflow/workflow-fixture.js';
+import { expectAccessible, screenshot, startBrowser, type TestBrowser } from './browser.js';
+import { bureauCode, createPerson, signIn, type ConsolePerson } from './console-fixture.js';
+
+/** Now in Hong Kong, as a datetime-local field takes it (`2026-12-02T14:30`). */
+function hongKongNow(): string {
+  return new Date(Date.now() + 8 * 3_600_000 - 60_000).toISOString().slice(0, 16);
+}
+
+describe('responders working an incident (browser)', function () {
+  this.timeout(240_000);
+  let runtime: TestRuntime;
+  let first: TestBrowser;
+  let second: TestBrowser;
+  let reader: TestActor;
+  let incident: WorkflowJson;
+  let duplicate: WorkflowJson;
+  let alice: ConsolePerson;
+  let bob: ConsolePerson;
+
+  before(async () => {
+    runtime = await startTestRuntime('e2ework', { CONSOLE_TOTP_REQUIRED: 'false' });
+    first = await startBrowser();
+    second = await startBrowser();
+    const reporter = await createActor(runtime, { role: 'reporter' });
+    reader = await createActor(runtime, { role: 'responder' });
+    incident = await reportAndTriage(runtime.url, reporter, reader);
+    duplicate = await reportAndTriage(runtime.url, reporter, reader);
+    alice = await createPerson(runtime, 'responder');
+    bob = await createPerson(runtime, 'responder');
+  });
+  after(async () => {
+    await first.close();
+    await second.close();
+    await runtime.stop();
+  });
+
+  const work = (id: string) => `${runtime.url}/console/incidents/${id}/work`;
+  const status = async (page: Page) =>
+    (await page.locator('dl.facts').first().locator('dd').first().textContent())?.trim();
+  async function moveTo(page: Page, label: string): Promise<void> {
+    await page.getByLabel('Move to').selectOption({ label });
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.waitForURL(work(incident.id));
+  }
+
+  it('when a responder claims from the queue, acknowledges, records an obligation, merges a duplicate and closes the S2 with its review, then each step shows and a stale action by a second responder shows what changed', async () => {
+    expect(incident.severity).to.equal('S2');
+    const page = await first.freshPage();
+    await page.goto(`${runtime.url}/console/queues/${incident.queue ?? ''}`);
+    await signIn(page, alice.email, alice.password);
+    await page.getByRole('link', { name: incident.ref }).click();
+    await page.waitForURL(work(incident.id));
+    await expectAccessible(page);
+    await screenshot(page, 'incident-work-en');
+
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.waitForURL(work(incident.id));
+    expect(await page.locator('dl.facts').first().textContent()).to.include(alice.name);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForURL(work(incident.id));
+    expect(await status(page)).to.equal('Acknowledged');
+    // Only the moves the lifecycle allows from here are offered.
+    const offered = await page.getByLabel('Move to').locator('option').allTextContents();
+    expect(offered).to.deep.equal(['Investigating', 'Rejected']);
+
+    // Bob opens the page, Alice moves on, Bob's note is refused with what changed, and not saved.
+    const other = await second.freshPage();
+    await other.goto(work(incident.id));
+    await signIn(other, bob.email, bob.password);
+    await other.waitForURL(work(incident.id));
+    await moveTo(page, 'Investigating');
+    await other.getByLabel('Note', { exact: true }).fill('Bob was here');
+    await other.getByRole('button', { name: 'Add note' }).click();
+    const alert = other.getByRole('alert');
+    expect(await alert.textContent()).to.include('Changed since you opened it');
+    expect(await alert.textContent()).to.include('Status: Acknowledged → Investigating');
+    await expectAccessible(other);
+    await screenshot(other, 'incident-work-conflict-en');
+    expect((await workflowOf(runtime.url, reader, incident.id)).body.notes).to.deep.equal([]);
+
+    // An obligation this incident has, chosen by name from its own list.
+    const obligations = await page
+      .getByLabel('Obligation', { exact: true })
+      .locator('option')
+      .allTextContents();
+    expect(obligations.length).to.be.greaterThan(0);
+    await page.getByLabel('Obligation', { exact: true }).selectOption(obligations[0]);
+    await page.getByLabel('Done at (Hong Kong time)').fill(hongKongNow());
+    await page.getByLabel('Reference given').fill('phoned GIRO-SO');
+    await page.getByRole('button', { name: 'Record obligation met' }).click();
+    await page.waitForURL(work(incident.id));
+    const recorded = (await workflowOf(runtime.url, reader, incident.id)).body.obligations;
+    expect(recorded.map((o) => o.obligation)).to.include(obligations[0]);
+
+    // The duplicate is merged into this one from its own page.
+    await page.goto(work(duplicate.id));
+    await page.getByLabel('Incident this one duplicates (its id)').fill(incident.id);
+    await page.getByRole('button', { name: 'Merge as duplicate' }).click();
+    await page.waitForURL(work(duplicate.id));
+    expect(await status(page)).to.equal('Duplicate');
+    await page.goto(work(incident.id));
+    expect(await page.getByText(`Merged in: ${duplicate.ref}`).count()).to.equal(1);
+
+    await moveTo(page, 'Contained');
+    await moveTo(page, 'Eradicated');
+    await moveTo(page, 'Recovered');
+    // Closing an S2 without its review is refused with the reason; with it, the incident closes.
+    await page.getByLabel('Move to').selectOption({ label: 'Closed' });
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    expect(await page.locator('.error-summary').textContent()).to.include('required before closing an S2');
+    await page.getByLabel('Move to').selectOption({ label: 'Closed' });
+    await page.getByLabel('Root cause').fill('Unpatched VPN appliance');
+    await page.getByLabel('Lessons learnt').fill('Patch within 48 h');
+    await page.getByLabel('Estimated cost (HKD)').fill('120000');
+    await page.getByLabel('People affected').fill('40');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.waitForURL(work(incident.id));
+    expect(await status(page)).to.equal('Closed');
+    expect(await page.getByLabel('Move to').count()).to.equal(0);
+    await screenshot(page, 'incident-work-closed-en');
+
+    await page.getByLabel('Language').selectOption('zh-HK');
+    await page.getByRole('button', { name: 'Change language' }).click();
+    await page.waitForSelector('html[lang="zh-HK"]');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal(`事故 ${incident.ref}`);
+    await expectAccessible(page);
+    await screenshot(page, 'incident-work-zh');
+  });
+
+  it("when a bureau reporter opens a responder's incident page, then the 403 page shows", async () => {
+    const person = await createPerson(runtime, 'reporter', bureauCode());
+    const page = await first.freshPage();
+    await page.goto(work(incident.id));
+    await signIn(page, person.email, person.password);
+    await page.waitForURL(work(incident.id));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Not allowed');
+  });
+});

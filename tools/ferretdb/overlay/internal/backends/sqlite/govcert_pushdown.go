@@ -4,6 +4,7 @@ package sqlite
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
@@ -23,6 +24,10 @@ func govcertIDWhereClause(filter *types.Document) (string, []any) {
 	}
 
 	v, _ := filter.Get("_id")
+	if v == nil {
+		return govcertFieldWhereClause(filter)
+	}
+
 	switch v := v.(type) {
 	case string, types.ObjectID:
 		return fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
@@ -50,6 +55,55 @@ func govcertIDWhereClause(filter *types.Document) (string, []any) {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
 
 		return fmt.Sprintf(` WHERE %s IN (%s)`, metadata.IDColumn, marks), args
+	}
+
+	return "", nil
+}
+
+// govcertPlainField is a top-level field name that can be written into a JSON path as it is.
+var govcertPlainField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
+
+// govcertFieldWhereClause narrows a filter that does not pin _id by one of its conditions that SQLite's
+// JSON functions can test on the stored text, so the rows that cannot match are never decoded by the
+// handler (which decodes every row of the table otherwise: the relay's outbox sweeps and the
+// reconcilers read whole collections of 10-16 KB documents for the few that match). Two shapes:
+//
+//   - {"f.0": {$exists: true}} (a non-empty array; also an object, which could have a key "0");
+//   - {f: true} (also an array, whose elements could hold true).
+//
+// Any one condition of the filter's implicit AND is enough; the clause keeps a superset of the matches
+// and the handler still applies the whole filter. Top-level operators ($or, $and, ...) are skipped.
+func govcertFieldWhereClause(filter *types.Document) (string, []any) {
+	for _, key := range filter.Keys() {
+		value, _ := filter.Get(key)
+
+		if field, ok := strings.CutSuffix(key, ".0"); ok && govcertPlainField.MatchString(field) {
+			cond, isDoc := value.(*types.Document)
+			if !isDoc || cond.Len() != 1 {
+				continue
+			}
+
+			exists, _ := cond.Get("$exists")
+			if exists != true {
+				continue
+			}
+
+			path := `'$."` + field + `"'`
+
+			return fmt.Sprintf(
+				` WHERE (json_array_length(%[1]s, %[2]s) > 0 OR json_type(%[1]s, %[2]s) = 'object')`,
+				metadata.DefaultColumn, path,
+			), nil
+		}
+
+		if govcertPlainField.MatchString(key) && value == true {
+			path := `'$."` + key + `"'`
+
+			return fmt.Sprintf(
+				` WHERE (json_type(%[1]s, %[2]s) IN ('true', 'array'))`,
+				metadata.DefaultColumn, path,
+			), nil
+		}
 	}
 
 	return "", nil

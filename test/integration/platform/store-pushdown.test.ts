@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { connectMongo } from '../../../src/platform/db/index.js';
+import { createLogger } from '../../../src/platform/index.js';
+import { isolatedUrls } from '../../helpers/services.js';
+
+/**
+ * Our FerretDB build narrows two filter shapes in SQLite before decoding rows (tools/ferretdb,
+ * govcert_pushdown.go): a non-empty array (`{"f.0": {$exists: true}}`) and a true flag (`{f: true}`).
+ * Narrowing must never drop a document MongoDB would match: the relay's outbox sweep and the triage
+ * reconciler rely on these answers to find work left by crashed processes.
+ */
+describe('store: filters narrowed before decoding answer as MongoDB does', () => {
+  const docs = [
+    { _id: 'empty', items: [], flag: false },
+    { _id: 'one', items: ['a'], flag: true },
+    { _id: 'many', items: [{ x: 1 }, { x: 2 }], flag: [false, true] },
+    { _id: 'missing' },
+    { _id: 'object', items: { 0: 'zero' }, flag: [false] },
+    { _id: 'nulls', items: null, flag: null },
+    { _id: 'scalar', items: 'a', flag: 1 },
+    { _id: 'strings', items: [''], flag: 'true' },
+  ];
+
+  it('when a sweep asks for non-empty arrays or true flags, then every matching document comes back and no other', async () => {
+    const db = await connectMongo(isolatedUrls('pushdown').mongodbUri, createLogger('silent'));
+    try {
+      const collection = db.db!.collection<Record<string, unknown> & { _id: string }>('things');
+      await collection.insertMany(docs);
+      const ids = async (filter: Record<string, unknown>) =>
+        (await collection.find(filter).toArray()).map((doc) => doc._id).sort();
+
+      expect(await ids({ 'items.0': { $exists: true } })).to.deep.equal(['many', 'object', 'one', 'strings']);
+      expect(await ids({ flag: true })).to.deep.equal(['many', 'one']);
+      // Combined with other conditions: the narrowing is one conjunct, the rest still applies.
+      expect(await ids({ 'items.0': { $exists: true }, flag: true })).to.deep.equal(['many', 'one']);
+      expect(await ids({ 'items.0': { $exists: true }, _id: { $ne: 'one' } })).to.deep.equal([
+        'many',
+        'object',
+        'strings',
+      ]);
+      // Shapes that are not narrowed still answer right.
+      expect(await ids({ 'items.0': { $exists: false } })).to.deep.equal([
+        'empty',
+        'missing',
+        'nulls',
+        'scalar',
+      ]);
+      expect(await ids({ flag: false })).to.deep.equal(['empty', 'many', 'object']);
+      // A write through the same filter (the reconcilers' claims) sees the same documents.
+      const updated = await collection.updateMany({ flag: true }, { $set: { seen: true } });
+      expect(updated.modifiedCount).to.equal(2);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -18,7 +18,13 @@ import { createNotificationsModule, type NotificationServices } from './notifica
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
 import { createAccountsModule, peopleFrom, type AccountsServices, type DemoSignIn } from './accounts/index.js';
-import { auditPages, compliancePages, createConsole, responderPages } from './console/index.js';
+import {
+  adminDirectoryPages,
+  auditPages,
+  compliancePages,
+  createConsole,
+  responderPages,
+} from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 
@@ -225,6 +231,13 @@ export function buildModules(platform: PlatformDeps): Modules {
             ...responderPages({ ...workflow.services, users: auth.services.users }, shared),
             ...auditPages({ audit: audit.audit, translator: shared.translator }),
             ...compliancePages({ ...reports.services, translator: shared.translator }),
+            ...adminDirectoryPages({
+              bureaux: auth.services.bureaux,
+              users: auth.services.users,
+              accounts: accounts.services.accounts,
+              knownRegimes: () => [...knownRegimes(intake.services.triage.activePolicy)],
+              translator: shared.translator,
+            }),
           ],
         })
       : null,

@@ -9,6 +9,7 @@ export type { AnyPage, PageView, PageRedirect, PageResult, PageContext, PageProb
 export { formState } from './render.js';
 export { auditPages } from './pages/audit.pages.js';
 export { compliancePages } from './pages/compliance.pages.js';
+export { adminDirectoryPages } from './pages/admin-directory.pages.js';
 export { responderPages } from './pages/responder.pages.js';
 export type { FormState } from './render.js';
 export type { Translator } from './i18n.js';

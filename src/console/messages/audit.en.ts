@@ -1,5 +1,5 @@
 /**
- * The auditor pages' English messages (audit trail, compliance), kept in a file of their own so that
+ * The auditor and admin pages' English messages (audit trail, compliance, bureaux, users), kept in a file of their own so that
  * work on other areas' pages does not edit the same lines; `en.ts` spreads them in.
  */
 export const auditEn = {
@@ -109,6 +109,38 @@ export const auditEn = {
     invalidBureau: 'Enter a bureau code such as DH.',
     invalidRegime: 'Enter a regime code such as HK-GOV.',
     toBeforeFrom: 'The end must be after the start.',
+  },
+  admin: {
+    bureauxTitle: 'Bureaux',
+    usersTitle: 'Users',
+    code: 'Code',
+    codeHelp: 'Two to sixteen capital letters or digits, starting with a letter, e.g. DH.',
+    name: 'Name',
+    regimes: 'Regimes',
+    regimesHelp: 'Only the regimes of the installed policy packs can be chosen.',
+    active: 'Active',
+    inactive: 'Deactivated',
+    state: 'State',
+    createBureau: 'Create a bureau',
+    create: 'Create',
+    bureauCreated: 'Bureau {{code}} created.',
+    bureauExists: 'A bureau with this code exists already.',
+    noBureaux: 'There are no bureaux yet.',
+    email: 'Email address',
+    role: 'Role',
+    bureau: 'Bureau',
+    bureauHelp: 'Required for bureau reporters; leave empty for CERT staff.',
+    noBureau: 'None (CERT staff)',
+    createUser: 'Create a user',
+    userCreatedTitle: 'User created',
+    userCreated:
+      '{{name}} ({{email}}) can now set a password with this link, valid until {{until}}. It is shown only now: give it to them.',
+    setPasswordLink: 'Set-password link',
+    userExists: 'A user with this email address exists already.',
+    noUsers: 'There are no users yet.',
+    disabled: 'Disabled',
+    enabled: 'Active',
+    backToUsers: 'Back to users',
   },
 };
 

@@ -61,6 +61,21 @@ describe('Report times are bounded by what is plausible (issue 14, item 1)', fun
     ]);
   });
 
+  it('when a ransom was paid before the incident occurred, or it was classified major before discovery, then the report is refused naming each field', async () => {
+    const answer = await report({
+      occurredAt: ago(3 * 3600_000),
+      discoveredAt: ago(2 * 3600_000),
+      awareAt: ago(3600_000),
+      classifiedMajorAt: ago(150 * 60_000),
+      ransomPaidAt: ago(4 * 3600_000),
+    });
+    expect(answer.status, answer.text).to.equal(422);
+    expect(paths(answer.body)).to.include.members([
+      'body.times.classifiedMajorAt',
+      'body.times.ransomPaidAt',
+    ]);
+  });
+
   it('when an external notice is dated a year back, then the report is refused naming it', async () => {
     const answer = await report(
       { discoveredAt: ago(3600_000), awareAt: ago(60_000) },

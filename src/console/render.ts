@@ -1,15 +1,18 @@
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../accounts/index.js';
+import { roleHas, type Permission } from '../auth/index.js';
 import { currentContext } from '../platform/context.js';
 import type { Translator } from './i18n.js';
 import { safeReturnPath, type ConsoleLocals, type PageProblem, type PageView } from './page.js';
 import type { ViewEngine } from './view-engine.js';
 
 /** The console's navigation: a link shows only to roles that hold its permission. */
-const NAV = [
+const NAV: ReadonlyArray<{ href: string; label: string; permission?: Permission }> = [
   { href: '/console', label: 'nav.home' },
+  { href: '/console/queues', label: 'queues.title', permission: 'queue.read' },
+  { href: '/console/work', label: 'work.title', permission: 'queue.read' },
   { href: '/console/account', label: 'nav.account' },
-] as const;
+];
 
 export type Renderer = (req: Request, res: Response, view: PageView) => void;
 
@@ -39,7 +42,11 @@ export function createRenderer(
       title: t(view.title, view.titleValues),
       user: person ? { name: person.name, role: t(`roles.${person.role}`) } : null,
       nav: person
-        ? NAV.map((item) => ({ href: item.href, label: item.label, current: item.href === path }))
+        ? NAV.filter((item) => !item.permission || roleHas(person.role, item.permission)).map((item) => ({
+            href: item.href,
+            label: item.label,
+            current: item.href === path,
+          }))
         : [],
       csrfToken: csrfToken(req),
       back: safeReturnPath(req.method === 'GET' ? req.originalUrl : path),

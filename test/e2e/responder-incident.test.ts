@@ -132,6 +132,35 @@ describe('responders working an incident (browser)', function () {
     await screenshot(page, 'incident-work-zh');
   });
 
+  it('when a lead assigns an incident to a responder and rejects it with a finding, then the page shows both and the finding is recorded', async () => {
+    const reporter = await createActor(runtime, { role: 'reporter' });
+    const third = await reportAndTriage(runtime.url, reporter, reader);
+    const lead = await createPerson(runtime, 'lead');
+    const page = await first.freshPage();
+    await page.goto(work(third.id));
+    await signIn(page, lead.email, lead.password);
+    await page.waitForURL(work(third.id));
+    // The navigation leads CERT staff to their queues and work.
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Queues' }).count()).to.equal(1);
+    await page.getByLabel('Assign to').selectOption({ label: bob.name });
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.waitForURL(work(third.id));
+    expect(await page.locator('dl.facts').first().textContent()).to.include(bob.name);
+    // Rejecting without a finding is refused next to the field; with one, it is recorded.
+    await page.getByLabel('Move to').selectOption({ label: 'Rejected' });
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    expect(await page.locator('.error-summary').count()).to.equal(1);
+    await expectAccessible(page);
+    await page.getByLabel('Move to').selectOption({ label: 'Rejected' });
+    await page.getByLabel('Finding', { exact: true }).fill('A planned penetration test, not an attack');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.waitForURL(work(third.id));
+    expect(await status(page)).to.equal('Rejected');
+    const after = (await workflowOf(runtime.url, reader, third.id)).body;
+    expect(after.finding).to.equal('A planned penetration test, not an attack');
+    expect(after.assignee?.name).to.equal(bob.name);
+  });
+
   it("when a bureau reporter opens a responder's incident page, then the 403 page shows", async () => {
     const person = await createPerson(runtime, 'reporter', bureauCode());
     const page = await first.freshPage();
@@ -139,5 +168,6 @@ describe('responders working an incident (browser)', function () {
     await signIn(page, person.email, person.password);
     await page.waitForURL(work(incident.id));
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Not allowed');
+    expect(await page.getByRole('link', { name: 'Queues' }).count()).to.equal(0);
   });
 });

@@ -70,6 +70,49 @@ describe('admin pages (browser)', function () {
     expect(await newcomer.locator('main').textContent()).to.include(code);
   });
 
+  it('when an admin disables a signed-in user and later resets their sign-in, then the user is signed out and gets a new link', async () => {
+    const admin = await createPerson(runtime, 'admin');
+    const responder = await createPerson(runtime, 'responder');
+    // One browser profile: each person's session cookie is swapped in when they act.
+    const { context } = browser;
+    const page = await browser.freshPage();
+    await page.goto(`${runtime.url}/console/login`);
+    await signIn(page, responder.email, responder.password);
+    await page.waitForURL(`${runtime.url}/console`);
+    const responderCookies = await context.cookies();
+    await context.clearCookies();
+    await page.goto(`${runtime.url}/console/admin/users`);
+    await signIn(page, admin.email, admin.password);
+    await page.waitForURL(`${runtime.url}/console/admin/users`);
+    await page.getByRole('button', { name: `Disable ${responder.name}` }).click();
+    await page.waitForURL(`${runtime.url}/console/admin/users`);
+    expect(await page.getByRole('status').textContent()).to.include(`${responder.name} is disabled`);
+    await expectAccessible(page);
+    await screenshot(page, 'admin-users-en');
+    const adminCookies = await context.cookies();
+
+    await context.clearCookies();
+    await context.addCookies(responderCookies);
+    await page.goto(`${runtime.url}/console`);
+    expect(new URL(page.url()).pathname).to.equal('/console/login');
+
+    await context.clearCookies();
+    await context.addCookies(adminCookies);
+    await page.goto(`${runtime.url}/console/admin/users`);
+    await page.getByRole('button', { name: `Enable ${responder.name}` }).click();
+    await page.waitForURL(`${runtime.url}/console/admin/users`);
+    await page.getByLabel(`Also reset the second factor of ${responder.name} (lost phone)`).check();
+    await page.getByRole('button', { name: `Reset sign-in of ${responder.name}` }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('Sign-in reset');
+    expect(await page.getByRole('link', { name: /\/console\/password\/set\?token=/ }).count()).to.equal(1);
+    await expectAccessible(page);
+
+    const fresh = await browser.freshPage();
+    await fresh.goto(`${runtime.url}/console/login`);
+    await signIn(fresh, responder.email, responder.password);
+    expect(await fresh.getByRole('alert').textContent()).to.include('Sign-in refused');
+  });
+
   it('when an admin opens the pages in Chinese, then they are translated and accessible', async () => {
     const admin = await createPerson(runtime, 'admin');
     const page = await browser.freshPage();

@@ -141,6 +141,16 @@ export const auditEn = {
     disabled: 'Disabled',
     enabled: 'Active',
     backToUsers: 'Back to users',
+    actions: 'Actions',
+    disable: 'Disable {{name}}',
+    enable: 'Enable {{name}}',
+    userDisabled: '{{name}} is disabled: their sessions and keys no longer work.',
+    userEnabled: '{{name}} is enabled again.',
+    resetSignIn: 'Reset sign-in of {{name}}',
+    resetTotp: 'Also reset the second factor of {{name}} (lost phone)',
+    resetTitle: 'Sign-in reset',
+    resetDone:
+      'The password of {{name}} ({{email}}) no longer works and their sessions ended. They set a new one with this link, valid until {{until}}. It is shown only now: give it to them.',
   },
 };
 

@@ -136,5 +136,15 @@ export const auditZhHK: AuditMessages = {
     disabled: '已停用',
     enabled: '使用中',
     backToUsers: '返回用戶',
+    actions: '操作',
+    disable: '停用 {{name}}',
+    enable: '重新啟用 {{name}}',
+    userDisabled: '已停用 {{name}}：其工作階段及密鑰不再有效。',
+    userEnabled: '已重新啟用 {{name}}。',
+    resetSignIn: '重設 {{name}} 的登入',
+    resetTotp: '同時重設 {{name}} 的第二重驗證（遺失手機）',
+    resetTitle: '已重設登入',
+    resetDone:
+      '{{name}}（{{email}}）的密碼已失效，其工作階段已結束。對方可用此連結設定新密碼，有效至 {{until}}。連結只會顯示一次：請交給對方。',
   },
 };

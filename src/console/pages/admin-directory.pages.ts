@@ -8,7 +8,7 @@ import { formState } from '../render.js';
 
 export interface AdminDirectoryDeps {
   bureaux: Pick<BureauService, 'create' | 'list'>;
-  users: Pick<UserService, 'create' | 'list'>;
+  users: Pick<UserService, 'create' | 'list' | 'setDisabled' | 'require'>;
   accounts: Pick<AccountsServices['accounts'], 'reset'>;
   /** The regimes the installed policy packs implement: the only ones a bureau may name. */
   knownRegimes(): readonly string[];
@@ -29,6 +29,11 @@ const bureauForm = z.object({
   name: z.string().trim().min(2).max(200),
   regimes: checked.pipe(z.array(z.string()).min(1, 'validation.required')),
 });
+const userParams = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+const disableForm = z.object({ disabled: z.enum(['true', 'false']) });
+const resetForm = z.object({ resetTotp: z.literal('on').optional() });
+const untilText = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 const userForm = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
@@ -46,7 +51,7 @@ function duplicate(err: unknown, code: string, field: string, message: string): 
 /**
  * The administrator's directory: bureaux (list, create with regimes chosen from the installed packs
  * only) and users (list, create; a new user gets a one-time set-password link, shown once). Through
- * the auth and accounts services, the same ones as `/api/v1/admin/*`, so every change is audited there.
+ * the auth and accounts services (users are also disabled, enabled and their sign-in reset here), the same ones as `/api/v1/admin/*`, so every change is audited there.
  */
 export function adminDirectoryPages(deps: AdminDirectoryDeps): AnyPage[] {
   const { translator } = deps;
@@ -80,6 +85,7 @@ export function adminDirectoryPages(deps: AdminDirectoryDeps): AnyPage[] {
       title: 'admin.usersTitle',
       data: {
         users: (await deps.users.list()).map((user) => ({
+          id: user.id,
           name: user.name,
           email: user.email,
           roleKey: `roles.${user.role}`,
@@ -156,11 +162,46 @@ export function adminDirectoryPages(deps: AdminDirectoryDeps): AnyPage[] {
           data: {
             user: { name: user.name, email: user.email },
             link: `/console/password/set?token=${encodeURIComponent(token)}`,
-            expiresAt: `${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+            expiresAt: untilText(expiresAt),
           },
         };
       },
       invalid: ({ lang }, problems, values) => usersView(lang, problems, values),
+    }),
+    definePage({
+      method: 'post',
+      path: '/console/admin/users/:id/disabled',
+      permission: 'admin.users',
+      params: userParams,
+      form: disableForm,
+      handler: async ({ actor, params, form, req }) => {
+        const user = await deps.users.setDisabled(actor, params.id, form.disabled === 'true');
+        const key = form.disabled === 'true' ? 'admin.userDisabled' : 'admin.userEnabled';
+        req.session.notice = { key, values: { name: user.name } };
+        return { redirect: '/console/admin/users' };
+      },
+    }),
+    definePage({
+      method: 'post',
+      path: '/console/admin/users/:id/sign-in-reset',
+      permission: 'admin.users',
+      params: userParams,
+      form: resetForm,
+      handler: async ({ actor, params, form }) => {
+        const user = await deps.users.require(params.id);
+        const { token, expiresAt } = await deps.accounts.reset(actor, user.id, {
+          resetTotp: form.resetTotp === 'on',
+        });
+        return {
+          view: 'admin/sign-in-reset',
+          title: 'admin.resetTitle',
+          data: {
+            user: { name: user.name, email: user.email },
+            link: `/console/password/set?token=${encodeURIComponent(token)}`,
+            expiresAt: untilText(expiresAt),
+          },
+        };
+      },
     }),
   ];
 }

@@ -113,6 +113,8 @@ describe('responders working an incident (browser)', function () {
     await page.getByLabel('Move to').selectOption({ label: 'Closed' });
     await page.getByRole('button', { name: 'Move', exact: true }).click();
     expect(await page.locator('.error-summary').textContent()).to.include('required before closing an S2');
+    // Each missing field of the review is named at the top and linked to its field.
+    expect(await page.locator('.error-summary a[href="#rootCause"]').count()).to.equal(1);
     await page.getByLabel('Move to').selectOption({ label: 'Closed' });
     await page.getByLabel('Root cause').fill('Unpatched VPN appliance');
     await page.getByLabel('Lessons learnt').fill('Patch within 48 h');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
+import { INCIDENT_STATUSES } from '../../incidents/index.js';
 import { roleHas, type Actor } from '../../auth/index.js';
 import type { User } from '../../auth/index.js';
 import {
@@ -58,7 +59,7 @@ const actionForm = z.object({
   seenAssignee: z.string().max(200),
   seenSeverity: z.string().max(10),
   userId: optionalText(24),
-  to: optionalText(40),
+  to: z.preprocess((v) => (v === '' ? undefined : v), z.enum(INCIDENT_STATUSES).optional()),
   finding: optionalText(5000),
   text: optionalText(10_000),
   title: optionalText(500),
@@ -137,7 +138,7 @@ async function act(
           .map((field) => [field, form[field]]),
       );
       return s.workflow.transition(actor, id, v, {
-        to: to as WorkflowIncident['status'],
+        to,
         finding: form.finding,
         postIncident: Object.keys(postIncident).length > 0 ? postIncident : undefined,
       });
@@ -327,8 +328,17 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
         }
         return { redirect: `/console/incidents/${id}/work` };
       },
+      // The service names the review's fields `postIncident.<field>`; the form's fields are flat.
       invalid: ({ actor, lang, params: { id } }, problems, values) =>
-        show(actor, lang, id, 422, null, problems, values),
+        show(
+          actor,
+          lang,
+          id,
+          422,
+          null,
+          problems.map((p) => ({ ...p, field: p.field.replace(/^postIncident\./, '') })),
+          values,
+        ),
     }),
   ];
 }

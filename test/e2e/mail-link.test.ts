@@ -53,7 +53,8 @@ describe('console links in mail (browser)', function () {
     await page.goto(link);
     expect(new URL(page.url()).pathname).to.equal('/console/login');
     await signIn(page, contact.email, contact.password);
-    await page.waitForURL(link);
+    // A reporter lands on the bureau portal's page of the incident, which the address leads to.
+    await page.waitForURL(`${runtime.url}/console/my-incidents/${filed.body.id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.include(filed.body.ref);
   });
 });

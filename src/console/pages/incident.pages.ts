@@ -24,6 +24,8 @@ export function incidentPages(deps: IncidentPageDeps): AnyPage[] {
         // CERT staff work the incident on the responders' page (work.pages.ts): same address in mails.
         if (actor.role !== 'system' && roleHas(actor.role, 'queue.read'))
           return { redirect: `/console/incidents/${id}/work` };
+        // A bureau's reporter follows the same address to the bureau portal's page of the incident.
+        if (actor.role === 'reporter') return { redirect: `/console/my-incidents/${id}` };
         const incident = await deps.incidents.get(actor, id);
         const facts = incident.facts as { title?: unknown; description?: unknown };
         return {

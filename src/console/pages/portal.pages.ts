@@ -2,6 +2,7 @@ import type { IncidentIntakeService, IncidentService } from '../../incidents/ind
 import type { WorkflowServices } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import type { AnyPage } from '../page.js';
+import { portalIncidentPage } from './portal-incident.pages.js';
 import { portalIncidentPages } from './portal-incidents.pages.js';
 import { portalReportPages } from './portal-report.pages.js';
 
@@ -14,5 +15,9 @@ export interface PortalDeps {
 
 /** The bureau portal (issue 17, items 8-13): the reporter's pages, each area in its own file. */
 export function portalPages(deps: PortalDeps, translator: Translator): AnyPage[] {
-  return [...portalReportPages({ ...deps, translator }), ...portalIncidentPages({ ...deps, translator })];
+  return [
+    ...portalReportPages({ ...deps, translator }),
+    ...portalIncidentPages({ ...deps, translator }),
+    ...portalIncidentPage({ ...deps, translator }),
+  ];
 }

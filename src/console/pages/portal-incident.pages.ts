@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { Language } from '../../accounts/index.js';
+import type { Actor } from '../../auth/index.js';
+import { incidentUpdateSchema, type IncidentService } from '../../incidents/index.js';
+import type { WorkflowServices } from '../../workflow/index.js';
+import type { Translator } from '../i18n.js';
+import { definePage, pageProblems, type AnyPage, type PageProblem, type PageView } from '../page.js';
+import { bureauClocks, clockState } from './portal-deadlines.js';
+import { hongKongTime } from './portal-report.form.js';
+
+export interface PortalIncidentDeps {
+  incidents: Pick<IncidentService, 'get' | 'addUpdate'>;
+  workflow: Pick<WorkflowServices, 'writer' | 'scope' | 'timeline'>;
+  translator: Translator;
+}
+
+const params = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+const RECOVERABILITY = ['regular', 'supplemented', 'extended', 'not_recoverable', 'unknown'] as const;
+const updateForm = z.object({
+  note: z.string().trim().min(1).max(5000),
+  containedAt: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  recoverability: z.string().optional(),
+});
+const UPDATE_FIELDS = ['note', 'containedAt', 'resolvedAt', 'recoverability'] as const;
+
+/**
+ * The bureau's incident page: the facts, the history as the bureau may see it (the workflow's bureau
+ * timeline), the reports the bureau owes with their due times, and a follow-up form. Everything goes
+ * through the same services as the API, scoped to the reporter's bureau: another bureau's id is a 404.
+ */
+export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
+  const { translator } = deps;
+  const show = async (
+    actor: Actor,
+    id: string,
+    lang: Language,
+    problems: readonly PageProblem[] = [],
+    values: Readonly<Partial<Record<string, string>>> = {},
+  ): Promise<PageView> => {
+    const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
+    const incident = await deps.incidents.get(actor, id);
+    const workflow = await deps.workflow.writer.read(deps.workflow.scope(actor), id);
+    const timeline = await deps.workflow.timeline.timeline(actor, id);
+    const facts = incident.facts as { title?: unknown; description?: unknown; category?: unknown };
+    const errors = Object.fromEntries(UPDATE_FIELDS.map((f) => [f, null as string | null]));
+    for (const problem of problems) {
+      const field = problem.field.replace(/^times\./, '');
+      if (field in errors && !errors[field]) {
+        errors[field] = translator.has(problem.message)
+          ? t(problem.message, problem.values)
+          : field.endsWith('At')
+            ? t('portal.validation.timeRefused')
+            : problem.message;
+      }
+    }
+    const actionKey = (action: string, kind: string) => {
+      const key = `portal.incident.actions.${kind === 'update' ? 'update' : action}`;
+      return translator.has(key) ? key : 'portal.incident.actions.other';
+    };
+    return {
+      view: 'portal/incident',
+      title: 'portal.incident.title',
+      titleValues: { ref: incident.ref },
+      ...(problems.length > 0 ? { status: 422 } : {}),
+      data: {
+        incident: {
+          id: incident.id,
+          ref: incident.ref,
+          title: typeof facts.title === 'string' ? facts.title : incident.ref,
+          description: typeof facts.description === 'string' ? facts.description : '',
+          category: typeof facts.category === 'string' ? t(`portal.report.categories.${facts.category}`) : '',
+          status: t(`portal.statuses.${incident.status}`),
+          severity: incident.severity ?? t('portal.list.notTriaged'),
+          reportedAt: incident.reportedAt,
+          indicators: incident.indicators.map((i) => ({ type: i.type, value: i.value })),
+        },
+        obligations: bureauClocks(workflow.clocks).map((clock) => ({
+          name: clock.name,
+          dueAt: clock.dueAt ?? null,
+          stateKey: `portal.clock.states.${clockState(clock)}`,
+        })),
+        history: timeline.map((entry) => ({
+          at: entry.at,
+          what: t(actionKey(entry.action, entry.kind)),
+          who: entry.by ? entry.by.name : t('portal.incident.cert'),
+          text: entry.text,
+        })),
+        update: {
+          values: Object.fromEntries(UPDATE_FIELDS.map((f) => [f, values[f] ?? ''])),
+          errors,
+          recoverability: [
+            { value: '', label: t('portal.incident.unchanged'), selected: !values.recoverability },
+            ...RECOVERABILITY.map((r) => ({
+              value: r,
+              label: t(r === 'unknown' ? 'portal.report.unknown' : `portal.report.recoverability.${r}`),
+              selected: values.recoverability === r,
+            })),
+          ],
+        },
+        form: {
+          errorList: Object.entries(errors)
+            .filter((entry): entry is [string, string] => entry[1] !== null)
+            .map(([field, text]) => ({ field: `update-${field}`, text })),
+        },
+      },
+    };
+  };
+  return [
+    definePage({
+      method: 'get',
+      path: '/console/my-incidents/:id',
+      permission: 'incident.create',
+      params,
+      handler: ({ actor, params: { id }, lang }) => show(actor, id, lang),
+    }),
+    definePage({
+      method: 'post',
+      path: '/console/my-incidents/:id/updates',
+      permission: 'incident.update',
+      params,
+      form: updateForm,
+      invalid: ({ actor, params: { id }, lang }, problems, values) => show(actor, id, lang, problems, values),
+      handler: async ({ actor, params: { id }, form, lang, req }) => {
+        const times = Object.fromEntries(
+          (['containedAt', 'resolvedAt'] as const)
+            .filter((f) => form[f] !== undefined && form[f].trim() !== '')
+            .map((f) => [f, hongKongTime(form[f]?.trim() ?? '')] as const),
+        );
+        const body = {
+          note: form.note,
+          ...(Object.keys(times).length > 0 ? { times } : {}),
+          ...(form.recoverability ? { recoverability: form.recoverability } : {}),
+        };
+        const parsed = incidentUpdateSchema.safeParse(body);
+        if (!parsed.success) {
+          const issues = parsed.error.issues;
+          const problems = pageProblems(issues).map((p, i) => {
+            if (!p.field.startsWith('times.')) return p;
+            const future = issues[i]?.message === 'must not be in the future';
+            return { ...p, message: future ? 'portal.validation.future' : 'portal.validation.time' };
+          });
+          return show(actor, id, lang, problems, form);
+        }
+        await deps.incidents.addUpdate(actor, id, parsed.data);
+        req.session.notice = { key: 'portal.incident.sent' };
+        return { redirect: `/console/my-incidents/${id}` };
+      },
+    }),
+  ];
+}

@@ -27,8 +27,10 @@ describe('bureau portal: my incidents (browser)', function () {
       own.push(await fileIncident(runtime, reporter, { title: `Own incident ${i}` }));
 
     const page = await browser.freshPage();
-    await page.goto(`${runtime.url}/console/my-incidents`);
+    await page.goto(`${runtime.url}/console`);
     await signIn(page, reporter.email, reporter.password);
+    await page.waitForURL(`${runtime.url}/console`);
+    await page.getByRole('link', { name: 'My incidents' }).click();
     await page.waitForURL(`${runtime.url}/console/my-incidents`);
     // Triage runs in the worker: the newest incident shows its deadline once it has.
     const newest = page.getByRole('row', { name: new RegExp(own[20]?.ref ?? '') });

@@ -11,6 +11,9 @@ const NAV: ReadonlyArray<{ href: string; label: string; permission?: Permission 
   { href: '/console', label: 'nav.home' },
   { href: '/console/queues', label: 'queues.title', permission: 'queue.read' },
   { href: '/console/work', label: 'work.title', permission: 'queue.read' },
+  { href: '/console/audit', label: 'auditTrail.title', permission: 'audit.verify' },
+  { href: '/console/admin/bureaux', label: 'admin.bureauxTitle', permission: 'admin.bureaux' },
+  { href: '/console/admin/users', label: 'admin.usersTitle', permission: 'admin.users' },
   { href: '/console/account', label: 'nav.account' },
 ];
 

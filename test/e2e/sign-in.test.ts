@@ -74,7 +74,8 @@ describe('console sign-in (browser)', function () {
     await page.goto(link);
     expect(path()).to.equal('/console/login');
     await signIn(page, reporter.email, reporter.password);
-    await page.waitForURL(link);
+    // A reporter's view of the incident is the bureau portal's page.
+    await page.waitForURL(`${runtime.modules.publicUrl.get()}/console/my-incidents/${filed.body.id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.include(filed.body.ref);
     await expectAccessible(page);
     await screenshot(page, 'incident-en');

@@ -23,8 +23,16 @@ await launch({
     const people = runtime.modules.demoSignIns;
     if (people.length > 0) {
       say('');
-      say(`Demo console sign-ins (passwords generated once, kept in ${runtime.platform.config.DATA_DIR}/demo-passwords.json):`);
-      say(formatTable(['EMAIL', 'PASSWORD'], people.map((person) => [person.email, person.password]), { rule: true }));
+      say(
+        `Demo console sign-ins (passwords generated once, kept in ${runtime.platform.config.DATA_DIR}/demo-passwords.json):`,
+      );
+      say(
+        formatTable(
+          ['EMAIL', 'PASSWORD'],
+          people.map((person) => [person.email, person.password]),
+          { rule: true },
+        ),
+      );
     }
     say('Press Ctrl-C to stop.');
   },

@@ -17,7 +17,12 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
-import { createAccountsModule, peopleFrom, type AccountsServices, type DemoSignIn } from './accounts/index.js';
+import {
+  createAccountsModule,
+  peopleFrom,
+  type AccountsServices,
+  type DemoSignIn,
+} from './accounts/index.js';
 import {
   adminDirectoryPages,
   auditPages,

@@ -66,7 +66,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(['SESSION_SECRET: required for API processes outside demo/test mode']);
   }
   // Kept in DATA_DIR in demo mode so that console sessions survive a restart of `npm start`.
-  if (!sessionSecret && values.DEMO_MODE) sessionSecret = keptSecret(join(values.DATA_DIR, SESSION_SECRET_FILE));
+  if (!sessionSecret && values.DEMO_MODE)
+    sessionSecret = keptSecret(join(values.DATA_DIR, SESSION_SECRET_FILE));
   sessionSecret ??= randomBytes(32).toString('base64url');
   if (values.OIDC_ISSUER_URL && !values.OIDC_CLIENT_ID) {
     throw new ConfigError(['OIDC_CLIENT_ID: required when OIDC_ISSUER_URL is set']);

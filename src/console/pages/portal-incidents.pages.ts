@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { IncidentService } from '../../incidents/index.js';
+import { INCIDENT_STATUSES as STATUSES, type IncidentService } from '../../incidents/index.js';
+import { SEVERITIES } from '../../triage/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage } from '../page.js';
 import { nextBureauDeadline, timeLeft } from './portal-deadlines.js';
@@ -9,19 +10,6 @@ export interface PortalIncidentsDeps {
   translator: Translator;
 }
 
-const STATUSES = [
-  'reported',
-  'triaged',
-  'acknowledged',
-  'investigating',
-  'contained',
-  'eradicated',
-  'recovered',
-  'closed',
-  'rejected',
-  'duplicate',
-] as const;
-const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 /** Rows per page: a bureau's list is read at a glance, the next page a link away. */
 export const PORTAL_PAGE_SIZE = 20;
 

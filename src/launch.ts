@@ -32,7 +32,9 @@ async function embeddedServices(
   let redisUrl = config.REDIS_URL;
   let mongodbUri = config.MONGODB_URI;
   if (!redisUrl) {
-    const redis = await startRedisServer(join(config.DATA_DIR, 'redis'));
+    const redis = await startRedisServer(join(config.DATA_DIR, 'redis'), undefined, {
+      ownProcessGroup: true,
+    });
     services.push(redis);
     redisUrl = redis.url;
     logger.info({ port: redis.port }, 'embedded redis-server started');
@@ -43,6 +45,7 @@ async function embeddedServices(
     }
     const ferret = await startFerretDb(join(config.DATA_DIR, 'ferretdb'), undefined, {
       onBuildProgress: say,
+      ownProcessGroup: true,
     });
     services.push(ferret);
     mongodbUri = `${ferret.uri}govcert`;

@@ -26,6 +26,23 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** True when `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const outcome = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return outcome;
+}
+
 /** Opens the connections, builds the modules, and starts what the config asks this process to run. */
 export async function startRuntime(config: Config, logger: Logger, urls: RuntimeUrls): Promise<Runtime> {
   const metrics = createMetrics();
@@ -79,23 +96,41 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       // Order matters: stop accepting requests, drain jobs, stop loops, then close the connections.
+      // Every step waits only until one shared deadline: a request or a pass waiting on a store that
+      // answers slowly (its socket timeout is a minute) must not hold a stopping process past it.
+      const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+      const timeLeft = (): number => Math.max(deadline - Date.now(), 0);
+      let forced = false;
       if (server) {
         const closed = once(server, 'close');
         server.close();
         server.closeIdleConnections();
-        await closed;
+        if (!(await settlesWithin(closed, timeLeft()))) {
+          // Clients retry a report with its Idempotency-Key on a cut connection.
+          logger.warn('requests still running at the shutdown deadline; closing their connections');
+          server.closeAllConnections();
+          await closed;
+          forced = true;
+        }
       }
-      await drainWorkers(workers, config.SHUTDOWN_TIMEOUT_MS, logger);
-      await Promise.all(
+      await drainWorkers(workers, timeLeft(), logger);
+      const loopsStopped = Promise.all(
         modules.background.map(async (loop) => {
           await loop.stop();
           logger.debug({ loop: loop.name }, 'background loop stopped');
         }),
       );
+      if (!(await settlesWithin(loopsStopped, timeLeft()))) {
+        // A pass only ever leaves work that the next pass (here or in another process) picks up.
+        logger.warn('background passes still running at the shutdown deadline; closing under them');
+        forced = true;
+      }
       await queues.close();
       redis.disconnect();
       workerRedis?.disconnect();
-      await db.close();
+      // Forcing the close fails the store commands still in flight at once, instead of after their
+      // socket timeout.
+      await db.close(forced);
     })());
 
   return { platform, modules, server, url, workers, stop };

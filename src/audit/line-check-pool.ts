@@ -3,7 +3,10 @@ import type { CheckedLine } from './checked-lines.js';
 
 /** A thread running `line-check-thread` (the built `.js` next to this file, or its `.ts` source). */
 function startThread(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./line-check-thread.js', import.meta.url));
+  // The path, not the URL: tsx's tsImport (bin/govcert.js in a checkout) adds a `?tsx-namespace=` query.
+  if (!new URL(import.meta.url).pathname.endsWith('.ts')) {
+    return new Worker(new URL('./line-check-thread.js', import.meta.url));
+  }
   // Run from source (tsx: tests, bench, dev): Node 20 threads do not inherit the TypeScript loader.
   const loader = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./line-check-thread.ts', import.meta.url).href);

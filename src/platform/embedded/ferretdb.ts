@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { freePort, startService, type ManagedProcess } from './process.js';
+import { freePort, startService, type ManagedProcess, type ServiceOptions } from './process.js';
 
 const WRAPPER_DIR = resolve(import.meta.dirname, '../../../tools/ferretdb');
 const CACHE_DIR = resolve(import.meta.dirname, '../../../node_modules/.cache/govcert');
@@ -159,7 +159,10 @@ async function goBuild(go: string, args: string[], onProgress?: (message: string
 export async function startFerretDb(
   dir: string,
   port?: number,
-  options: { pprofListen?: string; onBuildProgress?: (message: string) => void } = {},
+  options: ServiceOptions & {
+    pprofListen?: string;
+    onBuildProgress?: (message: string) => void;
+  } = {},
 ): Promise<ManagedProcess & { uri: string }> {
   const dataDir = resolve(dir);
   mkdirSync(join(dataDir, 'sqlite'), { recursive: true });
@@ -173,6 +176,8 @@ export async function startFerretDb(
   const sqliteUrl = `file:${join(dataDir, 'sqlite')}/?_pragma=synchronous(normal)`;
   const args = ['--listen', `127.0.0.1:${chosen}`, '--sqlite-url', sqliteUrl];
   if (options.pprofListen) args.push('--pprof-listen', options.pprofListen);
-  const managed = await startService('ferretdb', binary, args, chosen, [log, log], 120_000);
+  const managed = await startService('ferretdb', binary, args, chosen, [log, log], 120_000, {
+    ownProcessGroup: options.ownProcessGroup,
+  });
   return { ...managed, uri: `mongodb://127.0.0.1:${chosen}/` };
 }

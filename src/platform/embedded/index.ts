@@ -1,5 +1,5 @@
 export { freePort, startService } from './process.js';
-export type { ManagedProcess } from './process.js';
+export type { ManagedProcess, ServiceOptions } from './process.js';
 export { startRedisServer } from './redis-server.js';
 export { startFerretDb, ensureFerretDbBinary, ferretDbBuilt } from './ferretdb.js';
 export {

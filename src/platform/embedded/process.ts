@@ -35,6 +35,17 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
+/** How a service is started. */
+export interface ServiceOptions {
+  /**
+   * Start it in its own process group. Ctrl-C in a terminal signals the whole foreground group: the
+   * embedded services must keep running until the application has drained its jobs and closed its
+   * connections, and are then stopped by it (`npm start`). Tests leave it off, so that a test run
+   * interrupted by Ctrl-C leaves no redis-server behind.
+   */
+  ownProcessGroup?: boolean;
+}
+
 /**
  * Spawns a service and waits until it accepts TCP connections. Output goes to `logFile` handles
  * already opened by the caller, so a failing start can be diagnosed.
@@ -46,8 +57,12 @@ export async function startService(
   port: number,
   stdio: [number, number],
   timeoutMs = 30_000,
+  options: ServiceOptions = {},
 ): Promise<ManagedProcess> {
-  const child = spawn(command, args, { stdio: ['ignore', stdio[0], stdio[1]], detached: false });
+  const child = spawn(command, args, {
+    stdio: ['ignore', stdio[0], stdio[1]],
+    detached: options.ownProcessGroup ?? false,
+  });
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = `exited with ${signal ?? code}`;

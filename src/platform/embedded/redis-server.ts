@@ -1,6 +1,6 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort, startService, type ManagedProcess } from './process.js';
+import { freePort, startService, type ManagedProcess, type ServiceOptions } from './process.js';
 
 /**
  * Starts a private redis-server: data under `dir`, AOF on (timers survive a restart),
@@ -9,6 +9,7 @@ import { freePort, startService, type ManagedProcess } from './process.js';
 export async function startRedisServer(
   dir: string,
   port?: number,
+  options: ServiceOptions = {},
 ): Promise<ManagedProcess & { url: string }> {
   const dataDir = resolve(dir);
   mkdirSync(dataDir, { recursive: true });
@@ -30,12 +31,18 @@ export async function startRedisServer(
     '--protected-mode',
     'yes',
   ];
-  const managed = await startService('redis-server', 'redis-server', args, chosen, [log, log]).catch(
-    (err: unknown) => {
-      throw new Error(
-        `${(err as Error).message}. Is redis-server installed? (Debian: apt-get install redis-server)`,
-      );
-    },
-  );
+  const managed = await startService(
+    'redis-server',
+    'redis-server',
+    args,
+    chosen,
+    [log, log],
+    30_000,
+    options,
+  ).catch((err: unknown) => {
+    throw new Error(
+      `${(err as Error).message}. Is redis-server installed? (Debian: apt-get install redis-server)`,
+    );
+  });
   return { ...managed, url: `redis://127.0.0.1:${chosen}` };
 }

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../../src/platform/index.js';
 import { QueueRegistry, createRedis } from '../../../src/platform/queue/index.js';
-import { isolatedUrls } from '../../helpers/services.js';
+import { startFerretDb } from '../../../src/platform/embedded/index.js';
+import { isolatedUrls, testDataRoot } from '../../helpers/services.js';
 import { spawnWorkerProcess } from '../../helpers/processes.js';
 
 describe('worker process shutdown', function () {
@@ -37,6 +41,49 @@ describe('worker process shutdown', function () {
     } finally {
       await queues.close();
       redis.disconnect();
+    }
+  });
+
+  it('when the store stops answering, a SIGTERM still ends the process cleanly at the shutdown deadline', async () => {
+    // Background passes (relay, reconcilers) waiting on a store that no longer answers would hold the
+    // process for the driver's socket timeout: the stop closes under them at SHUTDOWN_TIMEOUT_MS.
+    const dir = mkdtempSync(join(testDataRoot(), 'govcert-stuck-stop-'));
+    const ferret = await startFerretDb(join(dir, 'ferretdb'));
+    const urls = isolatedUrls('stuck-stop');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        MONGODB_URI: `${ferret.uri}stuckstop`,
+        REDIS_URL: urls.redisUrl,
+        REDIS_PREFIX: urls.prefix,
+        SHUTDOWN_TIMEOUT_MS: '3000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const exited = once(child, 'exit');
+    try {
+      for (let i = 0; i < 600 && !output.includes('"msg":"started"'); i += 1) await sleep(100);
+      expect(output, 'the worker process started').to.include('"msg":"started"');
+      ferret.child.kill('SIGSTOP');
+      // Every loop's next pass now waits on the stopped store (the relay runs every second).
+      await sleep(2500);
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code).to.equal(0);
+      expect(output).to.include('"msg":"stopped"');
+      expect(output).not.to.include('shutdown did not finish in time');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      ferret.child.kill('SIGCONT');
+      await ferret.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,6 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import {
   auditDraft,
   ChainVerifier,
@@ -124,4 +126,21 @@ describe('offline verification in chunks and threads', () => {
       expect(report.ok).to.equal(name === 'intact' || name === 'swap');
     });
   }
+
+  it('when loaded as the govcert CLI loads it in a checkout (tsx tsImport), then worker threads start and verify', async () => {
+    // bin/govcert.js imports the sources with tsImport, whose module URLs carry a `?tsx-namespace=`
+    // query: a thread entry chosen from the URL's ending looked for a built .js that a checkout lacks.
+    const loaded = (await tsImport(
+      pathToFileURL(join(process.cwd(), 'src/audit/offline-verify.ts')).href,
+      import.meta.url,
+    )) as { verifyExportFileWith: typeof verifyExportFileWith };
+    const path = write(dir, chain);
+    const report = await loaded.verifyExportFileWith(
+      path,
+      { publicKeyPem: signer.publicKeyPem },
+      { threads: 2, chunkBytes: 3000 },
+    );
+    expect(report.ok).to.equal(true);
+    expect(report.eventsChecked).to.equal(chain.length);
+  });
 });

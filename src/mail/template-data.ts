@@ -180,6 +180,17 @@ export const dailyDigestData = z.object({
   items: z.array(z.object({ incident: incidentSummarySchema, clock: clockSchema.nullable().default(null) })),
 });
 
+/**
+ * `incident-message`: the other side wrote on the incident's message thread. Who wrote (a bureau
+ * person, or the CERT as one party) and when, with the incident as every incident mail shows it: the
+ * message itself stays in the console, behind the link.
+ */
+export const incidentMessageData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  message: z.object({ side: z.enum(['bureau', 'cert']), from: z.string().min(1), at: isoDateTime }),
+});
+
 /** Every template name with its data schema. A template folder without an entry here is refused. */
 export const TEMPLATE_SCHEMAS = {
   acknowledgement: acknowledgementData,
@@ -190,6 +201,7 @@ export const TEMPLATE_SCHEMAS = {
   advisory: advisoryData,
   'status-update': statusUpdateData,
   'daily-digest': dailyDigestData,
+  'incident-message': incidentMessageData,
   // Parties outside the CERT, one template each, named as the policy packs route them.
   'giro-initial-report': partyNoticeData,
   'police-report': partyNoticeData,

@@ -107,6 +107,11 @@ const samples: { [N in TemplateName]: TemplateInput<N> } = {
     counts: { open: 1, breached: 0, dueToday: 1 },
     items: [{ incident, clock }],
   },
+  'incident-message': {
+    ...base,
+    incident,
+    message: { side: 'bureau', from: 'Ms Chan', at: '2026-11-21T12:00:00Z' },
+  },
   'giro-initial-report': {
     ...party,
     deadline: { ...party.deadline, name: 'Initial (phone) report to GIRO-SO' },

@@ -1,6 +1,6 @@
 import { mongoose, type Connection, type Model } from '../platform/db/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import type { BureauContact } from './auth.types.js';
+import type { BureauContact, ContactsConfirmer } from './auth.types.js';
 import type { Role } from './permissions.js';
 
 /** Collection names, also what the audit relay is told to drain. */
@@ -15,6 +15,9 @@ export interface BureauDoc {
   /** Missing on bureaux stored before deactivation existed: read as active. */
   active?: boolean;
   deactivatedAt?: Date | null;
+  /** Missing on bureaux stored before confirmation existed: read as never confirmed. */
+  contactsConfirmedAt?: Date | null;
+  contactsConfirmedBy?: ContactsConfirmer | null;
   pendingAudit: AuditDraft[];
 }
 
@@ -54,12 +57,22 @@ const bureauSchema = new mongoose.Schema(
     name: { type: String, required: true },
     regimes: { type: [String], default: [] },
     contacts: {
-      type: [new mongoose.Schema({ name: String, email: String, role: String }, { _id: false })],
+      type: [
+        new mongoose.Schema(
+          { name: String, email: String, role: String, phone: String, roundTheClock: Boolean },
+          { _id: false },
+        ),
+      ],
       default: [],
     },
     createdAt: { type: Date, required: true },
     active: { type: Boolean, default: true },
     deactivatedAt: { type: Date, default: null },
+    contactsConfirmedAt: { type: Date, default: null },
+    contactsConfirmedBy: {
+      type: new mongoose.Schema({ userId: String, name: String, role: String }, { _id: false }),
+      default: null,
+    },
     pendingAudit: outbox,
   },
   { collection: AUTH_COLLECTIONS.bureaux, versionKey: false, strict: 'throw' },

@@ -8,6 +8,9 @@ export const bureauCodeSchema = z
   .describe('Bureau code, its id: 2-16 upper-case letters or digits, e.g. `DH`, `WSD`, `OGCIO`.');
 const userId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id');
 
+/** A telephone number as people write it: digits, spaces, `+`, `-`, brackets; 8 digits at least. */
+export const PHONE_PATTERN = /^\+?[0-9 ()-]{8,30}$/;
+
 const contactSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200).describe('Full name.'),
@@ -18,6 +21,20 @@ const contactSchema = z
       .min(1)
       .max(100)
       .describe('Their part, e.g. "ISIRT Commander", "Round-the-clock contact".'),
+    phone: z
+      .string()
+      .trim()
+      .regex(PHONE_PATTERN, 'must be a telephone number (digits, spaces, +, -, brackets)')
+      .optional()
+      .describe('A number to call at any hour, e.g. `+852 2810 1234`.'),
+    roundTheClock: z
+      .boolean()
+      .optional()
+      .describe('One of the two round-the-clock contacts G3 18.1 asks of every bureau (needs `phone`).'),
+  })
+  .refine((contact) => !contact.roundTheClock || contact.phone !== undefined, {
+    path: ['phone'],
+    message: 'a round-the-clock contact needs a telephone number',
   })
   .describe('A person of the bureau’s incident response team.');
 
@@ -56,6 +73,10 @@ export const updateBureauSchema = z
     message: 'name at least one of name, regimes, contacts',
   });
 export type UpdateBureauInput = z.output<typeof updateBureauSchema>;
+
+/** A bureau's contacts replaced whole (the organisation page; reporters of the bureau, administrators). */
+export const bureauContactsSchema = z.strictObject({ contacts: contactsSchema });
+export type BureauContactsInput = z.output<typeof bureauContactsSchema>;
 
 export const bureauParamsSchema = z.strictObject({ code: bureauCodeSchema });
 

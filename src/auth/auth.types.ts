@@ -5,6 +5,17 @@ export interface BureauContact {
   name: string;
   email: string;
   role: string;
+  /** A number to call at any hour; a round-the-clock contact has one. */
+  phone?: string;
+  /** One of the bureau's round-the-clock contacts (G3 18.1 asks for two). */
+  roundTheClock?: boolean;
+}
+
+/** Who last confirmed a bureau's contacts are current. */
+export interface ContactsConfirmer {
+  userId: string;
+  name: string;
+  role: string;
 }
 
 /** A bureau or department the CERT serves, identified by its short code (`DH`, `WSD`). */
@@ -18,6 +29,9 @@ export interface Bureau {
   /** False once deactivated: the bureau files no new reports; its incidents stay readable. */
   active: boolean;
   deactivatedAt: Date | null;
+  /** When someone last confirmed (or saved) the contacts as current; null when never. */
+  contactsConfirmedAt: Date | null;
+  contactsConfirmedBy: ContactsConfirmer | null;
 }
 
 /** A person or system account. Reporters always have a bureau; CERT staff may have none. */

@@ -13,6 +13,8 @@ const PUBLIC_FIELDS = {
   createdAt: 1,
   active: 1,
   deactivatedAt: 1,
+  contactsConfirmedAt: 1,
+  contactsConfirmedBy: 1,
 } as const;
 
 function toBureau(doc: Omit<BureauDoc, 'pendingAudit'>): Bureau {
@@ -20,16 +22,40 @@ function toBureau(doc: Omit<BureauDoc, 'pendingAudit'>): Bureau {
     code: doc.code,
     name: doc.name,
     regimes: [...doc.regimes],
-    contacts: doc.contacts.map(({ name, email, role }) => ({ name, email, role })),
+    contacts: doc.contacts.map(({ name, email, role, phone, roundTheClock }) => ({
+      name,
+      email,
+      role,
+      // Only when set, so contacts stored before these fields compare equal to what was written.
+      ...(phone ? { phone } : {}),
+      ...(roundTheClock ? { roundTheClock } : {}),
+    })),
     createdAt: doc.createdAt,
     active: doc.active !== false,
     deactivatedAt: doc.deactivatedAt ?? null,
+    contactsConfirmedAt: doc.contactsConfirmedAt ?? null,
+    contactsConfirmedBy: doc.contactsConfirmedBy
+      ? {
+          userId: doc.contactsConfirmedBy.userId,
+          name: doc.contactsConfirmedBy.name,
+          role: doc.contactsConfirmedBy.role,
+        }
+      : null,
   };
 }
 
 /** Fields an update may set (the code is the bureau's id and never changes). */
 export type BureauChange = Partial<
-  Pick<Bureau, 'name' | 'regimes' | 'contacts' | 'active' | 'deactivatedAt'>
+  Pick<
+    Bureau,
+    | 'name'
+    | 'regimes'
+    | 'contacts'
+    | 'active'
+    | 'deactivatedAt'
+    | 'contactsConfirmedAt'
+    | 'contactsConfirmedBy'
+  >
 >;
 
 /** What an update decided from the current bureau: the fields to set and their audit event. */

@@ -1,15 +1,57 @@
 import { LRUCache } from 'lru-cache';
 import { auditDraft, type AuditChange } from '../audit/index.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { parseOrThrow } from '../platform/http/index.js';
 import type { Actor } from './actor.js';
-import type { CreateBureauInput, UpdateBureauInput } from './auth.schemas.js';
-import type { Bureau } from './auth.types.js';
+import {
+  bureauContactsSchema,
+  type BureauContactsInput,
+  type CreateBureauInput,
+  type UpdateBureauInput,
+} from './auth.schemas.js';
+import type { Bureau, BureauContact, ContactsConfirmer } from './auth.types.js';
 import type { BureauDecision, BureauRepository } from './bureau.repository.js';
+import { roleHas } from './permissions.js';
 
 /** The regimes the installed policy packs implement (the triage module's `knownRegimes`). */
 export type KnownRegimes = () => readonly string[];
 
 const EDITABLE = ['name', 'regimes', 'contacts'] as const;
+
+/** G3 18.1: every bureau names two contacts reachable round the clock. */
+export const ROUND_THE_CLOCK_REQUIRED = 2;
+/** Contacts not confirmed as current for this many days are due for confirmation. */
+export const CONTACTS_CONFIRM_DAYS = 180;
+
+/** Where a bureau stands on its contacts: G3 18.1's two round-the-clock contacts, and confirmation. */
+export interface ContactsStanding {
+  roundTheClock: number;
+  meetsRoundTheClock: boolean;
+  /** Never confirmed, or confirmed more than {@link CONTACTS_CONFIRM_DAYS} days ago. */
+  confirmationDue: boolean;
+  /** When confirmation is (or was) due: confirmed time + 180 days; null when never confirmed. */
+  confirmDueAt: Date | null;
+}
+
+/** The standing of `bureau`'s contacts at `now`. */
+export function contactsStanding(bureau: Bureau, now = new Date()): ContactsStanding {
+  const roundTheClock = bureau.contacts.filter((c) => c.roundTheClock === true).length;
+  const confirmDueAt = bureau.contactsConfirmedAt
+    ? new Date(bureau.contactsConfirmedAt.getTime() + CONTACTS_CONFIRM_DAYS * 86_400_000)
+    : null;
+  return {
+    roundTheClock,
+    meetsRoundTheClock: roundTheClock >= ROUND_THE_CLOCK_REQUIRED,
+    confirmationDue: confirmDueAt === null || confirmDueAt.getTime() <= now.getTime(),
+    confirmDueAt,
+  };
+}
+
+const confirmerOf = (actor: Actor): ContactsConfirmer => ({
+  userId: actor.userId,
+  name: actor.name,
+  role: actor.role,
+});
 
 /** Bureaux: created by administrators, read by every module that needs a bureau's regimes or contacts. */
 export class BureauService {
@@ -32,7 +74,14 @@ export class BureauService {
    */
   async create(actor: Actor, input: CreateBureauInput): Promise<Bureau> {
     this.checkRegimes(input.regimes);
-    const bureau: Bureau = { ...input, createdAt: new Date(), active: true, deactivatedAt: null };
+    const bureau: Bureau = {
+      ...input,
+      createdAt: new Date(),
+      active: true,
+      deactivatedAt: null,
+      contactsConfirmedAt: null,
+      contactsConfirmedBy: null,
+    };
     const draft = auditDraft(
       actor,
       'bureau.created',
@@ -97,6 +146,75 @@ export class BureauService {
     });
   }
 
+  /**
+   * The bureau whose contacts `actor` may see and change: a reporter their own bureau only (another
+   * bureau is a 404, as if it did not exist), an administrator any bureau; other roles 403.
+   */
+  async organisation(actor: Actor, code: string): Promise<Bureau> {
+    this.mayManageContacts(actor, code);
+    return this.requireBureau(code);
+  }
+
+  /**
+   * Replaces the bureau's contacts (checked against the contacts schema: 422 naming each field).
+   * Whoever saves them has just reviewed them, so the save also records them as confirmed. Audited as
+   * `bureau.contacts.updated` with the contacts and the confirmation before and after, in the same
+   * write; saving the contacts as they are writes nothing. Scoped as {@link organisation}.
+   */
+  async updateContacts(actor: Actor, code: string, input: BureauContactsInput): Promise<Bureau> {
+    this.mayManageContacts(actor, code);
+    const { contacts } = parseOrThrow(bureauContactsSchema, input, 'body');
+    return this.change(code, (current) => {
+      if (sameContacts(current.contacts, contacts)) return null;
+      const at = new Date();
+      const by = confirmerOf(actor);
+      return {
+        set: { contacts, contactsConfirmedAt: at, contactsConfirmedBy: by },
+        draft: auditDraft(
+          actor,
+          'bureau.contacts.updated',
+          { type: 'bureau', id: code, ref: current.name },
+          {
+            bureauId: code,
+            changes: [
+              { field: 'contacts', before: current.contacts, after: contacts },
+              { field: 'contactsConfirmedAt', before: current.contactsConfirmedAt, after: at },
+              { field: 'contactsConfirmedBy', before: current.contactsConfirmedBy, after: by },
+            ],
+          },
+        ),
+      };
+    });
+  }
+
+  /**
+   * Records that `actor` confirmed the bureau's contacts are current (every time: each confirmation
+   * is a fact of its own). Audited as `bureau.contacts.confirmed`. Scoped as {@link organisation}.
+   */
+  async confirmContacts(actor: Actor, code: string): Promise<Bureau> {
+    this.mayManageContacts(actor, code);
+    return this.change(code, (current) => {
+      const at = new Date();
+      const by = confirmerOf(actor);
+      return {
+        set: { contactsConfirmedAt: at, contactsConfirmedBy: by },
+        draft: auditDraft(
+          actor,
+          'bureau.contacts.confirmed',
+          { type: 'bureau', id: code, ref: current.name },
+          {
+            bureauId: code,
+            changes: [
+              { field: 'contactsConfirmedAt', before: current.contactsConfirmedAt, after: at },
+              { field: 'contactsConfirmedBy', before: current.contactsConfirmedBy, after: by },
+            ],
+            data: { contacts: current.contacts.length },
+          },
+        ),
+      };
+    });
+  }
+
   /** The bureau with this code, or null. */
   async getBureau(code: string): Promise<Bureau | null> {
     const cached = this.found.get(code);
@@ -125,6 +243,16 @@ export class BureauService {
     return bureau;
   }
 
+  /** Reporters of the bureau and administrators; a reporter of another bureau gets a 404, others 403. */
+  private mayManageContacts(actor: Actor, code: string): void {
+    if (actor.role === 'reporter') {
+      if (actor.bureauId !== code) throw new NotFoundError(`Bureau ${code}`);
+      return;
+    }
+    if (actor.role !== 'system' && roleHas(actor.role, 'admin.bureaux')) return;
+    throw new ForbiddenError('Only the bureau’s reporters and administrators manage its contacts.');
+  }
+
   /** 422 naming each regime (by its index) that no installed policy pack implements. */
   private checkRegimes(regimes: readonly string[]): void {
     const known = this.knownRegimes();
@@ -140,4 +268,10 @@ export class BureauService {
     );
     if (problems.length > 0) throw new ValidationError(problems, 'A bureau can only name known regimes.');
   }
+}
+
+/** Same people with the same details, in the same order (optional fields absent or unset alike). */
+function sameContacts(a: readonly BureauContact[], b: readonly BureauContact[]): boolean {
+  const norm = (c: BureauContact) => [c.name, c.email, c.role, c.phone ?? '', c.roundTheClock === true];
+  return JSON.stringify(a.map(norm)) === JSON.stringify(b.map(norm));
 }

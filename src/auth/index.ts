@@ -5,21 +5,38 @@
 export { createAuthModule, createAuthServices } from './auth.module.js';
 export type { AuthModule, AuthDeps, AuthPlatform, AuthServices } from './auth.module.js';
 export type { AuditRecorder } from './api-key.access.js';
-export { BureauService, type KnownRegimes } from './bureau.service.js';
+export {
+  BureauService,
+  contactsStanding,
+  CONTACTS_CONFIRM_DAYS,
+  ROUND_THE_CLOCK_REQUIRED,
+  type KnownRegimes,
+  type ContactsStanding,
+} from './bureau.service.js';
 export { UserService } from './user.service.js';
 export { ApiKeyService } from './api-key.service.js';
-export type { Bureau, BureauContact, User, ApiKeyInfo, IssuedApiKey } from './auth.types.js';
+export type {
+  Bureau,
+  BureauContact,
+  ContactsConfirmer,
+  User,
+  ApiKeyInfo,
+  IssuedApiKey,
+} from './auth.types.js';
 export {
   createBureauSchema,
   updateBureauSchema,
   createUserSchema,
   createKeySchema,
   bureauCodeSchema,
+  bureauContactsSchema,
+  PHONE_PATTERN,
   userListQuerySchema,
 } from './auth.schemas.js';
 export type {
   CreateBureauInput,
   UpdateBureauInput,
+  BureauContactsInput,
   CreateUserInput,
   CreateKeyInput,
 } from './auth.schemas.js';

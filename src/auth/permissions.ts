@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'obligation.record',
   'queue.read',
   'advisory.read',
+  /** A reporter's own bureau's advisories: those sent to the bureau (its contacts), nothing else. */
+  'advisory.read_own',
   'advisory.draft',
   'advisory.approve',
   'advisory.send',
@@ -25,6 +27,8 @@ export const PERMISSIONS = [
   'policy.read',
   'policy.manage',
   'admin.bureaux',
+  /** A bureau's contacts: reporters their own bureau's (the service scopes it), administrators any. */
+  'bureau.contacts',
   'admin.users',
   'admin.keys',
 ] as const;
@@ -56,6 +60,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'incident.read',
     'incident.update',
     'obligation.record',
+    'advisory.read_own',
+    'bureau.contacts',
   ]),
   responder: new Set<Permission>(CERT_WORK),
   lead: new Set<Permission>([...CERT_WORK, 'incident.assign', 'advisory.approve']),
@@ -74,6 +80,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   admin: new Set<Permission>([
     'self.read',
     'admin.bureaux',
+    'bureau.contacts',
     'admin.users',
     'admin.keys',
     'policy.read',

@@ -4,6 +4,10 @@ import { advisoryModels, type AdvisoryModels } from './advisory.model.js';
 import type { AdvisoryRecord, AdvisorySend, StoredRevision } from './advisory.records.js';
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
+/** How a send names a bureau's contacts (`AdvisorySend.lists`). */
+const bureauTag = (code: string): string => `bureau:${code}`;
+const sentTo = (advisory: AdvisoryRecord, tag: string): boolean =>
+  advisory.sends.some((send) => send.lists.includes(tag));
 const HIDDEN = { pendingAudit: 0 } as const;
 
 function toRecord(doc: Record<string, unknown>): AdvisoryRecord {
@@ -64,6 +68,29 @@ export class AdvisoryRepository {
   async list(limit: number): Promise<AdvisoryRecord[]> {
     const docs = await this.models.advisories.find({}, HIDDEN).sort({ updatedAt: -1 }).limit(limit).lean();
     return docs.map(toRecord);
+  }
+
+  /**
+   * Advisories a send named `bureau:<code>` in (the bureau's contacts as a list), newest first. The
+   * bureau is part of the query, and each document is checked again here, so nothing else comes back.
+   */
+  async listSentToBureau(bureauCode: string, limit: number): Promise<AdvisoryRecord[]> {
+    const tag = bureauTag(bureauCode);
+    const docs = await this.models.advisories
+      .find({ 'sends.lists': tag }, HIDDEN)
+      .sort({ updatedAt: -1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toRecord).filter((advisory) => sentTo(advisory, tag));
+  }
+
+  /** The advisory if a send named `bureau:<code>`; null otherwise (as if it did not exist). */
+  async findSentToBureau(bureauCode: string, id: string): Promise<AdvisoryRecord | null> {
+    if (!isObjectId(id)) return null;
+    const tag = bureauTag(bureauCode);
+    const doc = await this.models.advisories.findOne({ _id: id, 'sends.lists': tag }, HIDDEN).lean();
+    const advisory = doc ? toRecord(doc) : null;
+    return advisory && sentTo(advisory, tag) ? advisory : null;
   }
 
   /** Appends revision `latest + 1` if the advisory is still at `latest`; null when it moved on. */

@@ -1,6 +1,7 @@
 import type { Background, PlatformDeps } from '../modules.js';
 import type { NotificationServices } from '../notifications/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
+import { BureauAdvisoryService } from './advisory-bureau.service.js';
 import { AdvisoryExportService } from './advisory-export.service.js';
 import { AdvisorySendService, SENDER_ORGANISATION } from './advisory-send.service.js';
 import { AdvisoryRepository } from './advisory.repository.js';
@@ -26,6 +27,8 @@ export {
 } from './advisory-send.service.js';
 export type { DirectoryEntry, DirectorySources } from './recipient-directory.js';
 export { AdvisoryExportService, ExportRefusedError } from './advisory-export.service.js';
+export { BureauAdvisoryService, BUREAU_ADVISORY_LIMIT } from './advisory-bureau.service.js';
+export type { BureauAdvisory, BureauAdvisoryContent } from './advisory-bureau.service.js';
 export type { AdvisoryRecord, StoredRevision, AdvisorySend } from './advisory.records.js';
 export type { AdvisoryContent } from './advisory.schemas.js';
 
@@ -33,6 +36,8 @@ export interface AdvisoryServices {
   advisories: AdvisoryService;
   sending: AdvisorySendService;
   exports: AdvisoryExportService;
+  /** The advisories a bureau received, for its reporters (the bureau portal). */
+  bureau: BureauAdvisoryService;
 }
 
 export interface AdvisoriesModule {
@@ -71,7 +76,7 @@ export function createAdvisoriesModule(
   const exports = new AdvisoryExportService(advisories, repository);
   deps.registerOutbox(repository.collectionName);
   return {
-    services: { advisories, sending, exports },
+    services: { advisories, sending, exports, bureau: new BureauAdvisoryService(repository) },
     routes: advisoryRoutes({
       advisories,
       sending,

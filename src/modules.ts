@@ -28,6 +28,8 @@ import {
   auditPages,
   compliancePages,
   createConsole,
+  portalAdvisoryPages,
+  portalOrganisationPages,
   responderPages,
 } from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
@@ -234,6 +236,9 @@ export function buildModules(platform: PlatformDeps): Modules {
           publicUrl: () => publicUrl.get(),
           pages: (shared) => [
             ...responderPages({ ...workflow.services, users: auth.services.users }, shared),
+            // The bureau portal's advisories and organisation (reporters; each service scopes to the bureau).
+            ...portalAdvisoryPages({ advisories: advisories.services.bureau, translator: shared.translator }),
+            ...portalOrganisationPages({ bureaux: auth.services.bureaux, translator: shared.translator }),
             ...auditPages({ audit: audit.audit, translator: shared.translator }),
             ...compliancePages({ ...reports.services, translator: shared.translator }),
             ...adminDirectoryPages({

@@ -11,5 +11,7 @@ export { auditPages } from './pages/audit.pages.js';
 export { compliancePages } from './pages/compliance.pages.js';
 export { adminDirectoryPages } from './pages/admin-directory.pages.js';
 export { responderPages } from './pages/responder.pages.js';
+export { portalAdvisoryPages } from './pages/portal-advisories.pages.js';
+export { portalOrganisationPages } from './pages/portal-organisation.pages.js';
 export type { FormState } from './render.js';
 export type { Translator } from './i18n.js';

@@ -1,14 +1,29 @@
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../accounts/index.js';
-import { roleHas, type Permission } from '../auth/index.js';
+import { roleHas, type Permission, type Role } from '../auth/index.js';
 import { currentContext } from '../platform/context.js';
 import type { Translator } from './i18n.js';
 import { safeReturnPath, type ConsoleLocals, type PageProblem, type PageView } from './page.js';
 import type { ViewEngine } from './view-engine.js';
 
-/** The console's navigation: a link shows only to roles that hold its permission. */
-const NAV: ReadonlyArray<{ href: string; label: string; permission?: Permission }> = [
+/**
+ * The console's navigation: a link shows only to roles that hold its permission, and, where `roles`
+ * is given, only to those roles (the bureau portal's links are for reporters, though responders also
+ * hold `incident.create` for the API).
+ */
+interface NavItem {
+  href: string;
+  label: string;
+  permission?: Permission;
+  roles?: readonly Role[];
+}
+const PORTAL: readonly Role[] = ['reporter'];
+const NAV: readonly NavItem[] = [
   { href: '/console', label: 'nav.home' },
+  { href: '/console/report', label: 'portal.report.title', permission: 'incident.create', roles: PORTAL },
+  { href: '/console/my-incidents', label: 'portal.list.title', permission: 'incident.create', roles: PORTAL },
+  { href: '/console/advisories', label: 'organisation.advisories.nav', permission: 'advisory.read_own' },
+  { href: '/console/organisation', label: 'organisation.nav', permission: 'bureau.contacts', roles: PORTAL },
   { href: '/console/queues', label: 'queues.title', permission: 'queue.read' },
   { href: '/console/work', label: 'work.title', permission: 'queue.read' },
   { href: '/console/audit', label: 'auditTrail.title', permission: 'audit.verify' },
@@ -45,7 +60,11 @@ export function createRenderer(
       title: t(view.title, view.titleValues),
       user: person ? { name: person.name, role: t(`roles.${person.role}`) } : null,
       nav: person
-        ? NAV.filter((item) => !item.permission || roleHas(person.role, item.permission)).map((item) => ({
+        ? NAV.filter(
+            (item) =>
+              (!item.permission || roleHas(person.role, item.permission)) &&
+              (!item.roles || item.roles.includes(person.role)),
+          ).map((item) => ({
             href: item.href,
             label: item.label,
             current: item.href === path,

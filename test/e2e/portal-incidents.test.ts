@@ -30,7 +30,8 @@ describe('bureau portal: my incidents (browser)', function () {
     await page.goto(`${runtime.url}/console`);
     await signIn(page, reporter.email, reporter.password);
     await page.waitForURL(`${runtime.url}/console`);
-    await page.getByRole('link', { name: 'My incidents' }).click();
+    // The home page's next steps (the navigation has the same link).
+    await page.getByRole('main').getByRole('link', { name: 'My incidents' }).click();
     await page.waitForURL(`${runtime.url}/console/my-incidents`);
     // Triage runs in the worker: the newest incident shows its deadline once it has.
     const newest = page.getByRole('row', { name: new RegExp(own[20]?.ref ?? '') });

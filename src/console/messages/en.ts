@@ -1,6 +1,7 @@
 import { portalEn } from './portal.en.js';
 import { responderEn } from './responder.js';
 import { auditEn } from './audit.en.js';
+import { organisationEn } from './organisation.en.js';
 
 /**
  * The console's English message catalogue: every word a page shows comes from here or from
@@ -9,6 +10,7 @@ import { auditEn } from './audit.en.js';
  */
 export const en = {
   portal: portalEn,
+  organisation: organisationEn,
   ...responderEn,
   ...auditEn,
   common: {

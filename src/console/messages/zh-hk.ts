@@ -2,10 +2,12 @@ import type { Messages } from './en.js';
 import { portalZhHK } from './portal.zh-hk.js';
 import { responderZhHK } from './responder.js';
 import { auditZhHK } from './audit.zh-hk.js';
+import { organisationZhHK } from './organisation.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
   portal: portalZhHK,
+  organisation: organisationZhHK,
   ...responderZhHK,
   ...auditZhHK,
   common: {

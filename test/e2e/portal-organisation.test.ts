@@ -117,4 +117,30 @@ describe('bureau portal: my organisation (browser)', function () {
     await screenshot(page, 'portal-organisation-error-zh-HK');
     await switchLanguage(page, '語言', 'en');
   });
+
+  it("when an administrator opens a bureau's organisation page, then they may change and confirm any bureau's contacts, and it is said so; /console/organisation leads them to the bureaux", async () => {
+    const code = bureauCode();
+    await bureauWithContact(runtime, code);
+    const admin = await createPerson(runtime, 'admin');
+    const page = await browser.freshPage();
+    await page.goto(`${runtime.url}/console/organisation`);
+    await signIn(page, admin.email, admin.password);
+    await page.waitForURL(`${runtime.url}/console/admin/bureaux`);
+    // The portal's links are for reporters only.
+    expect(
+      await page.getByRole('navigation').getByRole('link', { name: 'My organisation' }).count(),
+    ).to.equal(0);
+
+    await page.goto(`${runtime.url}/console/organisation/${code}`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal(
+      `Organisation: Bureau ${code}`,
+    );
+    expect(await page.textContent('main')).to.include('administrators may change any bureau');
+    await page.getByRole('button', { name: 'Confirm these contacts are current' }).click();
+    await page.waitForURL(`${runtime.url}/console/organisation/${code}`);
+    expect(await page.getByRole('status').textContent()).to.include('confirmed current');
+    expect(await page.textContent('main')).to.include(admin.name);
+    await expectAccessible(page);
+    await screenshot(page, 'portal-organisation-admin-en');
+  });
 });

@@ -4,8 +4,9 @@ import { createLogger } from '../../../src/platform/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
 
 /**
- * Our FerretDB build narrows two filter shapes in SQLite before decoding rows (tools/ferretdb,
- * govcert_pushdown.go): a non-empty array (`{"f.0": {$exists: true}}`) and a true flag (`{f: true}`).
+ * Our FerretDB build narrows three filter shapes in SQLite before decoding rows (tools/ferretdb,
+ * govcert_pushdown.go): a non-empty array (`{"f.0": {$exists: true}}`), a true flag (`{f: true}`) and a
+ * text one level down (`{"f.g": "text"}`, the notification dispatcher's `{"notifications.status": "pending"}`).
  * Narrowing must never drop a document MongoDB would match: the relay's outbox sweep and the triage
  * reconciler rely on these answers to find work left by crashed processes.
  */
@@ -49,6 +50,50 @@ describe('store: filters narrowed before decoding answer as MongoDB does', () =>
       // A write through the same filter (the reconcilers' claims) sees the same documents.
       const updated = await collection.updateMany({ flag: true }, { $set: { seen: true } });
       expect(updated.modifiedCount).to.equal(2);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('when a sweep asks for a text one level down, then documents match as MongoDB matches dotted paths', async () => {
+    const db = await connectMongo(isolatedUrls('pushdown-dotted').mongodbUri, createLogger('silent'));
+    try {
+      const collection = db.db!.collection<Record<string, unknown> & { _id: string }>('things');
+      await collection.insertMany([
+        { _id: 'array-match', n: [{ s: 'sent' }, { s: 'pending' }] },
+        { _id: 'array-other', n: [{ s: 'sent' }] },
+        { _id: 'object-match', n: { s: 'pending' } },
+        { _id: 'object-array', n: { s: ['sent', 'pending'] } },
+        { _id: 'element-array', n: [{ s: ['pending'] }] },
+        { _id: 'missing' },
+        { _id: 'scalar', n: 'pending' },
+        { _id: 'other-field', n: [{ t: 'pending' }] },
+        { _id: 'number', n: [{ s: 1 }] },
+        { _id: 'deeper', n: { x: { s: 'pending' } } },
+        { _id: 'quote', n: [{ s: "it's" }] },
+      ]);
+      const ids = async (filter: Record<string, unknown>) =>
+        (await collection.find(filter).toArray()).map((doc) => doc._id).sort();
+
+      expect(await ids({ 'n.s': 'pending' })).to.deep.equal([
+        'array-match',
+        'element-array',
+        'object-array',
+        'object-match',
+      ]);
+      expect(await ids({ 'n.s': "it's" })).to.deep.equal(['quote']);
+      expect(await ids({ 'n.s': 'pending', _id: { $ne: 'array-match' } })).to.deep.equal([
+        'element-array',
+        'object-array',
+        'object-match',
+      ]);
+      // Values the store does not narrow still answer right.
+      expect(await ids({ 'n.s': 1 })).to.deep.equal(['number']);
+      expect(await ids({ 'n.s': { $in: ['sent'] } })).to.deep.equal([
+        'array-match',
+        'array-other',
+        'object-array',
+      ]);
     } finally {
       await db.close();
     }

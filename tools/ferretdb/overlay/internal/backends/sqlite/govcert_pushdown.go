@@ -69,7 +69,9 @@ var govcertPlainField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 // reconcilers read whole collections of 10-16 KB documents for the few that match). Two shapes:
 //
 //   - {"f.0": {$exists: true}} (a non-empty array; also an object, which could have a key "0");
-//   - {f: true} (also an array, whose elements could hold true).
+//   - {f: true} (also an array, whose elements could hold true);
+//   - {"f.g": "text"}: f an object whose g is (or is an array holding) the text, or an array with such an
+//     object among its elements (the dispatcher's `{"notifications.status": "pending"}`).
 //
 // Any one condition of the filter's implicit AND is enough; the clause keeps a superset of the matches
 // and the handler still applies the whole filter. Top-level operators ($or, $and, ...) are skipped.
@@ -94,6 +96,27 @@ func govcertFieldWhereClause(filter *types.Document) (string, []any) {
 				` WHERE (json_array_length(%[1]s, %[2]s) > 0 OR json_type(%[1]s, %[2]s) = 'object')`,
 				metadata.DefaultColumn, path,
 			), nil
+		}
+
+		if field, sub, ok := strings.Cut(key, "."); ok && govcertPlainField.MatchString(field) &&
+			govcertPlainField.MatchString(sub) {
+			text, isString := value.(string)
+			if !isString {
+				continue
+			}
+
+			// MongoDB matches f.g against f itself when f is an object, and against each element of f when
+			// f is an array; g may hold the text or an array containing it. Any of these keeps the row.
+			fieldPath := `'$."` + field + `"'`
+			subPath := `'$."` + field + `"."` + sub + `"'`
+			elemPath := `'$."` + sub + `"'`
+
+			return fmt.Sprintf(
+				` WHERE (json_extract(%[1]s, %[3]s) = ? OR json_type(%[1]s, %[3]s) = 'array' OR EXISTS (`+
+					`SELECT 1 FROM json_each(%[1]s, %[2]s) AS govcert_e WHERE govcert_e.type = 'object' AND `+
+					`(json_extract(govcert_e.value, %[4]s) = ? OR json_type(govcert_e.value, %[4]s) = 'array')))`,
+				metadata.DefaultColumn, fieldPath, subPath, elemPath,
+			), []any{text, text}
 		}
 
 		if govcertPlainField.MatchString(key) && value == true {

@@ -5,13 +5,14 @@ import type {
   RecipientListService,
 } from '../notifications/index.js';
 import { AppError, ConflictError, ValidationError } from '../platform/errors.js';
+import { mailAdvisory } from './advisory-mail.js';
 import type { AdvisoryRecord, StoredRevision } from './advisory.records.js';
 import type { AdvisoryRepository } from './advisory.repository.js';
 import type { AdvisoryService } from './advisory.service.js';
 import type { AdvisoryContent, NamedRecipientInput, sendAdvisorySchema } from './advisory.schemas.js';
 import type { TlpLevel } from './advisory.types.js';
 import type { RecipientDirectory } from './recipient-directory.js';
-import { checkDistribution, tlpLabel, type DistributionRefusal } from './tlp.js';
+import { checkDistribution, tlpLabel, type DistributionRefusal, type RefusalCode } from './tlp.js';
 import type { z } from 'zod';
 
 type SendInput = z.output<typeof sendAdvisorySchema>;
@@ -87,6 +88,17 @@ export interface SendReceipt {
   status: 'queued';
 }
 
+/** What a send would do ({@link AdvisorySendService.check}): each recipient with its refusal, if any. */
+export interface SendCheck {
+  revision: number;
+  tlp: string;
+  /** True when the TLP allows every recipient. */
+  allowed: boolean;
+  recipients: Array<
+    NotificationRecipient & { refusal: { code: RefusalCode; reason: string; target: string | null } | null }
+  >;
+}
+
 /**
  * Sends an approved revision: resolves lists and named recipients (organisation and circle from the
  * recipient directory, never from the request), refuses (422, audited, nothing queued) what its TLP
@@ -102,21 +114,36 @@ export class AdvisorySendService {
     private readonly directory: RecipientDirectory,
   ) {}
 
+  /**
+   * What a send with `input` would do, without sending or auditing anything: the revision, and every
+   * recipient (lists resolved, classified by the directory) with the reason its TLP refuses it, if it
+   * does. Throws what the send would throw before its TLP check (not approved, unknown or unapproved
+   * named recipients, no recipient at all).
+   */
+  async check(id: string, input: SendInput): Promise<SendCheck> {
+    const advisory = await this.advisories.require(id);
+    const { revision, recipients, check } = await this.resolve(advisory, input);
+    const refused = new Map(check.allowed ? [] : check.reasons.map((r) => [r.recipient.address, r]));
+    return {
+      revision: revision.number,
+      tlp: tlpLabel(revision.content.tlp),
+      allowed: check.allowed,
+      recipients: recipients.map((r) => {
+        const refusal = refused.get(r.address);
+        return {
+          ...r,
+          refusal: refusal
+            ? { code: refusal.code, reason: refusal.reason, target: refusal.target ?? null }
+            : null,
+        };
+      }),
+    };
+  }
+
   async send(actor: Actor, id: string, input: SendInput): Promise<SendReceipt> {
     const advisory = await this.advisories.require(id);
-    const revision = this.approvedRevision(advisory, input.revision);
+    const { revision, recipients, check } = await this.resolve(advisory, input);
     const content = revision.content;
-    const fromLists = await this.lists.resolveAll(input.lists);
-    const named = await this.named(content, revision.number, input.recipients);
-    const recipients = dedupe([...named, ...fromLists]);
-    if (recipients.length === 0) {
-      throw new ValidationError([
-        { path: 'body', message: 'name at least one list or recipient (or approve named recipients)' },
-      ]);
-    }
-    const check = checkDistribution(content.tlp, recipients, SENDER_ORGANISATION, {
-      ...(content.targetOrganisation === undefined ? {} : { targetOrganisation: content.targetOrganisation }),
-    });
     if (!check.allowed) {
       await this.repository.audit(
         id,
@@ -167,6 +194,24 @@ export class AdvisorySendService {
       recipients: addresses,
       status: 'queued',
     };
+  }
+
+  /** The revision a send takes, its recipients (lists and named people, once each) and its TLP check. */
+  private async resolve(advisory: AdvisoryRecord, input: SendInput) {
+    const revision = this.approvedRevision(advisory, input.revision);
+    const content = revision.content;
+    const fromLists = await this.lists.resolveAll(input.lists);
+    const named = await this.named(content, revision.number, input.recipients);
+    const recipients = dedupe([...named, ...fromLists]);
+    if (recipients.length === 0) {
+      throw new ValidationError([
+        { path: 'body', message: 'name at least one list or recipient (or approve named recipients)' },
+      ]);
+    }
+    const check = checkDistribution(content.tlp, recipients, SENDER_ORGANISATION, {
+      ...(content.targetOrganisation === undefined ? {} : { targetOrganisation: content.targetOrganisation }),
+    });
+    return { revision, recipients, check };
   }
 
   /**
@@ -240,29 +285,4 @@ function dedupe(recipients: NotificationRecipient[]): NotificationRecipient[] {
   const seen = new Map<string, NotificationRecipient>();
   for (const r of recipients) if (!seen.has(r.address)) seen.set(r.address, r);
   return [...seen.values()];
-}
-
-/** The advisory as the `advisory` mail template takes it: the approved revision, frozen. */
-function mailAdvisory(advisory: AdvisoryRecord, revision: StoredRevision): Record<string, unknown> {
-  const c = revision.content;
-  return {
-    ref: advisory.ref,
-    title: c.title,
-    tlp: c.tlp,
-    pap: c.pap,
-    summary: c.summary,
-    recommendations: c.recommendations,
-    references: c.references,
-    affectedSystems: c.affectedSystems,
-    indicators: c.indicators.map((i) => ({
-      type: i.type,
-      value: i.value,
-      description: i.description ?? null,
-    })),
-    revision: {
-      number: String(revision.number),
-      date: new Date(revision.approvedAt ?? revision.createdAt).toISOString(),
-      summary: revision.note,
-    },
-  };
 }

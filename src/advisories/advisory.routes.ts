@@ -77,11 +77,14 @@ export const advisoryRoutes = (deps: AdvisoryRouteDeps): AnyRoute[] => [
     method: 'post',
     path: '/api/v1/advisories/:id/approve',
     permission: 'advisory.approve',
-    summary: 'Approve one revision for sending (leads)',
+    summary: 'Approve one revision for sending (a lead who did not write it)',
     tags,
     params: advisoryIdParams,
     body: approveAdvisorySchema,
-    errors: { 409: 'The advisory kept changing while approving (`revision_conflict`); retry.' },
+    errors: {
+      403: 'You wrote this revision: another lead must approve it (four eyes, `four_eyes_required`).',
+      409: 'The advisory kept changing while approving (`revision_conflict`); retry.',
+    },
     handler: async ({ actor, params, body }) =>
       deps.views.full(await deps.advisories.approve(actor, params.id, body.revision)),
   }),

@@ -1,6 +1,6 @@
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
 import { parseOrThrow } from '../platform/http/index.js';
 import { DRAFT_DEFAULTS } from './advisory-drafts.js';
 import type { AdvisoryActorRef, AdvisoryRecord, StoredRevision } from './advisory.records.js';
@@ -17,6 +17,20 @@ const refOf = (actor: Actor): AdvisoryActorRef => ({
   name: actor.name,
   role: actor.role,
 });
+/**
+ * 403: four eyes. The person who wrote a revision may not approve it; another lead must read it first.
+ * Refused with the permission held, so it is not the role's refusal (`forbidden`) but this one.
+ */
+export class SelfApprovalError extends AppError {
+  readonly status = 403;
+  readonly code = 'four_eyes_required';
+  constructor(ref: string, revision: number) {
+    super(`You wrote revision ${revision} of ${ref}; another lead must approve it (four eyes).`, {
+      help: 'Ask a lead who did not write this revision to read and approve it.',
+    });
+  }
+}
+
 /** Tracking ids: `GOVCERT-HK-<year>-<4 digits>`. */
 export const advisoryRef = (year: number, seq: number): string =>
   `GOVCERT-HK-${year}-${String(seq).padStart(4, '0')}`;
@@ -98,11 +112,23 @@ export class AdvisoryService {
     return updated;
   }
 
-  /** Approves one revision (idempotent); 404 for an unknown revision. */
+  /**
+   * Approves one revision (idempotent); 404 for an unknown revision. Four eyes: its author may not
+   * approve it (403 `four_eyes_required`, the refusal audited).
+   */
   async approve(actor: Actor, id: string, number: number): Promise<AdvisoryRecord> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const advisory = await this.require(id);
       const target = this.revisionOf(advisory, number);
+      if (target.createdBy.userId === actor.userId) {
+        await this.repository.audit(
+          id,
+          this.audit(actor, advisory, 'advisory.approve_refused', {
+            data: { revision: number, reason: 'four_eyes_required' },
+          }),
+        );
+        throw new SelfApprovalError(advisory.ref, number);
+      }
       if (target.approvedAt !== null) return advisory;
       const now = new Date();
       const revisions = advisory.revisions.map((r) =>

@@ -13,10 +13,17 @@ export interface DistributionRecipient {
   circle: RecipientCircle;
 }
 
+/** Which rule refused a recipient: pages word the refusal from it in the reader's language. */
+export type RefusalCode =
+  'green_public' | 'amber_wide' | 'strict_wide' | 'strict_outside' | 'red_list' | 'red_wide';
+
 /** Why one recipient is refused. */
 export interface DistributionRefusal {
   recipient: DistributionRecipient;
   reason: string;
+  code: RefusalCode;
+  /** The organisation an AMBER+STRICT advisory is restricted to (for `strict_outside`). */
+  target?: string;
 }
 
 /** Outcome of {@link checkDistribution}. */
@@ -51,7 +58,8 @@ export function parsePap(input: string): PapLevel | undefined {
 
 const sameOrganisation = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-type Rule = (r: DistributionRecipient, sender: string, options: DistributionOptions) => string | undefined;
+type Refusal = Omit<DistributionRefusal, 'recipient'>;
+type Rule = (r: DistributionRecipient, sender: string, options: DistributionOptions) => Refusal | undefined;
 
 /*
  * One rule per level. Each returns the reason a recipient is refused, or undefined.
@@ -60,27 +68,38 @@ type Rule = (r: DistributionRecipient, sender: string, options: DistributionOpti
 const RULES: Record<TlpLevel, Rule> = {
   CLEAR: () => undefined,
   GREEN: (r) =>
-    r.circle === 'public' ? 'TLP:GREEN may go to the community but never to a public channel' : undefined,
+    r.circle === 'public'
+      ? { code: 'green_public', reason: 'TLP:GREEN may go to the community but never to a public channel' }
+      : undefined,
   AMBER: (r) =>
     r.circle === 'public' || r.circle === 'community'
-      ? `TLP:AMBER is limited to organisations and their clients on a need-to-know basis, not the ${r.circle}`
+      ? {
+          code: 'amber_wide',
+          reason: `TLP:AMBER is limited to organisations and their clients on a need-to-know basis, not the ${r.circle}`,
+        }
       : undefined,
   'AMBER+STRICT': (r, sender, options) => {
     const target = options.targetOrganisation ?? sender;
     if (r.circle === 'public' || r.circle === 'community') {
-      return `TLP:AMBER+STRICT never goes to the ${r.circle}`;
+      return { code: 'strict_wide', reason: `TLP:AMBER+STRICT never goes to the ${r.circle}` };
     }
     if (sameOrganisation(r.organisation, target)) return undefined;
     // The CERT is the source: its own staff may hold a copy, but only as named people.
     if (sameOrganisation(r.organisation, sender) && r.circle === 'internal' && r.kind === 'individual') {
       return undefined;
     }
-    return `TLP:AMBER+STRICT is restricted to ${target}; ${r.organisation} is outside it`;
+    return {
+      code: 'strict_outside',
+      target,
+      reason: `TLP:AMBER+STRICT is restricted to ${target}; ${r.organisation} is outside it`,
+    };
   },
   RED: (r) => {
-    if (r.kind === 'list') return 'TLP:RED goes to named individuals only, never to a list';
+    if (r.kind === 'list') {
+      return { code: 'red_list', reason: 'TLP:RED goes to named individuals only, never to a list' };
+    }
     if (r.circle === 'public' || r.circle === 'community') {
-      return `TLP:RED goes to named participants only, not the ${r.circle}`;
+      return { code: 'red_wide', reason: `TLP:RED goes to named participants only, not the ${r.circle}` };
     }
     return undefined;
   },
@@ -110,8 +129,8 @@ export function checkDistribution(
   const rule = RULES[tlp];
   const reasons: DistributionRefusal[] = [];
   for (const recipient of recipients) {
-    const reason = rule(recipient, senderOrganisation, options);
-    if (reason !== undefined) reasons.push({ recipient, reason });
+    const refusal = rule(recipient, senderOrganisation, options);
+    if (refusal !== undefined) reasons.push({ recipient, ...refusal });
   }
   return reasons.length === 0 ? { allowed: true } : { allowed: false, reasons };
 }

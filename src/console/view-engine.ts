@@ -2,25 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Language } from '../accounts/index.js';
+import { hkWallClock, toDate, utcSeconds } from '../platform/index.js';
 import type { Translator } from './i18n.js';
 
 type HelperOptions = Handlebars.HelperOptions;
-
-const HKT = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Hong_Kong',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function toDate(value: unknown): Date {
-  const date = value instanceof Date ? value : new Date(typeof value === 'string' ? value : Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new TypeError(`time: not a date: ${JSON.stringify(value)}`);
-  return date;
-}
 
 function languageOf(options: HelperOptions): Language {
   const data = options.data as { root?: { page?: { lang?: Language } } } | undefined;
@@ -91,11 +76,10 @@ export class ViewEngine {
       return translator.has(text) ? translator.t(languageOf(options), text, values) : text;
     });
     hb.registerHelper('time', function (value: unknown, options: HelperOptions) {
-      const date = toDate(value);
+      const date = toDate(value, 'time');
       const lang = languageOf(options);
-      const parts = Object.fromEntries(HKT.formatToParts(date).map((p) => [p.type, p.value]));
-      const shown = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${translator.t(lang, 'common.hkt')}`;
-      const utc = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const shown = `${hkWallClock(date)} ${translator.t(lang, 'common.hkt')}`;
+      const utc = utcSeconds(date);
       const title = translator.t(lang, 'common.utcTitle', { utc });
       const esc = Handlebars.Utils.escapeExpression;
       return new Handlebars.SafeString(

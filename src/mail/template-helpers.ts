@@ -1,38 +1,19 @@
 import Handlebars from 'handlebars';
 import type { TlpLevel } from '../advisories/advisory.types.js';
+import { hkWallClock, toDate, utcSeconds } from '../platform/index.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 
 /** `format` is set per render in Handlebars' `@data`: helpers escape for HTML only in the HTML part. */
 export type RenderFormat = 'html' | 'text' | 'subject';
 
-const HKT = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Hong_Kong',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function toDate(value: unknown, helper: string): Date {
-  const date = value instanceof Date ? value : new Date(typeof value === 'string' ? value : Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new TypeError(`${helper}: not a date: ${JSON.stringify(value)}`);
-  return date;
-}
-
 /** `2026-11-21 18:04 HKT` (Asia/Hong_Kong; Hong Kong has no daylight saving). */
 export function hkTime(value: unknown): string {
-  const parts = Object.fromEntries(HKT.formatToParts(toDate(value, 'hkTime')).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} HKT`;
+  return `${hkWallClock(toDate(value, 'hkTime'))} HKT`;
 }
 
 /** ISO 8601 in UTC without milliseconds, e.g. `2026-11-21T10:04:00Z`. */
-export const utc = (value: unknown): string =>
-  toDate(value, 'utc')
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
+export const utc = (value: unknown): string => utcSeconds(toDate(value, 'utc'));
 
 /** `TLP:AMBER+STRICT` from `amber+strict` or `TLP:AMBER+STRICT`. */
 export function tlpBanner(value: unknown): string {

@@ -7,3 +7,4 @@ export { createMetrics } from './metrics.js';
 export type { Metrics } from './metrics.js';
 export { Periodic, pauseAfter, type PeriodicOptions } from './periodic.js';
 export { formatTable } from './text-table.js';
+export { hkWallClock, toDate, utcSeconds } from './hk-time.js';

@@ -61,74 +61,103 @@ export const submissionBody = reportContent.extend({
 });
 
 export const reviewBody = z.discriminatedUnion('decision', [
-  z.strictObject({ decision: z.literal('under_review').describe('The CERT has started reading it.') }),
   z.strictObject({
-    decision: z.literal('accepted'),
+    decision: z.literal('under_review').describe('The CERT has started reading it (from `submitted`).'),
+  }),
+  z.strictObject({
+    decision: z.literal('accepted').describe('The report is accepted as it is.'),
     comment: text(5000).optional().describe('Anything to tell the bureau.'),
   }),
   z.strictObject({
-    decision: z.literal('revision_requested'),
+    decision: z
+      .literal('revision_requested')
+      .describe('The bureau must send a new version (it sees the comment).'),
     comment: text(5000).describe('What the bureau should change or add; the bureau sees it.'),
   }),
 ]);
 
 /* What the routes answer, for the OpenAPI document; times are ISO 8601 in UTC. */
 const at = z.iso.datetime();
-const person = z.object({ userId: z.string(), name: z.string(), role: z.string() });
+const person = z
+  .object({
+    userId: z.string().describe('User id.'),
+    name: z.string().describe('Display name.'),
+    role: z.string().describe('Role at the time.'),
+  })
+  .describe('Who did it.');
+const kind = z
+  .enum(['progress', 'final'])
+  .describe('`final` for a post-incident or final report (root cause and lessons learnt asked for).');
 
 export const stagedReportSchema = z.object({
-  id: z.string(),
-  incidentId: z.string(),
-  incidentRef: z.string(),
-  bureauId: z.string(),
-  obligation: z.string(),
-  name: z.string(),
-  kind: z.enum(['progress', 'final']),
-  occurrence: z.number(),
-  version: z.number(),
-  whatHappened: z.string(),
-  impact: z.string(),
-  actionsTaken: z.string(),
-  nextSteps: z.string().nullable(),
-  rootCause: z.string().nullable(),
-  lessonsLearnt: z.string().nullable(),
-  reportedAt: at.nullable(),
-  reference: z.string().nullable(),
-  submittedAt: at,
+  id: z.string().describe('Id of this version.'),
+  incidentId: z.string().describe('The incident it is about.'),
+  incidentRef: z.string().describe('The incident’s reference.'),
+  bureauId: z.string().describe('The bureau that owes it.'),
+  obligation: z.string().describe('The obligation its clock names, e.g. `report.giro.preliminary`.'),
+  name: z.string().describe('The clock’s name when it was sent.'),
+  kind,
+  occurrence: z.number().describe('Which occurrence of a repeating clock (0 for the first, and for others).'),
+  version: z.number().describe('1 for the first submission, one more per revision.'),
+  whatHappened: z.string().describe('What happened.'),
+  impact: z.string().describe('The impact.'),
+  actionsTaken: z.string().describe('What was done.'),
+  nextSteps: z.string().nullable().describe('What comes next, if given.'),
+  rootCause: z.string().nullable().describe('The root cause (final reports).'),
+  lessonsLearnt: z.string().nullable().describe('Lessons learnt (final reports).'),
+  reportedAt: at
+    .nullable()
+    .describe('When the bureau reported it to the regulator or GIRO-SO itself, if it did.'),
+  reference: z.string().nullable().describe('Their reference, if any.'),
+  submittedAt: at.describe('When this version was sent.'),
   submittedBy: person,
-  clock: z.object({
-    key: z.string(),
-    dueAt: at.nullable(),
-    metAt: at.nullable(),
-    late: z.boolean(),
-    metByThisReport: z.boolean(),
-  }),
-  state: z.enum(['submitted', 'under_review', 'accepted', 'revision_requested']),
+  clock: z
+    .object({
+      key: z.string().describe('The clock’s key, e.g. `hk-gov.preliminary-report`.'),
+      dueAt: at.nullable().describe('When it was due.'),
+      metAt: at.nullable().describe('When it was met.'),
+      late: z.boolean().describe('It was met after its due time.'),
+      metByThisReport: z
+        .boolean()
+        .describe('This version met it (false for revisions, and when it was met before, by phone).'),
+    })
+    .describe('The clock of this report’s occurrence, as it stood when this version was sent.'),
+  state: z
+    .enum(['submitted', 'under_review', 'accepted', 'revision_requested'])
+    .describe('Where the CERT’s review of this version stands.'),
   review: z
     .object({
-      state: z.string(),
-      at: at,
+      state: z.string().describe('The decision: `under_review`, `accepted` or `revision_requested`.'),
+      at: at.describe('When it was decided.'),
       by: person,
-      comment: z.string().nullable(),
+      comment: z.string().nullable().describe('The reviewer’s comment to the bureau.'),
     })
-    .nullable(),
+    .nullable()
+    .describe('The CERT’s latest decision on this version; null while it waits.'),
 });
 
 export const owedReportsSchema = z.object({
-  items: z.array(
-    z.object({
-      obligation: z.string(),
-      name: z.string(),
-      regime: z.string(),
-      kind: z.enum(['progress', 'final']),
-      occurrence: z.number(),
-      repeats: z.boolean(),
-      dueAt: at.nullable(),
-      status: z.enum(STAGED_REPORT_STATUSES),
-      late: z.boolean(),
-      met: z.boolean(),
-      open: z.boolean(),
-      versions: z.array(stagedReportSchema),
-    }),
-  ),
+  items: z
+    .array(
+      z.object({
+        obligation: z.string().describe('The obligation its clock names.'),
+        name: z.string().describe('The clock’s name, e.g. "Preliminary written report to GIRO-SO".'),
+        regime: z.string().describe('The regime that imposes it, e.g. `HK-GOV`.'),
+        kind,
+        occurrence: z.number().describe('Which occurrence of the clock this row is.'),
+        repeats: z.boolean().describe('The clock repeats (interim reports): each occurrence is a report.'),
+        dueAt: at.nullable().describe('When it is (or was) due; null while the clock waits for its start.'),
+        status: z
+          .enum(STAGED_REPORT_STATUSES)
+          .describe(
+            '`due`, `overdue`, `not_started` (the clock waits for its start) or `recorded` (met without a ' +
+              'written report) while nothing is sent; else the latest version’s review state.',
+          ),
+        late: z.boolean().describe('The clock of this occurrence was met after its due time.'),
+        met: z.boolean().describe('The clock of this occurrence is met.'),
+        open: z.boolean().describe('The bureau may send a version now.'),
+        versions: z.array(stagedReportSchema).describe('Every version sent, oldest first.'),
+      }),
+    )
+    .describe('One row per occurrence of each of the bureau’s clocks, in the policy’s order.'),
 });

@@ -22,6 +22,8 @@ export const stagedReportsEn = {
       commentFrom: 'GovCERT asks:',
     },
     number: 'No. {{n}}',
+    dueLabel: 'Due:',
+    statusLabel: 'Status:',
     lateMark: 'sent after the deadline',
     statuses: {
       not_started: 'Not started (the deadline starts later)',

@@ -19,6 +19,8 @@ export const stagedReportsZhHK: typeof stagedReportsEn = {
       commentFrom: 'GovCERT 要求：',
     },
     number: '第 {{n}} 份',
+    dueLabel: '限期：',
+    statusLabel: '狀態：',
     lateMark: '於限期後提交',
     statuses: {
       not_started: '未開始（限期稍後才開始計算）',

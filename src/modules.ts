@@ -25,6 +25,7 @@ import {
 } from './accounts/index.js';
 import {
   adminDirectoryPages,
+  adminMorePages,
   auditPages,
   compliancePages,
   createConsole,
@@ -34,6 +35,7 @@ import {
 } from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
+import { QUEUE_NAMES } from './jobs/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
 export interface PlatformDeps {
@@ -246,6 +248,17 @@ export function buildModules(platform: PlatformDeps): Modules {
               users: auth.services.users,
               accounts: accounts.services.accounts,
               knownRegimes: () => [...knownRegimes(intake.services.triage.activePolicy)],
+              translator: shared.translator,
+            }),
+            ...adminMorePages({
+              keys: auth.services.keys,
+              users: auth.services.users,
+              bureaux: auth.services.bureaux,
+              lists: notifications.services.lists,
+              policyRoutes: () => policyRoutes(intake.services.triage.activePolicy),
+              policy: intake.services.policyReview,
+              knownRegimes: () => [...knownRegimes(intake.services.triage.activePolicy)],
+              queues: () => QUEUE_NAMES.map((name) => platform.queues.queue(name)),
               translator: shared.translator,
             }),
           ],

@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   'bureau.contacts',
   'admin.users',
   'admin.keys',
+  /** The job queue dashboard (Bull Board, read-only) under the console. */
+  'admin.queues',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -83,6 +85,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     'bureau.contacts',
     'admin.users',
     'admin.keys',
+    'admin.queues',
     'policy.read',
     'policy.manage',
     'audit.read',

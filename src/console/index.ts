@@ -10,6 +10,7 @@ export { formState } from './render.js';
 export { auditPages } from './pages/audit.pages.js';
 export { compliancePages } from './pages/compliance.pages.js';
 export { adminDirectoryPages } from './pages/admin-directory.pages.js';
+export { adminMorePages, type AdminMoreDeps } from './pages/admin-more.pages.js';
 export { responderPages } from './pages/responder.pages.js';
 export { portalAdvisoryPages } from './pages/portal-advisories.pages.js';
 export { portalOrganisationPages } from './pages/portal-organisation.pages.js';

@@ -29,6 +29,10 @@ const NAV: readonly NavItem[] = [
   { href: '/console/audit', label: 'auditTrail.title', permission: 'audit.verify' },
   { href: '/console/admin/bureaux', label: 'admin.bureauxTitle', permission: 'admin.bureaux' },
   { href: '/console/admin/users', label: 'admin.usersTitle', permission: 'admin.users' },
+  { href: '/console/admin/keys', label: 'adminKeys.title', permission: 'admin.keys' },
+  { href: '/console/admin/lists', label: 'adminLists.title', permission: 'admin.bureaux' },
+  { href: '/console/admin/policy', label: 'adminPolicy.title', permission: 'policy.manage' },
+  { href: '/console/admin/queues', label: 'adminQueues.title', permission: 'admin.queues' },
   { href: '/console/account', label: 'nav.account' },
 ];
 

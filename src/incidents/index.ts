@@ -18,6 +18,15 @@ export {
 export { TriageRequester, triageJobId, type TriageReason } from './triage-request.js';
 export { incidentRoutes, type IncidentRouteDeps } from './incident.routes.js';
 export { toTriageInput } from './incident-triage-input.js';
+export {
+  PolicyReviewService,
+  NEW_PACK_FILE,
+  MAX_SIMULATED,
+  type PolicySummary,
+  type PackSummary,
+  type CandidateSpec,
+  type PolicySimulation,
+} from './policy-review.service.js';
 export { toIncidentView, isCertRole, type IncidentView } from './incident.view.js';
 export {
   createIncidentSchema,

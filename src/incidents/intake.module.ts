@@ -16,6 +16,7 @@ import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
+import { PolicyReviewService } from './policy-review.service.js';
 import { TriageRequester } from './triage-request.js';
 
 /** What intake takes from the platform (a subset of `PlatformDeps`). */
@@ -48,6 +49,8 @@ export interface IntakeModule {
     triage: TriageService;
     reconciler: TriageReconciler;
     repository: IncidentRepository;
+    /** The active policy described, its test cases run, a candidate simulated (administrators). */
+    policyReview: PolicyReviewService;
   };
   /** Builds indexes and loads the policy (an invalid pack stops the start). */
   init(): Promise<void>;
@@ -87,7 +90,19 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     routes: incidentRoutes({ intake, incidents }),
     workers: [triageWorker(triage)],
     background: [reconciler],
-    services: { intake, incidents, triage, reconciler, repository },
+    services: {
+      intake,
+      incidents,
+      triage,
+      reconciler,
+      repository,
+      policyReview: new PolicyReviewService(
+        repository,
+        deps.bureaux,
+        () => triage.activePolicy,
+        platform.config.POLICY_DIR,
+      ),
+    },
     init: async () => {
       const policy = triage.load();
       platform.logger.info(

@@ -100,7 +100,7 @@ export function createNotificationsModule(
   const records = new NotificationRepository(models, audited);
   const ledger = new MailDeliveryRepository(models, audited);
   const listRepository = new RecipientListRepository(models);
-  const lists = new RecipientListService(listRepository, deps.bureaux);
+  const lists = new RecipientListService(listRepository, deps.bureaux, () => deps.policyRoutes.active());
   const from = parseMailbox(config.MAIL_FROM);
   const incidents = deps.incidents;
   const service = new NotificationService(

@@ -71,6 +71,8 @@ const listSchema = new Schema(
     circle: { type: String, required: true },
     members: { type: [Mixed], default: [] },
     updatedAt: { type: Date, required: true },
+    /** Set while an administrator has the list disabled: routes naming it resolve to no one. */
+    disabledAt: { type: Date, default: null },
     pendingAudit: outbox,
   },
   { collection: NOTIFICATION_COLLECTIONS.lists, versionKey: false, minimize: false },

@@ -5,7 +5,8 @@ import type { RecipientList } from './recipient-list.types.js';
 
 function toList(doc: Record<string, unknown>): RecipientList {
   const { _id: _id, pendingAudit: _audit, ...rest } = doc;
-  return rest as unknown as RecipientList;
+  // Lists written before lists could be disabled have no such field.
+  return { ...(rest as unknown as RecipientList), disabledAt: (rest.disabledAt as Date | null) ?? null };
 }
 
 /** Partner and duty recipient lists, by slug. */
@@ -34,6 +35,17 @@ export class RecipientListRepository {
       this.models.lists.updateOne({ _id: existing._id }, update),
     );
     return list;
+  }
+
+  /** Disables (a date) or enables (null) the list, its audit event in the same write; null when absent. */
+  async setDisabled(slug: string, disabledAt: Date | null, draft: AuditDraft): Promise<RecipientList | null> {
+    const existing = await this.models.lists.findOne({ slug }, { _id: 1 }).lean();
+    if (!existing) return null;
+    const update = trusted({ $set: { disabledAt }, $push: { pendingAudit: draft } });
+    await this.locks.withLock(this.models.lists.collection.collectionName, existing._id, () =>
+      this.models.lists.updateOne({ _id: existing._id }, update),
+    );
+    return this.findBySlug(slug);
   }
 
   async findBySlug(slug: string): Promise<RecipientList | null> {

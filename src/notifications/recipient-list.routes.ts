@@ -24,4 +24,22 @@ export const recipientListRoutes = (lists: RecipientListService): AnyRoute[] => 
     body: recipientListInput,
     handler: ({ actor, params, body }) => lists.upsert(actor, params.slug, body),
   }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/recipient-lists/:slug/disable',
+    permission: 'admin.bureaux',
+    summary: 'Disable a recipient list (409 while the active policy mails it)',
+    tags: ['advisories'],
+    params: z.strictObject({ slug: listSlugSchema }),
+    handler: ({ actor, params }) => lists.setDisabled(actor, params.slug, true),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/recipient-lists/:slug/enable',
+    permission: 'admin.bureaux',
+    summary: 'Enable a disabled recipient list again',
+    tags: ['advisories'],
+    params: z.strictObject({ slug: listSlugSchema }),
+    handler: ({ actor, params }) => lists.setDisabled(actor, params.slug, false),
+  }),
 ];

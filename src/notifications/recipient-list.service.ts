@@ -1,9 +1,9 @@
 import { auditDraft } from '../audit/index.js';
 import type { Actor, Bureau } from '../auth/index.js';
-import { ValidationError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { NotificationRecipient } from './notification.types.js';
 import type { RecipientListRepository } from './recipient-list.repository.js';
-import type { RecipientList, RecipientListInput } from './recipient-list.types.js';
+import type { PolicyRouteUse, RecipientList, RecipientListInput } from './recipient-list.types.js';
 
 /** Bureaux as the notification module needs them (the auth module's BureauService fits). */
 export interface BureauContacts {
@@ -26,15 +26,28 @@ const BUREAU_ROUTES = new Set(['reporting-bureau', 'director-of-bureau']);
  * `bureau:<code>` any bureau's contacts, anything else a list slug.
  */
 export class RecipientListService {
+  /**
+   * @param activeRoutes the routes the active policy sends mail to (a list one of them names cannot be
+   *   disabled); none given, as in the CLI, checks nothing.
+   */
   constructor(
     private readonly repository: RecipientListRepository,
     private readonly bureaux: BureauContacts,
+    private readonly activeRoutes: () => readonly PolicyRouteUse[] = () => [],
   ) {}
 
-  /** Creates or replaces a list; audited as `recipient_list.updated` with before and after. */
+  /**
+   * Creates or replaces a list; audited as `recipient_list.updated` with before and after. A disabled
+   * list stays disabled.
+   */
   async upsert(actor: Actor, slug: string, input: RecipientListInput): Promise<RecipientList> {
     const before = await this.repository.findBySlug(slug);
-    const list: RecipientList = { slug, ...input, updatedAt: new Date() };
+    const list: RecipientList = {
+      slug,
+      ...input,
+      updatedAt: new Date(),
+      disabledAt: before?.disabledAt ?? null,
+    };
     const draft = auditDraft(
       actor,
       'recipient_list.updated',
@@ -50,6 +63,43 @@ export class RecipientListService {
     return this.repository.list();
   }
 
+  /** The list with this slug; 404 when there is none. */
+  async require(slug: string): Promise<RecipientList> {
+    const list = await this.repository.findBySlug(slug);
+    if (!list) throw new NotFoundError(`Recipient list ${slug}`);
+    return list;
+  }
+
+  /**
+   * Disables or enables a list. A disabled list keeps its members and history, but routes naming it
+   * resolve to no one (an advisory to it is refused naming it), so a list the active policy mails is
+   * refused (409 `list_in_use`, naming the rules): its mail would silently reach nobody. Asking for the
+   * state it is in changes nothing. Audited as `recipient_list.disabled` / `recipient_list.enabled`.
+   */
+  async setDisabled(actor: Actor, slug: string, disabled: boolean): Promise<RecipientList> {
+    const current = await this.require(slug);
+    if ((current.disabledAt !== null) === disabled) return current;
+    if (disabled) {
+      const use = this.activeRoutes().find((r) => r.route === slug);
+      if (use) {
+        throw new ConflictError(
+          `The active policy sends mail to ${slug} (${use.usedBy.join(', ')}): it cannot be disabled.`,
+          'list_in_use',
+        );
+      }
+    }
+    const at = disabled ? new Date() : null;
+    const draft = auditDraft(
+      actor,
+      disabled ? 'recipient_list.disabled' : 'recipient_list.enabled',
+      { type: 'system', id: `recipient-list:${slug}`, ref: current.name },
+      { changes: [{ field: 'disabledAt', before: current.disabledAt, after: at }] },
+    );
+    const written = await this.repository.setDisabled(slug, at, draft);
+    if (!written) throw new NotFoundError(`Recipient list ${slug}`);
+    return written;
+  }
+
   /** True when the route names a stored list (not the incident's or a named bureau's contacts). */
   isListRoute(route: string): boolean {
     return !BUREAU_ROUTES.has(route) && !route.startsWith('bureau:');
@@ -57,7 +107,10 @@ export class RecipientListService {
 
   /** The routes, of those given, that name a list no one has created yet. */
   async missing(routes: readonly string[]): Promise<string[]> {
-    const existing = new Set((await this.repository.list()).map((l) => l.slug));
+    // A disabled list reaches no one: for the routes that name it, it is as good as missing.
+    const existing = new Set(
+      (await this.repository.list()).filter((l) => l.disabledAt === null).map((l) => l.slug),
+    );
     return routes.filter((route) => this.isListRoute(route) && !existing.has(route));
   }
 
@@ -111,6 +164,7 @@ export class RecipientListService {
     }
     const list = await this.repository.findBySlug(route);
     if (!list) return `no recipient list "${route}"`;
+    if (list.disabledAt) return `recipient list "${route}" is disabled`;
     return list.members.map((m) => ({
       address: m.address.toLowerCase(),
       name: m.name,

@@ -51,6 +51,8 @@ export interface RecipientList {
   circle: RecipientCircle;
   members: Array<{ name: string; address: string }>;
   updatedAt: Date;
+  /** Set while disabled: kept with its members and history, but nothing is sent to it. */
+  disabledAt: Date | null;
 }
 
 /** A route the active policy sends mail to, with the policy rules that use it (for messages). */

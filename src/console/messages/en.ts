@@ -1,6 +1,7 @@
 import { portalEn } from './portal.en.js';
 import { responderEn } from './responder.js';
 import { auditEn } from './audit.en.js';
+import { adminMoreEn } from './admin-more.en.js';
 import { organisationEn } from './organisation.en.js';
 
 /**
@@ -13,6 +14,7 @@ export const en = {
   organisation: organisationEn,
   ...responderEn,
   ...auditEn,
+  ...adminMoreEn,
   common: {
     appName: 'GovCERT incident response',
     skipToContent: 'Skip to main content',

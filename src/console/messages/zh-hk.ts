@@ -2,6 +2,7 @@ import type { Messages } from './en.js';
 import { portalZhHK } from './portal.zh-hk.js';
 import { responderZhHK } from './responder.js';
 import { auditZhHK } from './audit.zh-hk.js';
+import { adminMoreZhHK } from './admin-more.zh-hk.js';
 import { organisationZhHK } from './organisation.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
@@ -10,6 +11,7 @@ export const zhHK: Messages = {
   organisation: organisationZhHK,
   ...responderZhHK,
   ...auditZhHK,
+  ...adminMoreZhHK,
   common: {
     appName: 'GovCERT 事故應變系統',
     skipToContent: '跳到主要內容',

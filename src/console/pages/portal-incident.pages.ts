@@ -5,6 +5,8 @@ import { incidentUpdateSchema, type IncidentService } from '../../incidents/inde
 import type { WorkflowServices } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, pageProblems, type AnyPage, type PageProblem, type PageView } from '../page.js';
+import { threadSection, type ThreadSource } from './messages.pages.js';
+import type { IncidentSection } from './incident-sections.js';
 import { bureauClocks, clockState } from './portal-deadlines.js';
 import { hongKongTime } from './portal-report.form.js';
 
@@ -12,6 +14,9 @@ export interface PortalIncidentDeps {
   incidents: Pick<IncidentService, 'get' | 'addUpdate'>;
   workflow: Pick<WorkflowServices, 'writer' | 'scope' | 'timeline'>;
   translator: Translator;
+  messages?: ThreadSource;
+  /** "Reports we owe": the staged reports' own section (staged-reports.pages.ts). */
+  stagedReports?: IncidentSection;
 }
 
 const params = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
@@ -42,6 +47,10 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
     const incident = await deps.incidents.get(actor, id);
     const workflow = await deps.workflow.writer.read(deps.workflow.scope(actor), id);
     const timeline = await deps.workflow.timeline.timeline(actor, id);
+    const thread = deps.messages ? await threadSection(deps.messages, translator, lang, actor, id) : null;
+    const stagedReports = deps.stagedReports
+      ? await deps.stagedReports({ actor, incidentId: id, lang, translator })
+      : null;
     const facts = incident.facts as { title?: unknown; description?: unknown; category?: unknown };
     const errors = Object.fromEntries(UPDATE_FIELDS.map((f) => [f, null as string | null]));
     for (const problem of problems) {
@@ -80,6 +89,8 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
           dueAt: clock.dueAt ?? null,
           stateKey: `portal.clock.states.${clockState(clock)}`,
         })),
+        thread,
+        stagedReports,
         history: timeline.map((entry) => ({
           at: entry.at,
           what: t(actionKey(entry.action, entry.kind)),

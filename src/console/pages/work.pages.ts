@@ -15,6 +15,8 @@ import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
 import { countdown, countdownWords } from './countdown.js';
+import { threadSection, type ThreadSource } from './messages.pages.js';
+import type { IncidentSection } from './incident-sections.js';
 
 export interface WorkPageDeps {
   services: Pick<
@@ -24,6 +26,10 @@ export interface WorkPageDeps {
   /** CERT staff a lead may assign to. */
   users: { list(filter: { role?: 'responder' | 'lead' }): Promise<User[]> };
   translator: Translator;
+  /** The incident's message thread with the bureau (the correspondence module's service). */
+  messages?: ThreadSource;
+  /** "Bureau reports" with their review forms (the staged reports' section). */
+  stagedReports?: IncidentSection;
 }
 
 const ACTIONS = [
@@ -191,6 +197,10 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
     const incident = await deps.services.writer.read(deps.services.scope(actor), id);
     const timeline = await deps.services.timeline.timeline(actor, id);
+    const thread = deps.messages ? await threadSection(deps.messages, translator, lang, actor, id) : null;
+    const bureauReports = deps.stagedReports
+      ? await deps.stagedReports({ actor, incidentId: id, lang, translator })
+      : null;
     const role = actor.role === 'system' ? null : actor.role;
     const can = (permission: Parameters<typeof roleHas>[1]) => role !== null && roleHas(role, permission);
     const mine = incident.assignee?.userId === actor.userId;
@@ -260,6 +270,8 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           action: entry.action,
           text: entry.text,
         })),
+        thread,
+        bureauReports,
         notes: incident.notes.map((n) => ({ at: n.at, by: n.by.name, text: n.text })),
         tasks: incident.tasks.map((task) => ({ title: task.title, done: task.done })),
         links: [

@@ -55,7 +55,7 @@ export const advisoriesEn = {
   reviseTitle: 'Edit {{ref}}',
   reviseIntro:
     'Saving makes a new revision on top of revision {{revision}}; the earlier revisions stay as they were. A new revision needs its own approval.',
-  fromTemplate: 'Started from',
+  fromTemplate: 'Started from:',
   sections: {
     markings: 'Markings and audience',
     content: 'Content',
@@ -217,7 +217,7 @@ export const advisoriesEn = {
     intro:
       'Choose the approved revision and the lists. The revision’s approved named recipients are always included. Check first: the page shows what the TLP allows and refuses for every recipient; nothing is sent until you press Send.',
     revision: 'Approved revision',
-    markings: 'Markings',
+    markings: 'Markings:',
     named: 'Named recipients (approved with the revision):',
     lists: 'Recipient lists',
     noLists: 'There is no recipient list yet.',
@@ -230,7 +230,7 @@ export const advisoriesEn = {
     someRefused:
       '{{tlp}} refuses {{refused}} of {{count}} recipients: nothing can be sent this way. Leave out the refused lists, or mark the advisory differently in a new revision.',
     allowed: 'Allowed',
-    refused: 'Refused',
+    refused: 'Refused:',
     sendButton: 'Send revision {{revision}} to {{count}} recipients',
     nothingSent: 'Nothing was sent',
     noApproved: 'No revision is approved yet: a lead other than its author approves one first.',

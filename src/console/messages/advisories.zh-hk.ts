@@ -51,7 +51,7 @@ export const advisoriesZhHK: AdvisoriesMessages = {
   reviseTitle: '編輯 {{ref}}',
   reviseIntro:
     '儲存後會在修訂版本 {{revision}} 之上建立新的修訂版本；較早的修訂版本維持不變。新的修訂版本須另行批核。',
-  fromTemplate: '起始範本',
+  fromTemplate: '起始範本：',
   sections: {
     markings: '標記及對象',
     content: '內容',
@@ -206,7 +206,7 @@ export const advisoriesZhHK: AdvisoriesMessages = {
     intro:
       '選擇已批核的修訂版本及名單。隨修訂版本批核的指名收件人一定包括在內。請先檢查：此頁會列出 TLP 對每位收件人允許或拒絕；按「發送」前不會發送任何郵件。',
     revision: '已批核的修訂版本',
-    markings: '標記',
+    markings: '標記：',
     named: '指名收件人（隨修訂版本批核）：',
     lists: '收件人名單',
     noLists: '尚未有收件人名單。',
@@ -219,7 +219,7 @@ export const advisoriesZhHK: AdvisoriesMessages = {
     someRefused:
       '{{tlp}} 拒絕 {{count}} 位收件人中的 {{refused}} 位：不能如此發送。請剔除被拒的名單，或在新修訂版本中更改通告的標記。',
     allowed: '允許',
-    refused: '拒絕',
+    refused: '拒絕：',
     sendButton: '發送修訂版本 {{revision}} 給 {{count}} 位收件人',
     nothingSent: '沒有發送任何郵件',
     noApproved: '尚未有已批核的修訂版本：須先由撰寫人以外的主管批核。',

@@ -78,7 +78,8 @@ export function adminKeysPages(deps: AdminKeysDeps): AnyPage[] {
             return {
               keyId: key.keyId,
               label: key.label,
-              owner: owner ? `${owner.name} (${owner.email})` : null,
+              // The name only: e-mail addresses would make the table too wide to read.
+              owner: owner ? owner.name : null,
               roleKey: owner ? `roles.${owner.role}` : null,
               bureauId: owner?.bureauId ?? null,
               createdAt: key.createdAt,

@@ -9,7 +9,8 @@ import type { QueueRegistry, WorkerSpec } from './platform/queue/index.js';
 import { mongoReachable } from './platform/db/index.js';
 import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
-import { createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
+import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
+import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
@@ -17,6 +18,7 @@ import { createWorkflowModule, type WorkflowServices } from './workflow/index.js
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
+import { createStagedReportsModule, type StagedReportServices } from './staged-reports/index.js';
 import {
   createAccountsModule,
   peopleFrom,
@@ -25,13 +27,17 @@ import {
 } from './accounts/index.js';
 import {
   adminDirectoryPages,
+  advisoryPages,
   adminMorePages,
   auditPages,
   compliancePages,
   createConsole,
   portalAdvisoryPages,
   portalOrganisationPages,
+  messagePages,
   responderPages,
+  stagedReportPages,
+  stagedReportSections,
 } from './console/index.js';
 import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
@@ -72,6 +78,10 @@ export interface Modules {
   notifications: NotificationServices;
   /** Advisories: drafting, approval, sending, exports. */
   advisories: AdvisoryServices;
+  /** The written reports bureaux owe on incidents (staged reports), submitted and reviewed. */
+  stagedReports: StagedReportServices;
+  /** The message threads between bureaux and the CERT on incidents. */
+  correspondence: CorrespondenceServices;
   /** Demo keys issued by `init()` when DEMO_MODE is on, for the start banner; empty otherwise. */
   readonly demoCredentials: DemoCredential[];
   /** People's console sign-in: passwords, TOTP, lockout, OIDC, resets. */
@@ -176,6 +186,29 @@ export function buildModules(platform: PlatformDeps): Modules {
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
     calendars: () => intake.services.triage.activePolicy.calendars,
   });
+  // Staged reports: each meets its clock through the workflow's obligation service, audited in its own outbox.
+  const stagedReports = createStagedReportsModule(platform, {
+    workflow: workflow.services,
+    registerOutbox: auditPorts.registerOutbox,
+    kickAudit: (collection, id, pendingAudit) => {
+      audit.relay.kick(collection, id, pendingAudit);
+    },
+  });
+  const reportSections = stagedReportSections({ reports: stagedReports.services.reports });
+  // Correspondence: a bureau's and the CERT's messages on an incident, each mailed to the other side.
+  const correspondence = createCorrespondenceModule(platform, {
+    incidents: intake.services.incidents,
+    mail: notifications.services.notifications,
+    assignees: {
+      assigneeOf: async (id) => (await workflow.services.writer.read(ALL_SCOPE, id)).assignee,
+    },
+    staff: auth.services.users,
+    registerOutbox: auditPorts.registerOutbox,
+    kickAudit: (collection, id, pendingAudit) => {
+      audit.relay.kick(collection, id, pendingAudit);
+    },
+    consoleBase: () => publicUrl.get(),
+  });
   const modules: Modules = {
     routes: [
       ...healthRoutes(probe, platform.metrics, platform.queues),
@@ -187,6 +220,8 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...workflow.routes,
       ...notifications.routes,
       ...advisories.routes,
+      ...correspondence.routes,
+      ...stagedReports.routes,
       ...audit.routes,
       ...reports.routes,
     ],
@@ -211,6 +246,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     workflow: workflow.services,
     notifications: notifications.services,
     advisories: advisories.services,
+    correspondence: correspondence.services,
+    stagedReports: stagedReports.services,
     get demoCredentials() {
       return auth.demoCredentials;
     },
@@ -233,11 +270,38 @@ export function buildModules(platform: PlatformDeps): Modules {
             intake: intake.services.intake,
             incidents: intake.services.incidents,
             workflow: workflow.services,
+            messages: correspondence.services.messages,
+            stagedReports: reportSections.portal,
           },
           signInLimit: auth.before,
           publicUrl: () => publicUrl.get(),
           pages: (shared) => [
-            ...responderPages({ ...workflow.services, users: auth.services.users }, shared),
+            ...responderPages(
+              {
+                ...workflow.services,
+                users: auth.services.users,
+                messages: correspondence.services.messages,
+                stagedReports: reportSections.work,
+              },
+              shared,
+            ),
+            ...stagedReportPages({
+              reports: stagedReports.services.reports,
+              translator: shared.translator,
+            }),
+            ...messagePages({
+              messages: correspondence.services.messages,
+              incidents: intake.services.incidents,
+              translator: shared.translator,
+            }),
+            // The CERT's advisories; before the portal's `/console/advisories/:id`, which would take "drafts".
+            ...advisoryPages({
+              ...advisories.services,
+              lists: notifications.services.lists,
+              bureaux: auth.services.bureaux,
+              publicUrl: () => publicUrl.get(),
+              translator: shared.translator,
+            }),
             // The bureau portal's advisories and organisation (reporters; each service scopes to the bureau).
             ...portalAdvisoryPages({ advisories: advisories.services.bureau, translator: shared.translator }),
             ...portalOrganisationPages({ bureaux: auth.services.bureaux, translator: shared.translator }),
@@ -274,6 +338,8 @@ export function buildModules(platform: PlatformDeps): Modules {
       await workflow.init();
       await notifications.init();
       await advisories.init();
+      await correspondence.init();
+      await stagedReports.init();
     },
   };
   return modules;

@@ -1,8 +1,11 @@
 import { portalEn } from './portal.en.js';
 import { responderEn } from './responder.js';
 import { auditEn } from './audit.en.js';
+import { stagedReportsEn } from './staged-reports.en.js';
 import { adminMoreEn } from './admin-more.en.js';
+import { correspondenceEn } from './correspondence.en.js';
 import { organisationEn } from './organisation.en.js';
+import { advisoriesEn } from './advisories.en.js';
 
 /**
  * The console's English message catalogue: every word a page shows comes from here or from
@@ -11,9 +14,12 @@ import { organisationEn } from './organisation.en.js';
  */
 export const en = {
   portal: portalEn,
+  advisoryDesk: advisoriesEn,
   organisation: organisationEn,
+  correspondence: correspondenceEn,
   ...responderEn,
   ...auditEn,
+  ...stagedReportsEn,
   ...adminMoreEn,
   common: {
     appName: 'GovCERT incident response',

@@ -2,15 +2,21 @@ import type { Messages } from './en.js';
 import { portalZhHK } from './portal.zh-hk.js';
 import { responderZhHK } from './responder.js';
 import { auditZhHK } from './audit.zh-hk.js';
+import { stagedReportsZhHK } from './staged-reports.zh-hk.js';
 import { adminMoreZhHK } from './admin-more.zh-hk.js';
+import { correspondenceZhHK } from './correspondence.zh-hk.js';
 import { organisationZhHK } from './organisation.zh-hk.js';
+import { advisoriesZhHK } from './advisories.zh-hk.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
   portal: portalZhHK,
+  advisoryDesk: advisoriesZhHK,
   organisation: organisationZhHK,
+  correspondence: correspondenceZhHK,
   ...responderZhHK,
   ...auditZhHK,
+  ...stagedReportsZhHK,
   ...adminMoreZhHK,
   common: {
     appName: 'GovCERT 事故應變系統',

@@ -149,6 +149,17 @@ describe('more admin pages: keys, recipient lists, policy packs, bureau edit, qu
     expect(await page.getByLabel('Pack file contents (YAML)').inputValue()).to.equal('pack: { id: nis2');
     await expectAccessible(page);
 
+    // A file chosen from disk is read into the contents box by the page's script.
+    await page.goto(`${runtime.url}/console/admin/policy`);
+    await page.getByLabel('Pack file to read').setInputFiles({
+      name: 'pack.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from('pack:\n  id: nis2\n'),
+    });
+    const box = page.getByLabel('Pack file contents (YAML)');
+    for (let i = 0; i < 100 && (await box.inputValue()) === ''; i++) await page.waitForTimeout(50);
+    expect(await box.inputValue()).to.equal('pack:\n  id: nis2\n');
+
     await page.goto(`${runtime.url}/console/admin/policy`);
     await page.getByLabel('pcpd-mandatory (PCPD)').check();
     await page.getByLabel('Past incidents to evaluate').selectOption('100');

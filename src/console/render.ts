@@ -26,6 +26,7 @@ const NAV: readonly NavItem[] = [
   { href: '/console/organisation', label: 'organisation.nav', permission: 'bureau.contacts', roles: PORTAL },
   { href: '/console/queues', label: 'queues.title', permission: 'queue.read' },
   { href: '/console/work', label: 'work.title', permission: 'queue.read' },
+  { href: '/console/advisories/drafts', label: 'advisoryDesk.nav', permission: 'advisory.read' },
   { href: '/console/audit', label: 'auditTrail.title', permission: 'audit.verify' },
   { href: '/console/admin/bureaux', label: 'admin.bureauxTitle', permission: 'admin.bureaux' },
   { href: '/console/admin/users', label: 'admin.usersTitle', permission: 'admin.users' },

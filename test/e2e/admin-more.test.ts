@@ -170,6 +170,7 @@ describe('more admin pages: keys, recipient lists, policy packs, bureau edit, qu
     expect(main).to.include('Every stored incident was evaluated.');
     for (const ref of refs) expect(main).to.include(ref);
     expect(main).to.include('clocks[pcpd-mandatory.breach-notification]');
+    expect(main).to.include('dueAt "');
     await expectAccessible(page);
     await screenshot(page, 'admin-policy-simulation-en');
   });

@@ -47,10 +47,17 @@ const simulateForm = z
       ctx.addIssue({ code: 'custom', path: ['file'], message: 'validation.required' });
   });
 
-/** A value of a decision as a short text (JSON, cut at 300 characters). */
+/**
+ * A value of a decision as a short text: JSON cut at 300 characters, a clock's due time first (what a
+ * change of policy does to a deadline is what the page is read for, and it sits late in the JSON).
+ */
 function shown(value: unknown): string | null {
   if (value === undefined) return null;
-  const text = JSON.stringify(value);
+  const due =
+    typeof value === 'object' && value !== null && 'dueAt' in value
+      ? `dueAt ${JSON.stringify(value.dueAt)} · `
+      : '';
+  const text = due + JSON.stringify(value);
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 

@@ -208,6 +208,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.kick(collection, id, pendingAudit);
     },
     consoleBase: () => publicUrl.get(),
+    sweeps,
   });
   const modules: Modules = {
     routes: [
@@ -238,6 +239,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...auth.background,
       ...accounts.background,
       ...(sweeps ? [...intake.background, ...workflow.background, ...reports.background] : []),
+      ...correspondence.background,
       ...notifications.background,
       ...audit.background,
     ],

@@ -1,6 +1,6 @@
 import type { IncidentService } from '../incidents/index.js';
 import type { Connection } from '../platform/db/index.js';
-import type { Logger } from '../platform/index.js';
+import { Periodic, type Logger } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import {
   MessageMailer,
@@ -49,11 +49,18 @@ export interface CorrespondenceDeps {
   kickAudit(collection: string, id: unknown, pendingAudit: unknown[]): void;
   /** The console's base URL for the link in mail (PUBLIC_URL, else where the server listens). */
   consoleBase(): string;
+  /**
+   * Whether this process sweeps for mails owed by messages whose writer died before requesting them
+   * (worker processes do; a process that only serves requests requests its own messages' mail).
+   */
+  sweeps: boolean;
 }
 
 export interface CorrespondenceModule {
   services: CorrespondenceServices;
   routes: AnyRoute[];
+  /** The sweep for owed mails, when `sweeps` is on. */
+  background: Array<{ name: string; start(): void; stop(): Promise<void> }>;
   init(): Promise<void>;
 }
 
@@ -73,6 +80,22 @@ export function createCorrespondenceModule(
   return {
     services: { messages },
     routes: correspondenceRoutes(messages),
+    background: deps.sweeps ? [owedMailSweep(messages, platform.logger)] : [],
     init: () => repository.init(),
+  };
+}
+
+/** Every 30 s, the mails owed by messages whose writer died before requesting them. */
+function owedMailSweep(
+  messages: CorrespondenceService,
+  logger: Logger,
+): CorrespondenceModule['background'][number] {
+  const loop = new Periodic('correspondence-mail', 30_000, () => messages.requestOwedMail(), logger);
+  return {
+    name: 'correspondence-mail',
+    start: () => {
+      loop.start();
+    },
+    stop: () => loop.stop(),
   };
 }

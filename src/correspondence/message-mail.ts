@@ -52,9 +52,11 @@ export class MessageMailer {
 
   /**
    * Requests the mail of `message`. The message is stored whatever happens here: a request that
-   * reaches nobody, or fails, is logged with the message id rather than undoing the message.
+   * reaches nobody, or fails, is logged with the message id rather than undoing the message. True when
+   * the mail is settled (requested, or reaching nobody, which asking again does not change); false when
+   * the request failed and should be asked again (the message's `mailPending` stays set).
    */
-  async messagePosted(actor: Actor, incident: IncidentView, message: IncidentMessage): Promise<void> {
+  async messagePosted(actor: Actor, incident: IncidentView, message: IncidentMessage): Promise<boolean> {
     try {
       const fromBureau = message.author.side === 'bureau';
       const to = fromBureau ? await this.certRecipients(incident.id) : { routes: [...BUREAU_ROUTES] };
@@ -75,13 +77,18 @@ export class MessageMailer {
         },
         key: `incident-message:${message.id}`,
       });
+      return true;
     } catch (err) {
       const where = { incidentId: incident.id, messageId: message.id, side: message.author.side };
       if (err instanceof ValidationError) {
         this.logger.warn({ ...where, problems: err.problems }, 'message stored; its mail reached nobody');
-      } else {
-        this.logger.error({ ...where, err }, 'message stored; its mail could not be requested');
+        return true;
       }
+      this.logger.error(
+        { ...where, err },
+        'message stored; its mail could not be requested (asked again later)',
+      );
+      return false;
     }
   }
 

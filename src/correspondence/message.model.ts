@@ -13,11 +13,14 @@ export interface MessageDoc {
   body: string;
   createdAt: Date;
   pendingAudit: AuditDraft[];
+  /** True until the mail to the other side was requested (the outbox beside the audit outbox). */
+  mailPending: boolean;
 }
 
 /**
- * Messages are inserted once with their audit event in the same document (the outbox the relay
- * drains) and never updated: only the relay's pull of `pendingAudit` ever writes to them again.
+ * Messages are inserted once with their audit event and the mail they owe in the same document (two
+ * outboxes) and their content is never updated: only the audit relay's pull of `pendingAudit` and the
+ * clearing of `mailPending` once the mail is requested write to them again.
  */
 const messageSchema = new mongoose.Schema(
   {
@@ -27,6 +30,7 @@ const messageSchema = new mongoose.Schema(
     body: { type: String, required: true },
     createdAt: { type: Date, required: true },
     pendingAudit: { type: [mongoose.Schema.Types.Mixed], default: [] },
+    mailPending: { type: Boolean, default: false },
   },
   { collection: MESSAGES_COLLECTION, versionKey: false, strict: 'throw' },
 );

@@ -1,12 +1,15 @@
 import type { AuditDraft } from '../audit/index.js';
-import { mongoose, type Connection, type Model } from '../platform/db/index.js';
+import { DocumentLocks, mongoose, trusted, type Connection, type Model } from '../platform/db/index.js';
 import { MESSAGES_COLLECTION, messageModel, type MessageDoc } from './message.model.js';
 import type { IncidentMessage } from './message.types.js';
 
 /** Called after an insert with what was written (the audit relay's `kick`). */
 export type AfterInsert = (collection: string, id: unknown, pendingAudit: AuditDraft[]) => void;
 
-function toMessage(doc: Omit<MessageDoc, 'pendingAudit'>): IncidentMessage {
+type StoredMessage = Omit<MessageDoc, 'pendingAudit' | 'mailPending'>;
+const HIDDEN = { pendingAudit: 0, mailPending: 0 } as const;
+
+function toMessage(doc: StoredMessage): IncidentMessage {
   return {
     id: doc._id.toHexString(),
     incidentId: doc.incidentId,
@@ -24,12 +27,14 @@ function toMessage(doc: Omit<MessageDoc, 'pendingAudit'>): IncidentMessage {
  */
 export class MessageRepository {
   private readonly model: Model<MessageDoc>;
+  private readonly locks: DocumentLocks;
 
   constructor(
     db: Connection,
     private readonly afterInsert: AfterInsert = () => undefined,
   ) {
     this.model = messageModel(db);
+    this.locks = new DocumentLocks(db);
   }
 
   readonly collectionName = MESSAGES_COLLECTION;
@@ -38,14 +43,17 @@ export class MessageRepository {
     await this.model.createIndexes();
   }
 
-  /** Stores the message and its audit draft (built with the new message's id) in one insert. */
+  /**
+   * Stores the message, its audit draft (built with the new message's id) and the mail it owes
+   * (`mailPending`) in one insert.
+   */
   async insert(
     message: Omit<IncidentMessage, 'id'>,
     draft: (id: string) => AuditDraft,
   ): Promise<IncidentMessage> {
     const _id = new mongoose.Types.ObjectId();
     const pendingAudit = [draft(_id.toHexString())];
-    await this.model.create({ ...message, _id, pendingAudit });
+    await this.model.create({ ...message, _id, pendingAudit, mailPending: true });
     this.afterInsert(this.collectionName, _id, pendingAudit);
     return { ...message, id: _id.toHexString() };
   }
@@ -53,10 +61,28 @@ export class MessageRepository {
   /** The incident's latest `limit` messages, oldest first. */
   async thread(incidentId: string, limit: number): Promise<IncidentMessage[]> {
     const docs = await this.model
-      .find({ incidentId }, { pendingAudit: 0 })
+      .find({ incidentId }, HIDDEN)
       .sort({ createdAt: -1, _id: -1 })
       .limit(limit)
-      .lean<Array<Omit<MessageDoc, 'pendingAudit'>>>();
+      .lean<StoredMessage[]>();
     return docs.map(toMessage).reverse();
+  }
+
+  /** Clears the message's mail outbox once its mail is requested (or can never be). */
+  async mailRequested(id: string): Promise<void> {
+    // The audit relay pulls from the same document under its lock: a write outside it could be lost.
+    await this.locks.write(this.collectionName, id, () =>
+      this.model.updateOne({ _id: id }, trusted({ $set: { mailPending: false } })),
+    );
+  }
+
+  /** Messages whose mail is still owed, written before `before` (left by a crash), oldest first. */
+  async mailOwed(before: Date, limit: number): Promise<IncidentMessage[]> {
+    const docs = await this.model
+      .find({ mailPending: true, createdAt: trusted({ $lt: before }) }, HIDDEN)
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<StoredMessage[]>();
+    return docs.map(toMessage);
   }
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { auditDraft } from '../audit/index.js';
-import type { Actor, Role } from '../auth/index.js';
+import { systemActor, type Actor, type Role } from '../auth/index.js';
 import type { IncidentService, IncidentView } from '../incidents/index.js';
-import { ForbiddenError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { MessageMailer } from './message-mail.js';
 import type { MessageRepository } from './message.repository.js';
 import { messageBody } from './message.schemas.js';
 import { THREAD_LIMIT, type IncidentMessage, type MessageSide, type MessageView } from './message.types.js';
+
+const SWEEPER = systemActor('correspondence');
 
 /** The roles that write to a thread, and for which side; auditors and administrators only read. */
 const WRITERS: Readonly<Partial<Record<Role, MessageSide>>> = {
@@ -100,7 +102,34 @@ export class CorrespondenceService {
           },
         ),
     );
-    await this.mailer.messagePosted(actor, incident, message);
+    if (await this.mailer.messagePosted(actor, incident, message)) {
+      await this.repository.mailRequested(message.id);
+    }
     return toMessageView(message, actor);
+  }
+
+  /**
+   * Requests the mails still owed by messages written more than `graceMs` ago (the process that wrote
+   * them died, or the store refused the request): the notifications module's idempotency key is the
+   * message id, so a mail requested just before a crash is not sent twice. Returns how many it settled.
+   */
+  async requestOwedMail(graceMs = 60_000, limit = 100): Promise<number> {
+    const owed = await this.repository.mailOwed(new Date(Date.now() - graceMs), limit);
+    let settled = 0;
+    for (const message of owed) {
+      let incident: IncidentView;
+      try {
+        incident = await this.incidents.get(SWEEPER, message.incidentId);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        await this.repository.mailRequested(message.id); // no incident, nobody to tell
+        continue;
+      }
+      if (await this.mailer.messagePosted(SWEEPER, incident, message)) {
+        await this.repository.mailRequested(message.id);
+        settled += 1;
+      }
+    }
+    return settled;
   }
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { systemActor } from '../../../src/auth/index.js';
+import { mongoose } from '../../../src/platform/db/index.js';
 import { MESSAGE_BODY_MAX } from '../../../src/correspondence/index.js';
 import { auditEventsAbout } from '../../e2e/console-fixture.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
@@ -159,6 +160,29 @@ describe('correspondence: the message thread between a bureau and the CERT', fun
     await smtp.waitFor(() => smtp.to(assignee).length > 0, 30_000, 'the mail to the assignee');
     expect(smtp.to(assignee)[0].parsed.subject).to.include(incident.ref);
     expect(smtp.to(duty).length).to.equal(dutyBefore);
+  });
+
+  it('when the writer died before requesting the mail, then the sweep requests it once, and the message no longer owes it', async () => {
+    const messages = runtime.platform.db.db!.collection('incident_messages');
+    const _id = new mongoose.Types.ObjectId();
+    const assignee = `${responder.actor.name}@test.govcert.example`;
+    const before = smtp.to(assignee).length;
+    await messages.insertOne({
+      _id,
+      incidentId: incident.id,
+      bureauId: reporter.actor.bureauId,
+      author: { userId: reporter.userId, name: reporter.actor.name, role: 'reporter', side: 'bureau' },
+      body: 'Written just before the process died.',
+      createdAt: new Date(Date.now() - 120_000),
+      pendingAudit: [],
+      mailPending: true,
+    });
+    await runtime.modules.correspondence.messages.requestOwedMail(60_000);
+    await runtime.modules.correspondence.messages.requestOwedMail(60_000);
+    await smtp.waitFor(() => smtp.to(assignee).length > before, 30_000, 'the owed mail');
+    expect((await messages.findOne({ _id }))?.mailPending).to.equal(false);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(smtp.to(assignee).length).to.equal(before + 1);
   });
 
   it('when an auditor writes, or the body is empty or too long, then 403 and 422 and nothing is stored', async () => {

@@ -111,10 +111,40 @@ describe('bureau portal: advisories for my bureau (browser)', function () {
     await signIn(page, responder.email, responder.password);
     await page.waitForURL(`${runtime.url}/console`);
     const nav = page.getByRole('navigation');
-    for (const name of ['Advisories', 'My organisation', 'My incidents', 'Report an incident']) {
+    for (const name of ['My organisation', 'My incidents', 'Report an incident']) {
       expect(await nav.getByRole('link', { name, exact: true }).count(), name).to.equal(0);
+    }
+    // Their Advisories link is the advisory desk's, not the bureau portal's.
+    const advisoryLinks = nav.getByRole('link', { name: 'Advisories', exact: true });
+    for (let i = 0; i < (await advisoryLinks.count()); i += 1) {
+      expect(await advisoryLinks.nth(i).getAttribute('href')).to.equal('/console/advisories/drafts');
     }
     const answer = await page.goto(`${runtime.url}/console/advisories`);
     expect(answer?.status()).to.equal(403);
+  });
+
+  it('when CERT staff follow the link an advisory mail carries, then they land on the advisory desk page of that advisory', async () => {
+    const code = bureauCode();
+    await bureauWithContact(runtime, code);
+    const sent = await sendAdvisory(
+      runtime,
+      cert,
+      [`bureau:${code}`],
+      advisoryContent({ title: 'Mail link for the desk' }),
+    );
+    const responder = await createPerson(runtime, 'responder');
+    const page = await browser.freshPage();
+    // The mail's link, opened before signing in: sign-in leads back to it, and on to the desk's page.
+    await page.goto(`${runtime.url}/console/advisories/${sent}`);
+    await signIn(page, responder.email, responder.password);
+    await page.waitForURL(`${runtime.url}/console/advisories/drafts/${sent}`);
+    expect(await page.textContent('main')).to.include('Mail link for the desk');
+    const admin = await createPerson(runtime, 'admin');
+    const adminPage = await browser.freshPage();
+    await adminPage.goto(`${runtime.url}/console`);
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.waitForURL(`${runtime.url}/console`);
+    const refused = await adminPage.goto(`${runtime.url}/console/advisories/${sent}`);
+    expect(refused?.status()).to.equal(403);
   });
 });

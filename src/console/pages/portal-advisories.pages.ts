@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import type { BureauAdvisory, BureauAdvisoryService } from '../../advisories/index.js';
+import { roleHas } from '../../auth/index.js';
+import { ForbiddenError } from '../../platform/errors.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage } from '../page.js';
 
@@ -88,9 +90,15 @@ export function portalAdvisoryPages(deps: PortalAdvisoryDeps): AnyPage[] {
     definePage({
       method: 'get',
       path: '/console/advisories/:id',
-      permission: 'advisory.read_own',
+      // The address every advisory mail links to, whoever receives it: CERT staff go on to the advisory
+      // desk's page, a bureau's reporter reads it here, any other role is refused below.
+      permission: 'self.read',
       params,
       handler: async ({ actor, params: { id }, lang }) => {
+        if (actor.role !== 'system' && roleHas(actor.role, 'advisory.read')) {
+          return { redirect: `/console/advisories/drafts/${id}` };
+        }
+        if (actor.role === 'system' || !roleHas(actor.role, 'advisory.read_own')) throw new ForbiddenError();
         const advisory = await deps.advisories.get(actor, id);
         return {
           view: 'portal/advisory',

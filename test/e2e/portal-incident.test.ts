@@ -27,7 +27,8 @@ describe('bureau portal: incident page (browser)', function () {
     await page.goto(`${runtime.url}/console/incidents/${filed.id}`);
     await signIn(page, reporter.email, reporter.password);
     await page.waitForURL(`${runtime.url}/console/my-incidents/${filed.id}`);
-    const obligations = page.getByRole('row', { name: /Preliminary written report to GIRO-SO/ });
+    // The deadlines table (the staged reports' table below lists the same report again, with its form).
+    const obligations = page.getByRole('row', { name: /Preliminary written report to GIRO-SO/ }).first();
     for (let i = 0; i < 60 && (await obligations.count()) === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await page.reload();

@@ -185,6 +185,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     notifications: notifications.services.notifications,
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
     calendars: () => intake.services.triage.activePolicy.calendars,
+    listIndex: intake.services.listIndex,
   });
   // Staged reports: each meets its clock through the workflow's obligation service, audited in its own outbox.
   const stagedReports = createStagedReportsModule(platform, {

@@ -1,6 +1,8 @@
 import type { Scope } from '../auth/actor.js';
 import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
+import type { Logger } from '../platform/index.js';
+import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
 import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
@@ -26,6 +28,14 @@ export interface IncidentWrite {
 }
 
 export type IncidentWriteListener = (written: IncidentWrite) => void;
+
+/** Optional parts of the repository (tools that only read build it without them). */
+export interface IncidentRepositoryOptions {
+  /** The list's index in Redis: filed after every write here, read by {@link IncidentRepository.list}. */
+  listIndex?: IncidentListIndex;
+  /** Says when the index could not be filed or read (the reconciler repairs, the scan answers). */
+  logger?: Logger;
+}
 
 /** A single-document change: `$set` fields, pushes, and always the audit events of the change. */
 export interface IncidentChange {
@@ -69,7 +79,11 @@ export class IncidentRepository {
    * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
    *   so the events reach the chain promptly instead of on the relay's next sweep.
    */
-  constructor(db: Connection, afterWrite?: IncidentWriteListener) {
+  constructor(
+    db: Connection,
+    afterWrite?: IncidentWriteListener,
+    private readonly options: IncidentRepositoryOptions = {},
+  ) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
     this.locks = new DocumentLocks(db);
@@ -86,6 +100,21 @@ export class IncidentRepository {
     const pendingAudit = Array.isArray(doc.pendingAudit) ? (doc.pendingAudit as unknown[]) : [];
     const written = { collection: this.collectionName, id: doc._id, incident: toIncident(doc), pendingAudit };
     for (const listener of this.writeListeners) listener(written);
+  }
+
+  /**
+   * Files the written incident in the list index. A failure leaves the write standing (it is the
+   * truth): the list index reconciler files the incident on its next pass.
+   */
+  private async file(incident: Incident): Promise<void> {
+    try {
+      await this.options.listIndex?.put(listedOf(incident));
+    } catch (err) {
+      this.options.logger?.warn(
+        { incidentId: incident.id, err: (err as Error).message },
+        'incident list index not updated; the reconciler files it',
+      );
+    }
   }
 
   async init(): Promise<void> {
@@ -141,7 +170,9 @@ export class IncidentRepository {
     );
     if (result.kind !== 'inserted') return null;
     this.afterWrite(inserted);
-    return toIncident(inserted);
+    const incident = toIncident(inserted);
+    await this.file(incident);
+    return incident;
   }
 
   /**
@@ -164,13 +195,97 @@ export class IncidentRepository {
     return found.filter((incident): incident is Incident => incident !== null);
   }
 
-  /** Newest first, `limit` at most; pass the last id as `before` for the next page. */
+  /**
+   * Newest first, `limit` at most; pass the last id as `before` for the next page. Read through the
+   * list index once it is ready (see {@link IncidentListIndex}); a scan of the collection otherwise.
+   */
   async list(scope: Scope, filter: IncidentFilter, limit: number): Promise<Incident[]> {
+    const index = this.options.listIndex;
+    if (index) {
+      try {
+        if (await index.ready()) return await this.listIndexed(index, scope, filter, limit);
+      } catch (err) {
+        this.options.logger?.warn(
+          { err: (err as Error).message },
+          'incident list index unavailable; scanning the incidents',
+        );
+      }
+    }
     const docs = await this.models.Incident.find(this.listFilter(scope, filter), { pendingAudit: 0 })
       .sort({ _id: -1 })
       .limit(limit)
       .lean();
     return docs.map(toIncident);
+  }
+
+  /**
+   * The index gives ids in order, the incidents are read by `_id` with the whole filter and scope
+   * applied again (MongoDB is the truth: a row the index has not caught up with is left out, never
+   * shown wrongly), and the walk goes on until `limit` are found or the index ends.
+   */
+  private async listIndexed(
+    index: IncidentListIndex,
+    scope: Scope,
+    filter: IncidentFilter,
+    limit: number,
+  ): Promise<Incident[]> {
+    if (scope.kind === 'bureau' && filter.bureauId && filter.bureauId !== scope.bureauId) return [];
+    const bureauId = scope.kind === 'bureau' ? scope.bureauId : (filter.bureauId ?? null);
+    const where = this.listFilter(scope, { ...filter, before: undefined });
+    const found: Incident[] = [];
+    let after = filter.before;
+    while (found.length < limit) {
+      const run = await index.run(bureauId, filter, after, limit - found.length);
+      if (run.ids.length > 0) {
+        const ids = run.ids.map((id) => new mongoose.Types.ObjectId(id));
+        const docs = await this.models.Incident.find(
+          { ...where, _id: trusted({ $in: ids }) },
+          { pendingAudit: 0 },
+        ).lean();
+        const byId = new Map(docs.map((doc) => [String(doc._id), doc]));
+        for (const id of run.ids) {
+          const doc = byId.get(id);
+          if (doc) found.push(toIncident(doc));
+        }
+      }
+      if (run.after === null) break;
+      after = run.after;
+    }
+    return found;
+  }
+
+  /**
+   * Every incident's list row, in batches, from one scan in natural order (the list index
+   * reconciler's work: FerretDB reads the whole collection for any filter but `_id` anyway).
+   */
+  async *listedRows(batch: number): AsyncGenerator<ListedIncident[]> {
+    const cursor = this.models.Incident.collection.find(
+      {},
+      {
+        projection: {
+          bureauId: 1,
+          status: 1,
+          severity: 1,
+          'facts.category': 1,
+          reportedAt: 1,
+          revision: 1,
+          clockSeq: 1,
+        },
+        batchSize: batch,
+      },
+    );
+    let page: ListedIncident[] = [];
+    try {
+      for await (const doc of cursor) {
+        page.push(listedOf(toIncident(doc)));
+        if (page.length < batch) continue;
+        yield page;
+        page = [];
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      await cursor.close();
+    }
   }
 
   count(scope: Scope, filter: IncidentFilter = {}): Promise<number> {
@@ -203,7 +318,9 @@ export class IncidentRepository {
     );
     if (!doc) return null;
     this.afterWrite(doc);
-    return toIncident(doc);
+    const incident = toIncident(doc);
+    await this.file(incident);
+    return incident;
   }
 
   /**

@@ -5,6 +5,13 @@ export {
   type IncidentChange,
   type IncidentWrite,
 } from './incident.repository.js';
+export {
+  IncidentListIndex,
+  listedOf,
+  type ListedIncident,
+  type ListedFilter,
+} from './incident-list.index.js';
+export { IncidentListReconciler } from './incident-list.reconciler.js';
 export { IdempotencyRepository } from './idempotency.repository.js';
 export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 export { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';

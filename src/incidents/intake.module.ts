@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
@@ -12,6 +13,8 @@ import {
 import { CampaignService } from './campaign.service.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
+import { IncidentListIndex } from './incident-list.index.js';
+import { IncidentListReconciler, type IncidentListReconcilerOptions } from './incident-list.reconciler.js';
 import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
@@ -25,6 +28,8 @@ export interface IntakePlatform {
   logger: Logger;
   db: Connection;
   queues: QueueRegistry;
+  /** Holds the incident list's index. */
+  redis: Redis;
 }
 
 /** What intake takes from other modules. */
@@ -36,6 +41,7 @@ export interface IntakeDeps {
   /** Asks the audit relay to chain a written document's drafts (as written) now. */
   kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[]): void;
   reconciler?: TriageReconcilerOptions;
+  listReconciler?: IncidentListReconcilerOptions;
 }
 
 /** Intake and triage, assembled: routes, the triage worker, the reconciler loop and start-up work. */
@@ -49,6 +55,9 @@ export interface IntakeModule {
     triage: TriageService;
     reconciler: TriageReconciler;
     repository: IncidentRepository;
+    /** The incident list's index: the workflow files what it writes there too. */
+    listIndex: IncidentListIndex;
+    listReconciler: IncidentListReconciler;
     /** The active policy described, its test cases run, a candidate simulated (administrators). */
     policyReview: PolicyReviewService;
   };
@@ -57,9 +66,20 @@ export interface IntakeModule {
 }
 
 export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
-  const repository = new IncidentRepository(platform.db, (written) => {
-    deps.kickAudit?.(written.collection, written.id, written.pendingAudit);
-  });
+  const listIndex = new IncidentListIndex(platform.redis, platform.config.REDIS_PREFIX);
+  const repository = new IncidentRepository(
+    platform.db,
+    (written) => {
+      deps.kickAudit?.(written.collection, written.id, written.pendingAudit);
+    },
+    { listIndex, logger: platform.logger },
+  );
+  const listReconciler = new IncidentListReconciler(
+    repository,
+    listIndex,
+    platform.logger,
+    deps.listReconciler,
+  );
   const idempotency = new IdempotencyRepository(platform.db);
   const timeBounds = {
     maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
@@ -89,13 +109,15 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   return {
     routes: incidentRoutes({ intake, incidents }),
     workers: [triageWorker(triage)],
-    background: [reconciler],
+    background: [reconciler, listReconciler],
     services: {
       intake,
       incidents,
       triage,
       reconciler,
       repository,
+      listIndex,
+      listReconciler,
       policyReview: new PolicyReviewService(
         repository,
         deps.bureaux,

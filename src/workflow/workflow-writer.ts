@@ -5,6 +5,8 @@ import {
   INCIDENT_LIMITS,
   checkDocumentBudget,
   checkListLimit,
+  listedOf,
+  type IncidentListIndex,
   type LimitedList,
 } from '../incidents/index.js';
 import { etagOf } from '../platform/http/index.js';
@@ -51,6 +53,8 @@ export class WorkflowWriter {
     private readonly notifications: NotificationRequests,
     private readonly logger: Logger,
     readonly index: QueueIndex,
+    /** The incident list's index (intake's): a status or severity written here moves the row there. */
+    private readonly listIndex?: Pick<IncidentListIndex, 'put'>,
   ) {}
 
   async read(scope: Scope, id: string): Promise<WorkflowIncident> {
@@ -101,6 +105,7 @@ export class WorkflowWriter {
       await this.flushOutbox(incident);
       if (timers) await this.timers.ensure(incident.id, timers, previous);
       await this.index.put(incident);
+      await this.listIndex?.put(listedOf(incident));
     } catch (err) {
       this.logger.warn(
         { incidentId: incident.id, err: (err as Error).message },

@@ -1,5 +1,6 @@
 import { scopeOf, type Actor, type Scope } from '../auth/index.js';
 import { ClockTimers, StoredNotificationRequests, type CalendarSet } from '../clocks/index.js';
+import type { IncidentListIndex } from '../incidents/index.js';
 import type { Background, PlatformDeps } from '../modules.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
@@ -37,6 +38,8 @@ export interface WorkflowDeps {
    */
   calendars?: () => CalendarSet;
   reconciler?: ClockReconcilerOptions;
+  /** Intake's incident list index: workflow writes (status, severity) file the incident there too. */
+  listIndex?: Pick<IncidentListIndex, 'put'>;
 }
 
 /** The workflow's services (routes, tests and tools use them). */
@@ -69,7 +72,14 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
     : new StoredNotificationRequests(platform.db, platform.queues);
   const index = new QueueIndex(platform.redis, platform.config.REDIS_PREFIX);
-  const writer = new WorkflowWriter(repository, timers, notifications, platform.logger, index);
+  const writer = new WorkflowWriter(
+    repository,
+    timers,
+    notifications,
+    platform.logger,
+    index,
+    deps.listIndex,
+  );
   const calendars = deps.calendars ?? (() => new Map());
   const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);
   const reconciler = new ClockReconciler(

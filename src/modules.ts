@@ -194,6 +194,17 @@ export function buildModules(platform: PlatformDeps): Modules {
     kickAudit: (collection, id, pendingAudit) => {
       audit.relay.kick(collection, id, pendingAudit);
     },
+    // A report sent is mailed to the incident's assignee (else the duty list), a decision to the bureau.
+    mail: notifications.services.notifications,
+    readers: {
+      assigneeOf: async (id) => {
+        const assignee = (await workflow.services.writer.read(ALL_SCOPE, id)).assignee;
+        const user = assignee ? await auth.services.users.get(assignee.userId) : null;
+        return user && !user.disabledAt ? { email: user.email, name: user.name } : null;
+      },
+    },
+    consoleBase: () => publicUrl.get(),
+    sweeps,
   });
   const reportSections = stagedReportSections({ reports: stagedReports.services.reports });
   // Correspondence: a bureau's and the CERT's messages on an incident, each mailed to the other side.
@@ -241,6 +252,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       ...accounts.background,
       ...(sweeps ? [...intake.background, ...workflow.background, ...reports.background] : []),
       ...correspondence.background,
+      ...stagedReports.background,
       ...notifications.background,
       ...audit.background,
     ],

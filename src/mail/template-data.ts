@@ -191,6 +191,22 @@ export const incidentMessageData = z.object({
   message: z.object({ side: z.enum(['bureau', 'cert']), from: z.string().min(1), at: isoDateTime }),
 });
 
+/**
+ * `staged-report`: a staged report was sent (to the CERT) or decided on (to the bureau). Which report,
+ * which version, what happened and when: the report and the CERT's comment stay in the console.
+ */
+export const stagedReportData = z.object({
+  ...base,
+  incident: incidentSummarySchema,
+  report: z.object({
+    event: z.enum(['submitted', 'accepted', 'revision_requested']),
+    name: z.string().min(1),
+    version: z.number().int().min(1),
+    from: z.string().min(1),
+    at: isoDateTime,
+  }),
+});
+
 /** Every template name with its data schema. A template folder without an entry here is refused. */
 export const TEMPLATE_SCHEMAS = {
   acknowledgement: acknowledgementData,
@@ -202,6 +218,7 @@ export const TEMPLATE_SCHEMAS = {
   'status-update': statusUpdateData,
   'daily-digest': dailyDigestData,
   'incident-message': incidentMessageData,
+  'staged-report': stagedReportData,
   // Parties outside the CERT, one template each, named as the policy packs route them.
   'giro-initial-report': partyNoticeData,
   'police-report': partyNoticeData,

@@ -35,6 +35,11 @@ const stagedReportSchema = new Schema(
     state: { type: String, required: true },
     review: { type: Mixed, default: null },
     pendingAudit: { type: [Mixed], default: [] },
+    /**
+     * The mails this version still owes the other side (an outbox beside the audit outbox): set in the
+     * write that records the event, cleared once the mail is requested.
+     */
+    mailPending: { type: [String], default: [] },
   },
   { collection: STAGED_REPORTS_COLLECTION, versionKey: false, minimize: false },
 );

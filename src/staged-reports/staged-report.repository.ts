@@ -1,19 +1,30 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, mongoose, type Connection } from '../platform/db/index.js';
+import {
+  DocumentLocks,
+  isDuplicateKeyError,
+  mongoose,
+  trusted,
+  type Connection,
+} from '../platform/db/index.js';
 import {
   STAGED_REPORTS_COLLECTION,
   stagedReportModel,
   type StagedReportModel,
 } from './staged-report.model.js';
-import type { ReviewState, StagedReport, StagedReportReview } from './staged-report.types.js';
+import type {
+  ReviewState,
+  StagedReport,
+  StagedReportMailEvent,
+  StagedReportReview,
+} from './staged-report.types.js';
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
-const HIDDEN = { pendingAudit: 0 } as const;
+const HIDDEN = { pendingAudit: 0, mailPending: 0 } as const;
 /** More versions than any incident will have; a bound, so one read stays small. */
 const MAX_PER_INCIDENT = 1000;
 
 function toReport(doc: Record<string, unknown>): StagedReport {
-  const { _id, pendingAudit: _audit, ...rest } = doc;
+  const { _id, pendingAudit: _audit, mailPending: _mail, ...rest } = doc;
   return { id: String(_id), ...rest } as unknown as StagedReport;
 }
 
@@ -56,7 +67,7 @@ export class StagedReportRepository {
     const id = new mongoose.Types.ObjectId();
     const pendingAudit = [draft(id.toHexString())];
     try {
-      await this.model.create({ ...report, _id: id, pendingAudit });
+      await this.model.create({ ...report, _id: id, pendingAudit, mailPending: ['submitted'] });
     } catch (err) {
       if (isDuplicateKeyError(err)) return null;
       throw err;
@@ -96,10 +107,48 @@ export class StagedReportRepository {
       this.model.collection,
       _id,
       { state: { $in: [...from] } },
-      { $set: { state: review.state, review }, $push: { pendingAudit: draft } },
+      {
+        $set: { state: review.state, review },
+        // A decision the bureau must hear of owes its mail from the same write.
+        $push: {
+          pendingAudit: draft,
+          ...(review.state === 'under_review' ? {} : { mailPending: review.state }),
+        },
+      },
     );
     if (!doc) return null;
     this.kick(this.collectionName, _id, (doc.pendingAudit as unknown[] | undefined) ?? [draft]);
     return toReport(doc);
+  }
+
+  /** Clears exactly `event` from the version's mail outbox once its mail is requested (or never can be). */
+  async mailRequested(id: string, event: StagedReportMailEvent): Promise<void> {
+    // The audit relay pulls from the same document under its lock: a write outside it could be lost.
+    await this.locks.write(this.collectionName, id, () =>
+      this.model.updateOne({ _id: id }, trusted({ $pullAll: { mailPending: [event] } })),
+    );
+  }
+
+  /**
+   * Versions that still owe a mail for an event older than `before` (its writer died, or the store
+   * refused the request), with the events owed. A small collection: one scan per sweep.
+   */
+  async mailOwed(
+    before: Date,
+    limit: number,
+  ): Promise<Array<{ report: StagedReport; events: StagedReportMailEvent[] }>> {
+    const docs = await this.model
+      .find({ 'mailPending.0': trusted({ $exists: true }) }, { pendingAudit: 0 })
+      .limit(limit)
+      .lean();
+    return docs.flatMap((doc) => {
+      const report = toReport(doc);
+      const pending = (doc.mailPending as StagedReportMailEvent[] | undefined) ?? [];
+      const events = pending.filter((event) => {
+        const at = event === 'submitted' ? report.submittedAt : report.review?.at;
+        return at !== undefined && new Date(at) < before;
+      });
+      return events.length > 0 ? [{ report, events }] : [];
+    });
   }
 }

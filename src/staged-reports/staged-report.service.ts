@@ -1,5 +1,5 @@
 import { auditDraft } from '../audit/index.js';
-import { roleHas, type Actor } from '../auth/index.js';
+import { roleHas, systemActor, type Actor } from '../auth/index.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../platform/errors.js';
 import type { WorkflowIncident, WorkflowServices } from '../workflow/index.js';
+import type { StagedReportMailer } from './staged-report.mail.js';
 import { occurrencesOf, owedReports } from './staged-report.status.js';
 import type { StagedReportRepository } from './staged-report.repository.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   ReviewInput,
   ReviewState,
   StagedReport,
+  StagedReportMailEvent,
   StagedReportPerson,
   SubmissionInput,
 } from './staged-report.types.js';
@@ -30,6 +32,8 @@ export interface ReportedIncident {
   title: string;
   bureauId: string;
 }
+
+const SWEEPER = systemActor('staged-reports');
 
 /** How often a submission is planned again when the incident moved under it (responders at work). */
 const ATTEMPTS = 5;
@@ -68,7 +72,36 @@ export class StagedReportService {
     private readonly repository: StagedReportRepository,
     private readonly workflow: StagedReportWorkflow,
     private readonly now: () => Date = () => new Date(),
+    /** Tells the other side (without it, the mails stay owed in the outbox). */
+    private readonly mailer?: StagedReportMailer,
   ) {}
+
+  /** Requests the mail `report` owes for `event`, and clears it from the outbox once settled. */
+  private async mail(actor: Actor, report: StagedReport, event: StagedReportMailEvent): Promise<void> {
+    if (!this.mailer) return;
+    if (await this.mailer.requestFor(actor, report, event)) {
+      await this.repository.mailRequested(report.id, event);
+    }
+  }
+
+  /**
+   * Requests the mails still owed for events older than `graceMs` (the process that wrote them died,
+   * or the store refused the request). The notifications module's idempotency key is the version and
+   * the event, so a mail requested just before a crash is not sent twice. Returns how many it settled.
+   */
+  async requestOwedMail(graceMs = 60_000, limit = 100): Promise<number> {
+    if (!this.mailer) return 0;
+    const owed = await this.repository.mailOwed(new Date(this.now().getTime() - graceMs), limit);
+    let settled = 0;
+    for (const { report, events } of owed) {
+      for (const event of events) {
+        if (!(await this.mailer.requestFor(SWEEPER, report, event))) continue;
+        await this.repository.mailRequested(report.id, event);
+        settled += 1;
+      }
+    }
+    return settled;
+  }
 
   private read(actor: Actor, incidentId: string): Promise<WorkflowIncident> {
     return this.workflow.writer.read(this.workflow.scope(actor), incidentId);
@@ -202,6 +235,7 @@ export class StagedReportService {
     );
     if (!stored)
       throw new ConflictError('This report was just submitted by someone else.', 'already_submitted');
+    await this.mail(actor, stored, 'submitted');
     return stored;
   }
 
@@ -267,6 +301,9 @@ export class StagedReportService {
         'This report was reviewed by someone else meanwhile; look at it again.',
         'already_reviewed',
       );
+    if (reviewed.state === 'accepted' || reviewed.state === 'revision_requested') {
+      await this.mail(actor, reviewed, reviewed.state);
+    }
     return reviewed;
   }
 }

@@ -26,6 +26,9 @@ export const STAGED_REPORT_STATUSES = [
 ] as const;
 export type StagedReportStatus = (typeof STAGED_REPORT_STATUSES)[number];
 
+/** What the other side is mailed about: a version sent (to the CERT), or decided on (to the bureau). */
+export type StagedReportMailEvent = 'submitted' | 'accepted' | 'revision_requested';
+
 /** A post-incident or final report also asks for the root cause and the lessons learnt. */
 export type StagedReportKind = 'progress' | 'final';
 

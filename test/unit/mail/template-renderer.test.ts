@@ -112,6 +112,17 @@ const samples: { [N in TemplateName]: TemplateInput<N> } = {
     incident,
     message: { side: 'bureau', from: 'Ms Chan', at: '2026-11-21T12:00:00Z' },
   },
+  'staged-report': {
+    ...base,
+    incident,
+    report: {
+      event: 'revision_requested',
+      name: 'Preliminary written report to GIRO-SO',
+      version: 1,
+      from: 'GovCERT.HK',
+      at: '2026-11-21T12:00:00Z',
+    },
+  },
   'giro-initial-report': {
     ...party,
     deadline: { ...party.deadline, name: 'Initial (phone) report to GIRO-SO' },

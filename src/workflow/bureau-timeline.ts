@@ -9,11 +9,15 @@ type Projection = { changes: AuditChange[]; data: Record<string, unknown> } | nu
 export interface BureauLens {
   /** Keys of the clocks the bureau owes (its reports); the CERT's own clocks stay hidden. */
   clockKeys: ReadonlySet<string>;
+  /** The name of each report the bureau owes, by obligation (a staged report's event names it). */
+  reportNames: ReadonlyMap<string, string>;
 }
 
 export function bureauLens(incident: WorkflowIncident): BureauLens {
+  const own = incident.clocks.filter((c) => isBureauObligation(c.obligation));
   return {
-    clockKeys: new Set(incident.clocks.filter((c) => isBureauObligation(c.obligation)).map((c) => c.key)),
+    clockKeys: new Set(own.map((c) => c.key)),
+    reportNames: new Map(own.map((c) => [c.obligation, c.name])),
   };
 }
 
@@ -80,10 +84,32 @@ const PROJECTIONS: Readonly<Record<string, (event: AuditEvent, lens: BureauLens)
     };
   },
   'clocks.updated': (e, lens) => keep(clockStates(e.changes, lens)),
+  // The bureau's written reports: each version sent, and the CERT's decision on it (with the comment,
+  // which the bureau reads on the report anyway); who at the CERT decided stays inside.
+  'staged_report.submitted': (e, lens) => stagedReport(e, lens),
+  'staged_report.accepted': (e, lens) => stagedReport(e, lens),
+  'staged_report.revision_requested': (e, lens) => stagedReport(e, lens),
+  // A message on the thread: which side wrote, never the text (it stays in the thread).
+  'incident.message_posted': (e) => keep([], { side: e.data.side === 'cert' ? 'cert' : 'bureau' }),
   // The bureau's own deadlines coming up or missed; never who the ladder told.
   'clock.warning': (e, lens) => clockEvent(e, lens),
   'clock.breached': (e, lens) => clockEvent(e, lens),
 };
+
+function stagedReport(event: AuditEvent, lens: BureauLens): Projection {
+  const obligation = event.data.obligation;
+  if (typeof obligation !== 'string' || !isBureauObligation(obligation)) return null;
+  return {
+    changes: [],
+    data: {
+      obligation,
+      report: lens.reportNames.get(obligation) ?? obligation,
+      occurrence: event.data.occurrence,
+      version: event.data.version,
+      ...(event.action === 'staged_report.revision_requested' ? { comment: event.data.comment ?? null } : {}),
+    },
+  };
+}
 
 function clockEvent(event: AuditEvent, lens: BureauLens): Projection {
   const key = event.data.clockKey;

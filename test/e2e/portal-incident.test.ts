@@ -18,7 +18,7 @@ describe('bureau portal: incident page (browser)', function () {
     await runtime.stop();
   });
 
-  it("when a reporter opens their incident from its mail address and sends a follow-up, then they see the facts, the bureau's own deadlines and the update in the history, and a wrong time is an error next to its field", async () => {
+  it('when a reporter opens their incident from its mail address and sends a follow-up, then they see the facts, each report the bureau owes once (with its form) and the update in the history, and a wrong time is an error next to its field', async () => {
     const reporter = await createPerson(runtime, 'reporter', bureauCode());
     const filed = await fileIncident(runtime, reporter, { title: 'Defaced licensing site' });
 
@@ -27,13 +27,24 @@ describe('bureau portal: incident page (browser)', function () {
     await page.goto(`${runtime.url}/console/incidents/${filed.id}`);
     await signIn(page, reporter.email, reporter.password);
     await page.waitForURL(`${runtime.url}/console/my-incidents/${filed.id}`);
-    // The deadlines table (the staged reports' table below lists the same report again, with its form).
-    const obligations = page.getByRole('row', { name: /Preliminary written report to GIRO-SO/ }).first();
-    for (let i = 0; i < 60 && (await obligations.count()) === 0; i++) {
+    // The report owed is listed once: in "Reports we owe", with its due time and the link to its form.
+    const owed = page.getByRole('row', { name: /Preliminary written report to GIRO-SO/ });
+    for (let i = 0; i < 60 && (await owed.count()) === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await page.reload();
     }
-    expect(await obligations.textContent()).to.include('Running');
+    expect(await owed.count()).to.equal(1);
+    const reportsOwed = page.getByRole('region', { name: 'Reports we owe' });
+    expect(
+      await reportsOwed.getByRole('row', { name: /Preliminary written report to GIRO-SO/ }).count(),
+    ).to.equal(1);
+    expect(await owed.textContent()).to.include('Due');
+    expect(await owed.getByRole('link', { name: 'Write the report' }).count()).to.equal(1);
+    // Every deadline of the bureau here is a staged report: no second table of the same reports.
+    expect(await page.getByRole('heading', { name: 'Reports your bureau owes' }).count()).to.equal(0);
+    expect(
+      await page.getByRole('heading', { name: 'Other deadlines your bureau must meet' }).count(),
+    ).to.equal(0);
     const main = (await page.textContent('main')) ?? '';
     expect(main).to.include('Defaced licensing site');
     expect(main).to.include('203.0.113.7');

@@ -141,11 +141,9 @@ describe('staged reports: the bureau submits, the CERT reviews (browser)', funct
 
     await bureau.reload();
     expect(await owedRow(bureau).textContent()).to.include('Accepted');
-    const bureauClock = bureau
-      .getByRole('table')
-      .first()
-      .getByRole('row', { name: new RegExp(PRELIMINARY) });
-    expect(await bureauClock.textContent()).to.match(/Met/i);
+    // The bureau's page lists the report once (its own table, no second table of deadlines).
+    expect(await owedRow(bureau).count()).to.equal(1);
+    expect(await bureau.getByRole('heading', { name: 'Reports your bureau owes' }).count()).to.equal(0);
 
     const accepted = await auditEventsAbout(runtime, auditor.key, 'staged_report.accepted', incident.id);
     expect(accepted).to.have.length(1);
@@ -156,9 +154,23 @@ describe('staged reports: the bureau submits, the CERT reviews (browser)', funct
       await auditEventsAbout(runtime, auditor.key, 'staged_report.revision_requested', incident.id),
     ).to.have.length(1);
 
+    // The bureau's History tells each step (the events are in the trail now).
+    await bureau.reload();
+    const history = async (what: string) =>
+      (await bureau.getByRole('row', { name: new RegExp(what) }).allTextContents()).join('\n');
+    expect(await history('Report sent')).to.include(`${PRELIMINARY}, version 2`);
+    expect(await history('Revision requested by GovCERT')).to.include(
+      `${PRELIMINARY}, version 1. GovCERT asks:`,
+    );
+    expect(await history('Report accepted by GovCERT')).to.include(`${PRELIMINARY}, version 2`);
+
     // Both sides in Chinese: the same pages pass axe.
     await switchLanguage(bureau, 'Language', 'zh-HK');
     expect(await bureau.textContent('main')).to.include('我們須提交的報告');
+    expect(await bureau.textContent('main'))
+      .to.include('已提交報告')
+      .and.to.include('GovCERT 要求修訂報告')
+      .and.to.include('GovCERT 已接納報告');
     await expectAccessible(bureau);
     await screenshot(bureau, 'staged-reports-owed-zh-HK');
     await bureau.goto(`${portal()}/reports/report.giro.preliminary`);

@@ -31,7 +31,8 @@ const UPDATE_FIELDS = ['note', 'containedAt', 'resolvedAt', 'recoverability'] as
 
 /**
  * The bureau's incident page: the facts, the history as the bureau may see it (the workflow's bureau
- * timeline), the reports the bureau owes with their due times, and a follow-up form. Everything goes
+ * timeline), the reports the bureau owes with their due times (the staged reports' table with its
+ * forms, then any deadline of the bureau's that is not a staged report), and a follow-up form. Everything goes
  * through the same services as the API, scoped to the reporter's bureau: another bureau's id is a 404.
  */
 export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
@@ -51,6 +52,8 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
     const stagedReports = deps.stagedReports
       ? await deps.stagedReports({ actor, incidentId: id, lang, translator })
       : null;
+    // A report the staged reports' table lists (with its form) is not listed again as a bare deadline.
+    const staged = new Set(Array.isArray(stagedReports?.obligations) ? stagedReports.obligations : []);
     const facts = incident.facts as { title?: unknown; description?: unknown; category?: unknown };
     const errors = Object.fromEntries(UPDATE_FIELDS.map((f) => [f, null as string | null]));
     for (const problem of problems) {
@@ -63,9 +66,20 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
             : problem.message;
       }
     }
-    const actionKey = (action: string, kind: string) => {
-      const key = `portal.incident.actions.${kind === 'update' ? 'update' : action}`;
+    const actionKey = (action: string, kind: string, data: Record<string, unknown>) => {
+      // A message's line says which way it went (the text stays in the thread below).
+      const name = action === 'incident.message_posted' ? `message.${String(data.side)}` : action;
+      const key = `portal.incident.actions.${kind === 'update' ? 'update' : name}`;
       return translator.has(key) ? key : 'portal.incident.actions.other';
+    };
+    /** A staged report's line names the report and its version, and the comment sent back with it. */
+    const textOf = (entry: (typeof timeline)[number]): string | null => {
+      if (!entry.action.startsWith('staged_report.') || typeof entry.data.report !== 'string')
+        return entry.text;
+      const values = { report: entry.data.report, version: entry.data.version };
+      return typeof entry.data.comment === 'string' && entry.data.comment !== ''
+        ? t('portal.incident.reportComment', { ...values, comment: entry.data.comment })
+        : t('portal.incident.reportVersion', values);
     };
     return {
       view: 'portal/incident',
@@ -84,18 +98,20 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
           reportedAt: incident.reportedAt,
           indicators: incident.indicators.map((i) => ({ type: i.type, value: i.value })),
         },
-        obligations: bureauClocks(workflow.clocks).map((clock) => ({
-          name: clock.name,
-          dueAt: clock.dueAt ?? null,
-          stateKey: `portal.clock.states.${clockState(clock)}`,
-        })),
+        obligations: bureauClocks(workflow.clocks)
+          .filter((clock) => !staged.has(clock.obligation))
+          .map((clock) => ({
+            name: clock.name,
+            dueAt: clock.dueAt ?? null,
+            stateKey: `portal.clock.states.${clockState(clock)}`,
+          })),
         thread,
         stagedReports,
         history: timeline.map((entry) => ({
           at: entry.at,
-          what: t(actionKey(entry.action, entry.kind)),
+          what: t(actionKey(entry.action, entry.kind, entry.data)),
           who: entry.by ? entry.by.name : t('portal.incident.cert'),
-          text: entry.text,
+          text: textOf(entry),
         })),
         update: {
           values: Object.fromEntries(UPDATE_FIELDS.map((f) => [f, values[f] ?? ''])),

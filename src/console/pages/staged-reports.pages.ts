@@ -161,6 +161,8 @@ export function stagedReportSections(deps: Pick<StagedReportPageDeps, 'reports'>
       const t: T = (key, v) => translator.t(lang, key, v);
       const { items } = await deps.reports.list(actor, incidentId);
       return {
+        // The incident page leaves these out of its own deadlines: each is a row here, with its form.
+        obligations: [...new Set(items.map((row) => row.obligation))],
         rows: items.map((row) => ({
           ...rowHeader(t, row),
           comment: row.status === 'revision_requested' ? (lastOf(row)?.review?.comment ?? null) : null,

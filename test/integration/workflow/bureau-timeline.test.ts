@@ -50,7 +50,8 @@ describe("A bureau reading its own incident's timeline", function () {
     const recorded = await call(runtime.url, 'POST', url('obligations'), {
       key: reporter.key,
       body: {
-        obligation: 'report.giro.initial',
+        // The initial report is met by filing the report here: the bureau records its written one.
+        obligation: 'report.giro.preliminary',
         at: new Date().toISOString(),
         reference: 'phoned GIRO-SO',
         version: current.revision,
@@ -128,14 +129,74 @@ describe("A bureau reading its own incident's timeline", function () {
     ]);
     const report = answer.body.items.find((e) => e.action === 'obligation.recorded');
     expect(report?.by?.name).to.equal(reporter.actor.name);
-    expect(report?.data).to.include({ obligation: 'report.giro.initial', reference: 'phoned GIRO-SO' });
+    expect(report?.data).to.include({ obligation: 'report.giro.preliminary', reference: 'phoned GIRO-SO' });
     expect(report?.data.changes).to.deep.include({
-      field: 'clocks.hk-gov.initial-report.state',
+      field: 'clocks.hk-gov.preliminary-report.state',
       before: 'running',
       after: 'met',
     });
     const update = answer.body.items.find((e) => e.kind === 'update');
     expect(update?.text).to.equal('users report slow logins');
+  });
+
+  it("when the bureau sends a report, GovCERT asks for a revision and both sides write messages, then the bureau's timeline shows each report event and message without the texts or the reviewer", async () => {
+    const incident = await reportAndTriage(runtime.url, reporter, responder);
+    const reports = `/api/v1/incidents/${incident.id}/staged-reports`;
+    const sent = await call<{ id: string }>(runtime.url, 'POST', reports, {
+      key: reporter.key,
+      body: {
+        obligation: 'report.giro.preliminary',
+        whatHappened: 'Phishing mails reached the payroll team.',
+        impact: 'One account used to send more phishing.',
+        actionsTaken: 'Password reset; mails purged.',
+      },
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    const comment = 'Say how many staff clicked the link.';
+    const revise = await call(runtime.url, 'POST', `${reports}/${sent.body.id}/review`, {
+      key: responder.key,
+      body: { decision: 'revision_requested', comment },
+    });
+    expect(revise.status, revise.text).to.equal(200);
+    const messages = `/api/v1/incidents/${incident.id}/messages`;
+    const question = 'Do you need the mail headers?';
+    const answer = 'Yes, please attach them.';
+    expect(
+      (await call(runtime.url, 'POST', messages, { key: reporter.key, body: { body: question } })).status,
+    ).to.equal(201);
+    expect(
+      (await call(runtime.url, 'POST', messages, { key: responder.key, body: { body: answer } })).status,
+    ).to.equal(201);
+
+    const wanted = ['staged_report.submitted', 'staged_report.revision_requested', 'incident.message_posted'];
+    const seen = await waitFor(
+      () => timeline(reporter, incident.id),
+      (t) =>
+        wanted.every((action) => t.body.items.some((e) => e.action === action)) &&
+        t.body.items.filter((e) => e.action === 'incident.message_posted').length === 2,
+    );
+    expect(seen.status, seen.text).to.equal(200);
+    const items = seen.body.items;
+    const submitted = items.find((e) => e.action === 'staged_report.submitted');
+    expect(submitted?.by?.name).to.equal(reporter.actor.name);
+    expect(submitted?.data).to.include({
+      obligation: 'report.giro.preliminary',
+      report: 'Preliminary written report to GIRO-SO',
+      version: 1,
+    });
+    const revision = items.find((e) => e.action === 'staged_report.revision_requested');
+    expect(revision?.by).to.equal(null);
+    expect(revision?.data).to.include({ version: 1, comment });
+    const posted = items.filter((e) => e.action === 'incident.message_posted');
+    expect(posted.map((e) => e.data.side)).to.deep.equal(['bureau', 'cert']);
+    expect(posted[0].by?.name).to.equal(reporter.actor.name);
+    expect(posted[1].by).to.equal(null);
+    const text = JSON.stringify(seen.body);
+    for (const secret of [question, answer, 'sha256', 'Phishing mails reached', responder.actor.name]) {
+      expect(text, `the bureau's timeline shows ${secret}`).to.not.include(secret);
+    }
+    // The review started by GovCERT is its own business: the decision is what the bureau hears of.
+    expect(items.map((e) => e.action)).to.not.include('staged_report.review_started');
   });
 
   it("when another bureau's reporter asks for it, then it is 404 as for an incident that does not exist", async () => {

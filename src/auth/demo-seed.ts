@@ -18,20 +18,52 @@ export interface DemoCredential {
 
 export const DEMO_KEY_LABEL = 'demo';
 
+/**
+ * The demo bureaux, each with the two round-the-clock contacts G3 18.1 asks for (a telephone number
+ * each), so "My organisation" shows a complete bureau; the numbers are in the range Hong Kong's
+ * numbering plan leaves unassigned for drama and examples.
+ */
 const BUREAUX: CreateBureauInput[] = [
   {
     code: 'DH',
     name: 'Department of Health',
     regimes: ['HK-GOV'],
-    contacts: [{ name: 'DH IT Security Officer', email: 'itso@dh.gov.hk.example', role: 'ITSO' }],
+    contacts: [
+      {
+        name: 'DH IT Security Officer',
+        email: 'itso@dh.gov.hk.example',
+        role: 'ITSO',
+        phone: '+852 5550 0101',
+        roundTheClock: true,
+      },
+      {
+        name: 'DH IT Duty Officer',
+        email: 'it-duty@dh.gov.hk.example',
+        role: 'IT duty officer',
+        phone: '+852 5550 0102',
+        roundTheClock: true,
+      },
+    ],
   },
   {
     code: 'WSD',
     name: 'Water Supplies Department',
     regimes: ['HK-GOV', 'HK-CI'],
     contacts: [
-      { name: 'WSD IT Security Officer', email: 'itso@wsd.gov.hk.example', role: 'ITSO' },
-      { name: 'WSD Control Centre Duty Manager', email: 'duty@wsd.gov.hk.example', role: 'CI operator' },
+      {
+        name: 'WSD IT Security Officer',
+        email: 'itso@wsd.gov.hk.example',
+        role: 'ITSO',
+        phone: '+852 5550 0201',
+        roundTheClock: true,
+      },
+      {
+        name: 'WSD Control Centre Duty Manager',
+        email: 'duty@wsd.gov.hk.example',
+        role: 'CI operator',
+        phone: '+852 5550 0202',
+        roundTheClock: true,
+      },
     ],
   },
 ];
@@ -98,7 +130,44 @@ export async function seedDemo(deps: DemoSeedDeps, actor: Actor): Promise<DemoCr
       key: issued.key,
     });
   }
+  await confirmDemoContacts(deps, credentials);
   return credentials;
+}
+
+type ContactLike = { name: string; email: string; role: string; phone?: string; roundTheClock?: boolean };
+const contactKey = (c: ContactLike): string =>
+  JSON.stringify([c.name, c.email, c.role, c.phone ?? null, c.roundTheClock === true]);
+const sameContacts = (a: readonly ContactLike[], b: readonly ContactLike[]): boolean =>
+  a.length === b.length && a.every((contact, i) => contactKey(contact) === contactKey(b[i]));
+
+/**
+ * Each demo bureau's contacts confirmed by its demo reporter (audited as any bureau's confirmation), so
+ * "My organisation" shows them complete and current. Only while nobody has confirmed them yet: a
+ * fresh bureau's contacts are confirmed as seeded; a store seeded before the contacts had phones gets
+ * the seed's contacts saved (which confirms them). Contacts someone has confirmed stay as they are.
+ */
+async function confirmDemoContacts(
+  deps: DemoSeedDeps,
+  credentials: readonly DemoCredential[],
+): Promise<void> {
+  for (const seed of BUREAUX) {
+    const bureau = await deps.bureaux.getBureau(seed.code);
+    if (!bureau || bureau.contactsConfirmedAt !== null) continue;
+    const fresh = sameContacts(bureau.contacts, seed.contacts);
+    if (!fresh && bureau.contacts.some((contact) => contact.roundTheClock)) continue;
+    const reporter = credentials.find((c) => c.role === 'reporter' && c.bureauId === seed.code);
+    const user = reporter ? await deps.users.findByEmail(reporter.email) : null;
+    if (!user) continue;
+    const actor: Actor = {
+      userId: user.id,
+      keyId: null,
+      role: 'reporter',
+      bureauId: seed.code,
+      name: user.name,
+    };
+    if (fresh) await deps.bureaux.confirmContacts(actor, seed.code);
+    else await deps.bureaux.updateContacts(actor, seed.code, { contacts: seed.contacts });
+  }
 }
 
 /** The credentials as a fixed-width table for the console. */

@@ -189,6 +189,16 @@ describe('Administration of bureaux, users and keys', () => {
       'admin',
     ]);
     expect((await runtime.modules.auth.bureaux.getBureau('WSD'))?.regimes).to.deep.equal(['HK-GOV', 'HK-CI']);
+    // "My organisation" shows each demo bureau complete: two round-the-clock contacts, confirmed.
+    for (const code of ['DH', 'WSD']) {
+      const bureau = await runtime.modules.auth.bureaux.requireBureau(code);
+      expect(
+        bureau.contacts.filter((c) => c.roundTheClock && c.phone),
+        code,
+      ).to.have.length(2);
+      expect(bureau.contactsConfirmedAt, code).to.be.instanceOf(Date);
+      expect(bureau.contactsConfirmedBy?.name, code).to.match(/^Demo Reporter/);
+    }
     for (const credential of credentials) {
       expect((await call(runtime.url, 'GET', '/api/v1/me', { key: credential.key })).status).to.equal(200);
     }

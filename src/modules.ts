@@ -12,6 +12,7 @@ import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
+import { IndicatorMatchService, IndicatorSightingRepository } from './incidents/index.js';
 import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
@@ -297,6 +298,11 @@ export function buildModules(platform: PlatformDeps): Modules {
                 users: auth.services.users,
                 messages: correspondence.services.messages,
                 stagedReports: reportSections.work,
+                history: audit.audit,
+                matches: new IndicatorMatchService(
+                  intake.services.repository,
+                  new IndicatorSightingRepository(platform.db),
+                ),
               },
               shared,
             ),

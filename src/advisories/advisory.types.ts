@@ -3,15 +3,10 @@
  * No persistence concerns here: the repository (phase 2) maps its documents onto these.
  */
 
-/** TLP 2.0 levels (FIRST), from the widest to the narrowest audience. */
-export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-/** A TLP 2.0 level, without the `TLP:` prefix. */
-export type TlpLevel = (typeof TLP_LEVELS)[number];
+import type { PapLevel, TlpLevel } from '../platform/markings.js';
 
-/** PAP levels: what a recipient may do with the information. */
-export const PAP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'RED'] as const;
-/** A PAP level, without the `PAP:` prefix. */
-export type PapLevel = (typeof PAP_LEVELS)[number];
+// The markings are a kernel word (incidents carry them too); re-exported for the advisory code.
+export { TLP_LEVELS, PAP_LEVELS, type TlpLevel, type PapLevel } from '../platform/markings.js';
 
 /** CVSS v4.0 qualitative bands (domain.md). */
 export type CvssBand = 'None' | 'Low' | 'Medium' | 'High' | 'Critical';

@@ -201,6 +201,22 @@ export class AuditEventRepository {
     const docs = await this.events.find(filter).sort({ _id: 1 }).limit(limit).toArray();
     return docs.map(toEvent);
   }
+
+  /** Events matching `query` with a sequence number below `beforeSeq` (all when absent), newest first. */
+  async listNewestFirst(
+    query: Omit<EventQuery, 'afterSeq'>,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<AuditEvent[]> {
+    const filter = toFilter(query) as mongo.Document;
+    if (beforeSeq !== undefined) filter._id = { $lt: seqKey(beforeSeq) };
+    const docs = await this.events
+      .find(filter as mongo.Filter<EventDocument>)
+      .sort({ _id: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toEvent);
+  }
 }
 
 /**

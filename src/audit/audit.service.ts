@@ -20,6 +20,13 @@ export interface AuditPage {
   nextCursor: number | null;
 }
 
+/** A page of one subject's events, newest first. */
+export interface SubjectPage {
+  events: AuditEvent[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: number | null;
+}
+
 export const MAX_PAGE_SIZE = 500;
 
 /** A verification as the route answers it: when it ran, and whether this answer reused it. */
@@ -68,6 +75,25 @@ export class AuditService {
     const events = await this.events.list({ ...query, afterSeq: after ?? 0 }, limit + 1);
     const page = events.slice(0, limit);
     return { events: page, nextCursor: events.length > limit ? (page.at(-1)?.seq ?? null) : null };
+  }
+
+  /**
+   * One page of the events about a subject, newest first (an incident's own audit history). Pass the
+   * previous page's `nextBefore` as `before` for older events.
+   */
+  async subjectPage(
+    type: string,
+    id: string,
+    options: { before?: number; limit?: number } = {},
+  ): Promise<SubjectPage> {
+    const limit = Math.min(Math.max(options.limit ?? 20, 1), MAX_PAGE_SIZE);
+    const events = await this.events.listNewestFirst(
+      { subjectType: type, subjectId: id },
+      options.before,
+      limit + 1,
+    );
+    const page = events.slice(0, limit);
+    return { events: page, nextBefore: events.length > limit ? (page.at(-1)?.seq ?? null) : null };
   }
 
   /** Every event about one subject, oldest first (an incident's timeline). */

@@ -23,7 +23,7 @@ export type {
   VerifyFailure,
 } from './audit-event.types.js';
 export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
-export type { AuditListFilter, AuditPage, TimedVerifyReport } from './audit.service.js';
+export type { AuditListFilter, AuditPage, SubjectPage, TimedVerifyReport } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
 export type { RelayOptions } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';

@@ -128,7 +128,7 @@ export class IncidentIntakeService {
     id: string,
     input: CreateIncidentInput,
   ): Promise<Incident | null> {
-    const { bureauId: _bureau, indicators, externalNotified, ...facts } = input;
+    const { bureauId: _bureau, indicators, externalNotified, tlp, pap, ...facts } = input;
     const now = new Date();
     const year = hongKongYear(now);
     return this.incidents.insertNew(id, { bureauId, year }, (seq) => {
@@ -141,7 +141,7 @@ export class IncidentIntakeService {
           bureauId,
           at: now,
           changes: [{ field: 'status', before: null, after: 'reported' }],
-          data: { category: facts.category, indicators: indicators.length },
+          data: { category: facts.category, indicators: indicators.length, tlp, pap },
         },
       );
       return {
@@ -151,6 +151,8 @@ export class IncidentIntakeService {
         bureauId,
         status: 'reported',
         severity: null,
+        tlp,
+        pap,
         facts: facts satisfies IncidentFacts,
         indicators,
         externalNotified,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP, PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
 import { triageInputSchema } from '../triage/index.js';
 import {
   INDICATOR_INPUT_TYPES,
@@ -198,6 +199,23 @@ export const externalNotifiedSchema = z
   })
   .describe('An outside party the bureau has told.');
 
+/**
+ * The incident's markings. Optional: most bureaux will not think of them, and the default (AMBER,
+ * AMBER; see DEFAULT_INCIDENT_TLP for why) keeps the report within the CERT and the bureaux it
+ * concerns until a responder marks it otherwise.
+ */
+export const tlpSchema = z
+  .enum(TLP_LEVELS)
+  .describe(
+    'TLP 2.0 of what is known of the incident: `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED` ' +
+      '(without the `TLP:` prefix).',
+  );
+export const papSchema = z
+  .enum(PAP_LEVELS)
+  .describe(
+    'PAP (what recipients may do with it): `CLEAR`, `GREEN`, `AMBER` (passive cross-checks) or `RED`.',
+  );
+
 /** Every fact a report can hold; shared by the create body and (all optional) follow-up updates. */
 export const reportFacts = {
   title: text(200).describe('One line saying what happened.'),
@@ -312,6 +330,16 @@ export const createIncidentSchema = z
       .max(50)
       .default([])
       .describe('Outside parties already told (Police with the case reference, PCPD…).'),
+    tlp: tlpSchema
+      .default(DEFAULT_INCIDENT_TLP)
+      .describe(
+        `${tlpSchema.description ?? ''} Default \`${DEFAULT_INCIDENT_TLP}\`; responders may change it.`,
+      ),
+    pap: papSchema
+      .default(DEFAULT_INCIDENT_PAP)
+      .describe(
+        `${papSchema.description ?? ''} Default \`${DEFAULT_INCIDENT_PAP}\`; responders may change it.`,
+      ),
   })
   .meta({ examples: [REPORT_EXAMPLE] });
 export type CreateIncidentInput = z.output<typeof createIncidentSchema>;

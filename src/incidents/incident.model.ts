@@ -17,6 +17,9 @@ const incidentSchema = new Schema(
     bureauId: { type: String, required: true },
     status: { type: String, required: true },
     severity: { type: String, default: null },
+    /** TLP 2.0 and PAP of the incident (absent on incidents stored before: read as the defaults). */
+    tlp: { type: String },
+    pap: { type: String },
     facts: { type: Mixed, required: true },
     indicators: { type: [Mixed], default: [] },
     externalNotified: { type: [Mixed], default: [] },

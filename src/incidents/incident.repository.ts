@@ -3,6 +3,7 @@ import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import type { Logger } from '../platform/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
 import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
@@ -59,7 +60,13 @@ function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
 /** Plain incident from a lean document: the id as a string, nothing mongoose-specific left. */
 function toIncident(doc: Record<string, unknown>): Incident {
   const { _id, pendingAudit: _outbox, ...rest } = doc;
-  return { id: String(_id), ...rest } as unknown as Incident;
+  // Incidents stored before the markings existed read as the defaults (see DEFAULT_INCIDENT_TLP).
+  return {
+    tlp: DEFAULT_INCIDENT_TLP,
+    pap: DEFAULT_INCIDENT_PAP,
+    ...rest,
+    id: String(_id),
+  } as unknown as Incident;
 }
 
 /**

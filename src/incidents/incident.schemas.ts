@@ -7,10 +7,12 @@ import {
   flagsSchema,
   impactSchema,
   indicatorListSchema,
+  papSchema,
   peopleSchema,
   reportFacts,
   systemSchema,
   timesSchema,
+  tlpSchema,
 } from './incident-report.schema.js';
 import { INCIDENT_STATUSES } from './incident.types.js';
 
@@ -119,6 +121,11 @@ export const incidentViewSchema = z
       .enum(SEVERITIES)
       .nullable()
       .describe('S1 (most severe) to S4, from the policy; null until triaged.'),
+    tlp: tlpSchema.describe(
+      'TLP 2.0 of the incident (`AMBER` unless the report or a responder set another; ' +
+        'POST …/markings changes it).',
+    ),
+    pap: papSchema.describe('PAP of the incident (`AMBER` unless set otherwise; POST …/markings).'),
     reportedAt: z.string().describe('When the report was filed (UTC).'),
     triagedAt: z.string().nullable().describe('When the policy last triaged it; null until then.'),
     facts: record('The report’s facts as they stand now (the create body’s fields, with updates merged in).'),

@@ -1,4 +1,4 @@
-import type { TlpLevel } from '../advisories/advisory.types.js';
+import type { PapLevel, TlpLevel } from '../platform/markings.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { ClockSpec, DecisionReason, EscalationStep, Severity, TriageDecision } from '../triage/index.js';
 import type { CreateIncidentInput } from './incident-report.schema.js';
@@ -22,7 +22,10 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const CLOSED_STATUSES: readonly IncidentStatus[] = ['closed', 'rejected', 'duplicate'];
 
 /** The facts of a report as they stand now: the original report with every follow-up applied. */
-export type IncidentFacts = Omit<CreateIncidentInput, 'bureauId' | 'indicators' | 'externalNotified'>;
+export type IncidentFacts = Omit<
+  CreateIncidentInput,
+  'bureauId' | 'indicators' | 'externalNotified' | 'tlp' | 'pap'
+>;
 export type ExternalNotified = CreateIncidentInput['externalNotified'][number];
 
 /** Who did something, as stored on the incident (the audit trail holds the full actor). */
@@ -103,6 +106,10 @@ export interface Incident {
   bureauId: string;
   status: IncidentStatus;
   severity: Severity | null;
+  /** Who may receive what is known of the incident (TLP 2.0); set at report, changed by responders. */
+  tlp: TlpLevel;
+  /** What recipients may do with it (PAP). */
+  pap: PapLevel;
   facts: IncidentFacts;
   indicators: Indicator[];
   externalNotified: ExternalNotified[];

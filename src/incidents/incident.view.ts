@@ -9,6 +9,8 @@ export interface IncidentView {
   bureauId: string;
   status: Incident['status'];
   severity: Incident['severity'];
+  tlp: Incident['tlp'];
+  pap: Incident['pap'];
   reportedAt: Date;
   triagedAt: Date | null;
   facts: Incident['facts'];
@@ -44,6 +46,9 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
     bureauId: incident.bureauId,
     status: incident.status,
     severity: incident.severity,
+    // The bureau's own markings: reporters see them too (they say how the CERT shares the incident).
+    tlp: incident.tlp,
+    pap: incident.pap,
     reportedAt: incident.reportedAt,
     triagedAt: incident.triagedAt,
     facts: incident.facts,

@@ -14,6 +14,12 @@ export {
 export { IncidentListReconciler } from './incident-list.reconciler.js';
 export { IdempotencyRepository } from './idempotency.repository.js';
 export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
+export {
+  IndicatorMatchService,
+  type IncidentMatches,
+  type IndicatorMatches,
+  type OtherIncident,
+} from './indicator-match.service.js';
 export { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
 export { IncidentService, type IncidentPage } from './incident.service.js';
 export {

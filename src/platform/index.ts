@@ -8,3 +8,4 @@ export type { Metrics } from './metrics.js';
 export { Periodic, pauseAfter, type PeriodicOptions } from './periodic.js';
 export { formatTable } from './text-table.js';
 export { hkWallClock, toDate, utcSeconds } from './hk-time.js';
+export * from './markings.js';

@@ -9,6 +9,7 @@ import { ClockService } from './clock.service.js';
 import { clockWorker } from './clock.worker.js';
 import { CollaborationService } from './collaboration.service.js';
 import { collaborationRoutes } from './collaboration.routes.js';
+import { MarkingsService } from './markings.service.js';
 import { MergeService } from './merge.service.js';
 import { NotificationServiceAdapter, type NotificationSink } from './notification-adapter.js';
 import { ObligationService } from './obligation.service.js';
@@ -48,6 +49,7 @@ export interface WorkflowServices {
   workflow: WorkflowService;
   collaboration: CollaborationService;
   merge: MergeService;
+  markings: MarkingsService;
   obligations: ObligationService;
   timeline: TimelineService;
   queues: QueueService;
@@ -96,6 +98,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     workflow: new WorkflowService(writer, deps.users, calendars),
     collaboration: new CollaborationService(writer, deps.users),
     merge: new MergeService(writer, calendars),
+    markings: new MarkingsService(writer),
     obligations: new ObligationService(
       writer,
       {

@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
 import { DocumentLocks, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import {
   NO_DEADLINE,
   type Expectation,
@@ -48,6 +49,9 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
     nextDueAt: null,
     urgencyAt: NO_DEADLINE,
     notificationOutbox: [],
+    // Incidents stored before the markings existed read as the defaults (see DEFAULT_INCIDENT_TLP).
+    tlp: DEFAULT_INCIDENT_TLP,
+    pap: DEFAULT_INCIDENT_PAP,
     ...rest,
     id: String(_id),
   } as unknown as WorkflowIncident;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLOCK_STATES } from '../clocks/index.js';
 import { INCIDENT_STATUSES } from '../incidents/index.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
 import { CLOCK_STARTS, SEVERITIES } from '../triage/index.js';
 import { postIncidentSchema } from './workflow.schemas.js';
 
@@ -99,6 +100,11 @@ export const workflowViewSchema = z
       .nullable()
       .optional()
       .describe('The team queue triage routed it to. Not shown to reporters.'),
+    tlp: z
+      .enum(TLP_LEVELS)
+      .optional()
+      .describe('TLP 2.0 of the incident (POST …/markings changes it). Not shown to reporters here.'),
+    pap: z.enum(PAP_LEVELS).optional().describe('PAP of the incident. Not shown to reporters here.'),
     allowedNext: z
       .array(status)
       .optional()

@@ -3,7 +3,14 @@ import { roleHas } from '../auth/index.js';
 import { ForbiddenError, ValidationError } from '../platform/errors.js';
 import { respond } from './route-helpers.js';
 import { workflowViewSchema as response } from './workflow.responses.js';
-import { assignBody, incidentParams, mergeBody, obligationBody, transitionBody } from './workflow.schemas.js';
+import {
+  assignBody,
+  incidentParams,
+  markingsBody,
+  mergeBody,
+  obligationBody,
+  transitionBody,
+} from './workflow.schemas.js';
 import type { WorkflowServices } from './workflow.module.js';
 
 /** The 409 every versioned change can meet: other writers kept moving the incident during the write. */
@@ -131,6 +138,26 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       },
       handler: async ({ params, body, actor, version, res }) =>
         respond(res, actor, await s.merge.merge(actor, params.id, version, body.into)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/incidents/:id/markings',
+      permission: 'incident.work',
+      // A report without markings is AMBER/AMBER; setting what is already set keeps the version.
+      summary:
+        'Set the incident’s TLP 2.0 and PAP (audited as `incident.markings_changed`; the same values change nothing)',
+      tags,
+      params: incidentParams,
+      body: markingsBody,
+      ifMatch: true,
+      response,
+      errors: { 409: BUSY },
+      handler: async ({ params, body, actor, version, res }) =>
+        respond(
+          res,
+          actor,
+          await s.markings.set(actor, params.id, version, { tlp: body.tlp, pap: body.pap }),
+        ),
     }),
     defineRoute({
       method: 'post',

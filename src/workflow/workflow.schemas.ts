@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../incidents/index.js';
 import { versionField as version } from '../platform/http/index.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -116,3 +117,15 @@ export const obligationBody = z.strictObject({
   note: text(2000).optional().describe('Anything worth keeping with it.'),
   version,
 });
+
+/** New markings of the incident; a level left out stays as it is. */
+export const markingsBody = z
+  .strictObject({
+    tlp: z
+      .enum(TLP_LEVELS)
+      .optional()
+      .describe('TLP 2.0: `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT` or `RED` (without `TLP:`).'),
+    pap: z.enum(PAP_LEVELS).optional().describe('PAP: `CLEAR`, `GREEN`, `AMBER` or `RED`.'),
+    version,
+  })
+  .refine((b) => b.tlp !== undefined || b.pap !== undefined, 'give tlp, pap or both');

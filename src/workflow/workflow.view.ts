@@ -16,6 +16,8 @@ export interface BureauWorkflowView {
 export interface WorkflowView extends BureauWorkflowView {
   severity: WorkflowIncident['severity'];
   queue: string | null;
+  tlp: WorkflowIncident['tlp'];
+  pap: WorkflowIncident['pap'];
   allowedNext: readonly string[];
   assignee: WorkflowIncident['assignee'];
   claimedAt: Date | null;
@@ -45,6 +47,8 @@ export function toWorkflowView(incident: WorkflowIncident, actor: Actor): Workfl
     ...bureau,
     severity: incident.severity,
     queue: incident.triage?.queue ?? null,
+    tlp: incident.tlp,
+    pap: incident.pap,
     allowedNext: allowedNext(incident.status),
     assignee: incident.assignee,
     claimedAt: incident.claimedAt,

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createActor, type TestActor } from '../helpers/actors.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { reportAndTriage, workflowOf, type WorkflowJson } from '../integration/workflow/workflow-fixture.js';
+import { uniqueIndicator } from '../factories/incident.factory.js';
+import { call } from '../helpers/http.js';
+import {
+  change,
+  reportAndTriage,
+  waitFor,
+  workflowOf,
+  type WorkflowJson,
+} from '../integration/workflow/workflow-fixture.js';
 import { expectAccessible, screenshot, startBrowser, type TestBrowser } from './browser.js';
 import { bureauCode, createPerson, signIn, type ConsolePerson } from './console-fixture.js';
 
@@ -115,7 +123,17 @@ describe('responders working an incident (browser)', function () {
     expect(await page.locator('.error-summary').textContent()).to.include('required before closing an S2');
     // Each missing field of the review is named at the top and linked to its field.
     expect(await page.locator('.error-summary a[href="#rootCause"]').count()).to.equal(1);
+    // So is each regulatory deadline still running: met, or a reason it does not apply, to close.
+    expect(await page.locator('.error-summary').textContent()).to.include(
+      'hk-gov.post-incident-report is still running',
+    );
     await page.getByLabel('Move to').selectOption({ label: 'Closed' });
+    const reasons = page
+      .getByRole('group', { name: 'Regulatory deadlines still running (to close)' })
+      .getByRole('textbox');
+    expect(await reasons.count()).to.be.greaterThan(0);
+    for (let i = 0; i < (await reasons.count()); i++)
+      await reasons.nth(i).fill('Closed early: the post-incident report covers it');
     await page.getByLabel('Root cause').fill('Unpatched VPN appliance');
     await page.getByLabel('Lessons learnt').fill('Patch within 48 h');
     await page.getByLabel('Estimated cost (HKD)').fill('120000');
@@ -124,6 +142,8 @@ describe('responders working an incident (browser)', function () {
     await page.waitForURL(work(incident.id));
     expect(await status(page)).to.equal('Closed');
     expect(await page.getByLabel('Move to').count()).to.equal(0);
+    const after = (await workflowOf(runtime.url, reader, incident.id)).body.clocks;
+    expect(after.filter((c) => c.state === 'running' || c.state === 'pending')).to.deep.equal([]);
     await screenshot(page, 'incident-work-closed-en');
 
     await page.getByLabel('Language').selectOption('zh-HK');
@@ -161,6 +181,124 @@ describe('responders working an incident (browser)', function () {
     const after = (await workflowOf(runtime.url, reader, third.id)).body;
     expect(after.finding).to.equal('A planned penetration test, not an attack');
     expect(after.assignee?.name).to.equal(bob.name);
+  });
+
+  it('when a responder marks an incident shared with another bureau, then the header shows the untranslated TLP and PAP, a stale marking shows what changed, the audit history pages newest first in Hong Kong time, and the indicator names the other bureau’s incident and the campaign', async () => {
+    const shared = uniqueIndicator();
+    const ours = await createActor(runtime, { role: 'reporter' });
+    const theirs = await createActor(runtime, { role: 'reporter' });
+    const marked = await reportAndTriage(runtime.url, ours, reader, { indicators: [shared] });
+    const other = await reportAndTriage(runtime.url, theirs, reader, { indicators: [shared] });
+    // The second report's triage links both (campaign); wait for the link on the first.
+    await waitFor(
+      () =>
+        call<{ campaign?: { relatedIncidentIds: string[] } | null }>(
+          runtime.url,
+          'GET',
+          `/api/v1/incidents/${marked.id}`,
+          { key: reader.key },
+        ),
+      (answer) => (answer.body.campaign?.relatedIncidentIds ?? []).includes(other.id),
+    );
+    // Enough events for a second page of the history (20 a page): notes through the API.
+    for (let n = 0; n < 20; n += 1) {
+      const current = await workflowOf(runtime.url, reader, marked.id);
+      const noted = await change(
+        runtime.url,
+        reader,
+        `/api/v1/incidents/${marked.id}/notes`,
+        current.body.revision,
+        {
+          text: `note ${n}`,
+        },
+      );
+      expect(noted.status, noted.text).to.be.oneOf([200, 201]);
+    }
+    const carol = await createPerson(runtime, 'responder');
+    const page = await first.freshPage();
+    await page.goto(work(marked.id));
+    await signIn(page, carol.email, carol.password);
+    await page.waitForURL(work(marked.id));
+    const header = page.locator('dl.facts').first();
+    expect(await header.locator('[data-marking="tlp"]').textContent()).to.equal('TLP:AMBER');
+    expect(await header.locator('[data-marking="pap"]').textContent()).to.equal('PAP:AMBER');
+
+    // Bob opens the page before Carol marks it; his marking is then refused with what changed.
+    const stale = await second.freshPage();
+    await stale.goto(work(marked.id));
+    await signIn(stale, bob.email, bob.password);
+    await stale.waitForURL(work(marked.id));
+
+    await page.getByLabel('TLP', { exact: true }).selectOption('RED');
+    await page.getByLabel('PAP', { exact: true }).selectOption('GREEN');
+    await page.getByRole('button', { name: 'Set markings' }).click();
+    await page.waitForURL(work(marked.id));
+    expect(await header.locator('[data-marking="tlp"]').textContent()).to.equal('TLP:RED');
+    expect(await header.locator('[data-marking="pap"]').textContent()).to.equal('PAP:GREEN');
+
+    await stale.getByLabel('TLP', { exact: true }).selectOption('CLEAR');
+    await stale.getByRole('button', { name: 'Set markings' }).click();
+    const alert = await stale.getByRole('alert').textContent();
+    expect(alert).to.include('Changed since you opened it');
+    expect(alert).to.include('TLP: AMBER → RED');
+    expect(alert).to.include('PAP: AMBER → GREEN');
+    expect((await workflowOf(runtime.url, reader, marked.id)).body).to.include({ tlp: 'RED', pap: 'GREEN' });
+
+    // The audit history: newest first, the marking by Carol among the first, times in HKT with UTC on hover.
+    const history = page.locator('section[aria-labelledby="history-h"]');
+    const top = history.locator('tbody tr', { hasText: 'incident.markings_changed' });
+    await waitFor(
+      async () => {
+        await page.reload();
+        return top.count();
+      },
+      (count) => count === 1,
+    );
+    expect(await top.textContent()).to.include(carol.name);
+    expect(await top.textContent()).to.include('tlp, pap');
+    expect(await top.locator('time').textContent()).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d HKT$/);
+    expect(await top.locator('time').getAttribute('title')).to.match(/Z \(UTC\)$/);
+    expect(await history.locator('tbody tr').count()).to.equal(20);
+    const seqs = (await history.locator('tbody tr td:first-child').allTextContents()).map(Number);
+    expect(seqs).to.deep.equal([...seqs].sort((a, b) => b - a));
+    await history.getByRole('link', { name: 'Older events' }).click();
+    const older = (await history.locator('tbody tr td:first-child').allTextContents()).map(Number);
+    expect(older.length).to.be.greaterThan(0);
+    expect(Math.max(...older)).to.be.lessThan(Math.min(...seqs));
+    expect(await history.getByRole('link', { name: 'Newest events' }).count()).to.equal(1);
+    await page.goto(work(marked.id));
+
+    // The shared indicator names the other bureau's incident (a link: a responder may read it).
+    const row = page
+      .locator('table', { has: page.getByRole('columnheader', { name: 'Also seen in' }) })
+      .locator('tbody tr');
+    expect(await row.count()).to.equal(1);
+    const seenIn = row.getByRole('link', { name: `${other.ref} (${theirs.actor.bureauId ?? ''})` });
+    expect(await seenIn.getAttribute('href')).to.equal(`/console/incidents/${other.id}`);
+    const campaign = page.locator('ul.campaign-links');
+    expect(await campaign.getByRole('link', { name: new RegExp(other.ref) }).count()).to.equal(1);
+    await expectAccessible(page);
+    await screenshot(page, 'incident-work-record-en');
+
+    await page.getByLabel('Language').selectOption('zh-HK');
+    await page.getByRole('button', { name: 'Change language' }).click();
+    await page.waitForSelector('html[lang="zh-HK"]');
+    // TLP 2.0 labels stay in English, upper case, in Chinese too.
+    expect(await header.locator('[data-marking="tlp"]').textContent()).to.equal('TLP:RED');
+    expect(await page.getByRole('heading', { name: '審計紀錄' }).count()).to.equal(1);
+    expect(await history.locator('tbody tr').first().locator('time').textContent()).to.match(/香港時間$/);
+    await expectAccessible(page);
+    await screenshot(page, 'incident-work-record-zh');
+
+    // The bureau's own incident page shows the TLP too, and nothing of the other bureau.
+    const reporterPerson = await createPerson(runtime, 'reporter', ours.actor.bureauId);
+    const portal = await second.freshPage();
+    await portal.goto(`${runtime.url}/console/my-incidents/${marked.id}`);
+    await signIn(portal, reporterPerson.email, reporterPerson.password);
+    await portal.waitForURL(`${runtime.url}/console/my-incidents/${marked.id}`);
+    expect(await portal.locator('[data-marking="tlp"]').textContent()).to.equal('TLP:RED');
+    expect(await portal.content()).to.not.include(other.ref);
+    await expectAccessible(portal);
   });
 
   it("when a bureau reporter opens a responder's incident page, then the 403 page shows", async () => {

@@ -6,6 +6,7 @@ import { adminMoreEn } from './admin-more.en.js';
 import { correspondenceEn } from './correspondence.en.js';
 import { organisationEn } from './organisation.en.js';
 import { advisoriesEn } from './advisories.en.js';
+import { incidentRecordEn } from './incident-record.js';
 
 /**
  * The console's English message catalogue: every word a page shows comes from here or from
@@ -21,6 +22,7 @@ export const en = {
   ...auditEn,
   ...stagedReportsEn,
   ...adminMoreEn,
+  ...incidentRecordEn,
   common: {
     appName: 'GovCERT incident response',
     skipToContent: 'Skip to main content',

@@ -7,6 +7,7 @@ import { adminMoreZhHK } from './admin-more.zh-hk.js';
 import { correspondenceZhHK } from './correspondence.zh-hk.js';
 import { organisationZhHK } from './organisation.zh-hk.js';
 import { advisoriesZhHK } from './advisories.zh-hk.js';
+import { incidentRecordZhHK } from './incident-record.js';
 
 /** 繁體中文（香港）: the same keys as `en.ts` (the type enforces it); TLP labels stay in English. */
 export const zhHK: Messages = {
@@ -18,6 +19,7 @@ export const zhHK: Messages = {
   ...auditZhHK,
   ...stagedReportsZhHK,
   ...adminMoreZhHK,
+  ...incidentRecordZhHK,
   common: {
     appName: 'GovCERT 事故應變系統',
     skipToContent: '跳到主要內容',

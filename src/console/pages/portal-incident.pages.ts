@@ -95,6 +95,7 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
           category: typeof facts.category === 'string' ? t(`portal.report.categories.${facts.category}`) : '',
           status: t(`portal.statuses.${incident.status}`),
           severity: incident.severity ?? t('portal.list.notTriaged'),
+          tlp: incident.tlp,
           reportedAt: incident.reportedAt,
           indicators: incident.indicators.map((i) => ({ type: i.type, value: i.value })),
         },

@@ -11,6 +11,8 @@ export type ResponderPageDeps = Pick<WorkflowServices, 'queues'> &
     users: WorkPageDeps['users'];
     messages?: ThreadSource;
     stagedReports?: WorkPageDeps['stagedReports'];
+    history?: WorkPageDeps['history'];
+    matches?: WorkPageDeps['matches'];
   };
 
 /** The responders' and leads' pages (queues, my work, the incident's workflow), assembled. */
@@ -23,6 +25,8 @@ export function responderPages(services: ResponderPageDeps, shared: ConsoleShare
       users: services.users,
       messages: services.messages,
       stagedReports: services.stagedReports,
+      history: services.history,
+      matches: services.matches,
       translator,
     }),
   ];

@@ -14,14 +14,23 @@ import { REVIEWED_SEVERITIES, allowedNext } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../../platform/markings.js';
 import { countdown, countdownWords } from './countdown.js';
 import { threadSection, type ThreadSource } from './messages.pages.js';
 import type { IncidentSection } from './incident-sections.js';
+import {
+  historySection,
+  markingChoices,
+  matchesSection,
+  mayReadHistory,
+  type HistorySource,
+  type MatchSource,
+} from './incident-record.sections.js';
 
 export interface WorkPageDeps {
   services: Pick<
     WorkflowServices,
-    'writer' | 'workflow' | 'collaboration' | 'merge' | 'obligations' | 'timeline' | 'scope'
+    'writer' | 'workflow' | 'collaboration' | 'merge' | 'obligations' | 'timeline' | 'scope' | 'markings'
   >;
   /** CERT staff a lead may assign to. */
   users: { list(filter: { role?: 'responder' | 'lead' }): Promise<User[]> };
@@ -30,6 +39,10 @@ export interface WorkPageDeps {
   messages?: ThreadSource;
   /** "Bureau reports" with their review forms (the staged reports' section). */
   stagedReports?: IncidentSection;
+  /** The incident's own audit history (the audit module's service). */
+  history?: HistorySource;
+  /** Indicator matches in other bureaux and the campaign's incidents (the incidents module's service). */
+  matches?: MatchSource;
 }
 
 const ACTIONS = [
@@ -42,11 +55,21 @@ const ACTIONS = [
   'link',
   'merge',
   'obligation',
+  'markings',
 ] as const;
 type Action = (typeof ACTIONS)[number];
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'validation.invalid');
 const params = z.object({ id: objectId });
+const workQuery = z.object({
+  auditBefore: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  ),
+});
+// An empty choice is no change; the labels are TLP 2.0's and PAP's own, never translated.
+const blankEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.enum(values).optional());
 const actionParams = z.object({ id: objectId, action: z.enum(ACTIONS) });
 const optionalText = (max: number) =>
   z.preprocess(
@@ -64,6 +87,11 @@ const actionForm = z.object({
   seenStatus: z.string().max(40),
   seenAssignee: z.string().max(200),
   seenSeverity: z.string().max(10),
+  // Optional so a form opened before the markings existed is still read.
+  seenTlp: z.string().max(20).optional(),
+  seenPap: z.string().max(20).optional(),
+  tlp: blankEnum(TLP_LEVELS),
+  pap: blankEnum(PAP_LEVELS),
   userId: optionalText(24),
   to: z.preprocess((v) => (v === '' ? undefined : v), z.enum(INCIDENT_STATUSES).optional()),
   finding: optionalText(5000),
@@ -102,6 +130,8 @@ const FIELDS = [
   'affectedPeople',
   'perpetratorType',
   'motivation',
+  'tlp',
+  'pap',
 ] as const;
 
 const required = (field: string): never => {
@@ -158,6 +188,8 @@ async function act(
     case 'merge':
       if (actor.role === 'system' || !roleHas(actor.role, 'incident.merge')) throw new ForbiddenError();
       return s.merge.merge(actor, id, v, form.into ?? required('into'));
+    case 'markings':
+      return s.markings.set(actor, id, v, { tlp: form.tlp, pap: form.pap });
     case 'obligation': {
       const at = hongKongTime(form.at ?? required('at'));
       if (at.getTime() > Date.now() + 5 * 60_000)
@@ -193,6 +225,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     banner: Banner | null,
     problems: PageProblem[] = [],
     values: Record<string, string> = {},
+    historyBefore?: number,
   ): Promise<PageView> {
     const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
     const incident = await deps.services.writer.read(deps.services.scope(actor), id);
@@ -201,6 +234,11 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     const bureauReports = deps.stagedReports
       ? await deps.stagedReports({ actor, incidentId: id, lang, translator })
       : null;
+    const history =
+      deps.history && mayReadHistory(actor)
+        ? await historySection(deps.history, translator, lang, id, historyBefore)
+        : null;
+    const matches = deps.matches ? await matchesSection(deps.matches, translator, lang, actor, id) : null;
     const role = actor.role === 'system' ? null : actor.role;
     const can = (permission: Parameters<typeof roleHas>[1]) => role !== null && roleHas(role, permission);
     const mine = incident.assignee?.userId === actor.userId;
@@ -241,6 +279,8 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           status: t(`statuses.${incident.status}`),
           statusCode: incident.status,
           severity: incident.severity,
+          tlp: incident.tlp,
+          pap: incident.pap,
           bureauId: incident.bureauId,
           reportedAt: incident.reportedAt,
           assignee: incident.assignee?.name ?? null,
@@ -251,7 +291,11 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           status: incident.status,
           assignee: incident.assignee?.name ?? '',
           severity: incident.severity ?? '',
+          tlp: incident.tlp,
+          pap: incident.pap,
         },
+        markings: markingChoices(incident.tlp, incident.pap),
+        history,
         running: clocks.filter((clock) => clock.left),
         clocks,
         triage: incident.triage
@@ -262,8 +306,12 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
               reasons: incident.triage.reasons.map((r) => ({ rule: r.rule, detail: r.detail })),
             }
           : null,
-        indicators: incident.indicators.map((i) => ({ type: i.type, value: i.value })),
-        campaign: incident.campaign ? { count: incident.campaign.relatedBureauxCount ?? 0 } : null,
+        indicators:
+          matches?.indicators ??
+          incident.indicators.map((i) => ({ type: i.type, value: i.value, seenIn: [] })),
+        campaign: incident.campaign
+          ? { count: incident.campaign.relatedBureauxCount ?? 0, incidents: matches?.campaign ?? [] }
+          : null,
         timeline: timeline.map((entry) => ({
           at: new Date(entry.at),
           by: entry.by?.name ?? null,
@@ -301,6 +349,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           merge: can('incident.merge') && moves.includes('duplicate'),
           obligation: can('obligation.record') && obligations.length > 0,
           obligations,
+          markings: can('incident.work'),
         },
         form: formState(translator, lang, FIELDS, problems, values),
       },
@@ -313,7 +362,9 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
       path: '/console/incidents/:id/work',
       permission: 'queue.read',
       params,
-      handler: ({ actor, lang, params: { id } }) => show(actor, lang, id, 200, null),
+      query: workQuery,
+      handler: ({ actor, lang, params: { id }, query }) =>
+        show(actor, lang, id, 200, null, [], {}, query.auditBefore),
     }),
     definePage({
       method: 'post',
@@ -400,6 +451,14 @@ function changedSince(
         after: now.severity ?? '—',
       }),
     );
+  for (const [field, seen, current] of [
+    ['TLP', form.seenTlp, now.tlp],
+    ['PAP', form.seenPap, now.pap],
+  ] as const) {
+    // The marking's own name and labels: never translated.
+    if (seen !== undefined && seen !== current)
+      lines.push(t('respond.changedField', { field, before: seen, after: current }));
+  }
   if (lines.length === 0)
     lines.push(t('respond.changedOther', { before: form.version, after: now.revision }));
   return { title: t('respond.changedTitle'), lines: [t('respond.changedIntro'), ...lines] };

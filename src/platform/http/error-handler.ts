@@ -74,15 +74,23 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    // An error is no version of anything: drop an ETag a handler set before failing, and write the
+    // body without res.json, whose generated weak ETag (W/"5c-…") a client could send as If-Match.
+    res.removeHeader('ETag');
     res.set(appError.headers);
-    res.status(appError.status).json({
-      error: {
-        code: appError.code,
-        message: appError.message,
-        details: appError.details ?? null,
-        requestId: currentContext()?.requestId ?? null,
-      },
-    });
+    res
+      .status(appError.status)
+      .type('application/json')
+      .end(
+        JSON.stringify({
+          error: {
+            code: appError.code,
+            message: appError.message,
+            details: appError.details ?? null,
+            requestId: currentContext()?.requestId ?? null,
+          },
+        }),
+      );
   };
 }
 

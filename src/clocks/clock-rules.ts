@@ -55,7 +55,7 @@ export function startClocks(
   at: Date,
   calendars: CalendarSet = NO_CALENDARS,
 ): IncidentClock[] {
-  return clocks.map((clock) => {
+  const started = clocks.map((clock) => {
     let next = clock;
     if (next.cap && next.cap.startsFrom === from && next.cap.dueAt === undefined) {
       const counting = { zone: next.zone ?? 'UTC', calendar: next.calendar };
@@ -66,6 +66,30 @@ export function startClocks(
       next = { ...timed(next, at, calendars), state: 'running' };
     return next;
   });
+  return meetFiled(started, calendars);
+}
+
+/**
+ * Meets each running clock the filing of the report meets (`filedAt`, from the policy's
+ * `metByFiling`), at the filing time: on time, or late when the report came after the due time. Only
+ * the first occurrence: the filing is one report. Clocks chained to the obligation start as on a
+ * record of it.
+ */
+export function meetFiled(
+  clocks: readonly IncidentClock[],
+  calendars: CalendarSet = NO_CALENDARS,
+): IncidentClock[] {
+  let out = [...clocks];
+  // By index over `out`: a clock chained to one met here may itself be met by the filing.
+  for (let i = 0; i < out.length; i++) {
+    const clock = out[i];
+    if (clock.filedAt === undefined || clock.occurrence !== 0) continue;
+    if (clock.state !== 'running' && !(clock.state === 'breached' && !clock.metAt)) continue;
+    const at = new Date(clock.filedAt);
+    out[i] = meetClocks([clock], clock.obligation, at, calendars).clocks[0];
+    out = startChained(out, clock.obligation, at, calendars);
+  }
+  return out;
 }
 
 /**
@@ -218,7 +242,7 @@ export function reconcileClocks(
     if (kept.has(old.key)) continue;
     out.push(TERMINAL.has(old.state) ? old : { ...old, state: 'not_applicable' });
   }
-  return out;
+  return meetFiled(out, calendars);
 }
 
 /** The earliest due time of a running clock (the queue's urgency), or null. */

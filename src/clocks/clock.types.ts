@@ -52,6 +52,11 @@ export interface IncidentClock extends ClockSpec {
   reminderStep?: number;
   /** Escalation entries no longer in `escalations` (it keeps the latest {@link MAX_ESCALATIONS}). */
   escalationsDropped?: number;
+  /**
+   * Why a responder marked it not applicable when closing the incident, and when (who is in the
+   * audit event). Absent on clocks that stopped by rule (a repeat ended, an incident rejected).
+   */
+  notApplicable?: { reason: string; at: Date };
 }
 
 /** Most entries one clock keeps in `escalations`; later reminders fold into the last entry. */

@@ -20,8 +20,10 @@ export {
   meetClocks,
   stopClocks,
   reconcileClocks,
+  meetFiled,
   nextDueAt,
 } from './clock-rules.js';
+export { owedAtClose, closeClocks } from './clock-closure.js';
 export {
   dueEvents,
   applyEvents,
@@ -33,7 +35,7 @@ export {
   REMINDERS_MISSED,
 } from './clock-events.js';
 export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
-export { isBureauObligation } from './obligation-owner.js';
+export { isBureauObligation, MET_BY_STATE, metByAction, recordableBy } from './obligation-owner.js';
 export type { CalendarSet } from './calendar/index.js';
 export { ClockTimers } from './clock-timers.js';
 export {

@@ -2,6 +2,8 @@
 export interface FieldProblem {
   path: string;
   message: string;
+  /** The values the field may take, when they are few and known (the incident's obligation names). */
+  allowed?: readonly string[];
 }
 
 interface AppErrorOptions {

@@ -129,6 +129,8 @@ export function decideClocks(
             : { every, until: c.repeat.until };
       }
       if (startsAt !== undefined) spec = timedClock(spec, new Date(startsAt.getTime()), calendars);
+      const filedAt = c.metByFiling ? input.times.reportedAt : undefined;
+      if (filedAt !== undefined) spec.filedAt = new Date(filedAt.getTime());
       clocks.push(spec);
       const every = c.repeat ? `, then every ${formatSpan(c.repeat.every)} until ${c.repeat.until}` : '';
       const cap = c.cap ? `, at most ${formatSpan(c.cap.after)} from ${c.cap.from}` : '';
@@ -136,9 +138,10 @@ export function decideClocks(
         ? ` (counted in ${pack.timeZone}${spec.calendar ? `, ${spec.calendar} calendar` : ''})`
         : '';
       const pending = startsAt === undefined ? '; start time not known yet' : '';
+      const filed = filedAt === undefined ? '' : `; met by the report filed here at ${filedAt.toISOString()}`;
       reasons.push({
         rule: `${pack.id}/clocks/${c.id}`,
-        detail: `${c.name}: ${formatSpan(duration)} from ${describeStart(c)}${cap}${every}${zone}${pending}; ${explain(c.description, c.when)}`,
+        detail: `${c.name}: ${formatSpan(duration)} from ${describeStart(c)}${cap}${every}${zone}${pending}${filed}; ${explain(c.description, c.when)}`,
       });
     }
   }

@@ -149,6 +149,12 @@ const clock = z.strictObject({
   /** A deadline the due time never passes, counted from another incident time (DORA's 24 h). */
   cap: z.strictObject({ after: span, from: z.enum(CLOCK_STARTS) }).optional(),
   repeat: z.strictObject({ every: span, until: z.enum(REPEAT_UNTIL) }).optional(),
+  /**
+   * The report filed through this system meets this clock (its first occurrence), at the time it was
+   * filed: GovCERT runs GIRO-SO, so a bureau's report here is its initial report to GIRO-SO. False
+   * where the regime wants a separate report (a phone call) recorded as an obligation.
+   */
+  metByFiling: z.boolean().default(false),
   when: when.optional(),
   description,
 });

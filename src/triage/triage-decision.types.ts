@@ -88,6 +88,12 @@ export interface ClockSpec {
    * business days) after each occurrence is met, until `until`.
    */
   repeat?: { everySeconds?: number; every?: CalendarSpan; until: (typeof REPEAT_UNTIL)[number] };
+  /**
+   * When the report was filed through this system, for a clock the policy says that filing meets
+   * (`metByFiling`: the report filed here is the initial report to GIRO-SO). The clock rules meet the
+   * clock's first occurrence at this time as soon as it runs.
+   */
+  filedAt?: Date;
 }
 
 /** Someone to notify because of this incident (the mail itself is rendered elsewhere). */

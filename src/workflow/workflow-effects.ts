@@ -1,5 +1,7 @@
 import type { Actor } from '../auth/index.js';
 import {
+  MET_BY_STATE,
+  closeClocks,
   meetClocks,
   notificationIdFor,
   startClocks,
@@ -27,16 +29,14 @@ export const recordedBy = (actor: Actor): RecordedObligation['recordedBy'] => ({
 });
 
 /** The obligation a state meets, if any (the internal service levels of the CERT). */
-const MEETS: Partial<Record<IncidentStatus, string>> = {
-  acknowledged: 'incident.acknowledge',
-  contained: 'incident.contain',
-};
+const MEETS: Partial<Record<IncidentStatus, string>> = MET_BY_STATE;
 
 /**
  * Side effects of moving `incident` to `to` at `at`: acknowledging and containing meet their clocks;
  * containment and recovery are start events (the post-incident report counts from resolution) and
  * set the incident time if the bureau has not; recovery ends the recovery-status repeats, closure the
- * interim reports; a rejected or merged incident's open clocks no longer apply. A rejection is still
+ * interim reports and stops every clock still running (those marked not applicable keep the reason);
+ * a rejected or merged incident's open clocks no longer apply. A rejection is still
  * reported back to the bureau.
  */
 export function transitionEffects(
@@ -45,6 +45,8 @@ export function transitionEffects(
   actor: Actor,
   at: Date,
   calendars: CalendarSet,
+  /** For `closed`: clocks marked not applicable, by key, with the reason (checked by the caller). */
+  notApplicable: Readonly<Record<string, string>> = {},
 ): TransitionEffects {
   let clocks = currentClocks(incident, calendars);
   const set: Record<string, unknown> = {};
@@ -67,7 +69,8 @@ export function transitionEffects(
     clocks = stopClocks(startClocks(clocks, 'resolved', new Date(resolvedAt), calendars), 'service_restored');
   }
   if (to === 'acknowledged') set.acknowledgedAt = at;
-  if (to === 'closed') clocks = stopClocks(clocks, 'closed');
+  // Closing stops every clock still running (the interim repeats with them): none shows running after.
+  if (to === 'closed') clocks = closeClocks(clocks, new Map(Object.entries(notApplicable)), at);
   if (to === 'rejected' || to === 'duplicate') clocks = stopClocks(clocks, 'abandoned');
   if (to === 'rejected') {
     outbox.push({

@@ -54,6 +54,19 @@ const clock = z
       .int()
       .optional()
       .describe('For a repeating clock (interim reports), which repeat this is; 0 is the first.'),
+    filedAt: instant
+      .optional()
+      .describe(
+        'When the report was filed through this system, for a clock the policy says that filing meets ' +
+          '(`metByFiling`, e.g. the initial report to GIRO-SO): it is met at that time once it runs.',
+      ),
+    notApplicable: z
+      .object({
+        reason: z.string().describe('Why it does not apply, as given when the incident was closed.'),
+        at: instant.describe('When it was marked.'),
+      })
+      .optional()
+      .describe('Set when a responder marked the clock not applicable on closing the incident.'),
   })
   .describe('A deadline the incident carries (further fields: durations, repeat rule, escalations).');
 

@@ -103,7 +103,11 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       errors: {
         403: 'Moving to `duplicate` merges, which needs `incident.merge`.',
         409: `Not allowed from its state (\`illegal_transition\`, \`details.allowed\` lists the next states). ${BUSY}`,
-        422: 'Closing an S1/S2 without its post-incident review, rejecting without a `finding`, or `duplicate` without `mergeInto`.',
+        422:
+          'Closing an S1/S2 without its post-incident review, or while a regulatory clock is still running ' +
+          '(`details` names each as `notApplicable.<clock key>`: record its obligation, or send a reason ' +
+          'in `notApplicable`); `notApplicable` on another move; rejecting without a `finding`; or ' +
+          '`duplicate` without `mergeInto`.',
       },
       handler: async ({ params, body, actor, version, res }) => {
         if (body.to === 'duplicate') {
@@ -114,11 +118,16 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
           if (actor.role === 'system' || !roleHas(actor.role, 'incident.merge')) throw new ForbiddenError();
           return respond(res, actor, await s.merge.merge(actor, params.id, version, body.mergeInto));
         }
-        const { to, finding, postIncident } = body;
+        const { to, finding, postIncident, notApplicable } = body;
         return respond(
           res,
           actor,
-          await s.workflow.transition(actor, params.id, version, { to, finding, postIncident }),
+          await s.workflow.transition(actor, params.id, version, {
+            to,
+            finding,
+            postIncident,
+            notApplicable,
+          }),
         );
       },
     }),
@@ -170,7 +179,14 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       status: 201,
       ifMatch: true,
       response,
-      errors: { 409: BUSY },
+      errors: {
+        403: 'A bureau records only the reports it owes (`report.*`): the CERT’s clocks are met by its actions.',
+        409: BUSY,
+        422:
+          'No clock of the incident is met or started by that obligation (`body.obligation`, with `allowed` ' +
+          'listing those the caller may record), it is met by an action (acknowledge, contain), or `at` is ' +
+          'before the clock started, before the report’s bounds, or in the future (`body.at`).',
+      },
       handler: async ({ params, body, actor, version, res }) => {
         const { version: _sent, ...input } = body;
         return respond(res, actor, await s.obligations.record(actor, params.id, version, input));

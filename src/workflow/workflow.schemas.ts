@@ -67,6 +67,16 @@ export const transitionBody = z.strictObject({
     .optional()
     .describe('For `closed`: post-incident fields, merged over those already filled in.'),
   mergeInto: objectId.optional().describe('For `duplicate`: the incident this one duplicates.'),
+  notApplicable: z
+    .record(
+      z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a clock key such as hk-gov.interim-report'),
+      text(1000),
+    )
+    .optional()
+    .describe(
+      'For `closed`: regulatory clocks still running that do not apply, by clock key, each with the ' +
+        'reason (audited, kept on the clock). Closing needs every running regulatory clock met or named here.',
+    ),
   version,
 });
 

@@ -4,7 +4,7 @@ import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
 import { ConflictError, ValidationError } from '../platform/errors.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
-import { closeProblems } from './close-requirements.js';
+import { closeProblems, clockProblems } from './close-requirements.js';
 import { allowedNext, canTransition } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
@@ -21,6 +21,11 @@ export interface TransitionInput {
   /** Why it is not an incident (required to reject). */
   finding?: string;
   postIncident?: PostIncident;
+  /**
+   * For `closed`: the regulatory clocks still running that do not apply, by key, each with the
+   * reason (`hk-gov.interim-report` → "closed within 14 days; the post-incident report covers it").
+   */
+  notApplicable?: Record<string, string>;
 }
 
 export const assigneeOf = (actor: Actor): Assignee => ({
@@ -147,16 +152,28 @@ export class WorkflowService {
       );
     }
     const postIncident = { ...incident.postIncident, ...input.postIncident };
+    const notApplicable = input.notApplicable ?? {};
+    const calendars = this.calendars();
+    if (input.to !== 'closed' && Object.keys(notApplicable).length > 0)
+      throw new ValidationError([
+        { path: 'notApplicable', message: 'clocks are marked not applicable only when closing' },
+      ]);
     if (input.to === 'closed') {
-      const problems = closeProblems(incident.severity, postIncident);
-      if (problems.length > 0) throw new ValidationError(problems, 'Post-incident fields are missing.');
+      const problems = [
+        ...closeProblems(incident.severity, postIncident),
+        ...clockProblems(currentClocks(incident, calendars), notApplicable),
+      ];
+      if (problems.length > 0)
+        throw new ValidationError(
+          problems,
+          'The incident cannot be closed yet: post-incident fields or regulatory clocks are open.',
+        );
     }
     if (input.to === 'rejected' && !input.finding) {
       throw new ValidationError([{ path: 'finding', message: 'say why this is not an incident' }]);
     }
     const at = new Date();
-    const calendars = this.calendars();
-    const effects = transitionEffects(incident, input.to, actor, at, calendars);
+    const effects = transitionEffects(incident, input.to, actor, at, calendars, notApplicable);
     const fields = clockFields(incident, effects.clocks, input.to, at);
     const set: Record<string, unknown> = { ...effects.set, ...fields.set, status: input.to };
     if (input.postIncident) set.postIncident = postIncident;
@@ -172,7 +189,13 @@ export class WorkflowService {
         push: { obligations: effects.obligations, notificationOutbox: effects.outbox },
         bump: both,
         audit: [
-          this.draft(actor, action, incident, changes, input.finding ? { finding: input.finding } : {}),
+          this.draft(actor, action, incident, changes, {
+            ...(input.finding ? { finding: input.finding } : {}),
+            // As a list: clock keys hold dots, which a stored field name may not.
+            ...(Object.keys(notApplicable).length > 0
+              ? { notApplicable: Object.entries(notApplicable).map(([clock, reason]) => ({ clock, reason })) }
+              : {}),
+          }),
         ],
       },
       timers: fields.timers,

@@ -11,6 +11,7 @@ import {
 } from '../../platform/errors.js';
 import type { WorkflowIncident, WorkflowServices } from '../../workflow/index.js';
 import { REVIEWED_SEVERITIES, allowedNext } from '../../workflow/index.js';
+import { owedAtClose, recordableBy, type IncidentClock } from '../../clocks/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
@@ -81,6 +82,12 @@ const optionalNumber = z.preprocess(
   z.coerce.number().min(0).max(1e12).optional(),
 );
 
+/** A field sent once per row (a string once, a list more often); at most 50 rows. */
+const textList = z.preprocess(
+  (v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]),
+  z.array(z.string().trim().max(1000)).max(50),
+);
+
 /** Every action form carries the version it was opened at, and what its person saw (to say what changed). */
 const actionForm = z.object({
   version: z.coerce.number().int().min(0),
@@ -107,6 +114,9 @@ const actionForm = z.object({
   lessonsLearnt: optionalText(5000),
   cost: optionalNumber,
   affectedPeople: optionalNumber,
+  // The close form's regulatory clocks still running: each key beside the reason typed for it.
+  naClock: textList,
+  naReason: textList,
   perpetratorType: optionalText(200),
   motivation: optionalText(200),
 });
@@ -173,10 +183,15 @@ async function act(
           .filter((field) => form[field] !== undefined)
           .map((field) => [field, form[field]]),
       );
+      // A clock left without a reason is not marked: the service then names it as still running.
+      const notApplicable = Object.fromEntries(
+        form.naClock.map((key, i) => [key, form.naReason[i] ?? ''] as const).filter(([, why]) => why !== ''),
+      );
       return s.workflow.transition(actor, id, v, {
         to,
         finding: form.finding,
         postIncident: Object.keys(postIncident).length > 0 ? postIncident : undefined,
+        notApplicable: Object.keys(notApplicable).length > 0 ? notApplicable : undefined,
       });
     }
     case 'note':
@@ -260,7 +275,14 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
         escalations: 'escalations' in clock ? clock.escalations.length : 0,
       };
     });
-    const obligations = [...new Set(incident.clocks.map((clock) => clock.obligation))].sort();
+    // Only what a record meets: the CERT's acknowledge and contain clocks are met by the moves above.
+    const obligations = [...new Set(incident.clocks.map((clock) => clock.obligation))]
+      .filter((obligation) => recordableBy('cert', obligation))
+      .sort();
+    const started = incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock);
+    const closing = moves.includes('closed')
+      ? owedAtClose(started).map((clock) => ({ key: clock.key, name: clock.name }))
+      : [];
     return {
       view: 'incidents/work',
       title: 'respond.header',
@@ -349,6 +371,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           merge: can('incident.merge') && moves.includes('duplicate'),
           obligation: can('obligation.record') && obligations.length > 0,
           obligations,
+          closing,
           markings: can('incident.work'),
         },
         form: formState(translator, lang, FIELDS, problems, values),
@@ -399,7 +422,15 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
           id,
           422,
           null,
-          problems.map((p) => ({ ...p, field: p.field.replace(/^postIncident\./, '') })),
+          problems.map((p) =>
+            p.field.startsWith('notApplicable.')
+              ? {
+                  field: 'notApplicable',
+                  message: 'respond.clockStillRunning',
+                  values: { clock: p.field.slice('notApplicable.'.length) },
+                }
+              : { ...p, field: p.field.replace(/^postIncident\./, '') },
+          ),
           values,
         ),
     }),

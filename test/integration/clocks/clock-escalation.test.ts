@@ -50,6 +50,8 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
 
     it('when a clock is met before its due time, then it never escalates while an unmet one does', async () => {
       // Aware 8 s ahead (due 4 s later): the obligation is recorded on time even when triage is slow.
+      // The unmet one is the CERT's acknowledgement (nobody acknowledges); the initial report is met
+      // by the filing itself.
       const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(8), false);
       // A client's retry on 412: the notification dispatcher may still record its outcome on the
       // incident (a new version) right after triage.
@@ -57,8 +59,9 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
         call<WorkflowJson>(runtime.url, 'POST', `/api/v1/incidents/${incident.id}/obligations`, {
           key: reporter.key,
           body: {
-            obligation: 'report.giro.initial',
-            at: new Date().toISOString(),
+            obligation: 'report.giro.preliminary',
+            // Not before the clock starts (aware, a few seconds ahead; the API allows 5 min of skew).
+            at: incident.clocks.find((c) => c.key === 'hk-gov.preliminary-report')!.startsAt,
             version: (await workflowOf(runtime.url, responder, incident.id)).body.revision,
           },
         });
@@ -68,14 +71,16 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       const settled = await waitFor(
         () => workflowOf(runtime.url, responder, incident.id),
         (a) =>
-          (a.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')?.escalations ?? []).some(
+          (a.body.clocks.find((c) => c.key === 'hk-gov.acknowledge')?.escalations ?? []).some(
             (e) => e.step >= 2,
           ),
       );
-      const met = settled.body.clocks.find((c) => c.key === 'hk-gov.initial-report')!;
-      expect(met.state).to.equal('met');
-      expect(met.escalations).to.deep.equal([]);
-      const unmet = settled.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')!;
+      for (const key of ['hk-gov.preliminary-report', 'hk-gov.initial-report']) {
+        const met = settled.body.clocks.find((c) => c.key === key)!;
+        expect(met.state, key).to.equal('met');
+        expect(met.escalations, key).to.deep.equal([]);
+      }
+      const unmet = settled.body.clocks.find((c) => c.key === 'hk-gov.acknowledge')!;
       expect(unmet.state).to.equal('breached');
       expectStepsOnce(unmet);
     });
@@ -117,9 +122,12 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
 
     it('when the worker dies before the due time and two others take over, then each ladder step happens exactly once', async () => {
       const first = spawnWorker();
-      // Aware 10 s ahead (due 4 s later): the kill still comes first when triage is slow under load.
+      // Aware 10 s ahead (due 4 s later): the kill still comes first when triage is slow under load. The
+      // preliminary report is watched: filing the report meets the initial report at once.
       const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(10), false);
-      const due = new Date(incident.clocks.find((c) => c.key === 'hk-gov.initial-report')!.dueAt!).getTime();
+      const due = new Date(
+        incident.clocks.find((c) => c.key === 'hk-gov.preliminary-report')!.dueAt!,
+      ).getTime();
       expect(due, 'still ahead when the worker is killed').to.be.greaterThan(Date.now());
       first.kill('SIGKILL');
       await once(first, 'exit');
@@ -129,13 +137,13 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       const settled = await waitFor(
         () => workflowOf(runtime.url, responder, incident.id),
         (a) =>
-          (a.body.clocks.find((c) => c.key === 'hk-gov.initial-report')?.escalations ?? []).some(
+          (a.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')?.escalations ?? []).some(
             (e) => e.step >= 6,
           ),
         // Step 6 falls 9 s after the due time; the new workers need time to start on a busy machine.
         due + 45_000 - Date.now(),
       );
-      const clock = settled.body.clocks.find((c) => c.key === 'hk-gov.initial-report')!;
+      const clock = settled.body.clocks.find((c) => c.key === 'hk-gov.preliminary-report')!;
       expect(clock.state).to.equal('breached');
       const steps = expectStepsOnce(clock);
       expect(steps.length, `steps ${JSON.stringify(steps)}`).to.be.greaterThanOrEqual(7);
@@ -144,7 +152,7 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       await sleep(1500);
       const events = await runtime.platform.db
         .db!.collection('audit_events')
-        .find({ 'subject.id': incident.id, 'data.clockKey': 'hk-gov.initial-report' })
+        .find({ 'subject.id': incident.id, 'data.clockKey': 'hk-gov.preliminary-report' })
         .toArray();
       const stored = await runtime.platform.db
         .db!.collection('incidents')
@@ -158,7 +166,7 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       const chained = new Set(events.map((e) => String(e.eventId)));
       const all = [
         ...events,
-        ...pending.filter((d) => d.data.clockKey === 'hk-gov.initial-report' && !chained.has(d.eventId)),
+        ...pending.filter((d) => d.data.clockKey === 'hk-gov.preliminary-report' && !chained.has(d.eventId)),
       ] as unknown as Array<{ action: string; data: { step: number } }>;
       const escalated = all.filter((e) => e.action === 'clock.escalated').map((e) => e.data.step);
       expect(new Set(escalated).size, JSON.stringify(escalated)).to.equal(escalated.length);

@@ -6,7 +6,7 @@ import { listedOf, type IncidentListIndex, type ListedIncident } from './inciden
 import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
-import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
+import type { CampaignLink, Incident, IncidentNotification, IncidentStatus } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
 export interface IncidentFilter {
@@ -48,6 +48,15 @@ export interface IncidentChange {
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 const LEGACY_SEQUENCE_INDEX = 'year_1_seq_1';
+
+/** The condition of a notifications write: the array as the writer read it (see `notificationsVersion`). */
+function notificationsGuard(version: number | undefined): Record<string, unknown> {
+  return { notificationsVersion: version === undefined || version === 0 ? { $in: [0, null] } : version };
+}
+
+/** Whether a change rewrites or extends the notifications, which a concurrent outcome write must see. */
+const touchesNotifications = (change: IncidentChange): boolean =>
+  change.set?.notifications !== undefined || change.push?.notifications !== undefined;
 
 /** The filter that holds while the stored campaign link is still `current`. */
 function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
@@ -319,7 +328,11 @@ export class IncidentRepository {
       guard,
       {
         $set: { ...change.set, updatedAt: new Date() },
-        $inc: { ...change.inc, revision: 1 },
+        $inc: {
+          ...change.inc,
+          revision: 1,
+          ...(touchesNotifications(change) ? { notificationsVersion: 1 } : {}),
+        },
         $push: push,
       },
     );
@@ -347,6 +360,33 @@ export class IncidentRepository {
       new mongoose.Types.ObjectId(id),
       campaignGuard(current),
       { $set: { campaign: next }, $push: { pendingAudit: trusted({ $each: audit }) } },
+    );
+    if (!doc) return null;
+    this.afterWrite(doc);
+    return toIncident(doc);
+  }
+
+  /**
+   * Replaces the notifications with their outcomes recorded if no other write touched them since
+   * `current` was read (compare-and-set on `notificationsVersion`), with the audit events. The revision
+   * and `updatedAt` stay: a mail outcome must not turn a responder's next action into a 412. Returns
+   * null if the notifications changed meanwhile.
+   */
+  async recordNotificationOutcomes(
+    current: Pick<Incident, 'id' | 'notificationsVersion'>,
+    notifications: IncidentNotification[],
+    audit: AuditDraft[],
+  ): Promise<Incident | null> {
+    if (!isObjectId(current.id)) return null;
+    const doc = await this.locks.updateIf(
+      this.models.Incident.collection,
+      new mongoose.Types.ObjectId(current.id),
+      notificationsGuard(current.notificationsVersion),
+      {
+        $set: { notifications },
+        $inc: { notificationsVersion: 1 },
+        $push: { pendingAudit: trusted({ $each: audit }) },
+      },
     );
     if (!doc) return null;
     this.afterWrite(doc);

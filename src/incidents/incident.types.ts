@@ -124,6 +124,12 @@ export interface Incident {
   triagePending: boolean;
   clocks: ClockSpec[];
   notifications: IncidentNotification[];
+  /**
+   * Compare-and-set counter of the notifications' own writes (absent before it existed). Their
+   * outcomes are written against it, not the revision: a mail going out is not a change a responder
+   * must re-read before acting, so it never moves the ETag they hold.
+   */
+  notificationsVersion?: number;
   campaign: CampaignLink | null;
   /** Bumped by every write: conditional updates use it to detect a concurrent change. */
   revision: number;

@@ -1,6 +1,6 @@
-import { auditDraft } from '../audit/index.js';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
-import type { Incident, IncidentChange } from '../incidents/index.js';
+import type { Incident, IncidentNotification } from '../incidents/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
 import { Periodic, pauseAfter, type Logger } from '../platform/index.js';
 import { AppError, ValidationError } from '../platform/errors.js';
@@ -12,11 +12,10 @@ import type { NotificationRecord, NotificationStatus } from './notification.type
 /** Incident reads and writes as the dispatcher needs them (the incidents repository fits). */
 export interface IncidentStore {
   findById(scope: typeof ALL_SCOPE, id: string): Promise<Incident | null>;
-  applyChange(
-    scope: typeof ALL_SCOPE,
-    id: string,
-    revision: number,
-    change: IncidentChange,
+  recordNotificationOutcomes(
+    current: Pick<Incident, 'id' | 'notificationsVersion'>,
+    notifications: IncidentNotification[],
+    audit: AuditDraft[],
   ): Promise<Incident | null>;
 }
 
@@ -197,10 +196,8 @@ export class IncidentNotificationDispatcher {
         const status = statusOf.get(n.key);
         return status ? { ...n, status } : n;
       });
-      const done = await this.incidents.applyChange(ALL_SCOPE, current.id, current.revision, {
-        set: { notifications },
-        audit,
-      });
+      // Against the notifications' own counter: the revision (a responder's ETag) stays.
+      const done = await this.incidents.recordNotificationOutcomes(current, notifications, audit);
       if (done) return;
       incident = null; // changed meanwhile: read it again
     }

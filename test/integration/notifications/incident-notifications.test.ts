@@ -87,6 +87,35 @@ describe('notifications triage stores on incidents', function () {
     expect(smtp.to(itso)).to.have.length(1);
   });
 
+  it("when a mail's outcome is written onto the incident, then the ETag a responder holds still claims it", async () => {
+    const { id } = await fileReport(
+      'Unmoved Revision Bureau',
+      'Credential stuffing on the e-services portal',
+    );
+    await waitForAcknowledgement(id, 'sent');
+    const responder = await createActor(runtime, { role: 'responder' });
+    // The outcome still to be written (as after a crash): the responder reads the incident first.
+    const incidents = runtime.platform.db.db!.collection('incidents');
+    const _id = new mongoose.Types.ObjectId(id);
+    const stored = await incidents.findOne({ _id });
+    const pending = (stored?.notifications as Array<{ status: string }>).map((n) => ({
+      ...n,
+      status: 'pending',
+    }));
+    await incidents.updateOne({ _id }, { $set: { notifications: pending } });
+    const read = await call(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key });
+    const etag = read.headers.get('etag');
+    expect(etag, 'the incident answer carries an ETag').to.be.a('string');
+
+    await runtime.modules.notifications.dispatcher.passNow();
+    await waitForAcknowledgement(id, 'sent');
+    const claimed = await call(runtime.url, 'POST', `/api/v1/incidents/${id}/claim`, {
+      key: responder.key,
+      headers: { 'if-match': etag! },
+    });
+    expect(claimed.status, claimed.text).to.equal(200);
+  });
+
   /** A recipient list for a policy route, with one member at a unique address; the address. */
   async function routeList(slug: string, organisation: string): Promise<string> {
     const address = `${uniqueName(slug).replace('_', '.')}@regulator.example`;

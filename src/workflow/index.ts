@@ -12,7 +12,8 @@ export {
 export { REQUIRED_TO_CLOSE, REVIEWED_SEVERITIES, closeProblems } from './close-requirements.js';
 export { QUEUED_STATUSES } from './workflow.repository.js';
 export type { QueueRow } from './queue-row.js';
-export type { QueueSummary, QueuePage } from './queue.service.js';
+export type { QueueSummary, QueuePage, FilteredQueuePage } from './queue.service.js';
+export type { QueueFilter } from './queue-index.js';
 export type { TimelineEntry, AuditReader } from './timeline.service.js';
 export type { UserDirectory, TransitionInput } from './workflow.service.js';
 export type { CatchUpResult } from './clock.service.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QueueRow } from './queue-row.js';
 import { QUEUED_STATUSES } from './workflow.repository.js';
@@ -7,33 +8,80 @@ import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
  * Moves one incident in the index, only forward in version (a slower writer never puts back an older
  * row). Sorted sets per queue: `q:<queue>` by urgency (member `<severity>|<id>`, so equal due times
  * sort by severity), `s:<queue>:<severity>` for counts, `a:<queue>` by report time, `u:<queue>` the
- * unassigned. Keys are built inside the script, so it needs a standalone Redis (or one hash slot).
+ * unassigned. For the filters, `f:<queue>:<kind>:<value>` per severity (`s`), bureau (`b`), status
+ * (`t`) and assignee (`a`, `none` for nobody), with the same members and scores as `q:<queue>` so an
+ * intersection keeps its order; `fb:<queue>` and `fa:<queue>` count the rows per bureau and assignee
+ * (the filters' choices, and a check that the queue's filter sets are complete), `fn:<queue>` names
+ * the assignees. Keys are built inside the script, so it needs a standalone Redis (or one hash slot).
  */
 const PUT = `
 local p, id, v = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local row = p .. 'r:' .. id
-local old = redis.call('HMGET', row, 'v', 'q', 's')
+local old = redis.call('HMGET', row, 'v', 'q', 's', 'b', 't', 'a')
 if old[1] and tonumber(old[1]) > v then return 0 end
 if old[2] and old[2] ~= '' then
-  local m = old[3] .. '|' .. id
-  redis.call('ZREM', p .. 'q:' .. old[2], m)
-  redis.call('ZREM', p .. 's:' .. old[2] .. ':' .. old[3], id)
-  redis.call('ZREM', p .. 'a:' .. old[2], id)
-  redis.call('ZREM', p .. 'u:' .. old[2], id)
+  local oq, m = old[2], old[3] .. '|' .. id
+  redis.call('ZREM', p .. 'q:' .. oq, m)
+  redis.call('ZREM', p .. 's:' .. oq .. ':' .. old[3], id)
+  redis.call('ZREM', p .. 'a:' .. oq, id)
+  redis.call('ZREM', p .. 'u:' .. oq, id)
+  if old[4] then
+    redis.call('ZREM', p .. 'f:' .. oq .. ':s:' .. old[3], m)
+    redis.call('ZREM', p .. 'f:' .. oq .. ':b:' .. old[4], m)
+    redis.call('ZREM', p .. 'f:' .. oq .. ':t:' .. old[5], m)
+    redis.call('ZREM', p .. 'f:' .. oq .. ':a:' .. old[6], m)
+    if redis.call('HINCRBY', p .. 'fb:' .. oq, old[4], -1) <= 0 then redis.call('HDEL', p .. 'fb:' .. oq, old[4]) end
+    if redis.call('HINCRBY', p .. 'fa:' .. oq, old[6], -1) <= 0 then
+      redis.call('HDEL', p .. 'fa:' .. oq, old[6])
+      redis.call('HDEL', p .. 'fn:' .. oq, old[6])
+    end
+  end
 end
 local q, s = ARGV[4], ARGV[5]
 if q == '' then
   redis.call('HSET', row, 'v', v, 'q', '', 's', '')
-  redis.call('HDEL', row, 'j')
+  redis.call('HDEL', row, 'j', 'b', 't', 'a')
   return 1
 end
-redis.call('ZADD', p .. 'q:' .. q, ARGV[6], s .. '|' .. id)
-redis.call('ZADD', p .. 's:' .. q .. ':' .. s, ARGV[6], id)
+local m, score = s .. '|' .. id, ARGV[6]
+local b, t, a = ARGV[10], ARGV[11], ARGV[12]
+redis.call('ZADD', p .. 'q:' .. q, score, m)
+redis.call('ZADD', p .. 's:' .. q .. ':' .. s, score, id)
 redis.call('ZADD', p .. 'a:' .. q, ARGV[7], id)
-if ARGV[9] == '1' then redis.call('ZADD', p .. 'u:' .. q, ARGV[6], id) end
+if ARGV[9] == '1' then redis.call('ZADD', p .. 'u:' .. q, score, id) end
+redis.call('ZADD', p .. 'f:' .. q .. ':s:' .. s, score, m)
+redis.call('ZADD', p .. 'f:' .. q .. ':b:' .. b, score, m)
+redis.call('ZADD', p .. 'f:' .. q .. ':t:' .. t, score, m)
+redis.call('ZADD', p .. 'f:' .. q .. ':a:' .. a, score, m)
+redis.call('HINCRBY', p .. 'fb:' .. q, b, 1)
+redis.call('HINCRBY', p .. 'fa:' .. q, a, 1)
+if a ~= 'none' then redis.call('HSET', p .. 'fn:' .. q, a, ARGV[13]) end
 redis.call('SADD', p .. 'queues', q)
-redis.call('HSET', row, 'v', v, 'q', q, 's', s, 'j', ARGV[8])
+redis.call('HSET', row, 'v', v, 'q', q, 's', s, 'j', ARGV[8], 'b', b, 't', t, 'a', a)
 return 1
+`;
+
+/**
+ * One page of a queue through its filter sets: the intersection of the chosen sets (or the queue
+ * itself, or the one chosen set) in the queue's order, and how many match. The intersection is built
+ * in a key of the caller's (`ARGV[2]`), read and deleted in the same script, so nothing is left.
+ */
+const FILTERED = `
+local p, tmp, offset, limit, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local source = ARGV[6]
+local total
+if n > 1 then
+  local keys = {}
+  for i = 1, n do keys[i] = ARGV[6 + i] end
+  total = redis.call('ZINTERSTORE', tmp, n, unpack(keys))
+  source = tmp
+else
+  if n == 1 then source = ARGV[7] end
+  total = redis.call('ZCARD', source)
+end
+local members = redis.call('ZRANGE', source, offset, offset + limit - 1)
+if n > 1 then redis.call('DEL', tmp) end
+return { total, members }
 `;
 
 const SEVERITY_KEYS = ['S1', 'S2', 'S3', 'S4', 'none'];
@@ -61,6 +109,27 @@ const parseRow = (json: string): QueueRow => {
     nextDueAt: raw.nextDueAt ? new Date(raw.nextDueAt) : null,
   };
 };
+
+/** What a queue page may be narrowed to; all given ones must hold. */
+export interface QueueFilter {
+  severity?: string;
+  bureauId?: string;
+  status?: string;
+  /** A user id, or `none` for the unassigned. */
+  assignee?: string;
+  /** Only what this user holds (the "mine" box; with `assignee` too, both must hold). */
+  mine?: string;
+}
+
+/** A filtered page of a queue, the number matching, and the choices its filters offer. */
+export interface FilteredRows {
+  rows: QueueRow[];
+  total: number;
+  /** Rows in the whole queue. */
+  size: number;
+  bureaux: string[];
+  assignees: Array<{ userId: string; name: string }>;
+}
 
 /** Per-queue counts and extremes read from the index. */
 export interface IndexedSummary {
@@ -104,6 +173,10 @@ export class QueueIndex {
       new Date(incident.reportedAt).getTime(),
       JSON.stringify(row),
       incident.assignee ? '0' : '1',
+      incident.bureauId,
+      incident.status,
+      incident.assignee?.userId ?? 'none',
+      incident.assignee?.name ?? '',
     );
   }
 
@@ -150,5 +223,70 @@ export class QueueIndex {
         };
       }),
     );
+  }
+
+  /**
+   * A page of a queue narrowed by `filter`, most urgent first, from the filter sets (no row outside
+   * the page is read). Null when the queue's filter sets are not complete (rows filed before they
+   * existed, until the clock reconciler files them again): the caller then filters another way.
+   */
+  async filteredPage(
+    queue: string,
+    filter: QueueFilter,
+    limit: number,
+    offset: number,
+  ): Promise<FilteredRows | null> {
+    const p = this.prefix;
+    const [size, counts, held, names] = await Promise.all([
+      this.redis.zcard(`${p}q:${queue}`),
+      this.redis.hgetall(`${p}fb:${queue}`),
+      this.redis.hgetall(`${p}fa:${queue}`),
+      this.redis.hgetall(`${p}fn:${queue}`),
+    ]);
+    const filed = Object.values(counts).reduce((sum, count) => sum + Number(count), 0);
+    if (filed !== size) return null;
+    const sets = [
+      ...(filter.severity ? [`${p}f:${queue}:s:${filter.severity}`] : []),
+      ...(filter.bureauId ? [`${p}f:${queue}:b:${filter.bureauId}`] : []),
+      ...(filter.status ? [`${p}f:${queue}:t:${filter.status}`] : []),
+      ...(filter.assignee ? [`${p}f:${queue}:a:${filter.assignee}`] : []),
+      ...(filter.mine ? [`${p}f:${queue}:a:${filter.mine}`] : []),
+    ];
+    const [total, members] = (await this.redis.eval(
+      FILTERED,
+      0,
+      p,
+      `${p}tmp:${randomUUID()}`,
+      offset,
+      limit,
+      sets.length,
+      `${p}q:${queue}`,
+      ...sets,
+    )) as [number, string[]];
+    const rows = await this.rows(members.map((m) => m.slice(m.indexOf('|') + 1)));
+    const assignees = Object.keys(held)
+      .filter((userId) => userId !== 'none' && Number(held[userId]) > 0)
+      .map((userId) => ({ userId, name: names[userId] ?? userId }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { rows, total, size, bureaux: Object.keys(counts).sort(), assignees };
+  }
+
+  /** Rows of `queue` held by `userId`, most urgent first (at most `limit`); null as for filteredPage. */
+  async heldBy(queue: string, userId: string, limit: number): Promise<QueueRow[] | null> {
+    const found = await this.filteredPage(queue, { mine: userId }, limit, 0);
+    return found?.rows ?? null;
+  }
+
+  /** Rows of `queue` with a running clock due before `at`, most urgent first (at most `limit`). */
+  async dueBefore(queue: string, at: Date, limit: number): Promise<QueueRow[]> {
+    const members = await this.redis.zrangebyscore(
+      `${this.prefix}q:${queue}`,
+      '-inf',
+      `(${at.getTime()}`,
+      'LIMIT',
+      0,
+      limit,
+    );
+    return this.rows(members.map((m) => m.slice(m.indexOf('|') + 1)));
   }
 }

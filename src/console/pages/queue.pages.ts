@@ -6,7 +6,7 @@ import { definePage, type AnyPage } from '../page.js';
 import { countdown, countdownWords } from './countdown.js';
 
 export interface QueuePageDeps {
-  queues: Pick<WorkflowServices['queues'], 'summaries' | 'page'>;
+  queues: Pick<WorkflowServices['queues'], 'summaries' | 'filteredPage' | 'work'>;
   translator: Translator;
 }
 
@@ -14,10 +14,8 @@ const SEVERITIES = ['S1', 'S2', 'S3', 'S4'] as const;
 const PAGE_SIZE = 25;
 /** "About to breach" on the my-work page: due within this many hours. */
 const SOON_HOURS = 4;
-/** Rows read per call while walking a queue for the filters (the service's own page limit). */
-const CHUNK = 200;
-/** A queue longer than this is filtered over its most urgent part only (the page says how many). */
-const MAX_SCANNED = 20_000;
+/** At most this many rows in each list of the my-work page (most urgent first). */
+const WORK_LIMIT = 200;
 
 // An empty select in a GET form arrives as `severity=`: the same as not filtering.
 const blank = <T extends z.ZodType>(schema: T) =>
@@ -33,28 +31,6 @@ const queueQuery = z.object({
   page: blank(z.coerce.number().int().min(1).max(10_000)),
 });
 type QueueQuery = z.output<typeof queueQuery>;
-
-/** Every row of a queue, most urgent first (the service's order), read in chunks. */
-async function allRows(queues: QueuePageDeps['queues'], queue: string): Promise<QueueRow[]> {
-  const rows: QueueRow[] = [];
-  let offset: number | null = 0;
-  while (offset !== null && rows.length < MAX_SCANNED) {
-    const page = await queues.page(queue, CHUNK, offset);
-    rows.push(...page.items);
-    offset = page.nextOffset;
-  }
-  return rows;
-}
-
-function matches(row: QueueRow, query: QueueQuery, userId: string): boolean {
-  if (query.severity && row.severity !== query.severity) return false;
-  if (query.bureau && row.bureauId !== query.bureau) return false;
-  if (query.status && row.status !== query.status) return false;
-  if (query.assignee === 'none' && row.assignee) return false;
-  if (query.assignee && query.assignee !== 'none' && row.assignee?.userId !== query.assignee) return false;
-  if (query.mine && row.assignee?.userId !== userId) return false;
-  return true;
-}
 
 /** The address of another page of the same filtered listing. */
 function pageHref(queue: string, query: QueueQuery, page: number): string {
@@ -106,16 +82,25 @@ export function queuePages(deps: QueuePageDeps): AnyPage[] {
       params: queueParams,
       query: queueQuery,
       handler: async ({ params: { queue }, query, actor, lang }) => {
-        const rows = await allRows(deps.queues, queue);
-        const matching = rows.filter((row) => matches(row, query, actor.userId));
-        const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
-        const page = Math.min(query.page ?? 1, pages);
-        const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+        // Filters and paging are the queue index's: only the shown page's rows are read.
+        const filter = {
+          severity: query.severity,
+          bureauId: query.bureau,
+          status: query.status,
+          assignee: query.assignee,
+          mine: query.mine ? actor.userId : undefined,
+        };
+        const wanted = query.page ?? 1;
+        let found = await deps.queues.filteredPage(queue, filter, PAGE_SIZE, (wanted - 1) * PAGE_SIZE);
+        const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE));
+        const page = Math.min(wanted, pages);
+        // A page past the end (the queue shrank since the link was made) shows the last one.
+        if (page !== wanted)
+          found = await deps.queues.filteredPage(queue, filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+        const shown = found.items;
         // Filter choices come from the queue itself: its bureaux and the people holding its incidents.
-        const bureaux = [...new Set(rows.map((row) => row.bureauId))].sort();
-        const assignees = new Map(
-          rows.flatMap((row) => (row.assignee ? [[row.assignee.userId, row.assignee.name]] : [])),
-        );
+        const bureaux = found.bureaux;
+        const assignees = new Map(found.assignees.map((a) => [a.userId, a.name]));
         const option = (value: string, label: string, current: string | undefined) => ({
           value,
           label,
@@ -151,7 +136,7 @@ export function queuePages(deps: QueuePageDeps): AnyPage[] {
               due: row.nextDueAt ? countdown(translator, lang, row.nextDueAt) : null,
             })),
             paging: {
-              text: translator.t(lang, 'queues.pageOf', { page, pages, count: matching.length }),
+              text: translator.t(lang, 'queues.pageOf', { page, pages, count: found.total }),
               previous: page > 1 ? pageHref(queue, query, page - 1) : null,
               next: page < pages ? pageHref(queue, query, page + 1) : null,
             },
@@ -164,14 +149,8 @@ export function queuePages(deps: QueuePageDeps): AnyPage[] {
       path: '/console/work',
       permission: 'queue.read',
       handler: async ({ actor, lang }) => {
-        const summaries = await deps.queues.summaries();
-        const rows = (
-          await Promise.all(summaries.filter((s) => s.total > 0).map((s) => allRows(deps.queues, s.queue)))
-        ).flat();
-        const soon = Date.now() + SOON_HOURS * 3_600_000;
-        // Most urgent first across queues, as within one: the earliest running deadline leads.
-        const byUrgency = (a: QueueRow, b: QueueRow) =>
-          (a.nextDueAt?.getTime() ?? Infinity) - (b.nextDueAt?.getTime() ?? Infinity);
+        const soon = new Date(Date.now() + SOON_HOURS * 3_600_000);
+        const work = await deps.queues.work(actor.userId, soon, WORK_LIMIT);
         const view = (row: QueueRow) => ({
           id: row.id,
           ref: row.ref,
@@ -187,14 +166,8 @@ export function queuePages(deps: QueuePageDeps): AnyPage[] {
           data: {
             words: countdownWords(translator, lang),
             hours: SOON_HOURS,
-            mine: rows
-              .filter((row) => row.assignee?.userId === actor.userId)
-              .sort(byUrgency)
-              .map(view),
-            soon: rows
-              .filter((row) => row.nextDueAt && row.nextDueAt.getTime() <= soon)
-              .sort(byUrgency)
-              .map(view),
+            mine: work.mine.map(view),
+            soon: work.soon.map(view),
           },
         };
       },

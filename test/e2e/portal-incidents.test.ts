@@ -41,7 +41,8 @@ describe('bureau portal: my incidents (browser)', function () {
     }
     const row = (await newest.textContent()) ?? '';
     expect(row).to.include('Own incident 20');
-    expect(row).to.include('Initial (phone) report to GIRO-SO');
+    // The initial report to GIRO-SO is met by filing the report here: the next owed is the written one.
+    expect(row).to.include('Preliminary written report to GIRO-SO');
     expect(row).to.match(/\d+ h \d+ min/);
     expect(await page.getByRole('row').count()).to.equal(21); // 20 and the header
     const main = (await page.textContent('main')) ?? '';

@@ -6,6 +6,8 @@ export interface StoredClock {
   name: string;
   obligation: string;
   dueAt?: Date | null;
+  /** Set once the report was made (late when the state is `breached`). */
+  metAt?: Date | null;
 }
 
 /** A clock's state; a bare triage spec (not yet synced by the clock rules) runs once it has a due time. */
@@ -25,7 +27,9 @@ export function nextBureauDeadline(clocks: readonly StoredClock[]): { name: stri
   let next: { name: string; dueAt: Date } | null = null;
   for (const clock of bureauClocks(clocks)) {
     const state = clockState(clock);
-    if ((state !== 'running' && state !== 'breached') || !clock.dueAt) continue;
+    // A breached clock is still owed until the report is made; made late, it is owed no more.
+    const owed = state === 'running' || (state === 'breached' && !clock.metAt);
+    if (!owed || !clock.dueAt) continue;
     const dueAt = new Date(clock.dueAt);
     if (!next || dueAt < next.dueAt) next = { name: clock.name, dueAt };
   }

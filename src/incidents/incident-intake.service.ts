@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { scopeOf, type Actor } from '../auth/actor.js';
 import { auditDraft } from '../audit/index.js';
 import { BadRequestError, ConflictError, InternalError, ValidationError } from '../platform/errors.js';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import { newIncidentId } from './incident-id.js';
 import { formatRef, hongKongYear } from './incident-sequence.repository.js';
@@ -26,6 +27,20 @@ export const actorRef = (actor: Actor): ActorRef => ({
   name: actor.name,
   role: actor.role,
 });
+
+/**
+ * The body as its idempotency hash sees it: default markings left out, so a body that names AMBER/AMBER
+ * and one that names nothing are the same request, and a retry of a report sent before the markings
+ * existed (its hash stored without them) is still recognised.
+ */
+function hashedInput(input: CreateIncidentInput): Record<string, unknown> {
+  const { tlp, pap, ...rest } = input;
+  return {
+    ...rest,
+    ...(tlp === DEFAULT_INCIDENT_TLP ? {} : { tlp }),
+    ...(pap === DEFAULT_INCIDENT_PAP ? {} : { pap }),
+  };
+}
 
 /**
  * Files new reports: decides the bureau, honours `Idempotency-Key`, stores the incident with its
@@ -98,7 +113,9 @@ export class IncidentIntakeService {
           'bad_idempotency_key',
         );
       }
-      const bodyHash = sha256(canonicalize(JSON.parse(JSON.stringify({ bureauId, input })) as object) ?? '');
+      const bodyHash = sha256(
+        canonicalize(JSON.parse(JSON.stringify({ bureauId, input: hashedInput(input) })) as object) ?? '',
+      );
       const keyHash = sha256(`${actor.userId}\n${idempotencyKey}`);
       const { record } = await this.idempotency.claim({ keyHash, bodyHash, incidentId });
       if (record.bodyHash !== bodyHash) {

@@ -61,6 +61,29 @@ describe('incident markings (TLP, PAP) and indicator matches over the API and se
     expect(facts).to.not.have.property('tlp');
   });
 
+  it('when a report is sent again with the same Idempotency-Key naming the default markings, then it is the same report; naming others is a different body', async () => {
+    const body = reportBody({ indicators: [uniqueIndicator()] });
+    const headers = { 'idempotency-key': `markings-${Date.now()}` };
+    const first = await call<IncidentJson>(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body,
+      headers,
+    });
+    expect(first.status, first.text).to.equal(201);
+    const same = await call<IncidentJson>(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body: { ...body, tlp: 'AMBER', pap: 'AMBER' },
+      headers,
+    });
+    expect(same.body.id, same.text).to.equal(first.body.id);
+    const other = await call(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body: { ...body, tlp: 'RED' },
+      headers,
+    });
+    expect(other.status).to.equal(422);
+  });
+
   it('when a report names a level TLP 2.0 does not have, then it is refused with 422 naming the field', async () => {
     const answer = await call<{ error: { details: Array<{ path: string }> } }>(
       runtime.url,

@@ -4,7 +4,12 @@ import type { Worker } from 'bullmq';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
 import { buildModules, type Modules, type PlatformDeps } from './modules.js';
-import { connectMongo, retryWhileDatabaseAway, type ConnectOptions } from './platform/db/index.js';
+import {
+  assertAtomicWrites,
+  connectMongo,
+  retryWhileDatabaseAway,
+  type ConnectOptions,
+} from './platform/db/index.js';
 import { createMetrics, type Logger } from './platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
 
@@ -54,9 +59,11 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   const modules = buildModules(platform);
   // A store restarted while this process starts must not make it exit: every step of init is idempotent.
   try {
+    // Compare-and-set is how every module writes: a store that cannot do it atomically is refused.
+    await retryWhileDatabaseAway(() => assertAtomicWrites(db), logger);
     await retryWhileDatabaseAway(() => modules.init(), logger);
   } catch (err) {
-    // A refused start (a bad policy, missing recipient lists) leaves no connection open behind it,
+    // A refused start (a non-atomic store, a bad policy, missing recipient lists) leaves no connection open behind it,
     // so a caller that catches the refusal (a test, a supervisor in-process) is not kept alive.
     await queues.close();
     redis.disconnect();

@@ -19,6 +19,8 @@ export interface AccountDoc {
   oidcSubject: string | null;
   language: Language | null;
   lastSignInAt: Date | null;
+  /** Bumped by every change (the compare-and-set guard); missing on accounts never changed since. */
+  version?: number;
   pendingAudit: AuditDraft[];
 }
 
@@ -37,6 +39,8 @@ const accountSchema = new mongoose.Schema(
     oidcSubject: { type: String, default: null, index: true },
     language: { type: String, default: null },
     lastSignInAt: { type: Date, default: null },
+    // No default: an upsert's defaults would collide with the `$inc` that sets it.
+    version: { type: Number },
     pendingAudit: { type: [mongoose.Schema.Types.Mixed], default: [] },
   },
   { collection: ACCOUNTS_COLLECTION, versionKey: false, strict: 'throw' },

@@ -1,6 +1,13 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, type Model } from '../platform/db/index.js';
-import { ACCOUNTS_COLLECTION, type AccountDoc } from './account.model.js';
+import {
+  isDuplicateKeyError,
+  readDecideWrite,
+  trusted,
+  versionIs,
+  type Decision,
+  type Model,
+} from '../platform/db/index.js';
+import type { AccountDoc } from './account.model.js';
 import type { Account } from './account.types.js';
 
 /** What a decision writes: fields to set, the audit events of the change, and what to return. */
@@ -34,13 +41,12 @@ function toAccount(doc: AccountDoc): Account {
 
 /**
  * People's console accounts (credentials, lockout state, preferences), one document per user. Every
- * change is a read-decide-write under the document's lock (failure counts and one-time codes must not
+ * change is a read-decide-write on the account's version (failure counts and one-time codes must not
  * be lost to a concurrent attempt), written with its audit events in the same update.
  */
 export class AccountRepository {
   constructor(
     private readonly model: Model<AccountDoc>,
-    private readonly locks: DocumentLocks,
     private readonly written: (userId: string) => void,
   ) {}
 
@@ -63,20 +69,33 @@ export class AccountRepository {
    * and writes it with its drafts; nothing is written when `decide` sets nothing and audits nothing.
    */
   async change<T>(userId: string, decide: (current: Account) => AccountChange<T>): Promise<T> {
-    const outcome = await this.locks.withLock(ACCOUNTS_COLLECTION, userId, async () => {
-      const current = (await this.get(userId)) ?? emptyAccount(userId);
-      const change = decide(current);
-      if (Object.keys(change.set).length === 0 && change.drafts.length === 0) return change;
-      await this.model.updateOne(
-        { _id: userId },
-        {
-          $set: change.set,
-          $setOnInsert: insertDefaults(change.set),
-          $push: { pendingAudit: { $each: change.drafts } },
-        },
-        { upsert: true },
-      );
-      return change;
+    const outcome = await readDecideWrite({
+      read: () => this.model.findById(userId).lean<AccountDoc>(),
+      decide: (doc): Decision<AccountChange<T>, AccountChange<T>> => {
+        const change = decide(doc ? toAccount(doc) : emptyAccount(userId));
+        const nothing = Object.keys(change.set).length === 0 && change.drafts.length === 0;
+        return nothing ? { done: change } : { write: change };
+      },
+      write: async (change, doc) => {
+        try {
+          const { matchedCount, upsertedCount } = await this.model.updateOne(
+            trusted({ _id: userId, version: versionIs(doc?.version) }),
+            trusted({
+              $set: change.set,
+              $setOnInsert: insertDefaults(change.set),
+              $inc: { version: 1 },
+              $push: { pendingAudit: { $each: change.drafts } },
+            }),
+            // Only an account read as missing may be created; else the version did not match.
+            { upsert: doc === null },
+          );
+          return matchedCount + upsertedCount === 1 ? change : null;
+        } catch (err) {
+          // Someone created the account between our read and our upsert: decide again on theirs.
+          if (isDuplicateKeyError(err)) return null;
+          throw err;
+        }
+      },
     });
     if (outcome.drafts.length > 0) this.written(userId);
     return outcome.result;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { DocumentLocks, type Connection } from '../platform/db/index.js';
+import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { AuditRecorder } from './account-audit.js';
 import { ACCOUNTS_COLLECTION, accountModel } from './account.model.js';
@@ -54,13 +54,9 @@ export const SET_PASSWORD_PATH = '/console/password/set';
 export function createAccountsModule(platform: AccountsPlatform, deps: AccountsDeps): AccountsModule {
   const { config } = platform;
   deps.registerOutbox(ACCOUNTS_COLLECTION);
-  const repository = new AccountRepository(
-    accountModel(platform.db),
-    new DocumentLocks(platform.db),
-    (userId) => {
-      deps.kickAudit(ACCOUNTS_COLLECTION, userId);
-    },
-  );
+  const repository = new AccountRepository(accountModel(platform.db), (userId) => {
+    deps.kickAudit(ACCOUNTS_COLLECTION, userId);
+  });
   const signIn = new SignInService(
     deps.people,
     repository,

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
+import { mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { advisoryModels, type AdvisoryModels } from './advisory.model.js';
 import type { AdvisoryRecord, AdvisorySend, StoredRevision } from './advisory.records.js';
 
@@ -17,17 +17,14 @@ function toRecord(doc: Record<string, unknown>): AdvisoryRecord {
 
 /**
  * The advisories collection. Every write is one conditional update carrying its audit event; edits
- * are conditional on `latestRevision`, so two editors of the same revision cannot both win. Writes
- * hold the advisory's document lock: FerretDB v1 applies a conditional update as read-then-write, and
- * the audit relay's outbox pull (which takes the lock) would otherwise overwrite a concurrent change.
+ * are conditional on `latestRevision`, so two editors of the same revision cannot both win (the store
+ * applies a conditional update atomically: start-up refuses one that does not).
  */
 export class AdvisoryRepository {
   private readonly models: AdvisoryModels;
-  private readonly locks: DocumentLocks;
 
   constructor(db: Connection) {
     this.models = advisoryModels(db);
-    this.locks = new DocumentLocks(db);
   }
 
   async init(): Promise<void> {
@@ -134,20 +131,16 @@ export class AdvisoryRepository {
 
   /** An audit event with no change of the advisory itself (exports, refused sends). */
   async audit(id: string, draft: AuditDraft): Promise<void> {
-    await this.locks.withLock(this.collectionName, id, () =>
-      this.models.advisories.updateOne({ _id: id }, trusted({ $push: { pendingAudit: draft } })),
-    );
+    await this.models.advisories.updateOne({ _id: id }, trusted({ $push: { pendingAudit: draft } }));
   }
 
   private async update(
     filter: { _id: string } & Record<string, unknown>,
     update: Record<string, unknown>,
   ): Promise<AdvisoryRecord | null> {
-    const doc = await this.locks.withLock(this.collectionName, filter._id, () =>
-      this.models.advisories
-        .findOneAndUpdate(filter, trusted(update), { new: true }) // FerretDB v1: no projection here
-        .lean(),
-    );
+    const doc = await this.models.advisories
+      .findOneAndUpdate(filter, trusted(update), { new: true }) // FerretDB v1: no projection here
+      .lean();
     return doc ? toRecord(doc) : null;
   }
 }

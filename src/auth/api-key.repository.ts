@@ -38,17 +38,13 @@ function toBuffer(value: unknown): Buffer {
 
 /**
  * API keys by their public key id, which is also the `_id`. Holds hashes of secrets, never secrets.
- * Updates hold the key's document lock, as the audit relay's outbox pull does: on FerretDB v1 an
- * unlocked update racing that pull could write back a revoked key as not revoked.
+ * Revoking is a compare-and-set on `revokedAt`, so a key is revoked (and audited) once.
  */
 export class ApiKeyRepository {
   private readonly locks: DocumentLocks;
-  /** Last-used writes do not wait for a busy key: they are skipped (see {@link touch}). */
-  private readonly touchLocks: DocumentLocks;
 
   constructor(private readonly model: Model<ApiKeyDoc>) {
     this.locks = new DocumentLocks(model.db);
-    this.touchLocks = new DocumentLocks(model.db, { waitMs: 0 });
   }
 
   async init(): Promise<void> {
@@ -91,11 +87,8 @@ export class ApiKeyRepository {
 
   /**
    * Records use. Not audited: it changes no access, and authentication failures are audited elsewhere.
-   * Throws DocumentLockTimeout at once when the key is being written by someone else.
    */
   async touch(keyId: string, at: Date): Promise<void> {
-    await this.touchLocks.write(this.model.collection.collectionName, keyId, () =>
-      this.model.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } }),
-    );
+    await this.model.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } });
   }
 }

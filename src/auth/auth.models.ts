@@ -18,6 +18,8 @@ export interface BureauDoc {
   /** Missing on bureaux stored before confirmation existed: read as never confirmed. */
   contactsConfirmedAt?: Date | null;
   contactsConfirmedBy?: ContactsConfirmer | null;
+  /** Bumped by every update (the compare-and-set guard); missing on bureaux never updated since. */
+  version?: number;
   pendingAudit: AuditDraft[];
 }
 
@@ -73,6 +75,7 @@ const bureauSchema = new mongoose.Schema(
       type: new mongoose.Schema({ userId: String, name: String, role: String }, { _id: false }),
       default: null,
     },
+    version: { type: Number, default: 0 },
     pendingAudit: outbox,
   },
   { collection: AUTH_COLLECTIONS.bureaux, versionKey: false, strict: 'throw' },

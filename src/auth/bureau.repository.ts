@@ -1,5 +1,12 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, trusted, type Model } from '../platform/db/index.js';
+import {
+  isDuplicateKeyError,
+  readDecideWrite,
+  trusted,
+  type Decision,
+  versionIs,
+  type Model,
+} from '../platform/db/index.js';
 import { ConflictError } from '../platform/errors.js';
 import type { BureauDoc } from './auth.models.js';
 import type { Bureau } from './auth.types.js';
@@ -66,11 +73,7 @@ export interface BureauDecision {
 
 /** Bureaux, by code (also their `_id`). Not bureau-scoped: every caller may know which bureaux exist. */
 export class BureauRepository {
-  private readonly locks: DocumentLocks;
-
-  constructor(private readonly model: Model<BureauDoc>) {
-    this.locks = new DocumentLocks(model.db);
-  }
+  constructor(private readonly model: Model<BureauDoc>) {}
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -90,21 +93,27 @@ export class BureauRepository {
 
   /**
    * Reads the bureau, lets `decide` choose the change (null: nothing to do) and writes it with its
-   * audit event, all under the bureau's document lock: two administrators' edits cannot interleave,
-   * and the audit relay's outbox pull (which takes the same lock) cannot write back an older copy.
-   * Null when the bureau does not exist; the bureau as it now stands otherwise.
+   * audit event, on the version it read (re-read and decided again when another edit came first): two
+   * administrators' edits cannot interleave. Null when the bureau does not exist; the bureau as it now
+   * stands otherwise.
    */
   async update(code: string, decide: (current: Bureau) => BureauDecision | null): Promise<Bureau | null> {
-    return this.locks.withLock(this.model.collection.collectionName, code, async () => {
-      const current = await this.findByCode(code);
-      if (!current) return null;
-      const decision = decide(current);
-      if (!decision) return current;
-      await this.model.updateOne(
-        { _id: code },
-        trusted({ $set: decision.set, $push: { pendingAudit: decision.draft } }),
-      );
-      return { ...current, ...decision.set };
+    return readDecideWrite({
+      read: () => this.model.findOne({ _id: code }, { ...PUBLIC_FIELDS, version: 1 }).lean<BureauDoc>(),
+      decide: (doc): Decision<{ current: Bureau; decision: BureauDecision }, Bureau | null> => {
+        if (!doc) return { done: null };
+        const current = toBureau(doc);
+        const decision = decide(current);
+        return decision ? { write: { current, decision } } : { done: current };
+      },
+      write: async ({ current, decision }, doc) => {
+        const { matchedCount } = await this.model.updateOne(
+          trusted({ _id: code, version: versionIs(doc?.version) }),
+          trusted({ $set: decision.set, $inc: { version: 1 }, $push: { pendingAudit: decision.draft } }),
+        );
+        return matchedCount === 1 ? { ...current, ...decision.set } : null;
+      },
+      exhausted: () => new ConflictError(`Bureau ${code} kept changing; try again.`, 'bureau_busy'),
     });
   }
 

@@ -8,7 +8,7 @@ import {
   type AuthServices,
 } from '../auth/index.js';
 import type { Config } from '../config/index.js';
-import { connectMongo, type Connection } from '../platform/db/index.js';
+import { assertAtomicWrites, connectMongo, type Connection } from '../platform/db/index.js';
 import { knownRegimes, loadPolicy, type Policy } from '../triage/index.js';
 import { cliConfig, cliLogger } from './cli-config.js';
 
@@ -36,6 +36,7 @@ export async function withStore(
   const logger = cliLogger();
   const db = await connectMongo(config.MONGODB_URI ?? '', logger);
   try {
+    await assertAtomicWrites(db); // admin commands write bureaux and users by compare-and-set too
     let policy: Policy | undefined;
     const loaded = (): Policy => (policy ??= loadPolicy(config.POLICY_DIR));
     const auth = createAuthServices(db, () => knownRegimes(loaded()));

@@ -1,4 +1,4 @@
-import { DocumentLocks, trusted, type Connection } from '../platform/db/index.js';
+import { isDuplicateKeyError, readDecideWrite, trusted, type Connection } from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 
 /** Per indicator key, the bureaux that reported it. */
@@ -18,12 +18,9 @@ export interface Sighting {
  */
 export class IndicatorSightingRepository {
   private readonly models: IncidentModels;
-  /** `$addToSet` is read-then-write on FerretDB v1: adding a bureau takes the indicator's lock. */
-  private readonly locks: DocumentLocks;
 
   constructor(db: Connection) {
     this.models = incidentModels(db);
-    this.locks = new DocumentLocks(db);
   }
 
   /**
@@ -79,14 +76,19 @@ export class IndicatorSightingRepository {
 
   private async addBureau(key: string, bureauId: string): Promise<void> {
     const model = this.models.IndicatorBureaux;
-    await this.locks.withLock(model.collection.collectionName, key, async () => {
-      const current = await model.findOne({ _id: key }).lean();
-      if (current?.bureaux.includes(bureauId)) return;
-      if (current) {
-        await model.updateOne({ _id: key }, { $set: { bureaux: [...current.bureaux, bureauId] } });
-        return;
-      }
-      await model.create({ _id: key, bureaux: [bureauId] });
+    await readDecideWrite({
+      read: () => model.findOne({ _id: key }).lean(),
+      decide: (current) => (current?.bureaux.includes(bureauId) ? { done: undefined } : { write: bureauId }),
+      // `$addToSet` is its own guard; the upsert loses (duplicate key) only to a concurrent first add.
+      write: async (bureau) => {
+        try {
+          await model.updateOne({ _id: key }, { $addToSet: { bureaux: bureau } }, { upsert: true });
+          return true;
+        } catch (err) {
+          if (isDuplicateKeyError(err)) return null;
+          throw err;
+        }
+      },
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, trusted } from '../platform/db/index.js';
+import { trusted } from '../platform/db/index.js';
 import type { NotificationModels } from './notification.model.js';
 import type { RecipientList } from './recipient-list.types.js';
 
@@ -11,11 +11,7 @@ function toList(doc: Record<string, unknown>): RecipientList {
 
 /** Partner and duty recipient lists, by slug. */
 export class RecipientListRepository {
-  private readonly locks: DocumentLocks;
-
-  constructor(private readonly models: NotificationModels) {
-    this.locks = new DocumentLocks(models.lists.db);
-  }
+  constructor(private readonly models: NotificationModels) {}
 
   async init(): Promise<void> {
     await this.models.lists.createIndexes();
@@ -30,10 +26,7 @@ export class RecipientListRepository {
       await this.models.lists.updateOne({ slug }, update, { upsert: true });
       return list;
     }
-    // Under the document lock, like the audit relay's outbox pull: FerretDB v1 updates read-then-write.
-    await this.locks.withLock(this.models.lists.collection.collectionName, existing._id, () =>
-      this.models.lists.updateOne({ _id: existing._id }, update),
-    );
+    await this.models.lists.updateOne({ _id: existing._id }, update);
     return list;
   }
 
@@ -42,9 +35,7 @@ export class RecipientListRepository {
     const existing = await this.models.lists.findOne({ slug }, { _id: 1 }).lean();
     if (!existing) return null;
     const update = trusted({ $set: { disabledAt }, $push: { pendingAudit: draft } });
-    await this.locks.withLock(this.models.lists.collection.collectionName, existing._id, () =>
-      this.models.lists.updateOne({ _id: existing._id }, update),
-    );
+    await this.models.lists.updateOne({ _id: existing._id }, update);
     return this.findBySlug(slug);
   }
 

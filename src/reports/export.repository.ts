@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, mongoose, type Connection } from '../platform/db/index.js';
+import { mongoose, type Connection } from '../platform/db/index.js';
 
 export const EXPORTS_COLLECTION = 'exports';
 
@@ -47,13 +47,10 @@ const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
  */
 export class ExportRepository {
   private readonly exports: mongo.Collection<ExportDocument>;
-  /** Updates hold the record's lock, as the audit relay's outbox pull does (FerretDB v1 read-then-write). */
-  private readonly locks: DocumentLocks;
 
   constructor(db: Connection) {
     if (!db.db) throw new Error('database connection not open');
     this.exports = db.db.collection<ExportDocument>(EXPORTS_COLLECTION);
-    this.locks = new DocumentLocks(db);
   }
 
   async init(): Promise<void> {
@@ -108,31 +105,27 @@ export class ExportRepository {
     filename: string,
     contentType: string,
   ): Promise<ExportRecord | null> {
-    const doc = await this.locks.withLock(EXPORTS_COLLECTION, id, () =>
-      this.exports.findOneAndUpdate(
-        { _id: new mongoose.Types.ObjectId(id), status: { $in: ['queued', 'running'] } },
-        {
-          $set: {
-            status: 'running',
-            startedAt: new Date(),
-            filename,
-            contentType,
-            progress: { percent: 0, rows: 0, scanned: 0, total },
-          },
-          $inc: { attempts: 1 },
+    const doc = await this.exports.findOneAndUpdate(
+      { _id: new mongoose.Types.ObjectId(id), status: { $in: ['queued', 'running'] } },
+      {
+        $set: {
+          status: 'running',
+          startedAt: new Date(),
+          filename,
+          contentType,
+          progress: { percent: 0, rows: 0, scanned: 0, total },
         },
-        { returnDocument: 'after' },
-      ),
+        $inc: { attempts: 1 },
+      },
+      { returnDocument: 'after' },
     );
     return doc ? toRecord(doc) : null;
   }
 
   async progress(id: string, progress: ExportProgress): Promise<void> {
-    await this.locks.withLock(EXPORTS_COLLECTION, id, () =>
-      this.exports.updateOne(
-        { _id: new mongoose.Types.ObjectId(id), status: 'running' },
-        { $set: { progress } },
-      ),
+    await this.exports.updateOne(
+      { _id: new mongoose.Types.ObjectId(id), status: 'running' },
+      { $set: { progress } },
     );
   }
 
@@ -142,11 +135,9 @@ export class ExportRepository {
     outcome: Pick<ExportRecord, 'status' | 'progress' | 'bytes' | 'error'>,
     audit: AuditDraft,
   ): Promise<void> {
-    await this.locks.withLock(EXPORTS_COLLECTION, id, () =>
-      this.exports.updateOne(
-        { _id: new mongoose.Types.ObjectId(id) },
-        { $set: { ...outcome, finishedAt: new Date() }, $push: { pendingAudit: audit } },
-      ),
+    await this.exports.updateOne(
+      { _id: new mongoose.Types.ObjectId(id) },
+      { $set: { ...outcome, finishedAt: new Date() }, $push: { pendingAudit: audit } },
     );
   }
 }

@@ -12,10 +12,12 @@ export {
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
 export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);
+export { DocumentLocks, type WriteGuard } from './document-lock.js';
 export {
-  DocumentLocks,
-  DocumentLockTimeout,
-  type DocumentLockOptions,
-  type WriteGuard,
-} from './document-lock.js';
-export { conditionalWritesAreAtomic } from './write-atomicity.js';
+  readDecideWrite,
+  versionIs,
+  WriteContentionError,
+  type Decision,
+  type ReadDecideWriteSteps,
+} from './read-decide-write.js';
+export { assertAtomicWrites, storeContractBreach, StoreContractError } from './write-atomicity.js';

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import {
-  conditionalWritesAreAtomic,
+  assertAtomicWrites,
   connectMongo,
   DocumentLocks,
   mongoose,
+  readDecideWrite,
+  storeContractBreach,
+  versionIs,
+  WriteContentionError,
   type Connection,
 } from '../../../src/platform/db/index.js';
 import { createLogger } from '../../../src/platform/index.js';
@@ -24,6 +28,12 @@ async function race(
   return { winners: results.filter((r) => r !== null).length, revision: stored?.revision };
 }
 
+interface Ledger {
+  _id: mongoose.Types.ObjectId;
+  version?: number;
+  entries: string[];
+}
+
 describe('compare-and-set on the test FerretDB', function () {
   this.timeout(60_000);
   let db: Connection;
@@ -35,8 +45,11 @@ describe('compare-and-set on the test FerretDB', function () {
     await db.close();
   });
 
-  it('when asked, then the FerretDB built here says its conditional writes are atomic', async () => {
-    expect(await conditionalWritesAreAtomic(db)).to.equal(true);
+  it('when start-up checks the FerretDB built here, then it meets the store contract', async () => {
+    await assertAtomicWrites(db);
+    const info = await db.db?.admin().command({ buildInfo: 1 });
+    expect(info?.ferretdbFeatures).to.deep.include({ govcertAtomicWrites: true });
+    expect(storeContractBreach(info ?? {})).to.equal(null);
   });
 
   it('when 8 writers race a plain conditional findOneAndUpdate, then exactly one wins every round', async () => {
@@ -48,77 +61,124 @@ describe('compare-and-set on the test FerretDB', function () {
     }
   });
 
-  for (const mode of ['auto', 'rows'] as const) {
-    it(`when 8 writers race DocumentLocks.updateIf (${mode}), then exactly one wins and its push is kept`, async () => {
-      const locks = new DocumentLocks(db, { mode });
-      for (let round = 0; round < ROUNDS; round++) {
-        const outcome = await race(db, (id) =>
-          locks.updateIf(
-            db.collection('races'),
-            id,
-            { revision: 0 },
-            { $inc: { revision: 1 }, $push: { wins: round } },
-          ),
-        );
-        expect(outcome, `round ${round}`).to.deep.equal({ winners: 1, revision: 1 });
-      }
-    });
-  }
-
-  it('when a guard uses $ne, $in and a missing field, then it matches as MongoDB would in both modes', async () => {
-    const collection = db.collection('guards');
-    for (const mode of ['auto', 'rows'] as const) {
-      const locks = new DocumentLocks(db, { mode });
-      const { insertedId } = await collection.insertOne({ status: 'queued' });
-      const set = (guard: Record<string, unknown>, status: string) =>
-        locks.updateIf(collection, insertedId, guard, { $set: { status } });
-      expect(await set({ status: { $ne: 'queued' } }, 'x'), mode).to.equal(null);
-      expect(
-        await set({ status: { $in: ['queued', 'deferred'] }, assignee: null }, 'sending'),
-        mode,
-      ).to.include({
-        status: 'sending',
-      });
-      expect(await set({ status: 'queued' }, 'y'), mode).to.equal(null);
-      expect(
-        await locks.updateIf(collection, new mongoose.Types.ObjectId(), {}, { $set: { a: 1 } }),
-        mode,
-      ).to.equal(null);
+  it('when 8 writers race DocumentLocks.updateIf, then exactly one wins and its push is kept', async () => {
+    const locks = new DocumentLocks(db);
+    for (let round = 0; round < ROUNDS; round++) {
+      const outcome = await race(db, (id) =>
+        locks.updateIf(
+          db.collection('races'),
+          id,
+          { revision: 0 },
+          { $inc: { revision: 1 }, $push: { wins: round } },
+        ),
+      );
+      expect(outcome, `round ${round}`).to.deep.equal({ winners: 1, revision: 1 });
     }
   });
 
-  it('when a batch of writes runs through writeEach, then every document gets its write exactly once in both modes', async () => {
-    const collection = db.collection('batches');
-    for (const mode of ['auto', 'rows'] as const) {
-      const locks = new DocumentLocks(db, { mode });
-      const { insertedIds } = await collection.insertMany([{ n: 0 }, { n: 0 }, { n: 0 }]);
-      const ids = Object.values(insertedIds);
-      let batches = 0;
-      let singles = 0;
-      await locks.writeEach(
-        'batches',
-        ids,
-        (id) => id,
-        (all) => {
-          batches++;
-          return collection.bulkWrite(
-            all.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+  it('when a guard uses $ne, $in and a missing field, then updateIf matches as MongoDB would', async () => {
+    const collection = db.collection('guards');
+    const locks = new DocumentLocks(db);
+    const { insertedId } = await collection.insertOne({ status: 'queued' });
+    const set = (guard: Record<string, unknown>, status: string) =>
+      locks.updateIf(collection, insertedId, guard, { $set: { status } });
+    expect(await set({ status: { $ne: 'queued' } }, 'x')).to.equal(null);
+    expect(await set({ status: { $in: ['queued', 'deferred'] }, assignee: null }, 'sending')).to.include({
+      status: 'sending',
+    });
+    expect(await set({ status: 'queued' }, 'y')).to.equal(null);
+    expect(await locks.updateIf(collection, new mongoose.Types.ObjectId(), {}, { $set: { a: 1 } })).to.equal(
+      null,
+    );
+  });
+
+  describe('readDecideWrite', () => {
+    const ledgers = () => db.collection<Ledger>('ledgers');
+
+    /**
+     * Appends `entry` to the ledger by rewriting the whole array on the version read: a decision
+     * applied on a state it did not see would drop someone else's entry.
+     */
+    const append = (id: mongoose.Types.ObjectId, entry: string, attempts = WRITERS * 2) =>
+      readDecideWrite({
+        read: async () => {
+          const doc = await ledgers().findOne({ _id: id });
+          if (!doc) throw new Error('ledger missing');
+          return doc;
+        },
+        decide: (current) =>
+          current.entries.includes(entry)
+            ? { done: 'already' as const }
+            : { write: [...current.entries, entry] },
+        write: async (entries, current) => {
+          const { modifiedCount } = await ledgers().updateOne(
+            { _id: id, version: versionIs(current.version) },
+            { $set: { entries }, $inc: { version: 1 } },
           );
+          return modifiedCount === 1 ? ('written' as const) : null;
         },
-        (_id) => {
-          singles++;
-          return collection.updateOne({ _id }, { $inc: { n: 1 } });
+        attempts,
+      });
+
+    it('when 8 writers append to one ledger in parallel, then every entry is applied exactly once and none is lost', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Half the rounds start from a document written before it had a version.
+        const { insertedId } = await ledgers().insertOne(
+          round % 2 === 0
+            ? { _id: new mongoose.Types.ObjectId(), entries: [] }
+            : { _id: new mongoose.Types.ObjectId(), version: 0, entries: [] },
+        );
+        const mine = Array.from({ length: WRITERS }, (_, i) => `r${round}w${i}`);
+        const answers = await Promise.all(mine.map((entry) => append(insertedId, entry)));
+        const stored = await ledgers().findOne({ _id: insertedId });
+        expect(answers, `round ${round}`).to.deep.equal(mine.map(() => 'written'));
+        expect([...(stored?.entries ?? [])].sort(), `round ${round}`).to.deep.equal([...mine].sort());
+        expect(stored?.version, `round ${round}`).to.equal(WRITERS);
+      }
+    });
+
+    it('when the decision stops, then nothing is written and its answer is returned', async () => {
+      const { insertedId } = await ledgers().insertOne({
+        _id: new mongoose.Types.ObjectId(),
+        version: 3,
+        entries: ['a'],
+      });
+      expect(await append(insertedId, 'a')).to.equal('already');
+      expect(await ledgers().findOne({ _id: insertedId })).to.deep.include({ version: 3, entries: ['a'] });
+    });
+
+    it('when every write loses its race, then it reads and decides again up to the bound and throws', async () => {
+      const { insertedId } = await ledgers().insertOne({
+        _id: new mongoose.Types.ObjectId(),
+        version: 0,
+        entries: [],
+      });
+      let reads = 0;
+      const steps = {
+        read: async () => {
+          reads++;
+          return ledgers().findOne({ _id: insertedId });
         },
+        decide: () => ({ write: 'x' }),
+        // Someone else always writes first: the version moves under every attempt.
+        write: async (_: string, current: Ledger | null) => {
+          await ledgers().updateOne({ _id: insertedId }, { $inc: { version: 1 } });
+          const { modifiedCount } = await ledgers().updateOne(
+            { _id: insertedId, version: versionIs(current?.version) },
+            { $push: { entries: 'x' } },
+          );
+          return modifiedCount === 1 ? true : null;
+        },
+      };
+      const error = await readDecideWrite({ ...steps, attempts: 3 }).catch((err: unknown) => err);
+      expect(error).to.be.instanceOf(WriteContentionError);
+      expect(reads).to.equal(3);
+      const own = await readDecideWrite({ ...steps, exhausted: () => new RangeError('busy') }).catch(
+        (err: unknown) => err,
       );
-      const stored = await collection.find({ _id: { $in: ids } }).toArray();
-      expect(
-        stored.map((doc) => doc.n as number),
-        mode,
-      ).to.deep.equal([1, 1, 1]);
-      // Atomic writes take the one batch; lock rows take each document on its own.
-      expect({ batches, singles }, mode).to.deep.equal(
-        mode === 'auto' ? { batches: 1, singles: 0 } : { batches: 0, singles: 3 },
-      );
-    }
+      expect(own).to.be.instanceOf(RangeError);
+      expect(reads).to.equal(3 + 5);
+      expect(await ledgers().findOne({ _id: insertedId })).to.deep.include({ version: 8, entries: [] });
+    });
   });
 });

@@ -1,9 +1,16 @@
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
 import { parseOrThrow } from '../platform/http/index.js';
 import { DRAFT_DEFAULTS } from './advisory-drafts.js';
 import type { AdvisoryActorRef, AdvisoryRecord, StoredRevision } from './advisory.records.js';
+
+/** An approval decided on one read of the advisory: the revisions to store and its audit event. */
+interface Approval {
+  revisions: StoredRevision[];
+  draft: AuditDraft;
+}
 import type { AdvisoryRepository } from './advisory.repository.js';
 import { advisoryContentSchema, type AdvisoryContent } from './advisory.schemas.js';
 import type { draftAdvisorySchema, reviseAdvisorySchema } from './advisory.schemas.js';
@@ -117,31 +124,36 @@ export class AdvisoryService {
    * approve it (403 `four_eyes_required`, the refusal audited).
    */
   async approve(actor: Actor, id: string, number: number): Promise<AdvisoryRecord> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const advisory = await this.require(id);
-      const target = this.revisionOf(advisory, number);
-      if (target.createdBy.userId === actor.userId) {
-        await this.repository.audit(
-          id,
-          this.audit(actor, advisory, 'advisory.approve_refused', {
-            data: { revision: number, reason: 'four_eyes_required' },
-          }),
+    return readDecideWrite({
+      read: () => this.require(id),
+      decide: async (advisory): Promise<Decision<Approval, AdvisoryRecord>> => {
+        const target = this.revisionOf(advisory, number);
+        if (target.createdBy.userId === actor.userId) {
+          await this.repository.audit(
+            id,
+            this.audit(actor, advisory, 'advisory.approve_refused', {
+              data: { revision: number, reason: 'four_eyes_required' },
+            }),
+          );
+          throw new SelfApprovalError(advisory.ref, number);
+        }
+        if (target.approvedAt !== null) return { done: advisory };
+        const now = new Date();
+        const revisions = advisory.revisions.map((r) =>
+          r.number === number ? { ...r, approvedAt: now, approvedBy: refOf(actor) } : r,
         );
-        throw new SelfApprovalError(advisory.ref, number);
-      }
-      if (target.approvedAt !== null) return advisory;
-      const now = new Date();
-      const revisions = advisory.revisions.map((r) =>
-        r.number === number ? { ...r, approvedAt: now, approvedBy: refOf(actor) } : r,
-      );
-      const draft = this.audit(actor, advisory, 'advisory.approved', {
-        changes: [{ field: `revision.${number}.approved`, before: false, after: true }],
-        data: { revision: number, tlp: target.content.tlp },
-      });
-      const updated = await this.repository.setRevisions(id, advisory.latestRevision, revisions, draft);
-      if (updated) return updated;
-    }
-    throw new ConflictError('The advisory kept changing; try again.', 'revision_conflict');
+        const draft = this.audit(actor, advisory, 'advisory.approved', {
+          changes: [{ field: `revision.${number}.approved`, before: false, after: true }],
+          data: { revision: number, tlp: target.content.tlp },
+        });
+        return { write: { revisions, draft } };
+      },
+      // Guarded on the latest revision number read (an edit moves it). An approval does not move it,
+      // so two approvals of different revisions at once can still overwrite each other's array.
+      write: ({ revisions, draft }, advisory) =>
+        this.repository.setRevisions(id, advisory.latestRevision, revisions, draft),
+      exhausted: () => new ConflictError('The advisory kept changing; try again.', 'revision_conflict'),
+    });
   }
 
   /** The advisory; 404 when there is none. */

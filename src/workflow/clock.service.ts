@@ -9,6 +9,7 @@ import {
   type ClockTimers,
   type IncidentClock,
 } from '../clocks/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { Logger, Metrics } from '../platform/index.js';
 import { queueWarningRoute } from '../triage/index.js';
 import { clockChanges } from './clock-fields.js';
@@ -18,6 +19,13 @@ import { NO_DEADLINE, type NotificationRequest, type WorkflowIncident } from './
 
 const actor = systemActor('clocks');
 const ATTEMPTS = 10;
+
+/** A clock step decided on one read: the incident read, its plan and the timers it leaves. */
+interface ClockStep {
+  incident: WorkflowIncident;
+  plan: ReturnType<typeof planClocks>;
+  timerIds: string[];
+}
 
 const ACTIONS: Record<ClockEvent['kind'], string> = {
   warning: 'clock.warning',
@@ -99,80 +107,86 @@ export class ClockService {
   ) {}
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const incident = await this.writer.repository.findById(ALL_SCOPE, incidentId);
-      if (!incident) return { outcome: 'missing', events: [] };
-      await this.writer.flushOutbox(incident);
-      // Taken after the read, on every attempt: a plan must never be older than the state it reads.
-      const now = new Date(Math.max(Date.now(), options.notBefore ?? 0));
-      const plan = planClocks(
-        {
-          clocks: incident.clocks,
-          clockLedger: incident.clockLedger,
-          clockEvents: incident.clockEvents,
-          clockTimers: incident.clockTimers,
-          obligations: incident.obligations,
-          ladder: incident.triage?.escalation ?? [],
-          severity: incident.severity,
-          open: isOpen(incident.status),
-        },
-        now,
-        this.calendars(),
-      );
-      const timerIds = plan.timers.map((timer) => timerJobId(incident.id, timer));
-      const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);
-      if (!plan.changed && !timersMoved) {
-        // A fired timer that finds nothing to do costs this one read: the write that stored these
-        // timers set them and the queue row (or the reconciler repairs them). Triage follow-ups and
-        // reconciler repairs come here to re-add lost timers and re-file the row after triage.
-        if (options.fired) return { outcome: 'unchanged', events: [] };
-        await this.timers.ensure(incident.id, plan.timers);
-        await this.writer.index.put(incident);
-        return { outcome: 'unchanged', events: [] };
-      }
-      const keys = plan.events.map((event) => event.key);
-      const updated = await this.writer.repository.update(
-        ALL_SCOPE,
-        incident.id,
-        { revision: incident.revision, clockSeq: incident.clockSeq },
-        {
-          set: {
-            clocks: plan.clocks,
-            clockLedger: plan.clocks,
-            clockTimers: timerIds,
-            nextDueAt: plan.nextDueAt,
-            urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
-            // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
-            clockEvents: plan.clockEvents,
+    return readDecideWrite({
+      read: () => this.writer.repository.findById(ALL_SCOPE, incidentId),
+      decide: async (incident): Promise<Decision<ClockStep, CatchUpResult>> => {
+        if (!incident) return { done: { outcome: 'missing', events: [] } };
+        await this.writer.flushOutbox(incident);
+        // Taken after the read, on every attempt: a plan must never be older than the state it reads.
+        const now = new Date(Math.max(Date.now(), options.notBefore ?? 0));
+        const plan = planClocks(
+          {
+            clocks: incident.clocks,
+            clockLedger: incident.clockLedger,
+            clockEvents: incident.clockEvents,
+            clockTimers: incident.clockTimers,
+            obligations: incident.obligations,
+            ladder: incident.triage?.escalation ?? [],
+            severity: incident.severity,
+            open: isOpen(incident.status),
           },
-          push: {
-            notificationOutbox: plan.events.map((event) =>
-              requestFor(
-                incident,
-                event,
-                plan.clocks.find((c) => c.key === event.clockKey),
+          now,
+          this.calendars(),
+        );
+        const timerIds = plan.timers.map((timer) => timerJobId(incident.id, timer));
+        const timersMoved = JSON.stringify(timerIds) !== JSON.stringify(incident.clockTimers);
+        if (!plan.changed && !timersMoved) {
+          // A fired timer that finds nothing to do costs this one read: the write that stored these
+          // timers set them and the queue row (or the reconciler repairs them). Triage follow-ups and
+          // reconciler repairs come here to re-add lost timers and re-file the row after triage.
+          if (options.fired) return { done: { outcome: 'unchanged', events: [] } };
+          await this.timers.ensure(incident.id, plan.timers);
+          await this.writer.index.put(incident);
+          return { done: { outcome: 'unchanged', events: [] } };
+        }
+        return { write: { incident, plan, timerIds } };
+      },
+      write: async ({ incident, plan, timerIds }) => {
+        const keys = plan.events.map((event) => event.key);
+        const updated = await this.writer.repository.update(
+          ALL_SCOPE,
+          incident.id,
+          { revision: incident.revision, clockSeq: incident.clockSeq },
+          {
+            set: {
+              clocks: plan.clocks,
+              clockLedger: plan.clocks,
+              clockTimers: timerIds,
+              nextDueAt: plan.nextDueAt,
+              urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
+              // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
+              clockEvents: plan.clockEvents,
+            },
+            push: {
+              notificationOutbox: plan.events.map((event) =>
+                requestFor(
+                  incident,
+                  event,
+                  plan.clocks.find((c) => c.key === event.clockKey),
+                ),
               ),
-            ),
+            },
+            guard: keys.length > 0 ? { eventsAbsent: keys } : undefined,
+            // Clock progress does not change the responder's version: a timer never causes a 412.
+            bump: { revision: false, clockSeq: true },
+            audit: this.drafts(incident, plan),
           },
-          guard: keys.length > 0 ? { eventsAbsent: keys } : undefined,
-          // Clock progress does not change the responder's version: a timer never causes a 412.
-          bump: { revision: false, clockSeq: true },
-          audit: this.drafts(incident, plan),
-        },
-      );
-      if (!updated) continue;
-      for (const event of plan.events.filter((e) => e.kind === 'breach')) {
-        const clock = plan.clocks.find((c) => c.key === event.clockKey);
-        this.metrics.clockBreaches.inc({
-          regime: clock?.regime ?? 'unknown',
-          severity: incident.severity ?? 'none',
-        });
-      }
-      await this.writer.after(updated, plan.timers, incident.clockTimers);
-      if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
-      return { outcome: 'updated', events: keys };
-    }
-    throw new Error(`incident ${incidentId} kept changing while its clocks were updated`);
+        );
+        if (!updated) return null;
+        for (const event of plan.events.filter((e) => e.kind === 'breach')) {
+          const clock = plan.clocks.find((c) => c.key === event.clockKey);
+          this.metrics.clockBreaches.inc({
+            regime: clock?.regime ?? 'unknown',
+            severity: incident.severity ?? 'none',
+          });
+        }
+        await this.writer.after(updated, plan.timers, incident.clockTimers);
+        if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
+        return { outcome: 'updated', events: keys } satisfies CatchUpResult;
+      },
+      attempts: ATTEMPTS,
+      exhausted: () => new Error(`incident ${incidentId} kept changing while its clocks were updated`),
+    });
   }
 
   /** Re-files the incident's queue row (reconciler passes rebuild the index this way). */

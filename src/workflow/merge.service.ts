@@ -2,12 +2,13 @@ import type { CalendarSet } from '../clocks/index.js';
 import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
 import { checkListLimit } from '../incidents/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { ConflictError, ValidationError } from '../platform/errors.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { allowedNext, canTransition, isOpen } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
-import type { MergeRef, WorkflowIncident } from './workflow.types.js';
+import type { MergeRef, WorkflowChange, WorkflowIncident } from './workflow.types.js';
 
 const SURVIVOR_ATTEMPTS = 8;
 
@@ -91,39 +92,44 @@ export class MergeService {
     survivorId: string,
     duplicate: WorkflowIncident,
   ): Promise<void> {
-    for (let attempt = 0; attempt < SURVIVOR_ATTEMPTS; attempt++) {
-      const survivor = await this.writer.read(ALL_SCOPE, survivorId);
-      if (survivor.merged.some((m) => m.id === duplicate.id)) return;
-      checkListLimit(survivor.ref, 'merged', survivor.merged.length, 1);
-      const entry: MergeRef = {
-        id: duplicate.id,
-        ref: duplicate.ref,
-        at: duplicate.mergedInto?.at ?? new Date(),
-      };
-      const draft = auditDraft(
-        actor,
-        'incident.merged',
-        { type: 'incident', id: survivor.id, ref: survivor.ref },
-        {
-          bureauId: survivor.bureauId,
-          changes: [{ field: 'merged', before: survivor.merged, after: [...survivor.merged, entry] }],
-          data: { duplicate: duplicate.id, duplicateRef: duplicate.ref },
-        },
-      );
-      const updated = await this.writer.repository.update(
-        ALL_SCOPE,
-        survivorId,
-        { revision: survivor.revision, clockSeq: survivor.clockSeq },
-        { push: { merged: [entry] }, bump: { revision: true, clockSeq: false }, audit: [draft] },
-      );
-      if (updated) {
-        await this.writer.after(updated, undefined, []);
-        return;
-      }
-    }
-    throw new ConflictError(
-      'The surviving incident is changing too fast; repeat the merge to complete it.',
-      'busy',
-    );
+    const updated = await readDecideWrite({
+      read: () => this.writer.read(ALL_SCOPE, survivorId),
+      decide: (survivor): Decision<WorkflowChange, null> => {
+        if (survivor.merged.some((m) => m.id === duplicate.id)) return { done: null };
+        checkListLimit(survivor.ref, 'merged', survivor.merged.length, 1);
+        const entry: MergeRef = {
+          id: duplicate.id,
+          ref: duplicate.ref,
+          at: duplicate.mergedInto?.at ?? new Date(),
+        };
+        const draft = auditDraft(
+          actor,
+          'incident.merged',
+          { type: 'incident', id: survivor.id, ref: survivor.ref },
+          {
+            bureauId: survivor.bureauId,
+            changes: [{ field: 'merged', before: survivor.merged, after: [...survivor.merged, entry] }],
+            data: { duplicate: duplicate.id, duplicateRef: duplicate.ref },
+          },
+        );
+        return {
+          write: { push: { merged: [entry] }, bump: { revision: true, clockSeq: false }, audit: [draft] },
+        };
+      },
+      write: (change, survivor) =>
+        this.writer.repository.update(
+          ALL_SCOPE,
+          survivorId,
+          { revision: survivor.revision, clockSeq: survivor.clockSeq },
+          change,
+        ),
+      attempts: SURVIVOR_ATTEMPTS,
+      exhausted: () =>
+        new ConflictError(
+          'The surviving incident is changing too fast; repeat the merge to complete it.',
+          'busy',
+        ),
+    });
+    if (updated) await this.writer.after(updated, undefined, []);
   }
 }

@@ -9,6 +9,7 @@ import {
   type IncidentListIndex,
   type LimitedList,
 } from '../incidents/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { etagOf } from '../platform/http/index.js';
 import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
@@ -74,25 +75,30 @@ export class WorkflowWriter {
     plan: (incident: WorkflowIncident) => PlannedChange | Promise<PlannedChange>,
     onStale?: (incident: WorkflowIncident) => void,
   ): Promise<WorkflowIncident> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const incident = await this.read(scope, id);
-      if (incident.revision !== version) {
-        onStale?.(incident);
-        throw new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
-      }
-      const planned = await plan(incident);
-      checkGrowth(incident, planned.change);
-      const updated = await this.repository.update(
-        scope,
-        id,
-        { revision: incident.revision, clockSeq: incident.clockSeq },
-        planned.change,
-      );
-      if (!updated) continue;
-      await this.after(updated, planned.timers, incident.clockTimers);
-      return updated;
-    }
-    throw new ConflictError('The incident is changing too fast; retry.', 'busy');
+    return readDecideWrite({
+      read: () => this.read(scope, id),
+      decide: async (incident): Promise<Decision<PlannedChange, never>> => {
+        if (incident.revision !== version) {
+          onStale?.(incident);
+          throw new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
+        }
+        const planned = await plan(incident);
+        checkGrowth(incident, planned.change);
+        return { write: planned };
+      },
+      write: async (planned, incident) => {
+        const updated = await this.repository.update(
+          scope,
+          id,
+          { revision: incident.revision, clockSeq: incident.clockSeq },
+          planned.change,
+        );
+        if (updated) await this.after(updated, planned.timers, incident.clockTimers);
+        return updated;
+      },
+      attempts: ATTEMPTS,
+      exhausted: () => new ConflictError('The incident is changing too fast; retry.', 'busy'),
+    });
   }
 
   /** Sends what the write queued, sets the timers, re-files the queue row; the reconciler repairs failures. */

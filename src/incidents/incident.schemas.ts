@@ -137,7 +137,11 @@ export const incidentViewSchema = z
       .array(record('A follow-up as sent, with when and by whom.'))
       .describe('Follow-ups, oldest first.'),
     clocks: z
-      .array(record('A deadline: `key`, `name`, `obligation`, `startsFrom`, `dueAt`, `state`…'))
+      .array(
+        record(
+          'A deadline: `key`, `name` (and `nameZh`, its Traditional Chinese name), `obligation`, `startsFrom`, `dueAt`, `state`…',
+        ),
+      )
       .describe('Deadlines the policy set (see also GET …/workflow).'),
     triage: record(
       'The decision: severity, queue, RSIT class, reportability, the rules that matched and the policy version.',

@@ -142,6 +142,10 @@ export const owedReportsSchema = z.object({
       z.object({
         obligation: z.string().describe('The obligation its clock names.'),
         name: z.string().describe('The clock’s name, e.g. "Preliminary written report to GIRO-SO".'),
+        nameZh: z
+          .string()
+          .optional()
+          .describe('The clock’s name in Traditional Chinese (zh-HK), when the policy gives one.'),
         regime: z.string().describe('The regime that imposes it, e.g. `HK-GOV`.'),
         kind,
         occurrence: z.number().describe('Which occurrence of the clock this row is.'),

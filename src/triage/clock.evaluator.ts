@@ -102,6 +102,7 @@ export function decideClocks(
       let spec: ClockSpec = {
         key: `${pack.id}.${c.id}`,
         name: c.name,
+        ...(c.nameZh !== undefined ? { nameZh: c.nameZh } : {}),
         regime: pack.regime,
         obligation: c.obligation,
         startsFrom: chained ? 'met' : (c.startsFrom as ClockStart),

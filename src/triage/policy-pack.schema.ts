@@ -142,6 +142,12 @@ const startsFrom = z.union([
 const clock = z.strictObject({
   id,
   name,
+  /**
+   * The name in Traditional Chinese (Hong Kong usage), shown on the console's zh-HK pages. Optional
+   * here so a pack under review may lack it; every pack shipped in policies/ must have it (a unit test
+   * checks), else a bureau reading in Chinese sees the English name.
+   */
+  nameZh: z.string().trim().min(1).optional(),
   obligation: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'expected a dotted obligation name'),
   startsFrom,
   duration: spanBySeverity,

@@ -19,6 +19,7 @@ const calendarSpan = z.union([
 const clock = z.strictObject({
   key,
   name: z.string().optional(),
+  nameZh: z.string().optional(),
   regime: z.string().optional(),
   obligation: z.string().optional(),
   startsFrom: z.enum([...CLOCK_STARTS, 'met']).optional(),

@@ -52,6 +52,8 @@ export interface ClockSpec {
   /** Stable key, `<pack>.<clock>`, e.g. `hk-gov.initial-report`; the clock's identity across re-triage. */
   key: string;
   name: string;
+  /** The name in Traditional Chinese; absent on clocks decided before it was in the policy (show `name`). */
+  nameZh?: string;
   /** Regime that imposes it, e.g. `HK-GOV`. */
   regime: string;
   /** What meets it, e.g. `report.giro.initial`. */

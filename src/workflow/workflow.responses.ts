@@ -30,6 +30,12 @@ const clock = z
   .looseObject({
     key: z.string().describe('Stable key `<pack>.<clock>`, e.g. `hk-gov.initial-report`.'),
     name: z.string().describe('What is owed, e.g. "Initial (phone) report to GIRO-SO".'),
+    nameZh: z
+      .string()
+      .optional()
+      .describe(
+        'The name in Traditional Chinese (zh-HK), when the policy gives one; absent on clocks set before it did.',
+      ),
     regime: z.string().describe('The regime that imposes it, e.g. `HK-GOV`, `HK-CI`, `NIS2`.'),
     obligation: z
       .string()

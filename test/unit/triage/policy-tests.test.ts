@@ -22,6 +22,32 @@ describe('policy test cases', () => {
   });
 });
 
+describe('clock names in Chinese', () => {
+  // A clock without one shows its English name on the console's zh-HK pages: every shipped pack,
+  // and the fast copy the queue tests use, must give one.
+  for (const dir of ['policies', 'test/fixtures/policies-fast']) {
+    it(`when ${dir} is loaded, then every clock of every pack has a Traditional Chinese name`, () => {
+      const clocks = loadPolicy(dir).packs.flatMap((pack) =>
+        pack.clocks.map((clock) => ({ key: `${pack.id}.${clock.id}`, nameZh: clock.nameZh ?? null })),
+      );
+      expect(clocks.length).to.be.at.least(20);
+      const missing = clocks.filter((c) => c.nameZh === null || !/\p{Script=Han}/u.test(c.nameZh));
+      expect(missing.map((c) => c.key)).to.deep.equal([]);
+    });
+  }
+
+  it("when triage builds the clocks, then each carries the policy's Chinese name beside the English one", () => {
+    const decision = evaluatePolicy(
+      loadPolicy('policies'),
+      makeInput({ functionalImpact: 'high' }),
+      new Date(),
+    );
+    const preliminary = decision.clocks.find((c) => c.key === 'hk-gov.preliminary-report');
+    expect(preliminary?.name).to.equal('Preliminary written report to GIRO-SO');
+    expect(preliminary?.nameZh).to.equal('向 GIRO-SO 提交初步書面報告');
+  });
+});
+
 describe('fast fixture packs', () => {
   const real = loadPolicy('policies');
   const fast = loadPolicy('test/fixtures/policies-fast');

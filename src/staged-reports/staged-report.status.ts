@@ -10,6 +10,7 @@ import type {
 export interface ClockLike {
   key: string;
   name: string;
+  nameZh?: string;
   regime: string;
   obligation: string;
   dueAt?: Date | null;
@@ -103,6 +104,7 @@ export function owedReports(
       const base = {
         obligation: clock.obligation,
         name: clock.name,
+        ...(clock.nameZh !== undefined ? { nameZh: clock.nameZh } : {}),
         regime: clock.regime,
         kind: kindOf(clock.obligation),
         occurrence: o.occurrence,
@@ -138,6 +140,7 @@ export function owedReports(
       rows.push({
         obligation: clock.obligation,
         name: clock.name,
+        ...(clock.nameZh !== undefined ? { nameZh: clock.nameZh } : {}),
         regime: clock.regime,
         kind: kindOf(clock.obligation),
         occurrence: n,

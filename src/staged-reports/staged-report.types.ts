@@ -120,6 +120,8 @@ export type ReviewInput =
 export interface OwedReport {
   obligation: string;
   name: string;
+  /** The clock's Chinese name, when the policy gave one (clocks stored before it have none). */
+  nameZh?: string;
   regime: string;
   kind: StagedReportKind;
   occurrence: number;

@@ -33,16 +33,18 @@ describe('bureau portal: my incidents (browser)', function () {
     // The home page's next steps (the navigation has the same link).
     await page.getByRole('main').getByRole('link', { name: 'My incidents' }).click();
     await page.waitForURL(`${runtime.url}/console/my-incidents`);
-    // Triage runs in the worker: the newest incident shows its deadline once it has.
+    // Triage runs in the worker: the newest incident shows its deadline once it has, and the clock
+    // rules then meet the initial report (filed here), so wait for the written one, not any GIRO-SO.
     const newest = page.getByRole('row', { name: new RegExp(own[20]?.ref ?? '') });
-    for (let i = 0; i < 60 && !((await newest.textContent()) ?? '').includes('GIRO-SO'); i++) {
+    const preliminary = 'Preliminary written report to GIRO-SO';
+    for (let i = 0; i < 60 && !((await newest.textContent()) ?? '').includes(preliminary); i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await page.reload();
     }
     const row = (await newest.textContent()) ?? '';
     expect(row).to.include('Own incident 20');
     // The initial report to GIRO-SO is met by filing the report here: the next owed is the written one.
-    expect(row).to.include('Preliminary written report to GIRO-SO');
+    expect(row).to.include(preliminary);
     expect(row).to.match(/\d+ h \d+ min/);
     expect(await page.getByRole('row').count()).to.equal(21); // 20 and the header
     const main = (await page.textContent('main')) ?? '';
@@ -70,6 +72,10 @@ describe('bureau portal: my incidents (browser)', function () {
     await page.goto(`${runtime.url}/console/my-incidents`);
     await switchLanguage(page, 'Language', 'zh-HK');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('我的事故');
+    // The deadline's name is the policy's Chinese one, not its English name.
+    const zhRow = (await newest.textContent()) ?? '';
+    expect(zhRow).to.include('向 GIRO-SO 提交初步書面報告');
+    expect(zhRow).not.to.include('Preliminary written report');
     expect(await page.textContent('main')).to.match(/\d+ 小時 \d+ 分鐘/);
     await expectAccessible(page);
     await screenshot(page, 'portal-my-incidents-zh-HK');

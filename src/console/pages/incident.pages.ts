@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { roleHas } from '../../auth/index.js';
 import type { IncidentService } from '../../incidents/index.js';
 import { definePage, type AnyPage } from '../page.js';
+import { clockName } from './clock-name.js';
 
 export interface IncidentPageDeps {
   incidents: Pick<IncidentService, 'get'>;
@@ -20,7 +21,7 @@ export function incidentPages(deps: IncidentPageDeps): AnyPage[] {
       path: '/console/incidents/:id',
       permission: 'incident.read',
       params,
-      handler: async ({ actor, params: { id } }) => {
+      handler: async ({ actor, params: { id }, lang }) => {
         // CERT staff work the incident on the responders' page (work.pages.ts): same address in mails.
         if (actor.role !== 'system' && roleHas(actor.role, 'queue.read'))
           return { redirect: `/console/incidents/${id}/work` };
@@ -42,7 +43,7 @@ export function incidentPages(deps: IncidentPageDeps): AnyPage[] {
               bureauId: incident.bureauId,
               reportedAt: incident.reportedAt,
               clocks: incident.clocks.map((clock) => ({
-                name: clock.name,
+                name: clockName(clock, lang),
                 regime: clock.regime,
                 dueAt: clock.dueAt ?? null,
               })),

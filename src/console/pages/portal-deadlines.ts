@@ -4,6 +4,8 @@ import { isBureauObligation } from '../../clocks/index.js';
 export interface StoredClock {
   key: string;
   name: string;
+  /** The policy's Chinese name; absent on clocks stored before the policy had one. */
+  nameZh?: string;
   obligation: string;
   dueAt?: Date | null;
   /** Set once the report was made (late when the state is `breached`). */
@@ -22,16 +24,24 @@ export function bureauClocks<C extends StoredClock>(clocks: readonly C[]): C[] {
   return clocks.filter((clock) => isBureauObligation(clock.obligation));
 }
 
+/** The clock a bureau owes next: its names (see `clockName`) and due time. */
+export interface NextDeadline {
+  name: string;
+  nameZh?: string;
+  dueAt: Date;
+}
+
 /** The next report the bureau owes: the earliest due time among its clocks still open. */
-export function nextBureauDeadline(clocks: readonly StoredClock[]): { name: string; dueAt: Date } | null {
-  let next: { name: string; dueAt: Date } | null = null;
+export function nextBureauDeadline(clocks: readonly StoredClock[]): NextDeadline | null {
+  let next: NextDeadline | null = null;
   for (const clock of bureauClocks(clocks)) {
     const state = clockState(clock);
     // A breached clock is still owed until the report is made; made late, it is owed no more.
     const owed = state === 'running' || (state === 'breached' && !clock.metAt);
     if (!owed || !clock.dueAt) continue;
     const dueAt = new Date(clock.dueAt);
-    if (!next || dueAt < next.dueAt) next = { name: clock.name, dueAt };
+    if (!next || dueAt < next.dueAt)
+      next = { name: clock.name, ...(clock.nameZh !== undefined ? { nameZh: clock.nameZh } : {}), dueAt };
   }
   return next;
 }

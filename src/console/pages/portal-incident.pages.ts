@@ -8,6 +8,7 @@ import { definePage, pageProblems, type AnyPage, type PageProblem, type PageView
 import { threadSection, type ThreadSource } from './messages.pages.js';
 import type { IncidentSection } from './incident-sections.js';
 import { bureauClocks, clockState } from './portal-deadlines.js';
+import { clockName } from './clock-name.js';
 import { hongKongTime } from './portal-report.form.js';
 
 export interface PortalIncidentDeps {
@@ -76,7 +77,12 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
     const textOf = (entry: (typeof timeline)[number]): string | null => {
       if (!entry.action.startsWith('staged_report.') || typeof entry.data.report !== 'string')
         return entry.text;
-      const values = { report: entry.data.report, version: entry.data.version };
+      // The timeline names the report in English (the API's word); the page names it in its language.
+      const clock = workflow.clocks.find((c) => c.obligation === entry.data.obligation);
+      const values = {
+        report: clock ? clockName(clock, lang) : entry.data.report,
+        version: entry.data.version,
+      };
       return typeof entry.data.comment === 'string' && entry.data.comment !== ''
         ? t('portal.incident.reportComment', { ...values, comment: entry.data.comment })
         : t('portal.incident.reportVersion', values);
@@ -102,7 +108,7 @@ export function portalIncidentPage(deps: PortalIncidentDeps): AnyPage[] {
         obligations: bureauClocks(workflow.clocks)
           .filter((clock) => !staged.has(clock.obligation))
           .map((clock) => ({
-            name: clock.name,
+            name: clockName(clock, lang),
             dueAt: clock.dueAt ?? null,
             stateKey: `portal.clock.states.${clockState(clock)}`,
           })),

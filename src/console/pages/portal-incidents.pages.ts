@@ -4,6 +4,7 @@ import { SEVERITIES } from '../../triage/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage } from '../page.js';
 import { nextBureauDeadline, timeLeft } from './portal-deadlines.js';
+import { clockName } from './clock-name.js';
 
 export interface PortalIncidentsDeps {
   incidents: Pick<IncidentService, 'list'>;
@@ -55,7 +56,7 @@ export function portalIncidentPages(deps: PortalIncidentsDeps): AnyPage[] {
             status: t(`portal.statuses.${incident.status}`),
             severity: incident.severity ?? t('portal.list.notTriaged'),
             reportedAt: incident.reportedAt,
-            next: next ? { name: next.name, dueAt: next.dueAt } : null,
+            next: next ? { name: clockName(next, lang), dueAt: next.dueAt } : null,
             left: left ? { text: t(left.key, left.values), overdue: left.overdue } : null,
           };
         });

@@ -7,6 +7,7 @@ import type { WorkflowServices } from '../../workflow/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { bureauClocks, clockState } from './portal-deadlines.js';
+import { clockName } from './clock-name.js';
 import { REPORT_FIELD_NAMES, REPORT_STEPS, parseReportForm, type ReportField } from './portal-report.form.js';
 
 export interface PortalReportDeps {
@@ -72,10 +73,10 @@ export function portalReportPages(deps: PortalReportDeps): AnyPage[] {
       permission: 'incident.read',
       params: idParams,
       query: sentQuery,
-      handler: async ({ actor, params: { id }, query }) => {
+      handler: async ({ actor, params: { id }, query, lang }) => {
         const incident = await deps.workflow.writer.read(deps.workflow.scope(actor), id);
         const clocks = bureauClocks(incident.clocks).map((clock) => ({
-          name: clock.name,
+          name: clockName(clock, lang),
           dueAt: clock.dueAt ?? null,
           stateKey: `portal.clock.states.${clockState(clock)}`,
         }));

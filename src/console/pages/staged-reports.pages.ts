@@ -13,6 +13,7 @@ import {
 import type { Translator } from '../i18n.js';
 import { definePage, pageProblems, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
+import { clockName } from './clock-name.js';
 import type { IncidentSection } from './incident-sections.js';
 import { hongKongTime } from './portal-report.form.js';
 
@@ -136,9 +137,9 @@ function linkOf(t: T, incidentId: string, row: OwedReport): { href: string; text
   return row.versions.length > 0 ? { href, text: t('staged.owed.view') } : null;
 }
 
-function rowHeader(t: T, row: OwedReport) {
+function rowHeader(t: T, lang: Language, row: OwedReport) {
   return {
-    name: row.name,
+    name: clockName(row, lang),
     number: numberOf(t, row),
     dueAt: row.dueAt,
     status: t(`staged.statuses.${row.status}`),
@@ -164,7 +165,7 @@ export function stagedReportSections(deps: Pick<StagedReportPageDeps, 'reports'>
         // The incident page leaves these out of its own deadlines: each is a row here, with its form.
         obligations: [...new Set(items.map((row) => row.obligation))],
         rows: items.map((row) => ({
-          ...rowHeader(t, row),
+          ...rowHeader(t, lang, row),
           comment: row.status === 'revision_requested' ? (lastOf(row)?.review?.comment ?? null) : null,
           link: linkOf(t, incidentId, row),
         })),
@@ -176,7 +177,7 @@ export function stagedReportSections(deps: Pick<StagedReportPageDeps, 'reports'>
       const canReview = mayReview(actor);
       return {
         rows: items.map((row) => ({
-          ...rowHeader(t, row),
+          ...rowHeader(t, lang, row),
           versions: row.versions.map((v, i) => versionView(t, v, i === row.versions.length - 1, canReview)),
         })),
       };
@@ -223,13 +224,13 @@ export function stagedReportPages(deps: StagedReportPageDeps): AnyPage[] {
     return {
       view: 'staged-reports/form',
       title: 'staged.form.title',
-      titleValues: { name: row.name },
+      titleValues: { name: clockName(row, lang) },
       ...(problems.length > 0 ? { status: 422 } : { status }),
       data: {
         banner,
         incident: { id: incident.id, ref: incident.ref, title: incident.title },
         report: {
-          ...rowHeader(t, row),
+          ...rowHeader(t, lang, row),
           obligation: row.obligation,
           occurrence: row.occurrence,
           final: row.kind === 'final',
@@ -275,12 +276,12 @@ export function stagedReportPages(deps: StagedReportPageDeps): AnyPage[] {
     return {
       view: 'staged-reports/review',
       title: 'staged.review.pageTitle',
-      titleValues: { name: report.name },
+      titleValues: { name: clockName(row, lang) },
       status,
       data: {
         banner,
         incident: reportedIncident(incident),
-        report: rowHeader(t, row),
+        report: rowHeader(t, lang, row),
         version,
         form: { errorList },
       },

@@ -16,6 +16,7 @@ import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
 import { PAP_LEVELS, TLP_LEVELS } from '../../platform/markings.js';
+import { clockName } from './clock-name.js';
 import { countdown, countdownWords } from './countdown.js';
 import { threadSection, type ThreadSource } from './messages.pages.js';
 import type { IncidentSection } from './incident-sections.js';
@@ -264,7 +265,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     const clocks = incident.clocks.map((clock) => {
       const state = 'state' in clock ? clock.state : null;
       return {
-        name: clock.name,
+        name: clockName(clock, lang),
         regime: clock.regime,
         obligation: clock.obligation,
         startsFrom: clock.startsFrom,
@@ -281,7 +282,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
       .sort();
     const started = incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock);
     const closing = moves.includes('closed')
-      ? owedAtClose(started).map((clock) => ({ key: clock.key, name: clock.name }))
+      ? owedAtClose(started).map((clock) => ({ key: clock.key, name: clockName(clock, lang) }))
       : [];
     return {
       view: 'incidents/work',

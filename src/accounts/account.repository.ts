@@ -79,7 +79,7 @@ export class AccountRepository {
       write: async (change, doc) => {
         try {
           const { matchedCount, upsertedCount } = await this.model.updateOne(
-            trusted({ _id: userId, version: versionIs(doc?.version) }),
+            { _id: userId, version: trusted(versionIs(doc?.version)) },
             trusted({
               $set: change.set,
               $setOnInsert: insertDefaults(change.set),
@@ -96,6 +96,8 @@ export class AccountRepository {
           throw err;
         }
       },
+      // Sign-in attempts on one account may come in bursts (a guessing script): each must count.
+      attempts: 25,
     });
     if (outcome.drafts.length > 0) this.written(userId);
     return outcome.result;

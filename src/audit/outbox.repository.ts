@@ -1,5 +1,5 @@
 import { mongo } from 'mongoose';
-import { DocumentLocks, type Connection } from '../platform/db/index.js';
+import type { Connection } from '../platform/db/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 
 /** A document of an audited collection with drafts waiting in its outbox, exactly as read. */
@@ -18,12 +18,7 @@ type OutboxDocument = mongo.Document;
  * exact-value pull leaves any draft pushed since the read in place.
  */
 export class OutboxRepository {
-  /** The pull must not land inside a writer's locked read-and-write on stock FerretDB v1 (see DocumentLocks). */
-  private readonly locks: DocumentLocks;
-
-  constructor(private readonly db: Connection) {
-    this.locks = new DocumentLocks(db);
-  }
+  constructor(private readonly db: Connection) {}
 
   private collection(name: string): mongo.Collection {
     if (!this.db.db) throw new Error('database connection not open');
@@ -78,26 +73,16 @@ export class OutboxRepository {
       byCollection.set(document.collection, batch);
     }
     for (const [name, batch] of byCollection) {
-      const pull = (document: PendingDocument) => ({
-        filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
-        update: {
-          $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
-        } as unknown as mongo.UpdateFilter<OutboxDocument>,
-      });
-      const collection = this.collection(name);
-      await this.locks.writeEach(
-        name,
-        batch,
-        (document) => document.id,
-        (all) =>
-          collection.bulkWrite(
-            all.map((document) => ({ updateOne: pull(document) })),
-            { ordered: false },
-          ),
-        (document) => {
-          const { filter, update } = pull(document);
-          return collection.updateOne(filter, update);
-        },
+      await this.collection(name).bulkWrite(
+        batch.map((document) => ({
+          updateOne: {
+            filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
+            update: {
+              $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
+            } as unknown as mongo.UpdateFilter<OutboxDocument>,
+          },
+        })),
+        { ordered: false },
       );
     }
   }

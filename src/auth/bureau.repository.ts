@@ -108,11 +108,12 @@ export class BureauRepository {
       },
       write: async ({ current, decision }, doc) => {
         const { matchedCount } = await this.model.updateOne(
-          trusted({ _id: code, version: versionIs(doc?.version) }),
+          { _id: code, version: trusted(versionIs(doc?.version)) },
           trusted({ $set: decision.set, $inc: { version: 1 }, $push: { pendingAudit: decision.draft } }),
         );
         return matchedCount === 1 ? { ...current, ...decision.set } : null;
       },
+      attempts: 10,
       exhausted: () => new ConflictError(`Bureau ${code} kept changing; try again.`, 'bureau_busy'),
     });
   }

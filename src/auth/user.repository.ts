@@ -60,7 +60,7 @@ export class UserRepository {
 
   /**
    * Disables (a date) or enables (null) a user that is not already so, with its audit event, as one
-   * compare-and-set under the document lock the audit relay's outbox pull also takes. Null when the
+   * compare-and-set on the field it changes. Null when the
    * user is missing or already in that state (another administrator was first).
    */
   async setDisabled(id: string, disabledAt: Date | null, draft: AuditDraft): Promise<User | null> {

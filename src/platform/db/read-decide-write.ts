@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** What `decide` chose: a change to write, or an answer to return without writing. */
 export type Decision<Change, Answer> = { write: Change } | { done: Answer };
 
@@ -29,8 +31,8 @@ export class WriteContentionError extends Error {
 
 /**
  * Compare-and-set as a loop: reads the document, lets the caller decide the change (or stop), writes
- * it conditionally on what the decision read, and on a lost race reads and decides again, at most
- * `attempts` times. Every decision that returns was applied exactly once, on the state it was made
+ * it conditionally on what the decision read, and on a lost race reads and decides again (after a
+ * short random pause from the second loss on), at most `attempts` times. Every decision that returns was applied exactly once, on the state it was made
  * from; none is applied on a state it did not see. Needs a store whose conditional single-document
  * writes are atomic (see {@link assertAtomicWrites}).
  */
@@ -44,6 +46,8 @@ export async function readDecideWrite<Current, Change, Written, Answer = never>(
     if ('done' in decision) return decision.done;
     const written = await steps.write(decision.write, current);
     if (written !== null) return written;
+    // Writers that keep colliding take turns: a short random pause, growing with each lost race.
+    if (attempt > 0) await sleep(Math.random() * Math.min(2 ** attempt, 50));
   }
   throw steps.exhausted?.() ?? new WriteContentionError(attempts);
 }

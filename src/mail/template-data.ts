@@ -201,6 +201,8 @@ export const stagedReportData = z.object({
   report: z.object({
     event: z.enum(['submitted', 'accepted', 'revision_requested']),
     name: z.string().min(1),
+    /** The name for the mail's Chinese half: the policy's Chinese name, else the English one. */
+    nameZh: z.string().min(1),
     version: z.number().int().min(1),
     from: z.string().min(1),
     at: isoDateTime,

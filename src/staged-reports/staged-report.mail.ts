@@ -59,6 +59,9 @@ export class StagedReportMailer {
           report: {
             event,
             name: report.name,
+            // The mail's Chinese half names the report in Chinese; a report sent before the policy
+            // had Chinese names has only the English one.
+            nameZh: report.nameZh ?? report.name,
             version: report.version,
             from: submitted ? report.submittedBy.name : CERT_NAME,
             at: (submitted ? report.submittedAt : (report.review?.at ?? report.submittedAt)).toISOString(),

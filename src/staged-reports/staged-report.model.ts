@@ -18,6 +18,7 @@ const stagedReportSchema = new Schema(
     bureauId: { type: String, required: true },
     obligation: { type: String, required: true },
     name: { type: String, required: true },
+    nameZh: { type: String },
     kind: { type: String, required: true },
     occurrence: { type: Number, required: true },
     version: { type: Number, required: true },

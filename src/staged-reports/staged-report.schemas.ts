@@ -96,6 +96,10 @@ export const stagedReportSchema = z.object({
   bureauId: z.string().describe('The bureau that owes it.'),
   obligation: z.string().describe('The obligation its clock names, e.g. `report.giro.preliminary`.'),
   name: z.string().describe('The clock’s name when it was sent.'),
+  nameZh: z
+    .string()
+    .optional()
+    .describe('Its name in Traditional Chinese (zh-HK) then, when the policy gave one.'),
   kind,
   occurrence: z.number().describe('Which occurrence of a repeating clock (0 for the first, and for others).'),
   version: z.number().describe('1 for the first submission, one more per revision.'),

@@ -197,6 +197,7 @@ export class StagedReportService {
       bureauId: incident.bureauId,
       obligation: target.obligation,
       name: target.name,
+      ...(target.nameZh !== undefined ? { nameZh: target.nameZh } : {}),
       kind: target.kind,
       occurrence: target.occurrence,
       version,

@@ -77,6 +77,8 @@ export interface StagedReport extends StagedReportContent {
   obligation: string;
   /** The clock's name when it was submitted (`Preliminary written report to GIRO-SO`). */
   name: string;
+  /** Its Chinese name then, when the policy gave one (absent on reports sent before it did). */
+  nameZh?: string;
   kind: StagedReportKind;
   /** Which occurrence of a repeating clock it is for (0 for the first and for clocks that do not repeat). */
   occurrence: number;

@@ -75,7 +75,7 @@ describe('bureau portal: incident page (browser)', function () {
     await switchLanguage(page, 'Language', 'zh-HK');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal(`事故 ${filed.ref}`);
     // The reports owed are named in Chinese, as the policy names them.
-    expect(await page.textContent('main')).to.include('向 GIRO-SO 提交初步書面報告');
+    expect(await page.textContent('main')).to.include('致 GIRO-SO 的初步書面報告');
     await expectAccessible(page);
     await screenshot(page, 'portal-incident-zh-HK');
   });

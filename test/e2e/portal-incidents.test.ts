@@ -74,7 +74,7 @@ describe('bureau portal: my incidents (browser)', function () {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).to.equal('我的事故');
     // The deadline's name is the policy's Chinese one, not its English name.
     const zhRow = (await newest.textContent()) ?? '';
-    expect(zhRow).to.include('向 GIRO-SO 提交初步書面報告');
+    expect(zhRow).to.include('致 GIRO-SO 的初步書面報告');
     expect(zhRow).not.to.include('Preliminary written report');
     expect(await page.textContent('main')).to.match(/\d+ 小時 \d+ 分鐘/);
     await expectAccessible(page);

@@ -93,6 +93,8 @@ describe('Staged reports: each side is mailed (real SMTP)', function () {
       .and.to.include('version 1')
       .and.to.include('Staged Report Mail Bureau')
       .and.to.include('等待你審閱');
+    // Its Chinese half names the report as the policy does in Chinese.
+    expect(toCert.parsed.text).to.include('提交了致 GIRO-SO 的初步書面報告（第 1 版）');
     expect(toCert.parsed.text).not.to.include(CONTENT.whatHappened);
     expect(String(toCert.parsed.html)).not.to.include(CONTENT.whatHappened);
     expect(smtp.to(itso).filter((m) => /Report sent on /.test(m.parsed.subject ?? ''))).to.have.length(0);

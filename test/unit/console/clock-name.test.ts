@@ -3,7 +3,7 @@ import { clockName } from '../../../src/console/pages/clock-name.js';
 import { nextBureauDeadline, type StoredClock } from '../../../src/console/pages/portal-deadlines.js';
 
 const EN = 'Preliminary written report to GIRO-SO';
-const ZH = '向 GIRO-SO 提交初步書面報告';
+const ZH = '致 GIRO-SO 的初步書面報告';
 
 describe("a clock's name in the page's language", () => {
   const cases: Array<{

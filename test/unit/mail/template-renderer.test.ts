@@ -118,6 +118,7 @@ const samples: { [N in TemplateName]: TemplateInput<N> } = {
     report: {
       event: 'revision_requested',
       name: 'Preliminary written report to GIRO-SO',
+      nameZh: '致 GIRO-SO 的初步書面報告',
       version: 1,
       from: 'GovCERT.HK',
       at: '2026-11-21T12:00:00Z',
@@ -219,6 +220,14 @@ describe('TemplateRenderer', () => {
     expect(mail.html).to.include('&lt;script&gt;');
     expect(mail.html).to.include('&amp; &quot;signed&quot;');
     expect(mail.text).to.include('Home page replaced & "signed"');
+  });
+
+  it('when a staged report mail is rendered, then its English half names the report in English and its Chinese half in Chinese', () => {
+    const mail = renderer.render('staged-report', samples['staged-report']);
+    for (const part of [mail.text, mail.html]) {
+      expect(part).to.include('revision of your Preliminary written report to GIRO-SO');
+      expect(part).to.include('提交的致 GIRO-SO 的初步書面報告（第 1 版）');
+    }
   });
 
   it('when times are shown, then they are in HKT and UTC', () => {

@@ -44,7 +44,7 @@ describe('clock names in Chinese', () => {
     );
     const preliminary = decision.clocks.find((c) => c.key === 'hk-gov.preliminary-report');
     expect(preliminary?.name).to.equal('Preliminary written report to GIRO-SO');
-    expect(preliminary?.nameZh).to.equal('向 GIRO-SO 提交初步書面報告');
+    expect(preliminary?.nameZh).to.equal('致 GIRO-SO 的初步書面報告');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, mongoose, trusted, type Connection, type Model } from '../platform/db/index.js';
+import { mongoose, trusted, type Connection, type Model } from '../platform/db/index.js';
 import { MESSAGES_COLLECTION, messageModel, type MessageDoc } from './message.model.js';
 import type { IncidentMessage } from './message.types.js';
 
@@ -27,14 +27,12 @@ function toMessage(doc: StoredMessage): IncidentMessage {
  */
 export class MessageRepository {
   private readonly model: Model<MessageDoc>;
-  private readonly locks: DocumentLocks;
 
   constructor(
     db: Connection,
     private readonly afterInsert: AfterInsert = () => undefined,
   ) {
     this.model = messageModel(db);
-    this.locks = new DocumentLocks(db);
   }
 
   readonly collectionName = MESSAGES_COLLECTION;
@@ -70,10 +68,7 @@ export class MessageRepository {
 
   /** Clears the message's mail outbox once its mail is requested (or can never be). */
   async mailRequested(id: string): Promise<void> {
-    // The audit relay pulls from the same document under its lock: a write outside it could be lost.
-    await this.locks.write(this.collectionName, id, () =>
-      this.model.updateOne({ _id: id }, trusted({ $set: { mailPending: false } })),
-    );
+    await this.model.updateOne({ _id: id }, trusted({ $set: { mailPending: false } }));
   }
 
   /** Messages whose mail is still owed, written before `before` (left by a crash), oldest first. */

@@ -34,7 +34,7 @@ export type AuditKick = (collection: string, id: unknown, pendingAudit: unknown[
 /**
  * The staged reports collection, owned by this module alone. A version is inserted with its audit
  * event; a review is a compare-and-set on the version's state carrying its event, so two reviewers
- * cannot both decide, and the audit relay's pull of the outbox never lands inside it (DocumentLocks).
+ * cannot both decide (the store applies it atomically; start-up refuses one that does not).
  */
 export class StagedReportRepository {
   private readonly model: StagedReportModel;
@@ -123,10 +123,7 @@ export class StagedReportRepository {
 
   /** Clears exactly `event` from the version's mail outbox once its mail is requested (or never can be). */
   async mailRequested(id: string, event: StagedReportMailEvent): Promise<void> {
-    // The audit relay pulls from the same document under its lock: a write outside it could be lost.
-    await this.locks.write(this.collectionName, id, () =>
-      this.model.updateOne({ _id: id }, trusted({ $pullAll: { mailPending: [event] } })),
-    );
+    await this.model.updateOne({ _id: id }, trusted({ $pullAll: { mailPending: [event] } }));
   }
 
   /**

@@ -144,11 +144,9 @@ export class WorkflowRepository {
   async clearOutbox(id: string, entries: readonly NotificationRequest[]): Promise<void> {
     if (entries.length === 0) return;
     // Exact values as read: FerretDB ignores $pull with a condition, and a request pushed since stays.
-    await this.locks.write(this.collectionName, id, () =>
-      this.collection.updateOne({ _id: oid(id) }, {
-        $pullAll: { notificationOutbox: [...entries] },
-      } as unknown as mongo.UpdateFilter<Doc>),
-    );
+    await this.collection.updateOne({ _id: oid(id) }, {
+      $pullAll: { notificationOutbox: [...entries] },
+    } as unknown as mongo.UpdateFilter<Doc>);
   }
 
   /** One page of a team queue: earliest running due time first, then severity, then oldest. */

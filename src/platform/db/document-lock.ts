@@ -10,8 +10,8 @@ export type WriteGuard = Record<string, unknown>;
  * tools/ferretdb); the lock rows this class once took for stock FerretDB v1 are gone. Code that reads,
  * decides and writes uses {@link readDecideWrite} with one of these writes (or its own guarded write).
  *
- * `write` and `writeEach` remain for callers written against the lock rows; they now run their
- * command(s) directly.
+ * `write` remains for the one caller still written against the lock rows (notification.repository);
+ * it now runs its command directly.
  */
 export class DocumentLocks {
   // Kept taking the connection so its callers stay as they are while they move to readDecideWrite.
@@ -21,17 +21,6 @@ export class DocumentLocks {
   /** Runs the single write command `fn`. */
   async write<T>(_collection: string, _id: unknown, fn: () => Promise<T>): Promise<T> {
     return fn();
-  }
-
-  /** Writes each of `items` with `batch`, one command for them all (`single` is not used). */
-  async writeEach<T>(
-    _collection: string,
-    items: readonly T[],
-    _idOf: (item: T) => unknown,
-    batch: (items: readonly T[]) => Promise<unknown>,
-    _single: (item: T) => Promise<unknown>,
-  ): Promise<void> {
-    await batch(items);
   }
 
   /**

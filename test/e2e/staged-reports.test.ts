@@ -173,11 +173,17 @@ describe('staged reports: the bureau submits, the CERT reviews (browser)', funct
       .and.to.include('GovCERT 已接納報告');
     await expectAccessible(bureau);
     await screenshot(bureau, 'staged-reports-owed-zh-HK');
+    // The report is named as the policy names it in Chinese, in the list, its history and its form.
+    expect(await history('已提交報告')).to.include('致 GIRO-SO 的初步書面報告');
     await bureau.goto(`${portal()}/reports/report.giro.preliminary`);
+    expect(await bureau.getByRole('heading', { level: 1 }).textContent()).to.include(
+      '致 GIRO-SO 的初步書面報告',
+    );
     await expectAccessible(bureau);
     await screenshot(bureau, 'staged-reports-form-zh-HK');
     await switchLanguage(cert, 'Language', 'zh-HK');
     expect(await cert.textContent('main')).to.include('部門報告');
+    expect(await cert.textContent('main')).to.include('致 GIRO-SO 的初步書面報告');
     await expectAccessible(cert);
     await screenshot(cert, 'staged-reports-review-zh-HK');
     await sectionShot(cert, 'staged-reports-accepted-section-zh-HK', '部門報告');

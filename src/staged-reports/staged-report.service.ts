@@ -1,5 +1,6 @@
 import { auditDraft } from '../audit/index.js';
 import { roleHas, systemActor, type Actor } from '../auth/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -137,49 +138,59 @@ export class StagedReportService {
   async submit(actor: Actor, incidentId: string, input: SubmissionInput): Promise<StagedReport> {
     if (actor.role !== 'reporter') throw new ForbiddenError('Only the bureau submits its own reports.');
     let occurrence = input.occurrence;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const incident = await this.read(actor, incidentId);
-      const reports = await this.repository.forIncident(incident.id);
-      const rows = owedReports(incident.clocks, reports, this.now());
-      const target = rows.find(
-        (row) =>
-          row.obligation === input.obligation &&
-          row.open &&
-          (occurrence === undefined || row.occurrence === occurrence),
-      );
-      if (!target) {
-        const known = rows.some((row) => row.obligation === input.obligation);
-        if (!known) throw new NotFoundError('Report owed');
-        throw new ConflictError('Nothing is to be sent for this report now.', 'not_open');
-      }
-      // A retry after a concurrent change stays with the occurrence first chosen.
-      occurrence = target.occurrence;
-      checkFinal(target.kind, input);
-      const last = target.versions.at(-1);
-      let clock: MetClock;
-      if (last) {
-        clock = { ...last.clock, metByThisReport: false };
-      } else if (target.met) {
-        clock = this.clockOf(incident, input.obligation, target.occurrence, false);
-      } else {
-        let met: WorkflowIncident;
-        try {
-          met = await this.workflow.obligations.record(actor, incident.id, incident.revision, {
-            obligation: input.obligation,
-            at: input.reportedAt ?? this.now(),
-            ...(input.reference ? { reference: input.reference } : {}),
-            note: `Staged report submitted: ${target.name}`,
-          });
-        } catch (err) {
-          if (err instanceof PreconditionFailedError) continue;
-          if (err instanceof ValidationError) throw fieldsOf(err);
-          throw err;
+    return readDecideWrite({
+      read: async () => {
+        const incident = await this.read(actor, incidentId);
+        return { incident, reports: await this.repository.forIncident(incident.id) };
+      },
+      decide: ({ incident, reports }): Decision<OwedReport, never> => {
+        const rows = owedReports(incident.clocks, reports, this.now());
+        const target = rows.find(
+          (row) =>
+            row.obligation === input.obligation &&
+            row.open &&
+            (occurrence === undefined || row.occurrence === occurrence),
+        );
+        if (!target) {
+          const known = rows.some((row) => row.obligation === input.obligation);
+          if (!known) throw new NotFoundError('Report owed');
+          throw new ConflictError('Nothing is to be sent for this report now.', 'not_open');
         }
-        clock = this.clockOf(met, input.obligation, target.occurrence, true);
-      }
-      return this.store(actor, incident, target, (last?.version ?? 0) + 1, clock, input);
-    }
-    throw new ConflictError('The incident is changing too fast; retry.', 'busy');
+        // A retry after a concurrent change stays with the occurrence first chosen.
+        occurrence = target.occurrence;
+        checkFinal(target.kind, input);
+        return { write: target };
+      },
+      // The first version of an unmet clock meets it on the incident's revision read (a 412 there is a
+      // lost race: read and plan again); the version itself is stored by id, once.
+      write: async (target, { incident }) => {
+        const last = target.versions.at(-1);
+        let clock: MetClock;
+        if (last) {
+          clock = { ...last.clock, metByThisReport: false };
+        } else if (target.met) {
+          clock = this.clockOf(incident, input.obligation, target.occurrence, false);
+        } else {
+          let met: WorkflowIncident;
+          try {
+            met = await this.workflow.obligations.record(actor, incident.id, incident.revision, {
+              obligation: input.obligation,
+              at: input.reportedAt ?? this.now(),
+              ...(input.reference ? { reference: input.reference } : {}),
+              note: `Staged report submitted: ${target.name}`,
+            });
+          } catch (err) {
+            if (err instanceof PreconditionFailedError) return null;
+            if (err instanceof ValidationError) throw fieldsOf(err);
+            throw err;
+          }
+          clock = this.clockOf(met, input.obligation, target.occurrence, true);
+        }
+        return this.store(actor, incident, target, (last?.version ?? 0) + 1, clock, input);
+      },
+      attempts: ATTEMPTS,
+      exhausted: () => new ConflictError('The incident is changing too fast; retry.', 'busy'),
+    });
   }
 
   private async store(

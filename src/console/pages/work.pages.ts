@@ -245,16 +245,17 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
   ): Promise<PageView> {
     const t = (key: string, v?: Record<string, unknown>) => translator.t(lang, key, v);
     const incident = await deps.services.writer.read(deps.services.scope(actor), id);
-    const timeline = await deps.services.timeline.timeline(actor, id);
-    const thread = deps.messages ? await threadSection(deps.messages, translator, lang, actor, id) : null;
-    const bureauReports = deps.stagedReports
-      ? await deps.stagedReports({ actor, incidentId: id, lang, translator })
-      : null;
-    const history =
+    // The sections read different stores (the audit trail twice, messages, staged reports, the
+    // indicator index): asked together, the page waits for the slowest rather than for their sum.
+    const [timeline, thread, bureauReports, history, matches] = await Promise.all([
+      deps.services.timeline.timeline(actor, id),
+      deps.messages ? threadSection(deps.messages, translator, lang, actor, id) : null,
+      deps.stagedReports ? deps.stagedReports({ actor, incidentId: id, lang, translator }) : null,
       deps.history && mayReadHistory(actor)
-        ? await historySection(deps.history, translator, lang, id, historyBefore)
-        : null;
-    const matches = deps.matches ? await matchesSection(deps.matches, translator, lang, actor, id) : null;
+        ? historySection(deps.history, translator, lang, id, historyBefore)
+        : null,
+      deps.matches ? matchesSection(deps.matches, translator, lang, actor, id) : null,
+    ]);
     const role = actor.role === 'system' ? null : actor.role;
     const can = (permission: Parameters<typeof roleHas>[1]) => role !== null && roleHas(role, permission);
     const mine = incident.assignee?.userId === actor.userId;

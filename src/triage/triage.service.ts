@@ -12,6 +12,7 @@ import {
   type IncidentRepository,
   type IncidentTriage,
 } from '../incidents/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { NotFoundError } from '../platform/errors.js';
 import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision, type TriageInput } from './index.js';
 
@@ -70,13 +71,18 @@ export class TriageService {
 
   /** Triages the incident now. Throws NotFoundError when it does not exist (a permanent failure). */
   async triage(incidentId: string, now = new Date()): Promise<TriageOutcome> {
-    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
-      if (!incident) throw new NotFoundError(`Incident ${incidentId}`);
-      const outcome = await this.triageOnce(incident, now);
-      if (outcome) return outcome;
-    }
-    throw new Error(`incident ${incidentId} kept changing during triage`);
+    return readDecideWrite({
+      read: () => this.incidents.findById(ALL_SCOPE, incidentId),
+      decide: (incident): Decision<Incident, never> => {
+        if (!incident) throw new NotFoundError(`Incident ${incidentId}`);
+        return { write: incident };
+      },
+      // The policy is evaluated inside the attempt: its campaign links are idempotent, and the
+      // decision is written on the incident's revision read (null: it moved, read and evaluate again).
+      write: (incident) => this.triageOnce(incident, now),
+      attempts: WRITE_ATTEMPTS,
+      exhausted: () => new Error(`incident ${incidentId} kept changing during triage`),
+    });
   }
 
   /**

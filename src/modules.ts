@@ -1,11 +1,8 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RequestHandler, Router } from 'express';
-import type { Config } from './config/index.js';
-import type { Connection } from './platform/db/index.js';
 import type { AccessControl, AnyRoute } from './platform/http/index.js';
-import type { Logger, Metrics } from './platform/index.js';
-import type { QueueRegistry, WorkerSpec } from './platform/queue/index.js';
+import type { Background, PlatformDeps } from './platform/index.js';
+import type { WorkerSpec } from './platform/queue/index.js';
 import { mongoReachable } from './platform/db/index.js';
 import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
@@ -45,22 +42,7 @@ import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 import { QUEUE_NAMES } from './jobs/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
-export interface PlatformDeps {
-  config: Config;
-  logger: Logger;
-  metrics: Metrics;
-  db: Connection;
-  /** Fail-fast connection for producers and reads (API side). */
-  redis: Redis;
-  queues: QueueRegistry;
-}
-
-/** A long-running loop of a module (relays, reconcilers): started after init, stopped before close. */
-export interface Background {
-  name: string;
-  start(): void;
-  stop(): Promise<void>;
-}
+export type { Background, PlatformDeps } from './platform/index.js';
 
 /** The system assembled: routes for the API, processors for the workers, loops, and start-up work. */
 export interface Modules {

@@ -1,4 +1,4 @@
-import type { Background, PlatformDeps } from '../modules.js';
+import type { Background, PlatformDeps } from '../platform/index.js';
 import type { NotificationServices } from '../notifications/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { BureauAdvisoryService } from './advisory-bureau.service.js';

@@ -1,4 +1,4 @@
-import type { Background, PlatformDeps } from '../modules.js';
+import type { Background, PlatformDeps } from '../platform/index.js';
 import type { ChainHead } from './audit-event.types.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { AuditEventRepository } from './audit-event.repository.js';

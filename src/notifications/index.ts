@@ -7,7 +7,7 @@ import {
   parseMailbox,
   type MailTransport,
 } from '../mail/index.js';
-import type { Background, PlatformDeps } from '../modules.js';
+import type { Background, PlatformDeps } from '../platform/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';

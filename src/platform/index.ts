@@ -5,6 +5,7 @@ export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';
 export { createMetrics } from './metrics.js';
 export type { Metrics } from './metrics.js';
+export type { Background, PlatformDeps } from './deps.js';
 export { Periodic, pauseAfter, type PeriodicOptions } from './periodic.js';
 export { formatTable } from './text-table.js';
 export { hkWallClock, toDate, utcSeconds } from './hk-time.js';

@@ -18,7 +18,7 @@ import {
   taskParams,
   taskPatchBody,
 } from './workflow.schemas.js';
-import type { WorkflowServices } from './workflow.module.js';
+import type { WorkflowServices } from './workflow-services.js';
 
 /** The 409s of what adds to a list of the incident: its size limits, or other writers. */
 const LIMITED = `The incident holds as many of these as it may (\`incident_limit\`). ${BUSY}`;

@@ -1,7 +1,7 @@
-import { scopeOf, type Actor, type Scope } from '../auth/index.js';
+import { scopeOf } from '../auth/index.js';
 import { ClockTimers, StoredNotificationRequests, type CalendarSet } from '../clocks/index.js';
 import type { IncidentListIndex } from '../incidents/index.js';
-import type { Background, PlatformDeps } from '../modules.js';
+import type { Background, PlatformDeps } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
@@ -20,6 +20,7 @@ import { WorkflowRepository } from './workflow.repository.js';
 import { WorkflowService, type UserDirectory } from './workflow.service.js';
 import { WorkflowWriter } from './workflow-writer.js';
 import { workflowRoutes } from './workflow.routes.js';
+import type { WorkflowServices } from './workflow-services.js';
 
 /** What the workflow takes from other modules. */
 export interface WorkflowDeps {
@@ -43,20 +44,7 @@ export interface WorkflowDeps {
   listIndex?: Pick<IncidentListIndex, 'put'>;
 }
 
-/** The workflow's services (routes, tests and tools use them). */
-export interface WorkflowServices {
-  writer: WorkflowWriter;
-  workflow: WorkflowService;
-  collaboration: CollaborationService;
-  merge: MergeService;
-  markings: MarkingsService;
-  obligations: ObligationService;
-  timeline: TimelineService;
-  queues: QueueService;
-  clocks: ClockService;
-  reconciler: ClockReconciler;
-  scope(actor: Actor): Scope;
-}
+export type { WorkflowServices } from './workflow-services.js';
 
 /** Responder workflow, clocks and escalation, assembled. */
 export interface WorkflowModule {

@@ -11,7 +11,7 @@ import {
   obligationBody,
   transitionBody,
 } from './workflow.schemas.js';
-import type { WorkflowServices } from './workflow.module.js';
+import type { WorkflowServices } from './workflow-services.js';
 
 /** The 409 every versioned change can meet: other writers kept moving the incident during the write. */
 export const BUSY = 'The incident kept changing while the change was written (`busy`); retry.';

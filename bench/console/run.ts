@@ -252,6 +252,11 @@ try {
       responder,
       `/console/queues/${busiest.queue}`,
     ],
+    [
+      `queue ${busiest.queue}, bureau ${OTHER} unassigned, page 3 (responder)`,
+      responder,
+      `/console/queues/${busiest.queue}?bureau=${OTHER}&assignee=none&page=3`,
+    ],
     ['incident page (responder)', responder, `/console/incidents/${own}/work`],
     ['my work (responder)', responder, '/console/work'],
   ];

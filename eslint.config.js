@@ -16,6 +16,43 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Modules reach each other only through their index.ts (the kernel, src/platform, through its own
+  // index and its sub-packages' index files): a deep import would make a module's internals (its
+  // repositories above all) part of another's contract. Platform and config are the kernel itself.
+  {
+    files: ['src/*/*.ts'],
+    ignores: ['src/platform/**', 'src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)(?![^/]+/index\\.js$)',
+              message: 'Import another module through its index.js, never a file inside it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/*/*/*.ts'],
+    ignores: ['src/platform/**', 'src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./[^./][^/]*/(?!index\\.js$)(?![^/]+/index\\.js$)',
+              message: 'Import another module through its index.js, never a file inside it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // mongoose types schema paths as class instances (SchemaTypeOptions) while its documented way to
     // declare them is object literals; the rule would flag every schema definition.

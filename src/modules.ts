@@ -1,10 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { RequestHandler, Router } from 'express';
 import type { AccessControl, AnyRoute } from './platform/http/index.js';
-import type { Background, PlatformDeps } from './platform/index.js';
-import type { WorkerSpec } from './platform/queue/index.js';
+import { type Background, type PlatformDeps, PublicUrl } from './platform/index.js';
+import { type WorkerSpec, redisReachable } from './platform/queue/index.js';
 import { mongoReachable } from './platform/db/index.js';
-import { redisReachable } from './platform/queue/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
@@ -37,7 +36,6 @@ import {
   stagedReportPages,
   stagedReportSections,
 } from './console/index.js';
-import { PublicUrl } from './platform/public-url.js';
 import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 import { QUEUE_NAMES } from './jobs/index.js';
 

@@ -7,7 +7,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditDraft, sealDrafts, verifyExportFile, type ChainHead } from '../../src/audit/index.js';
 import { CheckpointSigner } from '../../src/audit/checkpoint-signer.js';
-import { systemActor } from '../../src/auth/actor.js';
+import { systemActor } from '../../src/platform/index.js';
 
 const COUNT = Number(process.env.BENCH_VERIFY_EVENTS ?? 1_000_000);
 const signer = new CheckpointSigner(

@@ -14,12 +14,11 @@ import {
   type ChainHead,
 } from '../../src/audit/index.js';
 import { CheckpointSigner } from '../../src/audit/checkpoint-signer.js';
-import { systemActor } from '../../src/auth/actor.js';
+import { systemActor, createLogger } from '../../src/platform/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { connectMongo } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
 import { createRedis } from '../../src/platform/queue/index.js';
-import { createLogger } from '../../src/platform/index.js';
 
 const APPEND_EVENTS = Number(process.env.BENCH_APPEND_EVENTS ?? 20_000);
 const VERIFY_EVENTS = Number(process.env.BENCH_VERIFY_EVENTS ?? 1_000_000);

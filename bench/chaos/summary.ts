@@ -1,6 +1,6 @@
 // The chaos run's summary: the fault timeline, then one row per check with its count and verdict, then
 // the evidence behind every row that is wrong.
-import { formatTable } from '../../src/platform/text-table.js';
+import { formatTable } from '../../src/platform/index.js';
 import type { Check } from './checks.js';
 import type { FaultRecord } from './faults.js';
 

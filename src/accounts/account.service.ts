@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../auth/index.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { NotFoundError, ValidationError } from '../platform/index.js';
 import { accountEvent, personActor } from './account-audit.js';
 import type { AccountRepository } from './account.repository.js';
 import type { Account, ClientInfo, Language, Person } from './account.types.js';

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import { ValidationError } from '../platform/errors.js';
+import { ValidationError } from '../platform/index.js';
 import { anonymousEvent, type AuditRecorder } from './account-audit.js';
 import type { AccountRepository } from './account.repository.js';
 import type { ClientInfo, Person } from './account.types.js';

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/index.js';
-import { NotFoundError } from '../platform/errors.js';
+import { NotFoundError } from '../platform/index.js';
 import type { AdvisoryRecord, AdvisorySend, StoredRevision } from './advisory.records.js';
 import type { AdvisoryRepository } from './advisory.repository.js';
 import type { AdvisoryContent } from './advisory.schemas.js';

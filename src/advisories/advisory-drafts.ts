@@ -1,5 +1,4 @@
-import type { AdvisoryContent } from './advisory.schemas.js';
-import type { DRAFT_TEMPLATES } from './advisory.schemas.js';
+import type { AdvisoryContent, DRAFT_TEMPLATES } from './advisory.schemas.js';
 
 type Template = (typeof DRAFT_TEMPLATES)[number];
 

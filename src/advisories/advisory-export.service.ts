@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/index.js';
-import { AppError } from '../platform/errors.js';
+import { AppError } from '../platform/index.js';
 import type { AdvisoryRecord, StoredRevision } from './advisory.records.js';
 import type { AdvisoryRepository } from './advisory.repository.js';
 import type { AdvisoryService } from './advisory.service.js';

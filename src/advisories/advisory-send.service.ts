@@ -4,7 +4,7 @@ import type {
   NotificationService,
   RecipientListService,
 } from '../notifications/index.js';
-import { AppError, ConflictError, ValidationError } from '../platform/errors.js';
+import { AppError, ConflictError, ValidationError } from '../platform/index.js';
 import { mailAdvisory } from './advisory-mail.js';
 import type { AdvisoryRecord, StoredRevision } from './advisory.records.js';
 import type { AdvisoryRepository } from './advisory.repository.js';

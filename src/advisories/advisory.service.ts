@@ -1,7 +1,7 @@
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
-import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
+import { AppError, ConflictError, NotFoundError } from '../platform/index.js';
 import { parseOrThrow } from '../platform/http/index.js';
 import { DRAFT_DEFAULTS } from './advisory-drafts.js';
 import type { AdvisoryActorRef, AdvisoryRecord, StoredRevision } from './advisory.records.js';
@@ -12,8 +12,12 @@ interface Approval {
   draft: AuditDraft;
 }
 import type { AdvisoryRepository } from './advisory.repository.js';
-import { advisoryContentSchema, type AdvisoryContent } from './advisory.schemas.js';
-import type { draftAdvisorySchema, reviseAdvisorySchema } from './advisory.schemas.js';
+import {
+  advisoryContentSchema,
+  type AdvisoryContent,
+  type draftAdvisorySchema,
+  type reviseAdvisorySchema,
+} from './advisory.schemas.js';
 import type { z } from 'zod';
 
 type DraftInput = z.output<typeof draftAdvisorySchema>;

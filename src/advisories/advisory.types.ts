@@ -3,10 +3,10 @@
  * No persistence concerns here: the repository (phase 2) maps its documents onto these.
  */
 
-import type { PapLevel, TlpLevel } from '../platform/markings.js';
+import type { IndicatorType, PapLevel, TlpLevel } from '../platform/index.js';
 
 // The markings are a kernel word (incidents carry them too); re-exported for the advisory code.
-export { TLP_LEVELS, PAP_LEVELS, type TlpLevel, type PapLevel } from '../platform/markings.js';
+export { TLP_LEVELS, PAP_LEVELS, type TlpLevel, type PapLevel } from '../platform/index.js';
 
 /** CVSS v4.0 qualitative bands (domain.md). */
 export type CvssBand = 'None' | 'Low' | 'Medium' | 'High' | 'Critical';
@@ -85,10 +85,8 @@ export interface Advisory {
   vulnerabilities?: AdvisoryVulnerability[];
 }
 
-/** Indicator kinds the STIX export knows. */
-export const INDICATOR_TYPES = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'email'] as const;
-/** One indicator kind. */
-export type IndicatorType = (typeof INDICATOR_TYPES)[number];
+// Indicator kinds are a kernel word too (the STIX export knows each of them).
+export { INDICATOR_TYPES, type IndicatorType } from '../platform/index.js';
 
 /** An indicator of compromise, already normalised by intake. */
 export interface Indicator {

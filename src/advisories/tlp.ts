@@ -1,8 +1,8 @@
-import type { PapLevel, TlpLevel } from './advisory.types.js';
-import { PAP_LEVELS, TLP_LEVELS } from './advisory.types.js';
+import { type PapLevel, type TlpLevel, PAP_LEVELS, TLP_LEVELS } from './advisory.types.js';
 
-/** Where a recipient sits relative to the CERT. */
-export type RecipientCircle = 'internal' | 'constituent' | 'partner' | 'community' | 'public';
+import type { RecipientCircle } from '../platform/index.js';
+
+export type { RecipientCircle } from '../platform/index.js';
 
 /** One address an advisory would be sent to. */
 export interface DistributionRecipient {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../auth/actor.js';
-import { currentContext } from '../platform/context.js';
+import { type Actor, currentContext } from '../platform/index.js';
 
 /** What an audit event is about. */
 export interface AuditSubject {

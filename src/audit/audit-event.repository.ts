@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type mongo } from 'mongoose';
-import type { Connection } from '../platform/db/index.js';
-import { isDuplicateKeyError } from '../platform/db/index.js';
+import { type Connection, isDuplicateKeyError } from '../platform/db/index.js';
 import type { AuditEvent, ChainHead } from './audit-event.types.js';
 import { EMPTY_HEAD } from './audit-hash.js';
 

@@ -3,10 +3,9 @@ import type { AuditCheckpoint, AuditEvent, ChainHead, VerifyReport } from './aud
 import type { AuditEventRepository, EventQuery } from './audit-event.repository.js';
 import type { ChainAppender } from './chain-appender.js';
 import type { CheckpointRepository } from './checkpoint.repository.js';
-import type { CheckpointSigner } from './checkpoint-signer.js';
+import { type CheckpointSigner, parsePublicKey } from './checkpoint-signer.js';
 import type { Checkpointer } from './checkpointer.js';
 import { ChainVerifier } from './chain-verifier.js';
-import { parsePublicKey } from './checkpoint-signer.js';
 
 /** Filters of `list`, plus the cursor (the last seq of the previous page) and page size. */
 export interface AuditListFilter extends Omit<EventQuery, 'afterSeq'> {

@@ -1,6 +1,5 @@
 import type { mongo } from 'mongoose';
-import type { Connection } from '../platform/db/index.js';
-import { isDuplicateKeyError } from '../platform/db/index.js';
+import { type Connection, isDuplicateKeyError } from '../platform/db/index.js';
 import type { AuditCheckpoint } from './audit-event.types.js';
 import { seqKey } from './audit-event.repository.js';
 

@@ -1,12 +1,17 @@
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
-import { ForbiddenError, UnauthorizedError } from '../platform/errors.js';
+import {
+  ForbiddenError,
+  UnauthorizedError,
+  systemActor,
+  type Actor,
+  roleHas,
+  type Permission,
+} from '../platform/index.js';
 import type { AccessControl } from '../platform/http/index.js';
-import { systemActor, type Actor } from './actor.js';
 import type { ApiKeyService, KeyRefusal } from './api-key.service.js';
 import { AuditThrottle } from './audit-throttle.js';
-import { roleHas, type Permission } from './permissions.js';
 import type { KeyRateLimit } from './rate-limit.js';
 
 /** Where auth writes events that change no document: the audit module's `record`. */

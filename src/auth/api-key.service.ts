@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { auditDraft } from '../audit/index.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
-import type { Actor } from './actor.js';
+import { NotFoundError, ValidationError, type Actor } from '../platform/index.js';
 import { generateKey, parseKey } from './api-key.format.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
 import type { CreateKeyInput } from './auth.schemas.js';

@@ -1,7 +1,7 @@
 import { mongoose, type Connection, type Model } from '../platform/db/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { BureauContact, ContactsConfirmer } from './auth.types.js';
-import type { Role } from './permissions.js';
+import type { Role } from '../platform/index.js';
 
 /** Collection names, also what the audit relay is told to drain. */
 export const AUTH_COLLECTIONS = { bureaux: 'bureaux', users: 'users', apiKeys: 'api_keys' } as const;

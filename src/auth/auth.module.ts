@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AccessControl, AnyRoute } from '../platform/http/index.js';
-import { systemActor } from './actor.js';
+import { systemActor } from '../platform/index.js';
 import { ApiKeyAccessControl, type AuditRecorder } from './api-key.access.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { ApiKeyService } from './api-key.service.js';

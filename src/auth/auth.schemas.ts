@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './permissions.js';
+import { ROLES } from '../platform/index.js';
 
 /** Bureau codes are short upper-case mnemonics (`DH`, `WSD`, `OGCIO`), used as ids across the system. */
 export const bureauCodeSchema = z

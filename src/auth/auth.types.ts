@@ -1,4 +1,4 @@
-import type { Role } from './permissions.js';
+import type { Role } from '../platform/index.js';
 
 /** Someone at a bureau to reach about its incidents (IT security officer, duty manager...). */
 export interface BureauContact {

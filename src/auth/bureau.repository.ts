@@ -7,7 +7,7 @@ import {
   versionIs,
   type Model,
 } from '../platform/db/index.js';
-import { ConflictError } from '../platform/errors.js';
+import { ConflictError } from '../platform/index.js';
 import type { BureauDoc } from './auth.models.js';
 import type { Bureau } from './auth.types.js';
 

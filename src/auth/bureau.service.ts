@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { auditDraft, type AuditChange } from '../audit/index.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError, type Actor, roleHas } from '../platform/index.js';
 import { parseOrThrow } from '../platform/http/index.js';
-import type { Actor } from './actor.js';
 import {
   bureauContactsSchema,
   type BureauContactsInput,
@@ -11,7 +10,6 @@ import {
 } from './auth.schemas.js';
 import type { Bureau, BureauContact, ContactsConfirmer } from './auth.types.js';
 import type { BureauDecision, BureauRepository } from './bureau.repository.js';
-import { roleHas } from './permissions.js';
 
 /** The regimes the installed policy packs implement (the triage module's `knownRegimes`). */
 export type KnownRegimes = () => readonly string[];

@@ -1,10 +1,7 @@
-import { ConflictError } from '../platform/errors.js';
-import { formatTable } from '../platform/text-table.js';
-import type { Actor } from './actor.js';
+import { ConflictError, formatTable, type Actor, type Role } from '../platform/index.js';
 import type { ApiKeyService } from './api-key.service.js';
 import type { CreateBureauInput, CreateUserInput } from './auth.schemas.js';
 import type { BureauService } from './bureau.service.js';
-import type { Role } from './permissions.js';
 import type { UserService } from './user.service.js';
 
 /** One demo login, printed at start. */

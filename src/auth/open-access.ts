@@ -1,5 +1,5 @@
 import type { AccessControl } from '../platform/http/index.js';
-import { UnauthorizedError } from '../platform/errors.js';
+import { UnauthorizedError } from '../platform/index.js';
 
 /** Access control before the auth module is wired: only public routes are reachable. */
 export const openAccess: AccessControl = {

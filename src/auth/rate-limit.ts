@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { RateLimitedError } from '../platform/errors.js';
+import { RateLimitedError } from '../platform/index.js';
 import { keyIdFromAuthorization } from './api-key.format.js';
 
 const WINDOW_MS = 60_000;

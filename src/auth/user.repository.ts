@@ -1,9 +1,8 @@
 import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
-import { ConflictError } from '../platform/errors.js';
+import { ConflictError, type Role } from '../platform/index.js';
 import type { UserDoc } from './auth.models.js';
 import type { User } from './auth.types.js';
-import type { Role } from './permissions.js';
 
 const PUBLIC_FIELDS = {
   _id: 1,

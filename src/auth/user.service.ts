@@ -1,6 +1,5 @@
 import { auditDraft } from '../audit/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
-import type { Actor } from './actor.js';
+import { ConflictError, NotFoundError, ValidationError, type Actor } from '../platform/index.js';
 import type { CreateUserInput } from './auth.schemas.js';
 import type { User } from './auth.types.js';
 import type { BureauRepository } from './bureau.repository.js';

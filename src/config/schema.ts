@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../auth/permissions.js';
+import { ROLES } from '../platform/permissions.js';
 
 /** A boolean environment variable; the default is given as text so the docs can show it. */
 const boolish = (fallback: 'true' | 'false') =>

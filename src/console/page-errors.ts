@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, InternalError, NotFoundError } from '../platform/errors.js';
-import { currentContext } from '../platform/context.js';
+import { AppError, InternalError, NotFoundError, currentContext } from '../platform/index.js';
 import type { Language } from '../accounts/index.js';
 import type { Translator } from './i18n.js';
 import type { ConsoleLocals } from './page.js';

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { ClientInfo, Language, Person } from '../accounts/index.js';
 import type { Actor, RoutePermission } from '../auth/index.js';
-import { BadRequestError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { BadRequestError, NotFoundError, ValidationError } from '../platform/index.js';
 import type { AccessControl } from '../platform/http/index.js';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : S extends undefined ? undefined : unknown;

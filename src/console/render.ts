@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../accounts/index.js';
 import { roleHas, type Permission, type Role } from '../auth/index.js';
-import { currentContext } from '../platform/context.js';
+import { currentContext } from '../platform/index.js';
 import type { Translator } from './i18n.js';
 import { safeReturnPath, type ConsoleLocals, type PageProblem, type PageView } from './page.js';
 import type { ViewEngine } from './view-engine.js';

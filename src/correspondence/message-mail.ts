@@ -1,8 +1,7 @@
 import type { Actor } from '../auth/index.js';
 import type { IncidentView } from '../incidents/index.js';
 import type { NotificationRecipient, NotificationRequest } from '../notifications/index.js';
-import { ValidationError } from '../platform/errors.js';
-import type { Logger } from '../platform/index.js';
+import { ValidationError, type Logger } from '../platform/index.js';
 import type { IncidentMessage } from './message.types.js';
 
 /** The CERT's duty recipients (a recipient list): told of a bureau's message nobody is assigned to read. */

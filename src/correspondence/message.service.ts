@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { auditDraft } from '../audit/index.js';
 import { systemActor, type Actor, type Role } from '../auth/index.js';
 import type { IncidentService, IncidentView } from '../incidents/index.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/index.js';
 import type { MessageMailer } from './message-mail.js';
 import type { MessageRepository } from './message.repository.js';
 import { messageBody } from './message.schemas.js';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
-import { ServiceUnavailableError } from '../platform/errors.js';
-import type { Metrics } from '../platform/metrics.js';
+import { ServiceUnavailableError, type Metrics } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 
 export interface ReadinessProbe {

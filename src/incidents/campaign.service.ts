@@ -1,6 +1,5 @@
-import { ALL_SCOPE, type Actor } from '../auth/actor.js';
+import { ALL_SCOPE, type Actor, type Logger } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
-import type { Logger } from '../platform/index.js';
 import type { DecisionReason, Severity } from '../triage/index.js';
 import type { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import type { IncidentRepository } from './incident.repository.js';

@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { scopeOf, type Actor } from '../auth/actor.js';
+import {
+  scopeOf,
+  type Actor,
+  BadRequestError,
+  ConflictError,
+  InternalError,
+  ValidationError,
+  DEFAULT_INCIDENT_PAP,
+  DEFAULT_INCIDENT_TLP,
+} from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
-import { BadRequestError, ConflictError, InternalError, ValidationError } from '../platform/errors.js';
-import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
 import { newIncidentId } from './incident-id.js';
 import { formatRef, hongKongYear } from './incident-sequence.repository.js';

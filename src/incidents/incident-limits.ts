@@ -1,5 +1,5 @@
 import { mongoose } from '../platform/db/index.js';
-import { ConflictError } from '../platform/errors.js';
+import { ConflictError } from '../platform/index.js';
 
 /**
  * The most entries each growing list of an incident document holds. A follow-up, note or record past

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP, PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP, PAP_LEVELS, TLP_LEVELS } from '../platform/index.js';
 import { triageInputSchema } from '../triage/index.js';
 import {
   INDICATOR_INPUT_TYPES,

@@ -1,9 +1,7 @@
-import type { Scope } from '../auth/actor.js';
+import { type Scope, type Logger, DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
-import type { Logger } from '../platform/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
-import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
 import type { CampaignLink, Incident, IncidentNotification, IncidentStatus } from './incident.types.js';

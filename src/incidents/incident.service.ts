@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { scopeOf, type Actor } from '../auth/actor.js';
+import { scopeOf, type Actor, ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { actorRef } from './incident-intake.service.js';
 import { mergeUpdate } from './incident-update.merge.js';
 import type { IncidentChange, IncidentRepository } from './incident.repository.js';

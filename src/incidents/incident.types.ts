@@ -1,4 +1,4 @@
-import type { PapLevel, TlpLevel } from '../platform/markings.js';
+import type { PapLevel, TlpLevel } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { ClockSpec, DecisionReason, EscalationStep, Severity, TriageDecision } from '../triage/index.js';
 import type { CreateIncidentInput } from './incident-report.schema.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../platform/index.js';
 import type { DecisionReason, Severity } from '../triage/index.js';
 import type { Incident } from './incident.types.js';
 

@@ -1,5 +1,4 @@
-import { ALL_SCOPE, scopeOf, type Actor } from '../auth/actor.js';
-import { NotFoundError } from '../platform/errors.js';
+import { ALL_SCOPE, scopeOf, type Actor, NotFoundError } from '../platform/index.js';
 import type { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
 import type { Incident, IncidentStatus } from './incident.types.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ALL_SCOPE } from '../auth/index.js';
-import { ValidationError } from '../platform/errors.js';
+import { ValidationError } from '../platform/index.js';
 import {
   formatIssue,
   loadPolicy,

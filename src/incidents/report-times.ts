@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../platform/errors.js';
+import type { FieldProblem } from '../platform/index.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INDICATOR_TYPES, PAP_LEVELS, TLP_LEVELS } from '../advisories/advisory.types.js';
+import { INDICATOR_TYPES, PAP_LEVELS, TLP_LEVELS } from '../platform/index.js';
 import { isLinkable } from './template-helpers.js';
 
 /*

@@ -1,6 +1,5 @@
 import Handlebars from 'handlebars';
-import type { TlpLevel } from '../advisories/advisory.types.js';
-import { hkWallClock, toDate, utcSeconds } from '../platform/index.js';
+import { type TlpLevel, hkWallClock, toDate, utcSeconds } from '../platform/index.js';
 
 type HelperOptions = Handlebars.HelperOptions;
 

@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { TlpLevel } from '../advisories/advisory.types.js';
-import type { TemplateInput, TemplateName } from './template-data.js';
-import { TEMPLATE_SCHEMAS } from './template-data.js';
-import type { RenderFormat } from './template-helpers.js';
-import { registerMailHelpers, tlpBanner } from './template-helpers.js';
+import type { TlpLevel } from '../platform/index.js';
+import { type TemplateInput, type TemplateName, TEMPLATE_SCHEMAS } from './template-data.js';
+import { type RenderFormat, registerMailHelpers, tlpBanner } from './template-helpers.js';
 
 /** A rendered mail: a one-line subject plus an HTML and a text part. */
 export interface RenderedMail {

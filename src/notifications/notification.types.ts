@@ -1,4 +1,4 @@
-import type { RecipientCircle } from '../advisories/tlp.js';
+import type { RecipientCircle } from '../platform/index.js';
 import type { TemplateName } from '../mail/index.js';
 
 /** One person or mailbox a notification goes to, resolved when the notification is requested. */

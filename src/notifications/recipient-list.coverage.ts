@@ -1,5 +1,4 @@
-import { StartRefusedError } from '../platform/errors.js';
-import type { Logger } from '../platform/index.js';
+import { StartRefusedError, type Logger } from '../platform/index.js';
 import type { RecipientListService } from './recipient-list.service.js';
 import type { PolicyRouteUse } from './recipient-list.types.js';
 

@@ -1,6 +1,6 @@
 import { auditDraft } from '../audit/index.js';
 import type { Actor, Bureau } from '../auth/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import type { NotificationRecipient } from './notification.types.js';
 import type { RecipientListRepository } from './recipient-list.repository.js';
 import type { PolicyRouteUse, RecipientList, RecipientListInput } from './recipient-list.types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecipientCircle } from '../advisories/tlp.js';
+import type { RecipientCircle } from '../platform/index.js';
 import { isSafeAddress } from '../mail/index.js';
 
 /** A list slug: lower-case words with dashes (`hkcert`, `police-cstcb`). */

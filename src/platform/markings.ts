@@ -8,6 +8,14 @@ export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as 
 /** A TLP 2.0 level, without the `TLP:` prefix. */
 export type TlpLevel = (typeof TLP_LEVELS)[number];
 
+/** Where a recipient sits relative to the CERT: what a TLP level lets them receive. */
+export type RecipientCircle = 'internal' | 'constituent' | 'partner' | 'community' | 'public';
+
+/** Indicator kinds (incidents collect them, advisories and their STIX export carry them). */
+export const INDICATOR_TYPES = ['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256', 'email'] as const;
+/** One indicator kind. */
+export type IndicatorType = (typeof INDICATOR_TYPES)[number];
+
 /** PAP levels: what a recipient may do with the information. */
 export const PAP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'RED'] as const;
 /** A PAP level, without the `PAP:` prefix. */

@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { UnrecoverableError } from 'bullmq';
-import type { Actor } from '../auth/actor.js';
-import { roleHas, type Permission, type Role } from '../auth/permissions.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
+import {
+  type Actor,
+  roleHas,
+  type Permission,
+  type Role,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+} from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import type { ExportProgress, ExportRecord, ExportRepository } from './export.repository.js';
 import { createExportSchema } from './report.schemas.js';

@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/actor.js';
+import type { Scope } from '../platform/index.js';
 import { advisoryRows } from './advisory-rows.js';
 import { ComplianceAggregator } from './compliance.aggregator.js';
 import type { ReportSourceRepository } from './report-source.repository.js';

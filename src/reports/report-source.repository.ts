@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import type { Scope } from '../auth/actor.js';
+import type { Scope } from '../platform/index.js';
 import { mongoose, type Connection } from '../platform/db/index.js';
 import { toReportIncident, type ReportIncident } from './report-incident.js';
 import type { ReportFilter } from './report.types.js';

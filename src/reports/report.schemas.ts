@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldProblem } from '../platform/errors.js';
+import { ValidationError, type FieldProblem } from '../platform/index.js';
 import {
   REPORT_FORMATS,
   REPORT_INTERVALS,

@@ -1,6 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { scopeOf, type Actor } from '../auth/actor.js';
+import { scopeOf, type Actor } from '../platform/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import { htmlReport } from './html-report.js';
 import type { ReportHtmlRenderer } from './html-report.renderer.js';

@@ -1,7 +1,6 @@
 import type { Actor } from '../auth/index.js';
 import type { NotificationRecipient, NotificationRequest } from '../notifications/index.js';
-import { ValidationError } from '../platform/errors.js';
-import type { Logger } from '../platform/index.js';
+import { ValidationError, type Logger } from '../platform/index.js';
 import type { StagedReport, StagedReportMailEvent } from './staged-report.types.js';
 
 /** The mail template of a staged report sent or decided on (English and Chinese in one mail). */

@@ -7,7 +7,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
-} from '../platform/errors.js';
+} from '../platform/index.js';
 import type { WorkflowIncident, WorkflowServices } from '../workflow/index.js';
 import type { StagedReportMailer } from './staged-report.mail.js';
 import { occurrencesOf, owedReports } from './staged-report.status.js';

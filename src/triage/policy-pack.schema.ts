@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TLP_LEVELS } from '../advisories/advisory.types.js';
+import { TLP_LEVELS } from '../platform/index.js';
 import { isValidZone, type Span } from '../clocks/calendar/index.js';
 import { conditionSchema } from './condition.schema.js';
 import { parseDuration, parseSpan } from './duration.parser.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TLP_LEVELS } from '../advisories/advisory.types.js';
+import { TLP_LEVELS } from '../platform/index.js';
 import { CHAIN_RECORDS, CLOCK_STARTS, RSIT_CLASSES, SEVERITIES } from './triage-decision.types.js';
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

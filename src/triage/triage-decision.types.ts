@@ -1,4 +1,4 @@
-import type { TlpLevel } from '../advisories/advisory.types.js';
+import type { TlpLevel } from '../platform/index.js';
 import type { CalendarSpan, Span } from '../clocks/calendar/index.js';
 
 /** Severities, most severe first: S1 is the top of the matrix. */

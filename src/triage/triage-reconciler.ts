@@ -1,6 +1,5 @@
-import { ALL_SCOPE } from '../auth/actor.js';
+import { ALL_SCOPE, Periodic, type Logger } from '../platform/index.js';
 import { triageJobId, type IncidentRepository, type TriageRequester } from '../incidents/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 
 /** Options of the triage reconciler. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { ALL_SCOPE, systemActor } from '../auth/actor.js';
+import { ALL_SCOPE, systemActor, NotFoundError } from '../platform/index.js';
 import { auditDraft, type AuditChange } from '../audit/index.js';
 import {
   toTriageInput,
@@ -13,7 +13,6 @@ import {
   type IncidentTriage,
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
-import { NotFoundError } from '../platform/errors.js';
 import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision, type TriageInput } from './index.js';
 
 /** What one triage run did. */

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { NotFoundError } from '../platform/errors.js';
+import { NotFoundError } from '../platform/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import type { TriageService } from './triage.service.js';
 

@@ -1,5 +1,5 @@
 import { owedAtClose, type IncidentClock } from '../clocks/index.js';
-import type { FieldProblem } from '../platform/errors.js';
+import type { FieldProblem } from '../platform/index.js';
 import type { PostIncident } from './workflow.types.js';
 
 /** Post-incident fields an S1 or S2 incident must have before it is closed. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { NotFoundError, ValidationError } from '../platform/index.js';
 import { assigneeOf, type UserDirectory } from './workflow.service.js';
 import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
 import type {

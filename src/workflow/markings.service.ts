@@ -1,7 +1,6 @@
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
-import { ValidationError } from '../platform/errors.js';
-import type { PapLevel, TlpLevel } from '../platform/markings.js';
+import { ValidationError, type PapLevel, type TlpLevel } from '../platform/index.js';
 import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';
 

@@ -3,7 +3,7 @@ import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
 import { checkListLimit } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
-import { ConflictError, ValidationError } from '../platform/errors.js';
+import { ConflictError, ValidationError } from '../platform/index.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { allowedNext, canTransition, isOpen } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';

@@ -1,8 +1,7 @@
 import { systemActor } from '../auth/index.js';
 import type { NotificationRequestInput, NotificationRequests } from '../clocks/index.js';
 import type { TemplateName } from '../mail/index.js';
-import { ValidationError } from '../platform/errors.js';
-import type { Logger } from '../platform/index.js';
+import { ValidationError, type Logger } from '../platform/index.js';
 
 /** The part of the notifications module's service the workflow uses. */
 export interface NotificationSink {

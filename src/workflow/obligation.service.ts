@@ -9,7 +9,7 @@ import {
   type RecordedObligation,
 } from '../clocks/index.js';
 import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
-import { ForbiddenError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, ValidationError } from '../platform/index.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { recordedBy } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';

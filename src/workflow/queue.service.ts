@@ -1,5 +1,4 @@
-import { NotFoundError } from '../platform/errors.js';
-import type { Logger } from '../platform/index.js';
+import { NotFoundError, type Logger } from '../platform/index.js';
 import type { FilteredRows, QueueFilter, QueueIndex } from './queue-index.js';
 import type { QueueRow } from './queue-row.js';
 import type { WorkflowRepository } from './workflow.repository.js';

@@ -1,6 +1,6 @@
 import type { Scope } from '../auth/index.js';
 import type { ClockTimer, ClockTimers, NotificationRequests } from '../clocks/index.js';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, type Logger } from '../platform/index.js';
 import {
   INCIDENT_LIMITS,
   checkDocumentBudget,
@@ -11,7 +11,6 @@ import {
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { etagOf } from '../platform/http/index.js';
-import type { Logger } from '../platform/index.js';
 import type { QueueIndex } from './queue-index.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';

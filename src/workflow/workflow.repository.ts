@@ -1,7 +1,7 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
 import { DocumentLocks, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
-import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/markings.js';
+import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import {
   NO_DEADLINE,
   type Expectation,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CLOCK_STATES } from '../clocks/index.js';
 import { INCIDENT_STATUSES } from '../incidents/index.js';
-import { PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../platform/index.js';
 import { CLOCK_STARTS, SEVERITIES } from '../triage/index.js';
 import { postIncidentSchema } from './workflow.schemas.js';
 

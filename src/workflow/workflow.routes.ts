@@ -1,6 +1,6 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
 import { roleHas } from '../auth/index.js';
-import { ForbiddenError, ValidationError } from '../platform/errors.js';
+import { ForbiddenError, ValidationError } from '../platform/index.js';
 import { respond } from './route-helpers.js';
 import { workflowViewSchema as response } from './workflow.responses.js';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../incidents/index.js';
 import { versionField as version } from '../platform/http/index.js';
-import { PAP_LEVELS, TLP_LEVELS } from '../platform/markings.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../platform/index.js';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -2,7 +2,7 @@ import type { CalendarSet } from '../clocks/index.js';
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
-import { ConflictError, ValidationError } from '../platform/errors.js';
+import { ConflictError, ValidationError } from '../platform/index.js';
 import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
 import { closeProblems, clockProblems } from './close-requirements.js';
 import { allowedNext, canTransition } from './lifecycle.js';

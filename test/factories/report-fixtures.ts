@@ -1,5 +1,4 @@
-import type { IncidentRepository } from '../../src/incidents/index.js';
-import { formatRef } from '../../src/incidents/index.js';
+import { type IncidentRepository, formatRef } from '../../src/incidents/index.js';
 import { auditDraft, GENESIS_HASH, sealDrafts, type ChainHead } from '../../src/audit/index.js';
 import { systemActor } from '../../src/auth/index.js';
 import { mongoose, type Connection } from '../../src/platform/db/index.js';

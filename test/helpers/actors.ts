@@ -1,6 +1,5 @@
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor, Role } from '../../src/platform/index.js';
 import { systemActor } from '../../src/auth/index.js';
-import type { Role } from '../../src/auth/permissions.js';
 import type { TestRuntime } from './runtime.js';
 import { uniqueName } from './services.js';
 

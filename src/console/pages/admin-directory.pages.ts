@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccountsServices, Language } from '../../accounts/index.js';
 import { ROLES, type BureauService, type UserService } from '../../auth/index.js';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem } from '../page.js';
 import { formState } from '../render.js';

@@ -8,7 +8,7 @@ import {
   type RecipientListInput,
   type RecipientListService,
 } from '../../notifications/index.js';
-import { ConflictError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ValidationError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, pageProblems, type AnyPage, type PageProblem } from '../page.js';
 import { formState } from '../render.js';

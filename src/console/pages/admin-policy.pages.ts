@@ -6,7 +6,7 @@ import {
   type PolicyReviewService,
   type PolicySimulation,
 } from '../../incidents/index.js';
-import { ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem } from '../page.js';
 import { formState } from '../render.js';

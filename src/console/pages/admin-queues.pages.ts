@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { NotFoundError } from '../../platform/errors.js';
+import { NotFoundError } from '../../platform/index.js';
 import { definePage, type AnyPage } from '../page.js';
 
 export interface AdminQueuesDeps {

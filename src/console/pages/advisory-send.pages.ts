@@ -8,7 +8,7 @@ import type {
 } from '../../advisories/index.js';
 import type { Actor, BureauService } from '../../auth/index.js';
 import type { RecipientListService } from '../../notifications/index.js';
-import { AppError, ValidationError, type FieldProblem } from '../../platform/errors.js';
+import { AppError, ValidationError, type FieldProblem } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageView } from '../page.js';
 

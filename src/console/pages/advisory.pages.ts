@@ -15,7 +15,7 @@ import {
   type StoredRevision,
 } from '../../advisories/index.js';
 import { roleHas, type Actor } from '../../auth/index.js';
-import { BadRequestError, ConflictError } from '../../platform/errors.js';
+import { BadRequestError, ConflictError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import { roleHas } from '../../auth/index.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError } from '../../platform/index.js';
 import type {
   ExportRecord,
   ExportService,

@@ -2,7 +2,7 @@ import type { Language } from '../../accounts/index.js';
 import { roleHas, type Actor } from '../../auth/index.js';
 import type { AuditService } from '../../audit/index.js';
 import type { IndicatorMatchService, OtherIncident } from '../../incidents/index.js';
-import { PAP_LEVELS, TLP_LEVELS, type PapLevel, type TlpLevel } from '../../platform/markings.js';
+import { PAP_LEVELS, TLP_LEVELS, type PapLevel, type TlpLevel } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 
 /** The incident's own audit history, read through the audit module's service (never its repository). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import type { BureauAdvisory, BureauAdvisoryService } from '../../advisories/index.js';
 import { roleHas } from '../../auth/index.js';
-import { ForbiddenError } from '../../platform/errors.js';
+import { ForbiddenError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage } from '../page.js';
 

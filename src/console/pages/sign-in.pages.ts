@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import type { AccountsServices, ClientInfo, Language, Person } from '../../accounts/index.js';
-import { LANGUAGES, PASSWORD_MIN } from '../../accounts/index.js';
-import { NotFoundError, ValidationError } from '../../platform/errors.js';
+import {
+  type AccountsServices,
+  type ClientInfo,
+  type Language,
+  type Person,
+  LANGUAGES,
+  PASSWORD_MIN,
+} from '../../accounts/index.js';
+import { NotFoundError, ValidationError } from '../../platform/index.js';
 import type { Translator } from '../i18n.js';
 import {
   definePage,

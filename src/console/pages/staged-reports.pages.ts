@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import type { Actor } from '../../auth/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/index.js';
 import {
   reviewBody,
   submissionBody,

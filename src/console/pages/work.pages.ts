@@ -1,21 +1,25 @@
 import { z } from 'zod';
 import type { Language } from '../../accounts/index.js';
 import { INCIDENT_STATUSES } from '../../incidents/index.js';
-import { roleHas, type Actor } from '../../auth/index.js';
-import type { User } from '../../auth/index.js';
+import { roleHas, type Actor, type User } from '../../auth/index.js';
 import {
   ConflictError,
   ForbiddenError,
   PreconditionFailedError,
   ValidationError,
-} from '../../platform/errors.js';
-import type { WorkflowIncident, WorkflowServices } from '../../workflow/index.js';
-import { REVIEWED_SEVERITIES, allowedNext } from '../../workflow/index.js';
+  PAP_LEVELS,
+  TLP_LEVELS,
+} from '../../platform/index.js';
+import {
+  type WorkflowIncident,
+  type WorkflowServices,
+  REVIEWED_SEVERITIES,
+  allowedNext,
+} from '../../workflow/index.js';
 import { owedAtClose, recordableBy, type IncidentClock } from '../../clocks/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
-import { PAP_LEVELS, TLP_LEVELS } from '../../platform/markings.js';
 import { clockName } from './clock-name.js';
 import { countdown, countdownWords } from './countdown.js';
 import { threadSection, type ThreadSource } from './messages.pages.js';

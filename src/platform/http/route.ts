@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { Actor } from '../../auth/actor.js';
-import type { RoutePermission, Permission } from '../../auth/permissions.js';
+import type { Actor } from '../actor.js';
+import type { RoutePermission, Permission } from '../permissions.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import type { RouteLimit } from './concurrency.js';
 import { expectedVersion } from './if-match.js';

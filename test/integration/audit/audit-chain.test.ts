@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditDraft, verifyExportFile, writeExport, type AuditModule } from '../../../src/audit/index.js';
-import { systemActor } from '../../../src/auth/actor.js';
+import { systemActor } from '../../../src/platform/index.js';
 import type { Connection } from '../../../src/platform/db/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
 import { draftFor, openAudit } from './audit-fixture.js';

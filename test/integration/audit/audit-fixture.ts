@@ -8,9 +8,8 @@ import {
   type RelayOptions,
 } from '../../../src/audit/index.js';
 import { connectMongo, type ConnectOptions, type Connection } from '../../../src/platform/db/index.js';
-import { createLogger } from '../../../src/platform/index.js';
+import { createLogger, systemActor } from '../../../src/platform/index.js';
 import { createRedis } from '../../../src/platform/queue/index.js';
-import { systemActor } from '../../../src/auth/actor.js';
 
 /** An audit module on its own connection to `mongodbUri`, with a fixed signing key when given. */
 export async function openAudit(

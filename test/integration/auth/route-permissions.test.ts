@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PERMISSIONS, ROLES, roleHas, type Role } from '../../../src/auth/permissions.js';
+import { PERMISSIONS, ROLES, roleHas, type Role } from '../../../src/platform/index.js';
 import { buildApp } from '../../../src/app.js';
 import type { AnyRoute } from '../../../src/platform/http/index.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';

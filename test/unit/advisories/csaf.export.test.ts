@@ -3,8 +3,12 @@ import { expect } from 'chai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Advisory } from '../../../src/advisories/advisory.types.js';
-import type { CsafPublisher } from '../../../src/advisories/csaf.export.js';
-import { CsafExportError, cvssV4Band, toCsaf } from '../../../src/advisories/csaf.export.js';
+import {
+  type CsafPublisher,
+  CsafExportError,
+  cvssV4Band,
+  toCsaf,
+} from '../../../src/advisories/csaf.export.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../fixtures/csaf/${name}`, import.meta.url), 'utf8')) as Record<

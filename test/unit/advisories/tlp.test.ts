@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import type { TlpLevel } from '../../../src/advisories/advisory.types.js';
-import type { DistributionRecipient, RecipientCircle } from '../../../src/advisories/tlp.js';
-import { checkDistribution, parsePap, parseTlp, tlpLabel } from '../../../src/advisories/tlp.js';
+import {
+  type DistributionRecipient,
+  type RecipientCircle,
+  checkDistribution,
+  parsePap,
+  parseTlp,
+  tlpLabel,
+} from '../../../src/advisories/tlp.js';
 
 const SENDER = 'GovCERT.HK';
 const TARGET = 'Transport Bureau';

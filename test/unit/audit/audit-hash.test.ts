@@ -8,7 +8,7 @@ import {
   hashEvent,
   sealDrafts,
 } from '../../../src/audit/index.js';
-import { systemActor } from '../../../src/auth/actor.js';
+import { systemActor } from '../../../src/platform/index.js';
 
 const draft = (n: number, data: Record<string, unknown> = {}) =>
   auditDraft(

@@ -18,7 +18,7 @@ import {
 } from '../../../src/audit/index.js';
 import { CheckpointSigner, parsePublicKey } from '../../../src/audit/checkpoint-signer.js';
 import { verifyExportFileWith } from '../../../src/audit/offline-verify.js';
-import { systemActor } from '../../../src/auth/actor.js';
+import { systemActor } from '../../../src/platform/index.js';
 
 const signer = new CheckpointSigner(
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -12,7 +12,7 @@ import {
   type AuditEvent,
 } from '../../../src/audit/index.js';
 import { CheckpointSigner } from '../../../src/audit/checkpoint-signer.js';
-import { systemActor } from '../../../src/auth/actor.js';
+import { systemActor } from '../../../src/platform/index.js';
 
 const pem = (): string =>
   generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { OutgoingMail } from '../../../src/mail/transport.js';
 import {
+  type OutgoingMail,
   MailAddressError,
   SendWindowClosedError,
   classifySmtpError,

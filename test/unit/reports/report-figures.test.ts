@@ -2,8 +2,11 @@ import { expect } from 'chai';
 import { clockOutcome, incidentDurations, secondsLate } from '../../../src/reports/clock-outcome.js';
 import { periodOf } from '../../../src/reports/compliance.aggregator.js';
 import { distribution, percentile } from '../../../src/reports/percentile.js';
-import type { ReportIncident, StoredClock } from '../../../src/reports/report-incident.js';
-import { toReportIncident } from '../../../src/reports/report-incident.js';
+import {
+  type ReportIncident,
+  type StoredClock,
+  toReportIncident,
+} from '../../../src/reports/report-incident.js';
 
 const due = new Date('2026-03-01T10:00:00Z');
 const clock = (overrides: Partial<StoredClock>): StoredClock => ({

@@ -197,8 +197,40 @@ export class AuditEventRepository {
       const found = await Promise.all(seqs.map((seq) => this.bySeq(seq)));
       return found.filter((event): event is AuditEvent => event !== null);
     }
+    if (query.subjectId !== undefined) {
+      const events = (await this.subjectEvents(query)).filter(
+        (event) => after === undefined || event.seq > after,
+      );
+      return events.slice(0, limit);
+    }
     const docs = await this.events.find(filter).sort({ _id: 1 }).limit(limit).toArray();
     return docs.map(toEvent);
+  }
+
+  /**
+   * Every event about one subject matching `query`, ascending by `seq`. The store is asked for the
+   * subject alone: our FerretDB build answers a filter on `subject.id` from its index, but any second
+   * condition (the subject's type, a seq range, a sort) makes it decode the whole trail (measured: 40
+   * events of 20,000 in 0.8 s alone, 6.6 s with the type beside it, as long as reading all 20,000).
+   * A subject has tens to hundreds of events, so the rest of the filter is applied here.
+   */
+  private async subjectEvents(query: Omit<EventQuery, 'afterSeq'>): Promise<AuditEvent[]> {
+    const docs = await this.events
+      .find({ 'subject.id': query.subjectId } as mongo.Filter<EventDocument>)
+      .toArray();
+    return docs
+      .map(toEvent)
+      .filter(
+        (event) =>
+          event.subject.id === query.subjectId &&
+          (query.subjectType === undefined || event.subject.type === query.subjectType) &&
+          (query.bureauId === undefined || event.bureauId === query.bureauId) &&
+          (query.action === undefined || event.action === query.action) &&
+          (query.actorUserId === undefined || event.actor.userId === query.actorUserId) &&
+          (query.from === undefined || event.at >= query.from) &&
+          (query.to === undefined || event.at < query.to),
+      )
+      .sort((a, b) => a.seq - b.seq);
   }
 
   /** Events matching `query` with a sequence number below `beforeSeq` (all when absent), newest first. */
@@ -207,6 +239,13 @@ export class AuditEventRepository {
     beforeSeq: number | undefined,
     limit: number,
   ): Promise<AuditEvent[]> {
+    if (query.subjectId !== undefined) {
+      const events = await this.subjectEvents(query);
+      return events
+        .filter((event) => beforeSeq === undefined || event.seq < beforeSeq)
+        .reverse()
+        .slice(0, limit);
+    }
     const filter = toFilter(query) as mongo.Document;
     if (beforeSeq !== undefined) filter._id = { $lt: seqKey(beforeSeq) };
     const docs = await this.events

@@ -1,6 +1,6 @@
 import { type Scope, type Logger, DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, mongoose, trusted, type Connection } from '../platform/db/index.js';
+import { DocumentLocks, inBatches, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
@@ -288,18 +288,7 @@ export class IncidentRepository {
         batchSize: batch,
       },
     );
-    let page: ListedIncident[] = [];
-    try {
-      for await (const doc of cursor) {
-        page.push(listedOf(toIncident(doc)));
-        if (page.length < batch) continue;
-        yield page;
-        page = [];
-      }
-      if (page.length > 0) yield page;
-    } finally {
-      await cursor.close();
-    }
+    yield* inBatches(cursor, batch, (doc) => listedOf(toIncident(doc)));
   }
 
   count(scope: Scope, filter: IncidentFilter = {}): Promise<number> {

@@ -1,6 +1,12 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
-import { DocumentLocks, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
+import {
+  DocumentLocks,
+  inBatches,
+  mongoose,
+  type Connection,
+  type WriteGuard,
+} from '../platform/db/index.js';
 import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import {
   NO_DEADLINE,
@@ -177,17 +183,6 @@ export class WorkflowRepository {
       { 'clocks.0': { $exists: true } },
       { projection: { pendingAudit: 0 }, batchSize: batch },
     );
-    let page: WorkflowIncident[] = [];
-    try {
-      for await (const doc of cursor) {
-        page.push(toWorkflowIncident(doc));
-        if (page.length < batch) continue;
-        yield page;
-        page = [];
-      }
-      if (page.length > 0) yield page;
-    } finally {
-      await cursor.close();
-    }
+    yield* inBatches(cursor, batch, toWorkflowIncident);
   }
 }

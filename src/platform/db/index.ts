@@ -21,3 +21,4 @@ export {
   type ReadDecideWriteSteps,
 } from './read-decide-write.js';
 export { assertAtomicWrites, storeContractBreach, StoreContractError } from './write-atomicity.js';
+export { inBatches } from './batches.js';

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, type Model } from '../platform/db/index.js';
+import { updateIf, type Model } from '../platform/db/index.js';
 import type { ApiKeyDoc } from './auth.models.js';
 import type { ApiKeyInfo, StoredApiKey } from './auth.types.js';
 
@@ -41,11 +41,7 @@ function toBuffer(value: unknown): Buffer {
  * Revoking is a compare-and-set on `revokedAt`, so a key is revoked (and audited) once.
  */
 export class ApiKeyRepository {
-  private readonly locks: DocumentLocks;
-
-  constructor(private readonly model: Model<ApiKeyDoc>) {
-    this.locks = new DocumentLocks(model.db);
-  }
+  constructor(private readonly model: Model<ApiKeyDoc>) {}
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -76,7 +72,7 @@ export class ApiKeyRepository {
 
   /** Revokes a key that is not yet revoked, with its audit event; null when there was nothing to do. */
   async revoke(keyId: string, at: Date, draft: AuditDraft): Promise<ApiKeyInfo | null> {
-    const revoked = await this.locks.updateIf(
+    const revoked = await updateIf(
       this.model.collection,
       keyId,
       { revokedAt: null },

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
+import { updateIf, isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
 import { ConflictError, type Role } from '../platform/index.js';
 import type { UserDoc } from './auth.models.js';
 import type { User } from './auth.types.js';
@@ -34,11 +34,7 @@ export interface UserFilter {
 
 /** Users (people and system accounts). Ids are ObjectId hex strings outside this file. */
 export class UserRepository {
-  private readonly locks: DocumentLocks;
-
-  constructor(private readonly model: Model<UserDoc>) {
-    this.locks = new DocumentLocks(model.db);
-  }
+  constructor(private readonly model: Model<UserDoc>) {}
 
   async init(): Promise<void> {
     await this.model.createIndexes();
@@ -66,7 +62,7 @@ export class UserRepository {
     if (!mongoose.isObjectIdOrHexString(id)) return null;
     // `null` also matches users stored before the field existed, which are enabled.
     const guard = disabledAt ? { disabledAt: null } : { disabledAt: { $ne: null } };
-    const done = await this.locks.updateIf(this.model.collection, new mongoose.Types.ObjectId(id), guard, {
+    const done = await updateIf(this.model.collection, new mongoose.Types.ObjectId(id), guard, {
       $set: { disabledAt },
       $push: { pendingAudit: draft },
     });

@@ -1,6 +1,6 @@
 import { type Scope, type Logger, DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, inBatches, mongoose, trusted, type Connection } from '../platform/db/index.js';
+import { inBatches, mongoose, trusted, updateIf, versionIs, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
@@ -47,11 +47,6 @@ export interface IncidentChange {
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 const LEGACY_SEQUENCE_INDEX = 'year_1_seq_1';
 
-/** The condition of a notifications write: the array as the writer read it (see `notificationsVersion`). */
-function notificationsGuard(version: number | undefined): Record<string, unknown> {
-  return { notificationsVersion: version === undefined || version === 0 ? { $in: [0, null] } : version };
-}
-
 /** Whether a change rewrites or extends the notifications, which a concurrent outcome write must see. */
 const touchesNotifications = (change: IncidentChange): boolean =>
   change.set?.notifications !== undefined || change.push?.notifications !== undefined;
@@ -83,8 +78,6 @@ function toIncident(doc: Record<string, unknown>): Incident {
 export class IncidentRepository {
   private readonly models: IncidentModels;
   private readonly sequence: IncidentSequence;
-  /** Compare-and-set that holds on stock FerretDB v1 too (see DocumentLocks). */
-  private readonly locks: DocumentLocks;
 
   /** Called after every write with what was written: the audit relay's `kick` and others. */
   private readonly writeListeners: IncidentWriteListener[] = [];
@@ -100,7 +93,6 @@ export class IncidentRepository {
   ) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
-    this.locks = new DocumentLocks(db);
     if (afterWrite) this.writeListeners.push(afterWrite);
   }
 
@@ -309,20 +301,15 @@ export class IncidentRepository {
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
     if (!isObjectId(id)) return null;
     const guard = scope.kind === 'bureau' ? { revision, bureauId: scope.bureauId } : { revision };
-    const doc = await this.locks.updateIf(
-      this.models.Incident.collection,
-      new mongoose.Types.ObjectId(id),
-      guard,
-      {
-        $set: { ...change.set, updatedAt: new Date() },
-        $inc: {
-          ...change.inc,
-          revision: 1,
-          ...(touchesNotifications(change) ? { notificationsVersion: 1 } : {}),
-        },
-        $push: push,
+    const doc = await updateIf(this.models.Incident.collection, new mongoose.Types.ObjectId(id), guard, {
+      $set: { ...change.set, updatedAt: new Date() },
+      $inc: {
+        ...change.inc,
+        revision: 1,
+        ...(touchesNotifications(change) ? { notificationsVersion: 1 } : {}),
       },
-    );
+      $push: push,
+    });
     if (!doc) return null;
     this.afterWrite(doc);
     const incident = toIncident(doc);
@@ -342,7 +329,7 @@ export class IncidentRepository {
     audit: AuditDraft[],
   ): Promise<Incident | null> {
     if (!isObjectId(id)) return null;
-    const doc = await this.locks.updateIf(
+    const doc = await updateIf(
       this.models.Incident.collection,
       new mongoose.Types.ObjectId(id),
       campaignGuard(current),
@@ -365,10 +352,10 @@ export class IncidentRepository {
     audit: AuditDraft[],
   ): Promise<Incident | null> {
     if (!isObjectId(current.id)) return null;
-    const doc = await this.locks.updateIf(
+    const doc = await updateIf(
       this.models.Incident.collection,
       new mongoose.Types.ObjectId(current.id),
-      notificationsGuard(current.notificationsVersion),
+      { notificationsVersion: versionIs(current.notificationsVersion) },
       {
         $set: { notifications },
         $inc: { notificationsVersion: 1 },

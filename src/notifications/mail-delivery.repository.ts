@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError } from '../platform/db/index.js';
+import { updateIf, isDuplicateKeyError } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { DeliveryStatus, MailDelivery } from './notification.types.js';
@@ -29,15 +29,11 @@ function toDelivery(doc: Record<string, unknown>): MailDelivery {
  * and reads and writes by `_id` alone: a compare-and-set that is atomic and indexed on FerretDB v1 too.
  */
 export class MailDeliveryRepository {
-  private readonly locks: DocumentLocks;
-
   constructor(
     private readonly models: NotificationModels,
     /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
     private readonly audited: (collection: string, id: unknown) => void = () => undefined,
-  ) {
-    this.locks = new DocumentLocks(models.deliveries.db);
-  }
+  ) {}
 
   private get collectionName(): string {
     return this.models.deliveries.collection.collectionName;
@@ -95,7 +91,7 @@ export class MailDeliveryRepository {
     const claimable = {
       $or: [{ status: { $in: ['queued', 'deferred'] } }, { status: 'sending', leaseUntil: { $lt: now } }],
     };
-    const claimed = await this.locks.updateIf(this.models.deliveries.collection, idForKey(key), claimable, {
+    const claimed = await updateIf(this.models.deliveries.collection, idForKey(key), claimable, {
       $set: {
         status: 'sending',
         notificationId,
@@ -126,7 +122,7 @@ export class MailDeliveryRepository {
     };
     if (outcome.response !== undefined) set.response = outcome.response;
     if (outcome.status === 'sent') set.sentAt = now;
-    const done = await this.locks.updateIf(
+    const done = await updateIf(
       this.models.deliveries.collection,
       idForKey(key),
       { status: 'sending', attempts },

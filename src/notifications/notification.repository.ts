@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import { DocumentLocks, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
+import { updateIf, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
@@ -17,15 +17,12 @@ export class NotificationRepository {
    * Every update of a notification takes its document lock, like the audit relay's outbox pull: on
    * FerretDB v1 an update is read-then-write, and two unlocked writers lose one another's change.
    */
-  private readonly locks: DocumentLocks;
 
   constructor(
     private readonly models: NotificationModels,
     /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
     private readonly audited: (collection: string, id: unknown) => void = () => undefined,
-  ) {
-    this.locks = new DocumentLocks(models.notifications.db);
-  }
+  ) {}
 
   private get collectionName(): string {
     return this.models.notifications.collection.collectionName;
@@ -71,7 +68,7 @@ export class NotificationRepository {
   async setStatus(id: string, status: NotificationStatus, draft: AuditDraft): Promise<boolean> {
     if (!isObjectId(id)) return false;
     const _id = new mongoose.Types.ObjectId(id);
-    const changed = await this.locks.updateIf(
+    const changed = await updateIf(
       this.models.notifications.collection,
       _id,
       { status: { $ne: status } },
@@ -93,8 +90,6 @@ export class NotificationRepository {
 
   /** Marks a notification as looked at now, so the reconciler leaves it alone for a while. */
   async touch(id: string): Promise<void> {
-    await this.locks.write(this.collectionName, id, () =>
-      this.models.notifications.updateOne({ _id: id }, { $set: { updatedAt: new Date() } }),
-    );
+    await this.models.notifications.updateOne({ _id: id }, { $set: { updatedAt: new Date() } });
   }
 }

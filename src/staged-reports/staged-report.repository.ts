@@ -1,11 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import {
-  DocumentLocks,
-  isDuplicateKeyError,
-  mongoose,
-  trusted,
-  type Connection,
-} from '../platform/db/index.js';
+import { updateIf, isDuplicateKeyError, mongoose, trusted, type Connection } from '../platform/db/index.js';
 import {
   STAGED_REPORTS_COLLECTION,
   stagedReportModel,
@@ -38,14 +32,12 @@ export type AuditKick = (collection: string, id: unknown, pendingAudit: unknown[
  */
 export class StagedReportRepository {
   private readonly model: StagedReportModel;
-  private readonly locks: DocumentLocks;
 
   constructor(
     db: Connection,
     private readonly kick: AuditKick,
   ) {
     this.model = stagedReportModel(db);
-    this.locks = new DocumentLocks(db);
   }
 
   async init(): Promise<void> {
@@ -103,7 +95,7 @@ export class StagedReportRepository {
     draft: AuditDraft,
   ): Promise<StagedReport | null> {
     const _id = new mongoose.Types.ObjectId(id);
-    const doc = await this.locks.updateIf(
+    const doc = await updateIf(
       this.model.collection,
       _id,
       { state: { $in: [...from] } },

@@ -1,12 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
-import {
-  DocumentLocks,
-  inBatches,
-  mongoose,
-  type Connection,
-  type WriteGuard,
-} from '../platform/db/index.js';
+import { updateIf, inBatches, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
 import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import {
   NO_DEADLINE,
@@ -83,14 +77,10 @@ function writeGuard(scope: Scope, expected: Expectation, guard: WorkflowChange['
  * conditional update carrying its audit drafts in `pendingAudit`.
  */
 export class WorkflowRepository {
-  private readonly locks: DocumentLocks;
-
   constructor(
     private readonly db: Connection,
     readonly collectionName: string,
-  ) {
-    this.locks = new DocumentLocks(db);
-  }
+  ) {}
 
   private get collection(): mongo.Collection {
     if (!this.db.db) throw new Error('database connection not open');
@@ -137,12 +127,7 @@ export class WorkflowRepository {
         Object.entries(change.addToSet).map(([f, v]) => [f, { $each: v }]),
       );
     }
-    const doc = await this.locks.updateIf(
-      this.collection,
-      oid(id),
-      writeGuard(scope, expected, change.guard),
-      update,
-    );
+    const doc = await updateIf(this.collection, oid(id), writeGuard(scope, expected, change.guard), update);
     return doc ? toWorkflowIncident(doc) : null;
   }
 

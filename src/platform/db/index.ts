@@ -12,7 +12,7 @@ export {
 
 /** Marks an operator object we built ourselves (not from a request) so sanitizeFilter keeps it. */
 export const trusted = <T>(filter: T): T => mongoose.trusted<T>(filter);
-export { DocumentLocks, type WriteGuard } from './document-lock.js';
+export { updateIf, type WriteGuard } from './conditional-write.js';
 export {
   readDecideWrite,
   versionIs,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   assertAtomicWrites,
   connectMongo,
-  DocumentLocks,
+  updateIf,
   mongoose,
   readDecideWrite,
   storeContractBreach,
@@ -61,11 +61,10 @@ describe('compare-and-set on the test FerretDB', function () {
     }
   });
 
-  it('when 8 writers race DocumentLocks.updateIf, then exactly one wins and its push is kept', async () => {
-    const locks = new DocumentLocks(db);
+  it('when 8 writers race updateIf, then exactly one wins and its push is kept', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const outcome = await race(db, (id) =>
-        locks.updateIf(
+        updateIf(
           db.collection('races'),
           id,
           { revision: 0 },
@@ -78,18 +77,15 @@ describe('compare-and-set on the test FerretDB', function () {
 
   it('when a guard uses $ne, $in and a missing field, then updateIf matches as MongoDB would', async () => {
     const collection = db.collection('guards');
-    const locks = new DocumentLocks(db);
     const { insertedId } = await collection.insertOne({ status: 'queued' });
     const set = (guard: Record<string, unknown>, status: string) =>
-      locks.updateIf(collection, insertedId, guard, { $set: { status } });
+      updateIf(collection, insertedId, guard, { $set: { status } });
     expect(await set({ status: { $ne: 'queued' } }, 'x')).to.equal(null);
     expect(await set({ status: { $in: ['queued', 'deferred'] }, assignee: null }, 'sending')).to.include({
       status: 'sending',
     });
     expect(await set({ status: 'queued' }, 'y')).to.equal(null);
-    expect(await locks.updateIf(collection, new mongoose.Types.ObjectId(), {}, { $set: { a: 1 } })).to.equal(
-      null,
-    );
+    expect(await updateIf(collection, new mongoose.Types.ObjectId(), {}, { $set: { a: 1 } })).to.equal(null);
   });
 
   describe('readDecideWrite', () => {

@@ -15,13 +15,22 @@ export const JOB_PAYLOADS = {
     incidentId: objectId,
     reason: z.enum(['reported', 'updated', 'reconcile', 'campaign']),
   }),
-  /** A clock's warning or due time. Job id: `<incidentId>-<clockKey>-<kind>-<epochMs>`. */
+  /**
+   * A clock's warning or due time. Job id: `<incidentId>-<clockKey>-<kind>-<epochMs>`. Kind `sync`
+   * (clock key `all`, `at` the decision time; id `<incidentId>-sync-r<round>`) brings the clocks in
+   * line with a new triage decision; the triage write records it in the incident's job outbox.
+   */
   clocks: z.strictObject({
     incidentId: objectId,
     clockKey: z.string().min(1).max(100),
-    kind: z.enum(['warning', 'due', 'repeat', 'escalation']),
+    kind: z.enum(['warning', 'due', 'repeat', 'escalation', 'sync']),
     at: z.number().int(),
   }),
+  /**
+   * Request the notifications a triage decision calls for (idempotent by each notification's key).
+   * Job id: `<incidentId>-n<round>`; recorded by the triage write in the incident's job outbox.
+   */
+  dispatch: z.strictObject({ incidentId: objectId, round: z.number().int().min(0) }),
   /** Deliver one stored notification or advisory mail. Job id: `<notificationId>`. */
   notifications: z.strictObject({ notificationId: objectId }),
   /** Produce one stored export. Job id: `<exportId>`. */

@@ -23,3 +23,4 @@ export {
   type Permission,
   type RoutePermission,
 } from './permissions.js';
+export { PENDING_JOBS_FIELD, jobIntent, parseStoredIntent, type JobIntent } from './job-outbox.js';

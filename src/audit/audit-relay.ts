@@ -1,4 +1,4 @@
-import type { Logger } from '../platform/index.js';
+import { parseStoredIntent, type JobIntent, type Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
@@ -24,21 +24,39 @@ export interface RelayOptions {
   sweeps?: boolean;
 }
 
+/**
+ * Where the relay puts the jobs it finds in `pendingJobs` outboxes (the platform's queue registry).
+ * `enqueue` adds one job under its own id: a job BullMQ still holds is not added twice.
+ */
+export interface JobSink {
+  enqueue(intent: JobIntent): Promise<void>;
+}
+
 /** The longest the loop goes without a full sweep, however slow sweeps are. */
 const MAX_SWEEP_EVERY_MS = 10_000;
 
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
 
+/** A write to relay soon: the document, and its outboxes as the write stored them when the writer knows. */
+interface Hint {
+  collection: string;
+  id: unknown;
+  drafts?: AuditDraft[];
+  jobs?: unknown[];
+}
+
 /**
- * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, then pulls
- * them. Appending before pulling means a crash in between leaves drafts that are already chained;
- * the appender recognises their eventIds and skips them, so nothing is lost and nothing doubled.
+ * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, and the job
+ * intents of their `pendingJobs` outbox into BullMQ, then pulls both. Appending and enqueueing before
+ * pulling means a crash in between leaves drafts already chained and jobs already queued: the appender
+ * recognises the drafts' eventIds and skips them, and BullMQ ignores a job id it holds (a job it has
+ * trimmed runs again, which every job is safe to do). So nothing is lost and nothing doubled.
  */
 export class AuditRelay {
   readonly name = 'audit-relay';
   private readonly collections: string[] = [];
-  private readonly hints: Array<{ collection: string; id: unknown; drafts?: AuditDraft[] }> = [];
+  private readonly hints: Hint[] = [];
   private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
   /** How long the last full sweep's reads took (its appends and pulls not counted). */
   private lastScanMs = 0;
@@ -55,6 +73,8 @@ export class AuditRelay {
     private readonly appender: ChainAppender,
     private readonly logger: Logger,
     private readonly options: RelayOptions = {},
+    /** Absent in tools that only read or verify: their jobs stay in the outbox for a process with queues. */
+    private readonly jobs?: JobSink,
   ) {
     this.pulls = new OutboxPulls(outbox, options.pullHoldMs ?? 1000);
   }
@@ -75,12 +95,17 @@ export class AuditRelay {
 
   /**
    * Asks for a prompt relay after a write. With the written document's collection and `_id`, only that
-   * document is looked at: its outbox as the write stored it when given (`pendingAudit`), else read
-   * by `_id`. Without, every registered collection is swept.
+   * document is looked at: its outboxes as the write stored them when given (`pendingAudit`, and
+   * `pendingJobs` if the writer records jobs: none given means none relayed now, a sweep finds any),
+   * else read by `_id`. Without, every registered collection is swept.
    */
-  kick(collection?: string, id?: unknown, pendingAudit?: unknown[]): void {
+  kick(collection?: string, id?: unknown, pendingAudit?: unknown[], pendingJobs?: unknown[]): void {
     if (collection !== undefined && id !== undefined) {
-      this.hints.push({ collection, id, ...(pendingAudit ? { drafts: pendingAudit as AuditDraft[] } : {}) });
+      this.hints.push({
+        collection,
+        id,
+        ...(pendingAudit ? { drafts: pendingAudit as AuditDraft[], jobs: pendingJobs ?? [] } : {}),
+      });
     } else this.fullSweepWanted = true;
     this.wake?.();
   }
@@ -205,24 +230,57 @@ export class AuditRelay {
       await this.pulls.flush(pullAll);
       return 0;
     }
+    // Jobs first: they are Redis adds, and the work they start (clocks, mails) must not wait for the
+    // chain's lock. Only the jobs enqueued are pulled; the rest stay for the next pass.
+    const relayed = await Promise.all(documents.map((document) => this.enqueueJobs(document)));
     // Drafts chained already (by this process or another, their pull not landed yet) are recognised
     // by id in the appender and not sent again; they are pulled all the same.
-    const appended = await this.appender.append(orderDrafts(documents));
-    for (const document of documents) this.pulls.add(document);
+    const drafts = orderDrafts(documents);
+    const appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
+    for (const document of relayed) this.pulls.add(document);
     await this.pulls.flush(pullAll);
     return appended.length;
   }
 
+  /**
+   * Enqueues the document's job intents; resolves with the document holding only the jobs now in
+   * BullMQ (to pull). An intent that is not a valid job is pulled with an error logged: left in
+   * place it would be read, refused and logged on every pass for ever.
+   */
+  private async enqueueJobs(document: PendingDocument): Promise<PendingDocument> {
+    if (document.jobs.length === 0) return document;
+    const sink = this.jobs;
+    if (!sink) return { ...document, jobs: [] };
+    const done = await Promise.all(
+      document.jobs.map(async (stored) => {
+        const intent = parseStoredIntent(stored);
+        if (!intent) {
+          this.logger.error(
+            { collection: document.collection, id: String(document.id), intent: stored },
+            'audit relay: a recorded job is not a valid job for its queue; dropped from the outbox',
+          );
+          return true;
+        }
+        try {
+          await sink.enqueue(intent);
+          return true;
+        } catch (err) {
+          this.reportFailure(err);
+          return false;
+        }
+      }),
+    );
+    return { ...document, jobs: document.jobs.filter((_, i) => done[i]) };
+  }
+
   /** The outboxes of hinted documents, one per document with the drafts of all its hints. */
-  private async hinted(
-    hints: ReadonlyArray<{ collection: string; id: unknown; drafts?: AuditDraft[] }>,
-  ): Promise<PendingDocument[]> {
+  private async hinted(hints: readonly Hint[]): Promise<PendingDocument[]> {
     const byDocument = new Map<string, PendingDocument>();
     for (const hint of hints) {
       const found = hint.drafts
-        ? this.outbox.asStored(hint.collection, hint.id, hint.drafts)
+        ? this.outbox.asStored(hint.collection, hint.id, hint.drafts, hint.jobs)
         : await this.outbox.pendingOf(hint.collection, hint.id);
-      if (!found || found.drafts.length === 0) continue;
+      if (!found || (found.drafts.length === 0 && found.jobs.length === 0)) continue;
       const known = byDocument.get(documentKey(found));
       byDocument.set(documentKey(found), known ? mergeOutbox(known, found) : found);
     }

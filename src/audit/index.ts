@@ -1,4 +1,4 @@
-import type { Background, PlatformDeps } from '../platform/index.js';
+import type { Background, JobIntent, PlatformDeps } from '../platform/index.js';
 import type { ChainHead } from './audit-event.types.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { AuditEventRepository } from './audit-event.repository.js';
@@ -25,7 +25,7 @@ export type {
 export { AuditService, MAX_PAGE_SIZE } from './audit.service.js';
 export type { AuditListFilter, AuditPage, SubjectPage, TimedVerifyReport } from './audit.service.js';
 export { AuditRelay } from './audit-relay.js';
-export type { RelayOptions } from './audit-relay.js';
+export type { RelayOptions, JobSink } from './audit-relay.js';
 export { ChainVerifier } from './chain-verifier.js';
 export { hashEvent, sealDrafts, canonicalJson, canonicalEventJson, GENESIS_HASH } from './audit-hash.js';
 export { writeExport } from './audit-export.js';
@@ -47,7 +47,7 @@ export interface AuditModule {
  * without a state change of their own.
  */
 export function createAuditModule(
-  platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'> & Partial<Pick<PlatformDeps, 'redis'>>,
+  platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'> & Partial<Pick<PlatformDeps, 'redis' | 'queues'>>,
   relayOptions: RelayOptions = {},
 ): AuditModule {
   const events = new AuditEventRepository(platform.db, (overrun) => {
@@ -87,7 +87,20 @@ export function createAuditModule(
     signer,
     platform.config.AUDIT_VERIFY_CACHE_SECONDS * 1000,
   );
-  const relay = new AuditRelay(new OutboxRepository(platform.db), appender, platform.logger, relayOptions);
+  // The jobs writes record in their `pendingJobs` outbox go to the platform's queues (tools that only
+  // read the trail have none: such jobs wait for a process that has).
+  const queues = platform.queues;
+  const jobs = queues && {
+    enqueue: ({ queue, jobId, payload, runAt }: JobIntent) =>
+      queues.add(queue, payload, { jobId, delay: Math.max(0, (runAt?.getTime() ?? 0) - Date.now()) }),
+  };
+  const relay = new AuditRelay(
+    new OutboxRepository(platform.db),
+    appender,
+    platform.logger,
+    relayOptions,
+    jobs ?? undefined,
+  );
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);
   return {
     audit,

@@ -5,11 +5,19 @@ import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
 export const documentKey = (document: { collection: string; id: unknown }): string =>
   `${document.collection}|${String(document.id)}`;
 
-/** `known` with the drafts of `more` it does not hold yet (by eventId), in outbox order. */
+/** A stored job intent's identity (its job id), or its JSON when it has none. */
+const jobKey = (job: unknown): string =>
+  typeof job === 'object' && job !== null && typeof (job as { jobId?: unknown }).jobId === 'string'
+    ? (job as { jobId: string }).jobId
+    : JSON.stringify(job);
+
+/** `known` with the drafts (by eventId) and jobs (by job id) of `more` it does not hold yet, in outbox order. */
 export function mergeOutbox(known: PendingDocument, more: PendingDocument): PendingDocument {
   const seen = new Set(known.drafts.map((draft) => draft.eventId));
   const drafts: AuditDraft[] = [...known.drafts, ...more.drafts.filter((draft) => !seen.has(draft.eventId))];
-  return { ...known, drafts };
+  const seenJobs = new Set(known.jobs.map(jobKey));
+  const jobs = [...known.jobs, ...more.jobs.filter((job) => !seenJobs.has(jobKey(job)))];
+  return { ...known, drafts, jobs };
 }
 
 /**
@@ -36,8 +44,11 @@ export class OutboxPulls {
     const known = this.waiting.get(key);
     if (known) {
       const merged = mergeOutbox(known.document, document);
-      // Only new drafts mean a new write: a sweep that finds the held drafts again must not defer the pull.
-      if (merged.drafts.length > known.document.drafts.length) known.last = now;
+      // Only new entries mean a new write: a sweep that finds the held ones again must not defer the pull.
+      const grew =
+        merged.drafts.length > known.document.drafts.length ||
+        merged.jobs.length > known.document.jobs.length;
+      if (grew) known.last = now;
       known.document = merged;
     } else this.waiting.set(key, { document, since: now, last: now });
   }

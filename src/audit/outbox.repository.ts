@@ -1,14 +1,33 @@
 import { mongo } from 'mongoose';
 import type { Connection } from '../platform/db/index.js';
+import { PENDING_JOBS_FIELD } from '../platform/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 
-/** A document of an audited collection with drafts waiting in its outbox, exactly as read. */
+/** A document of an audited collection with drafts or jobs waiting in its outboxes, exactly as read. */
 export interface PendingDocument {
   collection: string;
   id: unknown;
   /** The drafts as stored: `$pullAll` removes them by exact value. */
   drafts: AuditDraft[];
+  /** The job intents as stored (`pendingJobs`), likewise pulled by exact value once enqueued. */
+  jobs: unknown[];
 }
+
+const PROJECTION = { [PENDING_AUDIT_FIELD]: 1, [PENDING_JOBS_FIELD]: 1 };
+
+const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+
+function pendingOfDoc(collection: string, doc: mongo.Document): PendingDocument {
+  return {
+    collection,
+    id: doc._id,
+    drafts: arrayOf(doc[PENDING_AUDIT_FIELD]) as AuditDraft[],
+    jobs: arrayOf(doc[PENDING_JOBS_FIELD]),
+  };
+}
+
+const isEmpty = (document: PendingDocument): boolean =>
+  document.drafts.length === 0 && document.jobs.length === 0;
 
 type OutboxDocument = mongo.Document;
 
@@ -25,28 +44,31 @@ export class OutboxRepository {
     return this.db.db.collection(name);
   }
 
-  /** Up to `limit` documents with pending drafts, in natural order. */
+  /** Up to `limit` documents with pending drafts or jobs, in natural order. */
   async pending(collection: string, limit: number): Promise<PendingDocument[]> {
     const docs = await this.collection(collection)
-      .find({ [`${PENDING_AUDIT_FIELD}.0`]: { $exists: true } }, { projection: { [PENDING_AUDIT_FIELD]: 1 } })
+      .find(
+        {
+          $or: [
+            { [`${PENDING_AUDIT_FIELD}.0`]: { $exists: true } },
+            { [`${PENDING_JOBS_FIELD}.0`]: { $exists: true } },
+          ],
+        },
+        { projection: PROJECTION },
+      )
       .limit(limit)
       .toArray();
-    return docs.map((doc) => ({
-      collection,
-      id: doc._id,
-      drafts: doc[PENDING_AUDIT_FIELD] as AuditDraft[],
-    }));
+    return docs.map((doc) => pendingOfDoc(collection, doc));
   }
 
-  /** The pending drafts of one document (a prompt relay after a known write). */
+  /** The pending drafts and jobs of one document (a prompt relay after a known write). */
   async pendingOf(collection: string, id: unknown): Promise<PendingDocument | null> {
     const doc = await this.collection(collection).findOne({ _id: id } as mongo.Filter<OutboxDocument>, {
-      projection: { [PENDING_AUDIT_FIELD]: 1 },
+      projection: PROJECTION,
     });
-    const drafts: unknown = doc?.[PENDING_AUDIT_FIELD];
-    return Array.isArray(drafts) && drafts.length > 0
-      ? { collection, id, drafts: drafts as AuditDraft[] }
-      : null;
+    if (!doc) return null;
+    const found = { ...pendingOfDoc(collection, doc), id };
+    return isEmpty(found) ? null : found;
   }
 
   /**
@@ -54,16 +76,22 @@ export class OutboxRepository {
    * the way the driver stored them (an `undefined` becomes null), so they hash and `$pullAll` exactly
    * like drafts read back.
    */
-  asStored(collection: string, id: unknown, drafts: readonly unknown[]): PendingDocument {
-    const { drafts: stored } = mongo.BSON.deserialize(mongo.BSON.serialize({ drafts })) as {
+  asStored(
+    collection: string,
+    id: unknown,
+    drafts: readonly unknown[],
+    jobs: readonly unknown[] = [],
+  ): PendingDocument {
+    const stored = mongo.BSON.deserialize(mongo.BSON.serialize({ drafts, jobs })) as {
       drafts: AuditDraft[];
+      jobs: unknown[];
     };
-    return { collection, id, drafts: stored };
+    return { collection, id, drafts: stored.drafts, jobs: stored.jobs };
   }
 
   /**
-   * Removes exactly these drafts (as read) from each document's outbox: one bulk write per collection
-   * (one round trip, and one pass through FerretDB's write lock for the whole batch).
+   * Removes exactly these drafts and jobs (as read) from each document's outboxes: one bulk write per
+   * collection (one round trip, and one pass through FerretDB's write lock for the whole batch).
    */
   async clear(documents: readonly PendingDocument[]): Promise<void> {
     const byCollection = new Map<string, PendingDocument[]>();
@@ -73,12 +101,17 @@ export class OutboxRepository {
       byCollection.set(document.collection, batch);
     }
     for (const [name, batch] of byCollection) {
+      const pulls = batch.filter((document) => !isEmpty(document));
+      if (pulls.length === 0) continue;
       await this.collection(name).bulkWrite(
-        batch.map((document) => ({
+        pulls.map((document) => ({
           updateOne: {
             filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
             update: {
-              $pullAll: { [PENDING_AUDIT_FIELD]: document.drafts },
+              $pullAll: {
+                ...(document.drafts.length > 0 ? { [PENDING_AUDIT_FIELD]: document.drafts } : {}),
+                ...(document.jobs.length > 0 ? { [PENDING_JOBS_FIELD]: document.jobs } : {}),
+              },
             } as unknown as mongo.UpdateFilter<OutboxDocument>,
           },
         })),

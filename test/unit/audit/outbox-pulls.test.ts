@@ -11,6 +11,7 @@ const pending = (id: string, count = 1): PendingDocument => ({
   collection: 'incidents',
   id,
   drafts: Array.from({ length: count }, () => ({ eventId: `e${nextEvent++}` }) as unknown as AuditDraft),
+  jobs: [],
 });
 
 describe('OutboxPulls hold', () => {

@@ -124,8 +124,8 @@ export function buildModules(platform: PlatformDeps): Modules {
   const intake = createIntakeModule(platform, {
     bureaux: auth.services.bureaux,
     registerOutbox: auditPorts.registerOutbox,
-    kickAudit: (collection, id, pendingAudit) => {
-      audit.relay.kick(collection, id, pendingAudit);
+    kickAudit: (collection, id, pendingAudit, pendingJobs) => {
+      audit.relay.kick(collection, id, pendingAudit, pendingJobs);
     },
   });
   // Notifications: requests from other modules, incident notification routes, mail delivery worker.

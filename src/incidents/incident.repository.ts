@@ -1,4 +1,10 @@
-import { type Scope, type Logger, DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
+import {
+  type JobIntent,
+  type Scope,
+  type Logger,
+  DEFAULT_INCIDENT_PAP,
+  DEFAULT_INCIDENT_TLP,
+} from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import { inBatches, mongoose, trusted, updateIf, versionIs, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
@@ -24,6 +30,8 @@ export interface IncidentWrite {
   id: unknown;
   incident: Incident;
   pendingAudit: unknown[];
+  /** The jobs waiting in its `pendingJobs` outbox (the relay enqueues them). */
+  pendingJobs: unknown[];
 }
 
 export type IncidentWriteListener = (written: IncidentWrite) => void;
@@ -42,6 +50,8 @@ export interface IncidentChange {
   push?: Record<string, unknown[]>;
   inc?: Record<string, number>;
   audit: AuditDraft[];
+  /** The jobs the change causes, recorded in the same write (the relay enqueues them). */
+  jobs?: JobIntent[];
 }
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
@@ -61,7 +71,7 @@ function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
 
 /** Plain incident from a lean document: the id as a string, nothing mongoose-specific left. */
 function toIncident(doc: Record<string, unknown>): Incident {
-  const { _id, pendingAudit: _outbox, ...rest } = doc;
+  const { _id, pendingAudit: _outbox, pendingJobs: _jobs, ...rest } = doc;
   // Incidents stored before the markings existed read as the defaults (see DEFAULT_INCIDENT_TLP).
   return {
     tlp: DEFAULT_INCIDENT_TLP,
@@ -104,7 +114,14 @@ export class IncidentRepository {
   /** Tells the listeners about `doc` as it was stored by a write (so none of them reads it back). */
   private afterWrite(doc: Record<string, unknown>): void {
     const pendingAudit = Array.isArray(doc.pendingAudit) ? (doc.pendingAudit as unknown[]) : [];
-    const written = { collection: this.collectionName, id: doc._id, incident: toIncident(doc), pendingAudit };
+    const pendingJobs = Array.isArray(doc.pendingJobs) ? (doc.pendingJobs as unknown[]) : [];
+    const written = {
+      collection: this.collectionName,
+      id: doc._id,
+      incident: toIncident(doc),
+      pendingAudit,
+      pendingJobs,
+    };
     for (const listener of this.writeListeners) listener(written);
   }
 
@@ -298,6 +315,7 @@ export class IncidentRepository {
     change: IncidentChange,
   ): Promise<Incident | null> {
     const push: Record<string, unknown> = { pendingAudit: trusted({ $each: change.audit }) };
+    if (change.jobs && change.jobs.length > 0) push.pendingJobs = trusted({ $each: change.jobs });
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = trusted({ $each: values });
     if (!isObjectId(id)) return null;
     const guard = scope.kind === 'bureau' ? { revision, bureauId: scope.bureauId } : { revision };

@@ -41,8 +41,8 @@ export interface IntakeDeps {
   bureaux: BureauDirectory;
   /** Tells the audit relay to drain `pendingAudit` from this collection. */
   registerOutbox(collectionName: string): void;
-  /** Asks the audit relay to chain a written document's drafts (as written) now. */
-  kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[]): void;
+  /** Asks the audit relay to chain a written document's drafts and enqueue its jobs (as written) now. */
+  kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
   reconciler?: TriageReconcilerOptions;
   listReconciler?: IncidentListReconcilerOptions;
 }
@@ -73,7 +73,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   const repository = new IncidentRepository(
     platform.db,
     (written) => {
-      deps.kickAudit?.(written.collection, written.id, written.pendingAudit);
+      deps.kickAudit?.(written.collection, written.id, written.pendingAudit, written.pendingJobs);
     },
     { listIndex, logger: platform.logger },
   );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { ALL_SCOPE, systemActor, NotFoundError } from '../platform/index.js';
+import { ALL_SCOPE, systemActor, NotFoundError, jobIntent, type JobIntent } from '../platform/index.js';
 import { auditDraft, type AuditChange } from '../audit/index.js';
 import {
   toTriageInput,
@@ -167,6 +167,7 @@ export class TriageService {
       set,
       push: { notifications },
       audit,
+      jobs: decisionJobs(incident, notifications.length > 0, now),
     });
     if (!updated) return null;
     return first ? 'triaged' : 'retriaged';
@@ -212,4 +213,27 @@ export class TriageService {
       triagePending: false,
     };
   }
+}
+
+/**
+ * The jobs a stored decision causes, recorded in its own write (the audit relay enqueues them): the
+ * clocks brought in line with it, and the notifications it adds requested. Their ids carry the
+ * revision this write produces, so each decision has its own and a repeat of one adds nothing.
+ */
+function decisionJobs(incident: Incident, notifies: boolean, now: Date): JobIntent[] {
+  const revision = incident.revision + 1;
+  const clocks = jobIntent('clocks', `${incident.id}-sync-${revision}`, {
+    incidentId: incident.id,
+    clockKey: 'all',
+    kind: 'sync',
+    at: now.getTime(),
+  });
+  if (!notifies) return [clocks];
+  return [
+    clocks,
+    jobIntent('dispatch', `${incident.id}-n${revision}`, {
+      incidentId: incident.id,
+      round: incident.triageRound,
+    }),
+  ];
 }

@@ -12,6 +12,10 @@ export function clockWorker(service: ClockService, concurrency = 8): WorkerSpec<
     concurrency,
     // Never earlier than the job's own time: on a clock slightly behind another process's, a due job
     // must still see its clock as due, or it would re-add itself under its own (running) id.
-    process: async ({ incidentId, at }) => service.catchUp(incidentId, { notBefore: at, fired: true }),
+    // A `sync` (recorded by a triage decision's write) also re-adds lost timers and re-files the
+    // incident's queue row when the clocks themselves did not move; a timer that finds nothing to do
+    // writes nothing.
+    process: async ({ incidentId, at, kind }) =>
+      service.catchUp(incidentId, { notBefore: at, fired: kind !== 'sync' }),
   };
 }

@@ -72,15 +72,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
   );
   const calendars = deps.calendars ?? (() => new Map());
   const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);
-  const reconciler = new ClockReconciler(
-    repository,
-    clocks,
-    timers,
-    platform.redis,
-    platform.config.REDIS_PREFIX,
-    platform.logger,
-    deps.reconciler,
-  );
+  const reconciler = new ClockReconciler(repository, clocks, timers, platform.logger, deps.reconciler);
   const services: WorkflowServices = {
     writer,
     workflow: new WorkflowService(writer, deps.users, calendars),

@@ -29,7 +29,7 @@ export const QUEUED_STATUSES = [
 
 /** A plain incident with the workflow's defaults filled in (fresh reports lack those fields). */
 function toWorkflowIncident(doc: Doc): WorkflowIncident {
-  const { _id, pendingAudit: _pending, ...rest } = doc;
+  const { _id, pendingAudit: _pending, pendingJobs: _jobs, ...rest } = doc;
   return {
     assignee: null,
     claimedAt: null,
@@ -100,7 +100,7 @@ export class WorkflowRepository {
   async findById(scope: Scope, id: string): Promise<WorkflowIncident | null> {
     if (!isObjectId(id)) return null;
     const filter = scope.kind === 'bureau' ? { _id: oid(id), bureauId: scope.bureauId } : { _id: oid(id) };
-    const doc = await this.collection.findOne(filter, { projection: { pendingAudit: 0 } });
+    const doc = await this.collection.findOne(filter, { projection: { pendingAudit: 0, pendingJobs: 0 } });
     return doc && inScope(doc, scope) ? toWorkflowIncident(doc) : null;
   }
 
@@ -166,7 +166,7 @@ export class WorkflowRepository {
   async *withClocks(batch: number): AsyncGenerator<WorkflowIncident[]> {
     const cursor = this.collection.find(
       { 'clocks.0': { $exists: true } },
-      { projection: { pendingAudit: 0 }, batchSize: batch },
+      { projection: { pendingAudit: 0, pendingJobs: 0 }, batchSize: batch },
     );
     yield* inBatches(cursor, batch, toWorkflowIncident);
   }

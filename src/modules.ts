@@ -127,8 +127,12 @@ export function buildModules(platform: PlatformDeps): Modules {
     kickAudit: (collection, id, pendingAudit, pendingJobs) => {
       audit.relay.kick(collection, id, pendingAudit, pendingJobs);
     },
+    // The notifications own their statuses; the incident API shows them (read when asked, by then
+    // the notifications module below exists).
+    notificationStatuses: (specs) => notifications.services.incidentNotificationStatuses(specs),
   });
-  // Notifications: requests from other modules, incident notification routes, mail delivery worker.
+  // Notifications: requests from other modules, the incident's notifications (the `dispatch` job
+  // triage's write records), mail delivery worker.
   const notifications = createNotificationsModule(platform, {
     bureaux: auth.services.bureaux,
     incidents: intake.services.repository,
@@ -136,16 +140,12 @@ export function buildModules(platform: PlatformDeps): Modules {
     kickAudit: (collection, id) => {
       audit.relay.kick(collection, id);
     },
-    dispatcher: { sweeps },
+    sweeps,
     consoleBase: () => publicUrl.get(),
     policyRoutes: {
       installed: () => policyRoutes(intake.services.triage.activePolicy, { includeDisabled: true }),
       active: () => policyRoutes(intake.services.triage.activePolicy),
     },
-  });
-  // Notifications that triage stores on an incident are dispatched as soon as it is written here.
-  intake.services.repository.onWrite((written) => {
-    notifications.services.dispatcher.kick(written.incident);
   });
   // Advisories: drafted, approved and sent through notifications.
   const advisories = createAdvisoriesModule(platform, {

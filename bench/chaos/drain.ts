@@ -23,8 +23,8 @@ async function busyness(observer: Observer, acknowledged: ReadonlySet<string>): 
     return !incident || !incident.triaged || incident.triagePending;
   }).length;
   if (untriaged > 0) reasons.push(`${untriaged} acknowledged reports not triaged`);
-  const pendingNotifications = incidents.reduce((sum, i) => sum + i.pendingNotifications, 0);
-  if (pendingNotifications > 0) reasons.push(`${pendingNotifications} incident notifications pending`);
+  const unrequested = incidents.reduce((sum, i) => sum + i.unrequestedNotifications, 0);
+  if (unrequested > 0) reasons.push(`${unrequested} incident notifications not yet requested`);
   const outbox = await observer.outboxDrafts();
   if (outbox.drafts > 0)
     reasons.push(`${outbox.drafts} outbox drafts in ${JSON.stringify(outbox.byCollection)}`);

@@ -13,8 +13,15 @@ export interface IncidentRow {
   status: string;
   triagePending: boolean;
   triaged: boolean;
-  pendingNotifications: number;
+  /**
+   * Notification specs triage stored that have no notification yet (the `dispatch` job has not run):
+   * work left. Once requested, a notification counts among the notifications' own statuses.
+   */
+  unrequestedNotifications: number;
 }
+
+/** Spec statuses an earlier version wrote onto the incident as settled: never requested again. */
+const SETTLED_SPEC = new Set(['failed', 'cancelled']);
 
 export interface AuditRow {
   seq: number;
@@ -71,16 +78,27 @@ export class Observer {
     const docs = await this.collection('incidents')
       .find({}, { projection: { facts: 1, status: 1, triagePending: 1, triagedAt: 1, notifications: 1 } })
       .toArray();
+    // One read of the notifications' keys (`incident:<id>:<spec key>`), compared with every spec.
+    const requested = new Set(
+      (
+        await this.collection('notifications')
+          .find({}, { projection: { key: 1 } })
+          .toArray()
+      ).map((n) => String(n.key)),
+    );
     return docs.map((doc) => {
       const facts = doc.facts as { title?: string } | undefined;
-      const notifications = (doc.notifications ?? []) as Array<{ status?: string }>;
+      const notifications = (doc.notifications ?? []) as Array<{ key?: string; status?: string }>;
       return {
         id: String(doc._id),
         title: facts?.title ?? '',
         status: String(doc.status),
         triagePending: doc.triagePending === true,
         triaged: doc.triagedAt != null && doc.status !== 'reported',
-        pendingNotifications: notifications.filter((n) => n.status === 'pending').length,
+        unrequestedNotifications: notifications.filter(
+          (n) =>
+            !SETTLED_SPEC.has(n.status ?? '') && !requested.has(`incident:${String(doc._id)}:${n.key ?? ''}`),
+        ).length,
       };
     });
   }

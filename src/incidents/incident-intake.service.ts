@@ -17,7 +17,13 @@ import { formatRef, hongKongYear } from './incident-sequence.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
 import type { CreateIncidentInput } from './incident.schemas.js';
 import type { ActorRef, Incident, IncidentFacts } from './incident.types.js';
-import { isCertRole, toIncidentView, type IncidentView } from './incident.view.js';
+import {
+  isCertRole,
+  toIncidentView,
+  withNotificationStatuses,
+  type IncidentView,
+  type NotificationStatusLookup,
+} from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
@@ -61,7 +67,17 @@ export class IncidentIntakeService {
     private readonly bureaux: BureauDirectory,
     private readonly refPrefix: string,
     private readonly timeBounds: ReportTimeBounds,
+    private readonly notificationStatuses?: NotificationStatusLookup,
   ) {}
+
+  /** The actor's view, notification statuses read from the notifications (a retry's may have some). */
+  private async view(incident: Incident, actor: Actor): Promise<IncidentView> {
+    const [view] = await withNotificationStatuses(
+      [toIncidentView(incident, actor)],
+      this.notificationStatuses,
+    );
+    return view;
+  }
 
   /** 422 naming each implausible time: too far back, or out of order (see `reportTimeProblems`). */
   private checkTimes(input: CreateIncidentInput, now: Date): void {
@@ -133,7 +149,7 @@ export class IncidentIntakeService {
       }
       incidentId = record.incidentId;
       const done = await this.incidents.findById(scopeOf(actor), incidentId);
-      if (done) return toIncidentView(done, actor);
+      if (done) return this.view(done, actor);
     }
     // Checked only for a new incident: a retry of a report filed before the deactivation still
     // gets its first answer above.
@@ -143,7 +159,7 @@ export class IncidentIntakeService {
     // The insert's own document unless a concurrent retry with the same key stored it first.
     const stored = inserted ?? (await this.incidents.findById(scopeOf(actor), incidentId));
     if (!stored) throw new InternalError('incident not readable after its insert');
-    return toIncidentView(stored, actor);
+    return this.view(stored, actor);
   }
 
   private async insert(

@@ -32,7 +32,6 @@ const incidentSchema = new Schema(
     triagePending: { type: Boolean, default: true },
     clocks: { type: [Mixed], default: [] },
     notifications: { type: [Mixed], default: [] },
-    notificationsVersion: { type: Number },
     campaign: { type: Mixed, default: null },
     revision: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },

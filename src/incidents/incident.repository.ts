@@ -6,11 +6,11 @@ import {
   DEFAULT_INCIDENT_TLP,
 } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import { inBatches, mongoose, trusted, updateIf, versionIs, type Connection } from '../platform/db/index.js';
+import { inBatches, mongoose, trusted, updateIf, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
-import type { CampaignLink, Incident, IncidentNotification, IncidentStatus } from './incident.types.js';
+import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
 export interface IncidentFilter {
@@ -57,10 +57,6 @@ export interface IncidentChange {
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 const LEGACY_SEQUENCE_INDEX = 'year_1_seq_1';
 
-/** Whether a change rewrites or extends the notifications, which a concurrent outcome write must see. */
-const touchesNotifications = (change: IncidentChange): boolean =>
-  change.set?.notifications !== undefined || change.push?.notifications !== undefined;
-
 /** The filter that holds while the stored campaign link is still `current`. */
 function campaignGuard(current: CampaignLink | null): Record<string, unknown> {
   if (current === null) return { campaign: null };
@@ -89,40 +85,30 @@ export class IncidentRepository {
   private readonly models: IncidentModels;
   private readonly sequence: IncidentSequence;
 
-  /** Called after every write with what was written: the audit relay's `kick` and others. */
-  private readonly writeListeners: IncidentWriteListener[] = [];
-
   /**
-   * @param afterWrite called after every write that queued audit drafts (the audit relay's `kick`),
+   * @param writeListener called after every write that queued audit drafts (the audit relay's `kick`),
    *   so the events reach the chain promptly instead of on the relay's next sweep.
    */
   constructor(
     db: Connection,
-    afterWrite?: IncidentWriteListener,
+    private readonly writeListener?: IncidentWriteListener,
     private readonly options: IncidentRepositoryOptions = {},
   ) {
     this.models = incidentModels(db);
     this.sequence = new IncidentSequence(this.models);
-    if (afterWrite) this.writeListeners.push(afterWrite);
   }
 
-  /** Adds a listener for written incidents (another module that reacts to them promptly). */
-  onWrite(listener: IncidentWriteListener): void {
-    this.writeListeners.push(listener);
-  }
-
-  /** Tells the listeners about `doc` as it was stored by a write (so none of them reads it back). */
+  /** Tells the listener about `doc` as it was stored by a write (so it does not read it back). */
   private afterWrite(doc: Record<string, unknown>): void {
-    const pendingAudit = Array.isArray(doc.pendingAudit) ? (doc.pendingAudit as unknown[]) : [];
-    const pendingJobs = Array.isArray(doc.pendingJobs) ? (doc.pendingJobs as unknown[]) : [];
-    const written = {
+    if (!this.writeListener) return;
+    const outbox = (field: string): unknown[] => (Array.isArray(doc[field]) ? (doc[field] as unknown[]) : []);
+    this.writeListener({
       collection: this.collectionName,
       id: doc._id,
       incident: toIncident(doc),
-      pendingAudit,
-      pendingJobs,
-    };
-    for (const listener of this.writeListeners) listener(written);
+      pendingAudit: outbox('pendingAudit'),
+      pendingJobs: outbox('pendingJobs'),
+    });
   }
 
   /**
@@ -321,11 +307,7 @@ export class IncidentRepository {
     const guard = scope.kind === 'bureau' ? { revision, bureauId: scope.bureauId } : { revision };
     const doc = await updateIf(this.models.Incident.collection, new mongoose.Types.ObjectId(id), guard, {
       $set: { ...change.set, updatedAt: new Date() },
-      $inc: {
-        ...change.inc,
-        revision: 1,
-        ...(touchesNotifications(change) ? { notificationsVersion: 1 } : {}),
-      },
+      $inc: { ...change.inc, revision: 1 },
       $push: push,
     });
     if (!doc) return null;
@@ -352,33 +334,6 @@ export class IncidentRepository {
       new mongoose.Types.ObjectId(id),
       campaignGuard(current),
       { $set: { campaign: next }, $push: { pendingAudit: trusted({ $each: audit }) } },
-    );
-    if (!doc) return null;
-    this.afterWrite(doc);
-    return toIncident(doc);
-  }
-
-  /**
-   * Replaces the notifications with their outcomes recorded if no other write touched them since
-   * `current` was read (compare-and-set on `notificationsVersion`), with the audit events. The revision
-   * and `updatedAt` stay: a mail outcome must not turn a responder's next action into a 412. Returns
-   * null if the notifications changed meanwhile.
-   */
-  async recordNotificationOutcomes(
-    current: Pick<Incident, 'id' | 'notificationsVersion'>,
-    notifications: IncidentNotification[],
-    audit: AuditDraft[],
-  ): Promise<Incident | null> {
-    if (!isObjectId(current.id)) return null;
-    const doc = await updateIf(
-      this.models.Incident.collection,
-      new mongoose.Types.ObjectId(current.id),
-      { notificationsVersion: versionIs(current.notificationsVersion) },
-      {
-        $set: { notifications },
-        $inc: { notificationsVersion: 1 },
-        $push: { pendingAudit: trusted({ $each: audit }) },
-      },
     );
     if (!doc) return null;
     this.afterWrite(doc);

@@ -7,7 +7,12 @@ import type { IncidentChange, IncidentRepository } from './incident.repository.j
 import type { IncidentListQuery, IncidentUpdateInput } from './incident.schemas.js';
 import { checkDocumentBudget, checkListLimit } from './incident-limits.js';
 import { CLOSED_STATUSES, type Incident, type IncidentFacts, type IncidentUpdate } from './incident.types.js';
-import { toIncidentView, type IncidentView } from './incident.view.js';
+import {
+  toIncidentView,
+  withNotificationStatuses,
+  type IncidentView,
+  type NotificationStatusLookup,
+} from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
@@ -40,13 +45,25 @@ export class IncidentService {
     private readonly incidents: IncidentRepository,
     private readonly triage: TriageRequester,
     private readonly timeBounds: ReportTimeBounds,
+    private readonly notificationStatuses?: NotificationStatusLookup,
   ) {}
+
+  /** The actor's views, each notification's status read from the notifications (one lookup). */
+  private views(incidents: Incident[], actor: Actor): Promise<IncidentView[]> {
+    const views = incidents.map((incident) => toIncidentView(incident, actor));
+    return withNotificationStatuses(views, this.notificationStatuses);
+  }
+
+  private async view(incident: Incident, actor: Actor): Promise<IncidentView> {
+    const [view] = await this.views([incident], actor);
+    return view;
+  }
 
   /** The incident, or 404 when it does not exist or belongs to a bureau the actor cannot see. */
   async get(actor: Actor, id: string): Promise<IncidentView> {
     const incident = await this.incidents.findById(scopeOf(actor), id);
     if (!incident) throw new NotFoundError('Incident');
-    return toIncidentView(incident, actor);
+    return this.view(incident, actor);
   }
 
   /** Newest first, filtered, one page at a time. */
@@ -64,7 +81,7 @@ export class IncidentService {
     const items = found.slice(0, query.limit);
     const last = items.at(-1);
     return {
-      items: items.map((incident) => toIncidentView(incident, actor)),
+      items: await this.views(items, actor),
       nextCursor: found.length > query.limit && last ? encodeCursor(last.id) : null,
     };
   }
@@ -138,7 +155,7 @@ export class IncidentService {
       const updated = await this.incidents.applyChange(scope, id, incident.revision, change);
       if (!updated) continue;
       if (merged.material) await this.triage.request(id, round, 'updated');
-      return toIncidentView(updated, actor);
+      return await this.view(updated, actor);
     }
     throw new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict');
   }

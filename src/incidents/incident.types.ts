@@ -64,7 +64,11 @@ export interface IncidentTriage {
   relatedBureauxCount: number;
 }
 
-/** A notification the decision calls for; the notification module sends it and moves `status`. */
+/**
+ * A notification the decision calls for. The notifications module requests and sends it, and owns its
+ * outcome: `status` as stored here stays as triage wrote it (`pending`; outcomes written here by
+ * earlier versions stay too), and the API shows the notification's own status in its place.
+ */
 export interface IncidentNotification {
   key: string;
   to: string;
@@ -124,12 +128,6 @@ export interface Incident {
   triagePending: boolean;
   clocks: ClockSpec[];
   notifications: IncidentNotification[];
-  /**
-   * Compare-and-set counter of the notifications' own writes (absent before it existed). Their
-   * outcomes are written against it, not the revision: a mail going out is not a change a responder
-   * must re-read before acting, so it never moves the ETag they hold.
-   */
-  notificationsVersion?: number;
   campaign: CampaignLink | null;
   /** Bumped by every write: conditional updates use it to detect a concurrent change. */
   revision: number;

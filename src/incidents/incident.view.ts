@@ -1,6 +1,6 @@
 import type { Actor } from '../platform/index.js';
 import type { DecisionReason, Severity } from '../triage/index.js';
-import type { Incident } from './incident.types.js';
+import type { Incident, IncidentNotification } from './incident.types.js';
 
 /** The incident as the API returns it (JSON-ready: dates become strings when serialised). */
 export interface IncidentView {
@@ -73,4 +73,46 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
         }
       : null,
   };
+}
+
+/** The notification specs of one incident whose statuses are asked for. */
+export interface NotificationSpecKeys {
+  incidentId: string;
+  keys: readonly string[];
+}
+
+/**
+ * The status of each named notification spec, by incident id and spec key, as its notification has
+ * it (the notifications module owns them; injected, since it imports this module). A spec with no
+ * notification yet is absent from the answer.
+ */
+export type NotificationStatusLookup = (
+  specs: readonly NotificationSpecKeys[],
+) => Promise<Map<string, Map<string, IncidentNotification['status']>>>;
+
+/**
+ * The views with each notification spec's status read from its notification, in one lookup for all of
+ * them: the incident stores the specs triage decided, never their outcomes (a mail going out must not
+ * move the revision a responder holds). A spec with no notification yet keeps the status stored with
+ * it (`pending`, or the outcome an earlier version wrote there). Views without notifications (a
+ * reporter's) cost nothing.
+ */
+export async function withNotificationStatuses(
+  views: IncidentView[],
+  lookup: NotificationStatusLookup | undefined,
+): Promise<IncidentView[]> {
+  const specs = views
+    .filter((view) => view.notifications !== undefined && view.notifications.length > 0)
+    .map((view) => ({ incidentId: view.id, keys: (view.notifications ?? []).map((n) => n.key) }));
+  if (!lookup || specs.length === 0) return views;
+  const statuses = await lookup(specs);
+  return views.map((view) => {
+    const ofIncident = statuses.get(view.id);
+    if (!ofIncident || !view.notifications) return view;
+    const notifications = view.notifications.map((n) => {
+      const status = ofIncident.get(n.key);
+      return status === undefined ? n : { ...n, status };
+    });
+    return { ...view, notifications };
+  });
 }

@@ -40,7 +40,13 @@ export {
   type CandidateSpec,
   type PolicySimulation,
 } from './policy-review.service.js';
-export { toIncidentView, isCertRole, type IncidentView } from './incident.view.js';
+export {
+  toIncidentView,
+  isCertRole,
+  type IncidentView,
+  type NotificationSpecKeys,
+  type NotificationStatusLookup,
+} from './incident.view.js';
 export {
   createIncidentSchema,
   incidentUpdateSchema,

@@ -21,6 +21,7 @@ import { IncidentListReconciler, type IncidentListReconcilerOptions } from './in
 import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
+import type { NotificationStatusLookup } from './incident.view.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import { PolicyReviewService } from './policy-review.service.js';
 import { TriageRequester } from './triage-request.js';
@@ -43,6 +44,8 @@ export interface IntakeDeps {
   registerOutbox(collectionName: string): void;
   /** Asks the audit relay to chain a written document's drafts and enqueue its jobs (as written) now. */
   kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
+  /** The notifications module's statuses of incidents' notification specs, shown by the incident API. */
+  notificationStatuses?: NotificationStatusLookup;
   reconciler?: TriageReconcilerOptions;
   listReconciler?: IncidentListReconcilerOptions;
 }
@@ -98,8 +101,9 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     deps.bureaux,
     platform.config.INCIDENT_REF_PREFIX,
     timeBounds,
+    deps.notificationStatuses,
   );
-  const incidents = new IncidentService(repository, requester, timeBounds);
+  const incidents = new IncidentService(repository, requester, timeBounds, deps.notificationStatuses);
   const triage = new TriageService(repository, campaigns, deps.bureaux, platform.config.POLICY_DIR);
   const reconciler = new TriageReconciler(
     repository,

@@ -1,39 +1,33 @@
-import { auditDraft, type AuditDraft } from '../audit/index.js';
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import type { Incident, IncidentNotification } from '../incidents/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
-import { Periodic, pauseAfter, type Logger, AppError, ValidationError } from '../platform/index.js';
-import type { IncidentNotificationRepository, PendingIncident } from './incident-notification.repository.js';
+import { type Logger, AppError, ValidationError } from '../platform/index.js';
 import type { NotificationRepository } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
-import type { NotificationRecord, NotificationStatus } from './notification.types.js';
+import type { NotificationStatus } from './notification.types.js';
 
-/** Incident reads and writes as the dispatcher needs them (the incidents repository fits). */
-export interface IncidentStore {
+/** Incident reads as the dispatcher needs them (the incidents repository fits). */
+export interface IncidentReader {
   findById(scope: typeof ALL_SCOPE, id: string): Promise<Incident | null>;
-  recordNotificationOutcomes(
-    current: Pick<Incident, 'id' | 'notificationsVersion'>,
-    notifications: IncidentNotification[],
-    audit: AuditDraft[],
-  ): Promise<Incident | null>;
 }
 
-export interface DispatcherOptions {
-  /** Pause between passes; default 2 s. */
-  intervalMs?: number;
-  /** Open notifications untouched this long are queued again (lost job); default 60 s. */
-  requeueAfterMs?: number;
-  /**
-   * Whether this process sweeps all incidents (default true). One that only serves requests dispatches
-   * what it wrote and leaves the sweeps, which scan every incident on FerretDB, to worker processes.
-   */
-  sweeps?: boolean;
+/** A notification spec's status as the incident API has always shown it. */
+export type IncidentNotificationStatus = IncidentNotification['status'];
+
+/** The notification specs of one incident whose statuses are asked for. */
+export interface IncidentSpecs {
+  incidentId: string;
+  keys: readonly string[];
 }
+
+/** What one dispatch did with each spec of the incident, by spec key. */
+export type DispatchRun = Map<string, 'requested' | 'failed' | 'skipped'>;
 
 const actor = systemActor('notifications');
-const KEY_PREFIX = 'incident:';
-/** Full sweeps may take this share of the time at most: they scan every incident on FerretDB v1. */
-const SWEEP_DUTY_CYCLE = 0.05;
+
+/** The notification key of spec `key` on incident `incidentId`: its idempotency key, and so its id. */
+export const incidentNotificationKey = (incidentId: string, key: string): string =>
+  `incident:${incidentId}:${key}`;
 
 /*
  * Policy templates name the mail template, except the acknowledgement's older policy name. A name the
@@ -53,166 +47,95 @@ function templateFor(name: string): TemplateName {
   return known;
 }
 
+/*
+ * Outcomes the previous version wrote onto the incident before the notifications owned their status.
+ * Such a spec was settled then (a failed one never got a notification record): requesting it again on
+ * a later re-triage would mail a party long after the fact.
+ */
+const SETTLED_ON_INCIDENT: ReadonlySet<string> = new Set(['failed', 'cancelled']);
+
 /**
- * Background loop: turns the `pending` notifications that triage stores on incidents into stored,
- * queued notifications (idempotent by key `incident:<id>:<notification key>`), writes the outcome back
- * onto the incident once delivered, and re-queues open notifications whose job was lost.
- *
- * Incidents written in this process are `kick`ed and looked at by id at once; a sweep over all
- * incidents finds the rest (other processes, crashes) and runs only as often as its cost allows.
+ * The notifications a triage decision stores on an incident (its specs), turned into stored, queued
+ * notifications by the `dispatch` job, and their statuses read back from the notifications collection.
+ * Nothing is written onto the incident: a notification's status is the notification's own, and a mail
+ * going out never moves the revision a responder holds.
  */
 export class IncidentNotificationDispatcher {
-  readonly name = 'incident-notifications';
-  private readonly loop: Periodic;
-  /** Incidents written in this process since the last pass, as written (the latest write of each). */
-  private readonly hinted = new Map<string, Incident>();
-  private lastSweep = 0;
-  private sweepCost = 0;
-
   constructor(
-    private readonly pending: IncidentNotificationRepository,
-    private readonly incidents: IncidentStore,
+    private readonly incidents: IncidentReader,
     private readonly notifications: NotificationService,
     private readonly records: NotificationRepository,
     private readonly logger: Logger,
-    private readonly options: DispatcherOptions = {},
-  ) {
-    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.tick(), logger, {
-      dutyCycle: 1, // the sweep keeps its own budget; hint passes are point lookups
-    });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** An incident was written (as given): dispatch its pending notifications soon. */
-  kick(incident: Incident): void {
-    if (!incident.notifications.some((n) => n.status === 'pending')) return;
-    const known = this.hinted.get(incident.id);
-    if (!known || known.revision < incident.revision) this.hinted.set(incident.id, incident);
-    this.loop.wake();
-  }
-
-  private async tick(): Promise<void> {
-    const written = [...this.hinted.values()];
-    this.hinted.clear();
-    for (const incident of written) await this.dispatch(incident);
-    if (this.options.sweeps === false) return;
-    const pause = pauseAfter(this.sweepCost, this.options.intervalMs ?? 2000, SWEEP_DUTY_CYCLE);
-    if (Date.now() - this.lastSweep < pause) return;
-    const started = Date.now();
-    await this.passNow();
-    this.lastSweep = Date.now();
-    this.sweepCost = this.lastSweep - started;
-  }
-
-  /** One full pass now (tests): dispatch pending incident notifications, re-queue stale open ones. */
-  async passNow(): Promise<void> {
-    for (const incident of await this.pending.findPending(100)) await this.dispatch(incident);
-    const stale = new Date(Date.now() - (this.options.requeueAfterMs ?? 60_000));
-    for (const open of await this.records.findOpen(stale, 100)) {
-      await this.records.touch(open.id);
-      await this.notifications.enqueue(open.id);
-    }
-  }
+  ) {}
 
   /**
-   * Requests each pending notification once; those that cannot be requested are marked failed, and
-   * those already delivered get their outcome, together. The outcome normally arrives through the
-   * settled hook; when that write was lost (a crash between the delivery and it, or a store away),
-   * the notification is settled but the incident still says pending, and only this repairs it.
+   * Requests each notification spec of the incident once (idempotent by key: one stored already is
+   * only queued again if still open, so running twice does nothing new). A spec that cannot be
+   * requested (an unknown template, routes that reach nobody) is stored as a failed notification with
+   * the reason and its audit event: the incident shows it failed, and the trail says why.
+   * @returns null when the incident does not exist.
    */
-  private async dispatch(incident: PendingIncident | Incident): Promise<void> {
-    const outcomes: Outcome[] = [];
-    for (const n of incident.notifications.filter((x) => x.status === 'pending')) {
-      // Idempotent by key: one already stored is only queued again (a no-op for a known job id).
-      const key = `${KEY_PREFIX}${incident.id}:${n.key}`;
+  async dispatch(incidentId: string): Promise<DispatchRun | null> {
+    const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
+    if (!incident) return null;
+    const run: DispatchRun = new Map();
+    for (const spec of incident.notifications) {
+      if (SETTLED_ON_INCIDENT.has(spec.status)) {
+        run.set(spec.key, 'skipped');
+        continue;
+      }
+      const request = {
+        kind: `incident.${spec.key}`,
+        incidentId: incident.id,
+        bureauId: incident.bureauId,
+        routes: [spec.to],
+        key: incidentNotificationKey(incident.id, spec.key),
+        // The route's label (AMBER for those stored before routes had one) and the clock it concerns.
+        data: { tlp: spec.tlp ?? 'AMBER', deadlineClock: spec.clock },
+      };
       try {
-        const record = await this.notifications.request(actor, {
-          kind: `incident.${n.key}`,
-          template: templateFor(n.template),
-          incidentId: incident.id,
-          bureauId: incident.bureauId,
-          routes: [n.to],
-          key,
-          // The route's label (AMBER for those stored before routes had one) and the clock it concerns.
-          data: { tlp: n.tlp ?? 'AMBER', deadlineClock: n.clock },
-        });
-        const settled = settledOutcome(record.status);
-        if (settled) outcomes.push({ key: n.key, status: settled, detail: record.status });
+        await this.notifications.request(actor, { ...request, template: templateFor(spec.template) });
+        run.set(spec.key, 'requested');
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        outcomes.push({ key: n.key, status: 'failed', detail: err.message });
+        this.logger.warn(
+          { incidentId: incident.id, notification: spec.key, reason: err.message },
+          'incident notification cannot be requested; stored as failed',
+        );
+        await this.notifications.recordFailed(actor, { ...request, template: spec.template }, err.message);
+        run.set(spec.key, 'failed');
       }
     }
-    if (outcomes.length > 0) await this.mark(incident.id, outcomes, 'revision' in incident ? incident : null);
+    return run;
   }
-
-  /** Settled hook for the delivery service: writes the outcome onto the incident it came from. */
-  readonly settled = async (record: NotificationRecord, status: NotificationStatus): Promise<void> => {
-    if (!record.key.startsWith(KEY_PREFIX) || record.incidentId === null) return;
-    const notificationKey = record.key.slice(KEY_PREFIX.length + record.incidentId.length + 1);
-    const outcome = settledOutcome(status);
-    if (!outcome) return;
-    await this.mark(record.incidentId, [{ key: notificationKey, status: outcome, detail: status }], null);
-  };
 
   /**
-   * Writes notification outcomes onto the incident, one audited change for all of them. `known` is the
-   * incident as last written, if at hand: the first attempt needs no read.
+   * The status of each named notification spec of each incident, as the incident API shows it:
+   * `pending` until its notification is sent or has failed. One read by `_id` for all of them (the ids
+   * are derived from the keys, so a page of incidents is one query and never a scan); a spec with no
+   * notification yet is left out, and the caller keeps the status stored with the spec.
    */
-  private async mark(incidentId: string, outcomes: Outcome[], known: Incident | null): Promise<void> {
-    let incident = known;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      incident ??= await this.incidents.findById(ALL_SCOPE, incidentId);
-      if (!incident) return;
-      const current = incident;
-      const changed = outcomes.filter((o) =>
-        current.notifications.some((n) => n.key === o.key && n.status !== o.status),
-      );
-      if (changed.length === 0) return;
-      const statusOf = new Map(changed.map((o) => [o.key, o.status]));
-      const subject = { type: 'incident', id: current.id, ref: current.ref } as const;
-      const audit = changed.map((o) =>
-        auditDraft(actor, `incident.notification_${o.status}`, subject, {
-          bureauId: current.bureauId,
-          changes: [
-            {
-              field: `notifications.${o.key}.status`,
-              before: current.notifications.find((n) => n.key === o.key)?.status ?? null,
-              after: o.status,
-            },
-          ],
-          data: { detail: o.detail },
-        }),
-      );
-      const notifications = current.notifications.map((n) => {
-        const status = statusOf.get(n.key);
-        return status ? { ...n, status } : n;
-      });
-      // Against the notifications' own counter: the revision (a responder's ETag) stays.
-      const done = await this.incidents.recordNotificationOutcomes(current, notifications, audit);
-      if (done) return;
-      incident = null; // changed meanwhile: read it again
+  async statuses(
+    specs: readonly IncidentSpecs[],
+  ): Promise<Map<string, Map<string, IncidentNotificationStatus>>> {
+    const specOf = new Map<string, { incidentId: string; key: string }>();
+    for (const { incidentId, keys } of specs)
+      for (const key of keys) specOf.set(incidentNotificationKey(incidentId, key), { incidentId, key });
+    const statuses = new Map<string, Map<string, IncidentNotificationStatus>>();
+    if (specOf.size === 0) return statuses;
+    for (const [notificationKey, status] of await this.records.statusesByKey([...specOf.keys()])) {
+      const spec = specOf.get(notificationKey);
+      if (!spec) continue;
+      const ofIncident = statuses.get(spec.incidentId) ?? new Map<string, IncidentNotificationStatus>();
+      ofIncident.set(spec.key, specStatus(status));
+      statuses.set(spec.incidentId, ofIncident);
     }
-    this.logger.warn({ incidentId, outcomes }, 'could not record notification outcomes on the incident');
+    return statuses;
   }
 }
 
-/** What a notification's status means for the incident: null while it is still being delivered. */
-function settledOutcome(status: NotificationStatus): Outcome['status'] | null {
+/** What a notification's status means for the incident's spec: pending while it is being delivered. */
+export function specStatus(status: NotificationStatus): IncidentNotificationStatus {
   if (status === 'sent') return 'sent';
-  return status === 'failed' || status === 'partially_failed' ? 'failed' : null;
-}
-
-/** How one notification of an incident ended. */
-interface Outcome {
-  key: string;
-  status: 'sent' | 'failed';
-  detail: string;
+  return status === 'failed' || status === 'partially_failed' ? 'failed' : 'pending';
 }

@@ -11,12 +11,13 @@ import type { Background, PlatformDeps } from '../platform/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
+import { dispatchWorker } from './dispatch.worker.js';
 import {
   IncidentNotificationDispatcher,
-  type DispatcherOptions,
-  type IncidentStore,
+  type IncidentReader,
+  type IncidentSpecs,
+  type IncidentNotificationStatus,
 } from './incident-notification.dispatcher.js';
-import { IncidentNotificationRepository } from './incident-notification.repository.js';
 import { MailDeliveryRepository } from './mail-delivery.repository.js';
 import { MailDeliveryService } from './mail-delivery.service.js';
 import { NotificationComposer } from './notification-composer.js';
@@ -24,6 +25,7 @@ import { NOTIFICATION_COLLECTIONS, notificationModels } from './notification.mod
 import { NotificationRepository } from './notification.repository.js';
 import { NotificationService } from './notification.service.js';
 import { notificationWorker } from './notification.worker.js';
+import { NotificationRequeue, type RequeueOptions } from './notification-requeue.js';
 import { RecipientListRepository } from './recipient-list.repository.js';
 import { recipientListRoutes } from './recipient-list.routes.js';
 import { checkRouteCoverage } from './recipient-list.coverage.js';
@@ -36,6 +38,7 @@ export { RecipientListService } from './recipient-list.service.js';
 export { summarise } from './mail-delivery.service.js';
 export type * from './notification.types.js';
 export type { RecipientList, RecipientListInput, PolicyRouteUse } from './recipient-list.types.js';
+export type { IncidentSpecs, IncidentNotificationStatus } from './incident-notification.dispatcher.js';
 export { missingLists, CREATE_LIST_HELP } from './recipient-list.coverage.js';
 export { NOTIFICATION_COLLECTIONS } from './notification.model.js';
 export { recipientListInput, listSlugSchema } from './recipient-list.types.js';
@@ -43,12 +46,17 @@ export { recipientListInput, listSlugSchema } from './recipient-list.types.js';
 /** What the module takes from other modules. */
 export interface NotificationDeps {
   bureaux: BureauContacts;
-  /** The incidents repository: reads for mail content, `applyChange` to record outcomes. */
-  incidents: IncidentStore & { collectionName: string };
+  /** The incidents repository: reads for the notification specs, routing and mail content. */
+  incidents: IncidentReader;
   registerOutbox(collection: string): void;
   /** Asks the audit relay to chain a written document's drafts now rather than at its next sweep. */
   kickAudit?(collection: string, id: unknown): void;
-  dispatcher?: DispatcherOptions;
+  /**
+   * Whether this process runs the re-queue loop (default true), which scans the notifications
+   * collection: worker processes do, processes that only serve requests leave it to them.
+   */
+  sweeps?: boolean;
+  requeue?: RequeueOptions;
   /** The console's base URL for links in mail (PUBLIC_URL, else where the server listens, port included). */
   consoleBase(): string;
   /**
@@ -66,7 +74,14 @@ export interface NotificationServices {
   notifications: NotificationService;
   lists: RecipientListService;
   deliveries: MailDeliveryRepository;
+  /** Requests an incident's notification specs (the `dispatch` job) and reads their statuses. */
   dispatcher: IncidentNotificationDispatcher;
+  /** The status of each incident's notification specs, from the notifications (the incident API's). */
+  incidentNotificationStatuses(
+    specs: readonly IncidentSpecs[],
+  ): Promise<Map<string, Map<string, IncidentNotificationStatus>>>;
+  /** Re-queues stale open notifications (tests call `passNow`). */
+  requeue: NotificationRequeue;
 }
 
 export interface NotificationsModule {
@@ -88,7 +103,8 @@ export function createRecipientLists(
 
 /**
  * Notifications and mail delivery: the stored notifications, the delivery ledger, recipient lists,
- * the `notifications` worker (templates compiled here, once), and the incident notification loop.
+ * the `notifications` worker (templates compiled here, once), the `dispatch` worker that requests an
+ * incident's notifications, and the loop that re-queues lost notification jobs.
  */
 export function createNotificationsModule(
   platform: PlatformDeps,
@@ -112,14 +128,8 @@ export function createNotificationsModule(
     logger,
     mailDomain(from.address),
   );
-  const dispatcher = new IncidentNotificationDispatcher(
-    new IncidentNotificationRepository(platform.db, incidents.collectionName),
-    incidents,
-    service,
-    records,
-    logger,
-    deps.dispatcher,
-  );
+  const dispatcher = new IncidentNotificationDispatcher(incidents, service, records, logger);
+  const requeue = new NotificationRequeue(records, service, logger, deps.requeue);
   for (const collection of Object.values(NOTIFICATION_COLLECTIONS)) deps.registerOutbox(collection);
   const renderer = new TemplateRenderer(config.TEMPLATE_DIR);
   const composer = new NotificationComposer(
@@ -139,22 +149,20 @@ export function createNotificationsModule(
       transport = null;
     },
   };
-  const delivery = new MailDeliveryService(
-    records,
-    ledger,
-    service,
-    composer,
-    lazyTransport,
-    from,
-    logger,
-    dispatcher.settled,
-  );
+  const delivery = new MailDeliveryService(records, ledger, service, composer, lazyTransport, from, logger);
   return {
-    services: { notifications: service, lists, deliveries: ledger, dispatcher },
-    routes: recipientListRoutes(lists),
-    workers: [notificationWorker(delivery)],
-    background: [
+    services: {
+      notifications: service,
+      lists,
+      deliveries: ledger,
       dispatcher,
+      incidentNotificationStatuses: (specs) => dispatcher.statuses(specs),
+      requeue,
+    },
+    routes: recipientListRoutes(lists),
+    workers: [notificationWorker(delivery), dispatchWorker(dispatcher)],
+    background: [
+      ...(deps.sweeps === false ? [] : [requeue]),
       {
         name: 'mail-transport',
         start: () => undefined,

@@ -44,9 +44,6 @@ type AttemptResult =
 
 const DONE: AttemptResult = { kind: 'done' };
 
-/** Called once a notification reached a final state (the incident dispatcher updates the incident). */
-export type SettledHook = (record: NotificationRecord, status: NotificationStatus) => Promise<void>;
-
 const errorText = (err: unknown): string => {
   const e = err as { response?: unknown; message?: unknown };
   const text =
@@ -71,7 +68,6 @@ export class MailDeliveryService {
     private readonly transport: MailTransport,
     private readonly from: Mailbox,
     private readonly logger: Logger,
-    private readonly onSettled: SettledHook = () => Promise.resolve(),
     private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
   ) {}
 
@@ -108,12 +104,7 @@ export class MailDeliveryService {
       if (value.kind === 'busy' && (busyUntil === null || value.until > busyUntil)) busyUntil = value.until;
     }
     const status = summarise(await this.ledger.listByKeys(rows.map((r) => r.key)));
-    const changed = await this.notifications.setStatus(
-      record.id,
-      status,
-      this.draft(record, `notification.${status}`, {}),
-    );
-    if (changed && status !== 'deferred' && status !== 'queued') await this.onSettled(record, status);
+    await this.notifications.setStatus(record.id, status, this.draft(record, `notification.${status}`, {}));
     return { status, deferred, busyUntil };
   }
 

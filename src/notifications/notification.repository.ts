@@ -64,6 +64,18 @@ export class NotificationRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /**
+   * The status of each stored notification among `keys`, by key; keys not stored are left out. One
+   * query pinned by `_id` (derived from the keys), which our FerretDB serves from its index.
+   */
+  async statusesByKey(keys: readonly string[]): Promise<Map<string, NotificationStatus>> {
+    if (keys.length === 0) return new Map();
+    const docs = await this.models.notifications
+      .find({ _id: trusted({ $in: keys.map(idForKey) }) }, { key: 1, status: 1 })
+      .lean();
+    return new Map(docs.map((doc) => [doc.key as string, doc.status as NotificationStatus]));
+  }
+
   /** Moves the status; the audit draft goes in the same update, and only when it changes. */
   async setStatus(id: string, status: NotificationStatus, draft: AuditDraft): Promise<boolean> {
     if (!isObjectId(id)) return false;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditDraft } from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
-import { messageIdFor } from '../mail/index.js';
+import { messageIdFor, type TemplateName } from '../mail/index.js';
 import { type Logger, ValidationError } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import type { MailDeliveryRepository } from './mail-delivery.repository.js';
@@ -42,7 +42,8 @@ export class NotificationService {
     const key = input.key ?? randomUUID();
     const known = input.key === undefined ? null : await this.repository.findByKey(key);
     if (known) {
-      await this.enqueue(known.id);
+      // Still open: its job may be lost, and adding it again under its id is harmless. Settled: done.
+      if (known.status === 'queued' || known.status === 'deferred') await this.enqueue(known.id);
       return known;
     }
     const recipients = await this.recipientsOf(input);
@@ -82,6 +83,50 @@ export class NotificationService {
     );
     if (created) await this.ledger.ensure(this.ledgerRows(record));
     await this.enqueue(record.id);
+    return record;
+  }
+
+  /**
+   * Stores a notification that could not be requested (an unknown template, routes that reach
+   * nobody) as `failed`, with no recipients, the reason, and its `notification.failed` audit event:
+   * what was asked for is on record and on the trail, and nothing is queued. Idempotent by `key`.
+   */
+  async recordFailed(
+    actor: Actor,
+    input: Omit<NotificationRequest, 'template' | 'key'> & { template: string; key: string },
+    reason: string,
+  ): Promise<NotificationRecord> {
+    const now = new Date();
+    const { record } = await this.repository.insert(
+      {
+        kind: input.kind,
+        // As the requester named it: the reason may be that no such template exists.
+        template: input.template as TemplateName,
+        incidentId: input.incidentId ?? null,
+        advisoryId: input.advisoryId ?? null,
+        recipients: [],
+        dataRef: { incident: input.incidentId !== undefined, data: input.data ?? {}, revision: 0 },
+        status: 'failed',
+        key: input.key,
+        createdAt: now,
+        updatedAt: now,
+      },
+      (id) =>
+        auditDraft(
+          actor,
+          'notification.failed',
+          { type: 'notification', id, ref: input.kind },
+          {
+            data: {
+              reason,
+              template: input.template,
+              incidentId: input.incidentId ?? null,
+              advisoryId: input.advisoryId ?? null,
+              routes: input.routes ?? [],
+            },
+          },
+        ),
+    );
     return record;
   }
 

@@ -7,6 +7,7 @@ import { startRuntime } from '../../../src/runtime.js';
 import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
+import { incidentNotificationStatuses } from '../../helpers/incident-notifications.js';
 import { LogCapture, testConfig, type TestRuntime } from '../../helpers/runtime.js';
 
 type View = { id: string; ref: string };
@@ -74,7 +75,8 @@ describe('What a reporter can infer about other bureaux from ids, references and
     // Let triage and notifications finish with it, so only the request reads it by id.
     for (let i = 0; i < 200; i++) {
       const stored = await runtime.modules.intake.repository.findById(ALL_SCOPE, foreign.id);
-      if (stored?.triage && stored.notifications.every((n) => n.status !== 'pending')) break;
+      const notifications = await incidentNotificationStatuses(runtime, foreign.id);
+      if (stored?.triage && notifications.every((n) => n.status !== 'pending')) break;
       await sleep(50);
     }
     await sleep(500);

@@ -4,11 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_SCOPE } from '../../../src/auth/index.js';
 import { reportBody } from '../../factories/incident.factory.js';
 import { createActor } from '../../helpers/actors.js';
+import { dispatchNotifications } from '../../helpers/incident-notifications.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { uniqueName } from '../../helpers/services.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
 import { tester } from './notification-fixture.js';
+
+/** As much of the incident's API answer as these tests read. */
+interface View {
+  status: string;
+  notifications: Array<{ key: string; status: string }>;
+}
 
 const NO_FLAGS = {
   suspectedCrime: false,
@@ -69,46 +76,47 @@ describe('notifications triage stores on incidents', function () {
     await waitForAcknowledgement(id, 'sent');
   });
 
-  it('when the outcome of a delivered notification never reached the incident, then the sweep writes it without sending again', async () => {
-    const { id, itso } = await fileReport('Lost Outcome Bureau', 'Phishing wave');
+  it('when the dispatch job runs twice, then each notification is requested and mailed once and the incident is not written', async () => {
+    const { id, itso } = await fileReport('Twice Dispatched Bureau', 'Phishing wave');
+    await dispatchNotifications(runtime, id);
     await waitForAcknowledgement(id, 'sent');
-    // A crash between the delivery and the write of its outcome onto the incident: the notification
-    // is sent, the incident still says pending, and the settled hook will never run again.
+    const _id = new mongoose.Types.ObjectId(id);
     const incidents = runtime.platform.db.db!.collection('incidents');
-    const stored = await incidents.findOne({ _id: new mongoose.Types.ObjectId(id) });
-    const notifications = (stored?.notifications as Array<{ status: string }>).map((n) => ({
-      ...n,
-      status: 'pending',
-    }));
-    await incidents.updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { notifications } });
-    await waitForAcknowledgement(id, 'pending');
-    await runtime.modules.notifications.dispatcher.passNow();
-    await waitForAcknowledgement(id, 'sent');
+    const stored = await incidents.findOne({ _id });
+
+    const again = await runtime.modules.notifications.dispatcher.dispatch(id);
+    expect(again?.get('hk-gov.bureau-acknowledgement')).to.equal('requested');
+    await sleep(500);
     expect(smtp.to(itso)).to.have.length(1);
+    // Nothing written back: the stored specs stay as triage wrote them, the revision where it was.
+    const after = await incidents.findOne({ _id });
+    expect(after?.revision).to.equal(stored?.revision);
+    expect((after?.notifications as Array<{ status: string }>).map((n) => n.status)).to.satisfy(
+      (statuses: string[]) => statuses.every((status) => status === 'pending'),
+    );
   });
 
-  it("when a mail's outcome is written onto the incident, then the ETag a responder holds still claims it", async () => {
-    const { id } = await fileReport(
-      'Unmoved Revision Bureau',
-      'Credential stuffing on the e-services portal',
-    );
-    await waitForAcknowledgement(id, 'sent');
+  it("when a notification's status changes, then the ETag a responder holds stays and still claims the incident", async () => {
     const responder = await createActor(runtime, { role: 'responder' });
-    // The outcome still to be written (as after a crash): the responder reads the incident first.
-    const incidents = runtime.platform.db.db!.collection('incidents');
-    const _id = new mongoose.Types.ObjectId(id);
-    const stored = await incidents.findOne({ _id });
-    const pending = (stored?.notifications as Array<{ status: string }>).map((n) => ({
-      ...n,
-      status: 'pending',
-    }));
-    await incidents.updateOne({ _id }, { $set: { notifications: pending } });
-    const read = await call(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key });
-    const etag = read.headers.get('etag');
-    expect(etag, 'the incident answer carries an ETag').to.be.a('string');
+    // The notifications are requested only once the responder has read the incident.
+    const dispatch = runtime.platform.queues.queue('dispatch');
+    await dispatch.pause();
+    let etag: string | null;
+    let id: string;
+    try {
+      ({ id } = await fileReport('Unmoved Revision Bureau', 'Credential stuffing on the e-services portal'));
+      const read = await waitForTriage(id, responder.key);
+      expect(read.body.notifications.map((n) => n.status)).to.include('pending');
+      etag = read.headers.get('etag');
+      expect(etag, 'the incident answer carries an ETag').to.be.a('string');
+    } finally {
+      await dispatch.resume();
+    }
 
-    await runtime.modules.notifications.dispatcher.passNow();
+    await dispatchNotifications(runtime, id);
     await waitForAcknowledgement(id, 'sent');
+    const reread = await call(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key });
+    expect(reread.headers.get('etag')).to.equal(etag);
     const claimed = await call(runtime.url, 'POST', `/api/v1/incidents/${id}/claim`, {
       key: responder.key,
       headers: { 'if-match': etag! },
@@ -136,6 +144,8 @@ describe('notifications triage stores on incidents', function () {
       regimes: ['HK-GOV', 'HK-CI'],
       over: { category: 'compromise', description, flags: { ...NO_FLAGS, capSerious: true } },
     });
+    await waitForTriage(id, (await createActor(runtime, { role: 'responder' })).key);
+    await dispatchNotifications(runtime, id);
     await smtp.waitFor(() => smtp.to(commissioner).length > 0, 30_000, 'the Cap. 653 report');
     const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
     const triage = incident?.triage;
@@ -167,9 +177,10 @@ describe('notifications triage stores on incidents', function () {
     expect(parts.text.trimStart()).to.match(/^TLP:AMBER\n/);
   });
 
-  it('when the policy names a mail template that does not exist, then the notification fails and nothing is sent in its place', async () => {
+  it('when the policy names a mail template that does not exist, then the notification is stored failed with the reason on the trail and nothing is sent in its place', async () => {
     const pcpd = await routeList('pcpd', 'PCPD');
     const { id } = await fileReport('Unknown Template Bureau', 'Lost laptop');
+    await dispatchNotifications(runtime, id);
     await waitForAcknowledgement(id, 'sent');
     const incidents = runtime.platform.db.db!.collection('incidents');
     const bogus = {
@@ -188,9 +199,35 @@ describe('notifications triage stores on incidents', function () {
     const stored = await incidents.findOne({ _id });
     const notifications = [...(stored?.notifications as unknown[]), bogus];
     await incidents.updateOne({ _id }, { $set: { notifications } });
-    await runtime.modules.notifications.dispatcher.passNow();
+    const run = await runtime.modules.notifications.dispatcher.dispatch(id);
+    expect(run?.get('hk-gov.bogus')).to.equal('failed');
     await waitForNotification(id, 'hk-gov.bogus', 'failed');
-    await runtime.modules.notifications.dispatcher.passNow();
+    const again = await runtime.modules.notifications.dispatcher.dispatch(id);
+    expect(again?.get('hk-gov.bogus')).to.equal('failed');
+
+    const failed = await runtime.platform.db
+      .db!.collection('notifications')
+      .find({ key: `incident:${id}:hk-gov.bogus` })
+      .toArray();
+    expect(failed, 'one failed notification, however often dispatched').to.have.length(1);
+    expect(failed[0]).to.include({ status: 'failed', template: 'no-such-template' });
+    // The auditor reads what was asked for and why it was not sent.
+    const auditor = await createActor(runtime, { role: 'auditor' });
+    const notificationId = String(failed[0]?._id);
+    let events: Array<{ action: string; data: { reason?: string; template?: string } }> = [];
+    for (let i = 0; i < 100 && events.length === 0; i++) {
+      if (i > 0) await sleep(100);
+      const answer = await call<{ events: typeof events }>(
+        runtime.url,
+        'GET',
+        `/api/v1/audit/events?subjectId=${notificationId}&action=notification.failed`,
+        { key: auditor.key },
+      );
+      events = answer.body.events;
+    }
+    expect(events, 'one notification.failed event').to.have.length(1);
+    expect(events[0]?.data.template).to.equal('no-such-template');
+    expect(events[0]?.data.reason).to.contain('no-such-template');
     expect(smtp.to(pcpd)).to.have.length(0);
   });
 
@@ -198,12 +235,24 @@ describe('notifications triage stores on incidents', function () {
     return waitForNotification(id, 'hk-gov.bureau-acknowledgement', status);
   }
 
+  /** Waits until the incident API shows notification `key` with `status` (as the CERT sees it). */
   async function waitForNotification(id: string, key: string, status: string): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
-      if (incident?.notifications.find((n) => n.key === key)?.status === status) return;
+    const responder = await createActor(runtime, { role: 'responder' });
+    for (let i = 0; i < 150; i++) {
+      const answer = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key });
+      if (answer.body.notifications.find((n) => n.key === key)?.status === status) return;
       await sleep(100);
     }
-    expect.fail(`notification ${key} never marked ${status} on the incident`);
+    expect.fail(`notification ${key} never shown ${status} on the incident`);
+  }
+
+  /** The incident's API answer once triage has stored its decision (as `key`, a CERT actor, reads it). */
+  async function waitForTriage(id: string, key: string) {
+    for (let i = 0; i < 150; i++) {
+      const answer = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key });
+      if (answer.body.status !== 'new' && answer.body.notifications.length > 0) return answer;
+      await sleep(100);
+    }
+    return expect.fail(`incident ${id} was not triaged`);
   }
 });

@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALL_SCOPE } from '../../../src/auth/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { StartRefusedError, createLogger } from '../../../src/platform/index.js';
 import { startRuntime } from '../../../src/runtime.js';
 import { policyRoutes } from '../../../src/triage/index.js';
 import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import { call } from '../../helpers/http.js';
+import { incidentNotificationStatuses } from '../../helpers/incident-notifications.js';
 import { LogCapture, startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { isolatedUrls } from '../../helpers/services.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
@@ -155,8 +155,7 @@ describe('Recipient lists for the routes of the policy', function () {
     /** The incident's notification statuses by route, once none is pending. */
     async function settledNotifications(id: string): Promise<Record<string, string>> {
       for (let i = 0; i < 300; i++) {
-        const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
-        const notes = incident?.notifications ?? [];
+        const notes = await incidentNotificationStatuses(runtime, id);
         if (notes.length > 0 && notes.every((n) => n.status !== 'pending')) {
           return Object.fromEntries(notes.map((n) => [n.to, n.status]));
         }

@@ -1,0 +1,46 @@
+import { Periodic, type Logger } from '../platform/index.js';
+import type { NotificationRepository } from './notification.repository.js';
+import type { NotificationService } from './notification.service.js';
+
+export interface RequeueOptions {
+  /** Pause between passes; default 2 s (longer when passes are slow, see {@link Periodic}). */
+  intervalMs?: number;
+  /** Open notifications untouched this long are queued again (lost job); default 60 s. */
+  requeueAfterMs?: number;
+}
+
+/**
+ * Background loop: queues again the open (`queued`, `deferred`) notifications whose job was lost (Redis
+ * away when they were stored, a job removed). Reads the notifications collection only; each one found
+ * is touched first, so the next pass leaves it alone while its job runs.
+ */
+export class NotificationRequeue {
+  readonly name = 'notification-requeue';
+  private readonly loop: Periodic;
+
+  constructor(
+    private readonly records: NotificationRepository,
+    private readonly notifications: NotificationService,
+    logger: Logger,
+    private readonly options: RequeueOptions = {},
+  ) {
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.passNow(), logger);
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One pass now (tests): re-queue stale open notifications. */
+  async passNow(): Promise<void> {
+    const stale = new Date(Date.now() - (this.options.requeueAfterMs ?? 60_000));
+    for (const open of await this.records.findOpen(stale, 100)) {
+      await this.records.touch(open.id);
+      await this.notifications.enqueue(open.id);
+    }
+  }
+}

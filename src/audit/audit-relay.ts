@@ -3,6 +3,7 @@ import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
 import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
+import type { RelayHint, RelayHints } from './relay-hints.js';
 
 export interface RelayOptions {
   /** Pause between sweeps for leftovers of crashed or other processes. */
@@ -22,7 +23,20 @@ export interface RelayOptions {
    * the processes that run workers.
    */
   sweeps?: boolean;
+  /**
+   * The hand-off of written documents between processes (Redis). With `publishOnly`, this process
+   * relays nothing itself: `kick` pushes the hint there for the relays of the background role; without,
+   * this relay also takes the hints other processes pushed.
+   */
+  hints?: RelayHints;
+  /** Serve requests only: hand every kick to `hints` and run no loop (default false). */
+  publishOnly?: boolean;
 }
+
+/** How often a relay with a hint hand-off looks for other processes' hints when nothing woke it. */
+const HINT_POLL_MS = 100;
+/** Hints taken from the hand-off per pass at most. */
+const HINTS_PER_PASS = 1000;
 
 /**
  * Where the relay puts the jobs it finds in `pendingJobs` outboxes (the platform's queue registry).
@@ -39,12 +53,7 @@ const MAX_SWEEP_EVERY_MS = 10_000;
 const FAILURE_LOG_EVERY_MS = 30_000;
 
 /** A write to relay soon: the document, and its outboxes as the write stored them when the writer knows. */
-interface Hint {
-  collection: string;
-  id: unknown;
-  drafts?: AuditDraft[];
-  jobs?: unknown[];
-}
+type Hint = RelayHint;
 
 /**
  * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, and the job
@@ -100,13 +109,20 @@ export class AuditRelay {
    * else read by `_id`. Without, every registered collection is swept.
    */
   kick(collection?: string, id?: unknown, pendingAudit?: unknown[], pendingJobs?: unknown[]): void {
+    const handOff = this.options.publishOnly ? this.options.hints : undefined;
     if (collection !== undefined && id !== undefined) {
-      this.hints.push({
+      const hint = {
         collection,
         id,
-        ...(pendingAudit ? { drafts: pendingAudit as AuditDraft[], jobs: pendingJobs ?? [] } : {}),
-      });
-    } else this.fullSweepWanted = true;
+        ...(pendingAudit ? { drafts: pendingAudit, jobs: pendingJobs ?? [] } : {}),
+      };
+      if (handOff) {
+        // Not awaited: the write stands; a hint Redis did not take waits for a sweep.
+        void handOff.publish(hint);
+        return;
+      }
+      this.hints.push(hint);
+    } else if (!handOff) this.fullSweepWanted = true;
     this.wake?.();
   }
 
@@ -117,7 +133,7 @@ export class AuditRelay {
   }
 
   start(): void {
-    if (this.running) return;
+    if (this.running || this.options.publishOnly) return;
     this.running = true;
     this.loop = this.run();
   }
@@ -188,9 +204,11 @@ export class AuditRelay {
       }
       if (full) lastSweep = started;
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
-        // Without sweeps, only a kick or a pull falling due wakes the loop.
+        // Without sweeps, only a kick or a pull falling due wakes the loop (and, with a hand-off
+        // between processes, the next look at it).
         const untilSweep = this.sweeps ? sweepEvery - (Date.now() - lastSweep) : MAX_SWEEP_EVERY_MS;
-        await this.pause(Math.max(10, Math.min(untilSweep, this.pulls.dueIn() ?? untilSweep)));
+        const untilHints = this.options.hints ? HINT_POLL_MS : untilSweep;
+        await this.pause(Math.max(10, Math.min(untilSweep, untilHints, this.pulls.dueIn() ?? untilSweep)));
       }
     }
   }
@@ -216,6 +234,10 @@ export class AuditRelay {
     const full = this.fullSweepWanted;
     this.fullSweepWanted = false;
     const hints = this.hints.splice(0, this.hints.length);
+    // Other processes' writes, handed over through Redis (a sweep would find them too, later).
+    if (this.options.hints && !this.options.publishOnly) {
+      hints.push(...(await this.options.hints.take(HINTS_PER_PASS)));
+    }
     const documents: PendingDocument[] = [];
     if (full) {
       const scanStarted = Date.now();

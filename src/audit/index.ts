@@ -11,6 +11,7 @@ import { CheckpointRepository } from './checkpoint.repository.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { Checkpointer } from './checkpointer.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { RelayHints } from './relay-hints.js';
 import { OPEN_GATE, RedisAppendLock } from './append-lock.js';
 
 export { auditDraft, diffFields, PENDING_AUDIT_FIELD } from './audit-draft.js';
@@ -94,11 +95,18 @@ export function createAuditModule(
     enqueue: ({ queue, jobId, payload, runAt }: JobIntent) =>
       queues.add(queue, payload, { jobId, delay: Math.max(0, (runAt?.getTime() ?? 0) - Date.now()) }),
   };
+  // Processes that only serve requests (no sweeps) hand their writes to the background role's relays
+  // through Redis and run no relay loop of their own; without Redis (tools, one-process tests) a relay
+  // relays what its own process writes.
+  const hints = platform.redis
+    ? new RelayHints(platform.redis, `${platform.config.REDIS_PREFIX}:audit-relay-hints:${platform.db.name}`)
+    : undefined;
+  const publishOnly = relayOptions.publishOnly ?? (relayOptions.sweeps === false && hints !== undefined);
   const relay = new AuditRelay(
     new OutboxRepository(platform.db),
     appender,
     platform.logger,
-    relayOptions,
+    { ...relayOptions, ...(hints ? { hints } : {}), publishOnly },
     jobs ?? undefined,
   );
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);
@@ -106,7 +114,8 @@ export function createAuditModule(
     audit,
     relay,
     routes: auditRoutes(audit),
-    background: [relay, checkpointTick],
+    // The background role: the relay loop and the checkpoint timer run where the sweeps do.
+    background: publishOnly ? [] : [relay, checkpointTick],
     init: async () => {
       await events.init();
       await warnOfForeignCheckpoints(checkpoints, signer.keyId, platform.logger);

@@ -9,7 +9,7 @@ import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { uniqueName } from '../../helpers/services.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
-import { tester } from './notification-fixture.js';
+import { alertData, recipient, tester } from './notification-fixture.js';
 
 /** As much of the incident's API answer as these tests read. */
 interface View {
@@ -229,6 +229,37 @@ describe('notifications triage stores on incidents', function () {
     expect(events[0]?.data.template).to.equal('no-such-template');
     expect(events[0]?.data.reason).to.contain('no-such-template');
     expect(smtp.to(pcpd)).to.have.length(0);
+  });
+
+  it('when a notification job is lost, then the re-queue loop queues it again and the mail goes out once', async () => {
+    const to = recipient();
+    const queue = runtime.platform.queues.queue('notifications');
+    await queue.pause();
+    let id: string;
+    try {
+      ({ id } = await runtime.modules.notifications.notifications.request(tester, {
+        kind: 'escalation',
+        template: 'escalation-alert',
+        recipients: [to],
+        data: alertData(),
+      }));
+      // Lost (Redis flushed, a job removed) and untouched for longer than the loop waits.
+      await (await queue.getJob(id))?.remove();
+      await runtime.platform.db
+        .db!.collection('notifications')
+        .updateOne(
+          { _id: new mongoose.Types.ObjectId(id) },
+          { $set: { updatedAt: new Date(Date.now() - 120_000) } },
+        );
+    } finally {
+      await queue.resume();
+    }
+    expect(await queue.getJob(id), 'no job left').to.equal(undefined);
+    await runtime.modules.notifications.requeue.passNow();
+    await smtp.waitFor(() => smtp.to(to.address).length > 0, 30_000, 'the re-queued mail');
+    await runtime.modules.notifications.requeue.passNow(); // just touched: left alone
+    await sleep(500);
+    expect(smtp.to(to.address)).to.have.length(1);
   });
 
   function waitForAcknowledgement(id: string, status: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { ALL_SCOPE, type Actor, type Logger } from '../platform/index.js';
-import { auditDraft } from '../audit/index.js';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { DecisionReason, Severity } from '../triage/index.js';
 import type { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import type { IncidentRepository } from './incident.repository.js';
@@ -22,6 +23,13 @@ export interface CampaignAssessment {
 }
 
 const LINK_ATTEMPTS = 5;
+
+/** A link change decided on one read: the link it replaces (the guard), the new one, its audit event. */
+interface LinkChange {
+  before: CampaignLink | null;
+  after: CampaignLink;
+  draft: AuditDraft;
+}
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -135,31 +143,41 @@ export class CampaignService {
     );
   }
 
-  /** Compare-and-set loop on one incident's link; `next` returns null when there is nothing to write. */
+  /** Compare-and-set on one incident's link; `next` returns null when there is nothing to write. */
   private async updateLink(
     actor: Actor,
     incident: Incident,
     next: (current: CampaignLink | null, fresh: Incident) => CampaignLink | null,
     trigger?: string,
   ): Promise<boolean> {
-    let fresh: Incident | null = incident;
-    for (let attempt = 0; attempt < LINK_ATTEMPTS && fresh; attempt++) {
-      const campaign = next(fresh.campaign, fresh);
-      if (!campaign) return false;
-      const draft = auditDraft(
-        actor,
-        'incident.campaign_flagged',
-        { type: 'incident', id: fresh.id, ref: fresh.ref },
-        {
-          bureauId: fresh.bureauId,
-          changes: [{ field: 'campaign', before: fresh.campaign, after: campaign }],
-          ...(trigger === undefined ? {} : { data: { trigger } }),
-        },
-      );
-      if (await this.incidents.updateCampaign(fresh.id, fresh.campaign, campaign, [draft])) return true;
-      fresh = await this.incidents.findById(ALL_SCOPE, fresh.id);
-    }
-    if (fresh) throw new Error(`campaign link of incident ${fresh.id} kept changing`);
-    return false;
+    // The first decision is made on the incident the caller just read; only a lost race reads again.
+    let held: Incident | null = incident;
+    return readDecideWrite({
+      read: () => {
+        const given = held;
+        held = null;
+        return given ? Promise.resolve(given) : this.incidents.findById(ALL_SCOPE, incident.id);
+      },
+      decide: (fresh): Decision<LinkChange, boolean> => {
+        if (!fresh) return { done: false };
+        const campaign = next(fresh.campaign, fresh);
+        if (!campaign) return { done: false };
+        const draft = auditDraft(
+          actor,
+          'incident.campaign_flagged',
+          { type: 'incident', id: fresh.id, ref: fresh.ref },
+          {
+            bureauId: fresh.bureauId,
+            changes: [{ field: 'campaign', before: fresh.campaign, after: campaign }],
+            ...(trigger === undefined ? {} : { data: { trigger } }),
+          },
+        );
+        return { write: { before: fresh.campaign, after: campaign, draft } };
+      },
+      write: async ({ before, after, draft }) =>
+        (await this.incidents.updateCampaign(incident.id, before, after, [draft])) ? true : null,
+      attempts: LINK_ATTEMPTS,
+      exhausted: () => new Error(`campaign link of incident ${incident.id} kept changing`),
+    });
   }
 }

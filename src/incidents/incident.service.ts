@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { scopeOf, type Actor, ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
+import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { actorRef } from './incident-intake.service.js';
 import { mergeUpdate } from './incident-update.merge.js';
 import type { IncidentChange, IncidentRepository } from './incident.repository.js';
@@ -20,6 +21,12 @@ import type { TriageRequester } from './triage-request.js';
 export interface IncidentPage {
   items: IncidentView[];
   nextCursor: string | null;
+}
+
+/** A follow-up decided on one read: its write, and the triage round it asks for (null: not material). */
+interface PlannedUpdate {
+  change: IncidentChange;
+  triageRound: number | null;
 }
 
 /** How often an update is re-applied when the incident changed under it (the worker wrote, say). */
@@ -97,52 +104,72 @@ export class IncidentService {
    */
   async addUpdate(actor: Actor, id: string, input: IncidentUpdateInput): Promise<IncidentView> {
     const scope = scopeOf(actor);
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const incident = await this.incidents.findById(scope, id);
-      if (!incident) throw new NotFoundError('Incident');
-      refuseIfFinal(incident, input);
-      const merged = mergeUpdate(incident.facts, incident.indicators, input);
-      this.checkTimes(incident, input, merged.facts);
-      const update: IncidentUpdate = {
-        updateId: randomUUID(),
-        at: new Date(),
-        by: actorRef(actor),
-        note: input.note ?? null,
-        facts: Object.fromEntries(
-          Object.entries(input).filter(([key]) => !['note', 'indicators', 'externalNotified'].includes(key)),
-        ),
-        indicatorsAdded: merged.newIndicators,
-        externalNotified: input.externalNotified ?? [],
-        material: merged.material,
-      };
-      const round = incident.triageRound + 1;
-      const draft = auditDraft(
-        actor,
-        'incident.updated',
-        { type: 'incident', id, ref: incident.ref },
-        {
-          bureauId: incident.bureauId,
-          changes: merged.changed,
-          data: {
-            updateId: update.updateId,
-            material: merged.material,
-            indicatorsAdded: merged.newIndicators.length,
-            externalNotified: update.externalNotified.length,
-            note: update.note !== null,
-          },
+    const applied = await readDecideWrite({
+      read: async () => {
+        const incident = await this.incidents.findById(scope, id);
+        if (!incident) throw new NotFoundError('Incident');
+        return incident;
+      },
+      decide: (incident): Decision<PlannedUpdate, never> => ({
+        write: this.planUpdate(actor, incident, input),
+      }),
+      write: async (planned, incident) => {
+        const updated = await this.incidents.applyChange(scope, id, incident.revision, planned.change);
+        return updated && { updated, triageRound: planned.triageRound };
+      },
+      attempts: UPDATE_ATTEMPTS,
+      exhausted: () =>
+        new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict'),
+    });
+    if (applied.triageRound !== null) await this.triage.request(id, applied.triageRound, 'updated');
+    return this.view(applied.updated, actor);
+  }
+
+  /** The write a follow-up makes on `incident` as read; throws the 409/422 it deserves instead. */
+  private planUpdate(actor: Actor, incident: Incident, input: IncidentUpdateInput): PlannedUpdate {
+    refuseIfFinal(incident, input);
+    const merged = mergeUpdate(incident.facts, incident.indicators, input);
+    this.checkTimes(incident, input, merged.facts);
+    const update: IncidentUpdate = {
+      updateId: randomUUID(),
+      at: new Date(),
+      by: actorRef(actor),
+      note: input.note ?? null,
+      facts: Object.fromEntries(
+        Object.entries(input).filter(([key]) => !['note', 'indicators', 'externalNotified'].includes(key)),
+      ),
+      indicatorsAdded: merged.newIndicators,
+      externalNotified: input.externalNotified ?? [],
+      material: merged.material,
+    };
+    const draft = auditDraft(
+      actor,
+      'incident.updated',
+      { type: 'incident', id: incident.id, ref: incident.ref },
+      {
+        bureauId: incident.bureauId,
+        changes: merged.changed,
+        data: {
+          updateId: update.updateId,
+          material: merged.material,
+          indicatorsAdded: merged.newIndicators.length,
+          externalNotified: update.externalNotified.length,
+          note: update.note !== null,
         },
-      );
-      checkListLimit(incident.ref, 'updates', incident.updates.length, 1);
-      checkListLimit(incident.ref, 'indicators', incident.indicators.length, merged.newIndicators.length);
-      checkListLimit(
-        incident.ref,
-        'externalNotified',
-        incident.externalNotified.length,
-        update.externalNotified.length,
-      );
-      checkListLimit(incident.ref, 'contacts', incident.facts.contacts.length, input.contacts?.length ?? 0);
-      checkDocumentBudget(incident.ref, incident, { update, facts: merged.facts });
-      const change: IncidentChange = {
+      },
+    );
+    checkListLimit(incident.ref, 'updates', incident.updates.length, 1);
+    checkListLimit(incident.ref, 'indicators', incident.indicators.length, merged.newIndicators.length);
+    checkListLimit(
+      incident.ref,
+      'externalNotified',
+      incident.externalNotified.length,
+      update.externalNotified.length,
+    );
+    checkListLimit(incident.ref, 'contacts', incident.facts.contacts.length, input.contacts?.length ?? 0);
+    checkDocumentBudget(incident.ref, incident, { update, facts: merged.facts });
+    return {
+      change: {
         set: { facts: merged.facts, ...(merged.material ? { triagePending: true } : {}) },
         push: {
           updates: [update],
@@ -151,13 +178,9 @@ export class IncidentService {
         },
         inc: merged.material ? { triageRound: 1 } : {},
         audit: [draft],
-      };
-      const updated = await this.incidents.applyChange(scope, id, incident.revision, change);
-      if (!updated) continue;
-      if (merged.material) await this.triage.request(id, round, 'updated');
-      return await this.view(updated, actor);
-    }
-    throw new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict');
+      },
+      triageRound: merged.material ? incident.triageRound + 1 : null,
+    };
   }
 
   /** 422 naming each implausible time a follow-up sends, judged with the times it leaves in place. */

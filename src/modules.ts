@@ -8,7 +8,6 @@ import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
-import { IndicatorMatchService, IndicatorSightingRepository } from './incidents/index.js';
 import { openApiRoutes } from './openapi/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
@@ -279,10 +278,7 @@ export function buildModules(platform: PlatformDeps): Modules {
                 messages: correspondence.services.messages,
                 stagedReports: reportSections.work,
                 history: audit.audit,
-                matches: new IndicatorMatchService(
-                  intake.services.repository,
-                  new IndicatorSightingRepository(platform.db),
-                ),
+                matches: intake.services.matches,
               },
               shared,
             ),

@@ -12,8 +12,6 @@ export {
   type ListedFilter,
 } from './incident-list.index.js';
 export { IncidentListReconciler } from './incident-list.reconciler.js';
-export { IdempotencyRepository } from './idempotency.repository.js';
-export { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 export {
   IndicatorMatchService,
   type IncidentMatches,

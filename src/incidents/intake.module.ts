@@ -22,6 +22,7 @@ import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
 import type { NotificationStatusLookup } from './incident.view.js';
+import { IndicatorMatchService } from './indicator-match.service.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import { PolicyReviewService } from './policy-review.service.js';
 import { TriageRequester } from './triage-request.js';
@@ -66,6 +67,8 @@ export interface IntakeModule {
     listReconciler: IncidentListReconciler;
     /** The active policy described, its test cases run, a candidate simulated (administrators). */
     policyReview: PolicyReviewService;
+    /** Other incidents sharing an incident's indicators, as the actor may see them (the incident page). */
+    matches: IndicatorMatchService;
   };
   /** Builds indexes and loads the policy (an invalid pack stops the start). */
   init(): Promise<void>;
@@ -131,6 +134,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
         () => triage.activePolicy,
         platform.config.POLICY_DIR,
       ),
+      matches: new IndicatorMatchService(repository, sightings),
     },
     init: async () => {
       const policy = triage.load();

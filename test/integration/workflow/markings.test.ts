@@ -4,7 +4,6 @@ import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import { auditEventsAbout } from '../../e2e/console-fixture.js';
-import { IndicatorMatchService, IndicatorSightingRepository } from '../../../src/incidents/index.js';
 import { change, reportAndTriage, waitFor } from './workflow-fixture.js';
 
 interface IncidentJson {
@@ -165,10 +164,7 @@ describe('incident markings (TLP, PAP) and indicator matches over the API and se
     );
     const cert = await runtime.modules.workflow.writer.read({ kind: 'all' }, mine.id);
     expect(cert.tlp).to.equal('AMBER');
-    const matches = new IndicatorMatchService(
-      runtime.modules.intake.repository,
-      new IndicatorSightingRepository(runtime.platform.db),
-    );
+    const matches = runtime.modules.intake.matches;
     const seen = await matches.forIncident(responder.actor, mine.id);
     expect(seen.indicators).to.have.length(1);
     expect(seen.indicators[0].seenIn).to.deep.equal([

@@ -21,7 +21,7 @@ export { ExportService } from './export.service.js';
 export { neutraliseCell, csvCell, isTextCell } from './csv-safety.js';
 export type { ExportRecord, ExportProgress } from './export.repository.js';
 export type { TrailSource } from './trail-source.js';
-export { TrailPageRepository, TRAIL_PAGES_COLLECTION, TRAIL_PAGE_SIZE } from './trail-pages.repository.js';
+export { TRAIL_PAGES_COLLECTION, TRAIL_PAGE_SIZE } from './trail-pages.repository.js';
 export * from './report.types.js';
 
 /** What reports take from the platform. */

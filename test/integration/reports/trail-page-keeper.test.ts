@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createLogger } from '../../../src/platform/index.js';
 import type { AuditEvent, AuditModule } from '../../../src/audit/index.js';
 import type { Connection } from '../../../src/platform/db/index.js';
-import { TrailPageRepository } from '../../../src/reports/index.js';
+import { TrailPageRepository } from '../../../src/reports/trail-pages.repository.js';
 import { TrailPageKeeper } from '../../../src/reports/trail-page-keeper.js';
 import { TrailReader } from '../../../src/reports/trail-reader.js';
 import { bulkAuditEvents } from '../../factories/report-fixtures.js';

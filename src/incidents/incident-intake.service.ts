@@ -9,6 +9,7 @@ import {
   ValidationError,
   DEFAULT_INCIDENT_PAP,
   DEFAULT_INCIDENT_TLP,
+  jobIntent,
 } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
@@ -25,7 +26,7 @@ import {
   type NotificationStatusLookup,
 } from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
-import type { TriageRequester } from './triage-request.js';
+import { triageJobId, type TriageRequester } from './triage-request.js';
 
 /** Where intake learns whether a bureau exists and files reports (the auth module's bureau service). */
 export interface BureauDirectory {
@@ -155,6 +156,7 @@ export class IncidentIntakeService {
     // gets its first answer above.
     await this.checkFiles(bureauId);
     const inserted = await this.insert(actor, bureauId, incidentId, input);
+    // At once as well (the relay may be busy chaining): the insert recorded the same job for a crash.
     await this.triage.request(incidentId, 0, 'reported');
     // The insert's own document unless a concurrent retry with the same key stored it first.
     const stored = inserted ?? (await this.incidents.findById(scopeOf(actor), incidentId));
@@ -210,6 +212,9 @@ export class IncidentIntakeService {
         createdAt: now,
         updatedAt: now,
         pendingAudit: [draft],
+        // The triage job the report causes, recorded by its own insert: the relay enqueues it even
+        // if this process dies before its direct add below (the same job id: one job).
+        pendingJobs: [jobIntent('triage', triageJobId(id, 0), { incidentId: id, reason: 'reported' })],
       };
     });
   }

@@ -1,4 +1,5 @@
-import { type IncidentRepository, formatRef } from '../../src/incidents/index.js';
+import { formatRef } from '../../src/incidents/index.js';
+import type { IncidentRepository } from '../../src/incidents/incident.repository.js';
 import { auditDraft, GENESIS_HASH, sealDrafts, type ChainHead } from '../../src/audit/index.js';
 import { systemActor } from '../../src/auth/index.js';
 import { mongoose, type Connection } from '../../src/platform/db/index.js';

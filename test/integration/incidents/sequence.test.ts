@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createLogger } from '../../../src/platform/index.js';
 import { connectMongo, mongoose, type Connection } from '../../../src/platform/db/index.js';
-import { IncidentRepository } from '../../../src/incidents/index.js';
+import { IncidentRepository } from '../../../src/incidents/incident.repository.js';
 import { isolatedUrls } from '../../helpers/services.js';
 
 /** Two connections with a repository each: what two API processes filing reports at once look like. */

@@ -53,8 +53,8 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       // The unmet one is the CERT's acknowledgement (nobody acknowledges); the initial report is met
       // by the filing itself.
       const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(8), false);
-      // A client's retry on 412: the notification dispatcher may still record its outcome on the
-      // incident (a new version) right after triage.
+      // A client's retry on 412, as any client holding a version should have (notification outcomes
+      // no longer write the incident, but a responder's change could come in between).
       const record = async () =>
         call<WorkflowJson>(runtime.url, 'POST', `/api/v1/incidents/${incident.id}/obligations`, {
           key: reporter.key,

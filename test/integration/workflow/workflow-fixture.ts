@@ -75,8 +75,8 @@ export async function reportAndTriage(
   );
   if (triaged.body.status !== 'triaged') throw new Error(`not triaged: ${triaged.text}`);
   if (!settle) return triaged.body;
-  // The notification module writes each delivery outcome onto the incident (a new version) soon after
-  // triage: wait for those, so a test's If-Match is not overtaken by them.
+  // The notifications triage asked for, sent or failed (their status is their own and never moves the
+  // incident's version): a test that looks at the mail, or at the trail, finds them done.
   await waitFor(
     () =>
       call<{ notifications?: Array<{ status: string }> }>(

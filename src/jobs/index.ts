@@ -17,7 +17,7 @@ export const JOB_PAYLOADS = {
   }),
   /**
    * A clock's warning or due time. Job id: `<incidentId>-<clockKey>-<kind>-<epochMs>`. Kind `sync`
-   * (clock key `all`, `at` the decision time; id `<incidentId>-sync-r<round>`) brings the clocks in
+   * (clock key `all`, `at` the decision time; id `<incidentId>-sync-<revision>`) brings the clocks in
    * line with a new triage decision; the triage write records it in the incident's job outbox.
    */
   clocks: z.strictObject({
@@ -28,7 +28,7 @@ export const JOB_PAYLOADS = {
   }),
   /**
    * Request the notifications a triage decision calls for (idempotent by each notification's key).
-   * Job id: `<incidentId>-n<round>`; recorded by the triage write in the incident's job outbox.
+   * Job id: `<incidentId>-n<revision>` (the revision the triage write that records it produces).
    */
   dispatch: z.strictObject({ incidentId: objectId, round: z.number().int().min(0) }),
   /** Deliver one stored notification or advisory mail. Job id: `<notificationId>`. */

@@ -194,6 +194,7 @@ export class IncidentRepository {
     if (!isObjectId(id)) return null;
     const doc = await this.models.Incident.findOne(this.scoped(scope, { _id: id }), {
       pendingAudit: 0,
+      pendingJobs: 0,
     }).lean();
     return doc ? toIncident(doc) : null;
   }
@@ -220,7 +221,10 @@ export class IncidentRepository {
         );
       }
     }
-    const docs = await this.models.Incident.find(this.listFilter(scope, filter), { pendingAudit: 0 })
+    const docs = await this.models.Incident.find(this.listFilter(scope, filter), {
+      pendingAudit: 0,
+      pendingJobs: 0,
+    })
       .sort({ _id: -1 })
       .limit(limit)
       .lean();
@@ -249,7 +253,7 @@ export class IncidentRepository {
         const ids = run.ids.map((id) => new mongoose.Types.ObjectId(id));
         const docs = await this.models.Incident.find(
           { ...where, _id: trusted({ $in: ids }) },
-          { pendingAudit: 0 },
+          { pendingAudit: 0, pendingJobs: 0 },
         ).lean();
         const byId = new Map(docs.map((doc) => [String(doc._id), doc]));
         for (const id of run.ids) {
@@ -344,6 +348,7 @@ export class IncidentRepository {
   async findTriagePending(scope: Scope, limit: number): Promise<Incident[]> {
     const docs = await this.models.Incident.find(this.scoped(scope, { triagePending: true }), {
       pendingAudit: 0,
+      pendingJobs: 0,
     })
       .sort({ _id: 1 })
       .limit(limit)

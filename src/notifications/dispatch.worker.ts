@@ -3,7 +3,7 @@ import type { WorkerSpec } from '../platform/queue/index.js';
 import type { IncidentNotificationDispatcher } from './incident-notification.dispatcher.js';
 
 /**
- * The `dispatch` queue: payload `{ incidentId, round }`, job id `<incidentId>-n<round>`, recorded by
+ * The `dispatch` queue: payload `{ incidentId, round }`, job id `<incidentId>-n<revision>`, recorded by
  * the triage write that stores the notification specs. Requests every spec of the incident (each is
  * idempotent by its key, so a re-run, or a later round's job, requests nothing twice); a transient
  * failure (the store away) is thrown and retried. An incident that does not exist is unrecoverable.

@@ -26,10 +26,12 @@ export async function startIntakeStack(
     HTTP_PORT: '0',
     MONGODB_URI: `${ferretUri}intake`,
     REDIS_URL: redisUrl,
-    LOG_LEVEL: 'warn',
+    // The bench bureau has no contacts and there is no GIRO-SO list, so every notification warns that
+    // its routes resolve to nobody: at warn level, lines on stdout that cost the system being measured.
+    LOG_LEVEL: 'error',
     RATE_LIMIT_PER_MINUTE: '100000000',
   });
-  const runtime = await startRuntime(config, createLogger('warn'), {
+  const runtime = await startRuntime(config, createLogger('error'), {
     mongodbUri: config.MONGODB_URI ?? '',
     redisUrl,
     ...(db ? { db } : {}),

@@ -194,6 +194,11 @@ async function storeChecks(inputs: CheckInputs): Promise<Check[]> {
       Object.entries(outbox.byCollection).map(([c, n]) => `${c}: ${n}`),
     ),
     zero(
+      'recorded jobs left in outboxes (pendingJobs)',
+      outbox.jobs,
+      Object.entries(outbox.jobsByCollection).map(([c, n]) => `${c}: ${n}`),
+    ),
+    zero(
       'failed jobs in BullMQ queues',
       failed.reduce((sum, [, s]) => sum + s.failed, 0),
       failedDetail,

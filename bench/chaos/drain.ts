@@ -28,6 +28,8 @@ async function busyness(observer: Observer, acknowledged: ReadonlySet<string>): 
   const outbox = await observer.outboxDrafts();
   if (outbox.drafts > 0)
     reasons.push(`${outbox.drafts} outbox drafts in ${JSON.stringify(outbox.byCollection)}`);
+  if (outbox.jobs > 0)
+    reasons.push(`${outbox.jobs} recorded jobs not enqueued in ${JSON.stringify(outbox.jobsByCollection)}`);
   const notifications = await observer.statusCounts('notifications');
   const unsent = (notifications.queued ?? 0) + (notifications.deferred ?? 0);
   if (unsent > 0) reasons.push(`${unsent} notifications queued or deferred`);

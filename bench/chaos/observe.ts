@@ -103,8 +103,17 @@ export class Observer {
     });
   }
 
-  /** Documents with drafts still in their `pendingAudit` outbox, per collection. */
-  async outboxDrafts(): Promise<{ documents: number; drafts: number; byCollection: Record<string, number> }> {
+  /**
+   * Documents with drafts still in their `pendingAudit` outbox, per collection, and the job intents
+   * still in their `pendingJobs` outbox (not yet enqueued by a relay).
+   */
+  async outboxDrafts(): Promise<{
+    documents: number;
+    drafts: number;
+    byCollection: Record<string, number>;
+    jobs: number;
+    jobsByCollection: Record<string, number>;
+  }> {
     const db = this.db.db;
     if (!db) throw new Error('database not connected');
     const names = (await db.listCollections({}, { nameOnly: true }).toArray())
@@ -112,13 +121,20 @@ export class Observer {
       .filter((name) => !NOT_OUTBOXES.has(name));
     let documents = 0;
     let drafts = 0;
+    let jobs = 0;
     const byCollection: Record<string, number> = {};
+    const jobsByCollection: Record<string, number> = {};
     for (const name of names) {
       const docs = await db
         .collection(name)
-        .find({}, { projection: { pendingAudit: 1 } })
+        .find({}, { projection: { pendingAudit: 1, pendingJobs: 1 } })
         .toArray();
       for (const doc of docs) {
+        const waitingJobs = Array.isArray(doc.pendingJobs) ? doc.pendingJobs.length : 0;
+        if (waitingJobs > 0) {
+          jobs += waitingJobs;
+          jobsByCollection[name] = (jobsByCollection[name] ?? 0) + waitingJobs;
+        }
         const pending = Array.isArray(doc.pendingAudit) ? doc.pendingAudit.length : 0;
         if (pending === 0) continue;
         documents += 1;
@@ -126,7 +142,7 @@ export class Observer {
         byCollection[name] = (byCollection[name] ?? 0) + pending;
       }
     }
-    return { documents, drafts, byCollection };
+    return { documents, drafts, byCollection, jobs, jobsByCollection };
   }
 
   async auditEvents(): Promise<AuditRow[]> {

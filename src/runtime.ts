@@ -10,7 +10,7 @@ import {
   retryWhileDatabaseAway,
   type ConnectOptions,
 } from './platform/db/index.js';
-import { createMetrics, type Logger } from './platform/index.js';
+import { createMetrics, settlesWithin, type Logger } from './platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
 
 export interface RuntimeUrls {
@@ -29,23 +29,6 @@ export interface Runtime {
   url: string | null;
   workers: Worker[];
   stop(): Promise<void>;
-}
-
-/** True when `promise` settles within `ms`. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(false);
-    }, ms);
-  });
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  const outcome = await Promise.race([settled, timedOut]);
-  clearTimeout(timer);
-  return outcome;
 }
 
 /** Opens the connections, builds the modules, and starts what the config asks this process to run. */

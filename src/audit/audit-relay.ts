@@ -1,4 +1,4 @@
-import { parseStoredIntent, type JobIntent, type Logger } from '../platform/index.js';
+import { parseStoredIntent, settlesWithin, type JobIntent, type Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
@@ -317,25 +317,4 @@ export function orderDrafts(documents: readonly PendingDocument[]): AuditDraft[]
   );
   entries.sort((a, b) => a.time - b.time || a.docIndex - b.docIndex || a.index - b.index);
   return entries.map((entry) => entry.draft);
-}
-
-/** True when `promise` settles within `ms` (its outcome is the caller's business). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(false);
-    }, ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

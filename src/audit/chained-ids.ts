@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { valueWithin } from '../platform/index.js';
 import { RecentIds } from './recent-ids.js';
 
 /** How long another process can learn from Redis that a draft is chained: longer than any outbox pull waits. */
@@ -29,7 +30,7 @@ export class ChainedIds {
     const found = new Set(ids.filter((id) => this.local.has(id)));
     const ask = ids.filter((id) => !found.has(id));
     if (!this.redis || ask.length === 0) return found;
-    const answer = await withinTimeout(this.redis.mget(ask.map((id) => `${this.key}:${id}`)));
+    const answer = await valueWithin(this.redis.mget(ask.map((id) => `${this.key}:${id}`)), REDIS_TIMEOUT_MS);
     answer?.forEach((value, index) => {
       if (value !== null) {
         found.add(ask[index]);
@@ -45,21 +46,6 @@ export class ChainedIds {
     if (!this.redis || ids.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.set(`${this.key}:${id}`, '1', 'EX', SHARED_TTL_SECONDS);
-    await withinTimeout(pipeline.exec());
-  }
-}
-
-/** The value, or undefined when the promise fails or is late (the late answer is dropped). */
-async function withinTimeout<T>(promise: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(undefined);
-    }, REDIS_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
+    await valueWithin(pipeline.exec(), REDIS_TIMEOUT_MS);
   }
 }

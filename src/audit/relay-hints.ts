@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { mongo } from 'mongoose';
+import { valueWithin } from '../platform/index.js';
 
 /** A write for a relay to look at: its document, and its outboxes as the write stored them if known. */
 export interface RelayHint {
@@ -35,12 +36,12 @@ export class RelayHints {
       { relaxed: false },
     );
     const pushed = this.redis.multi().rpush(this.key, line).ltrim(this.key, -MAX_WAITING, -1).exec();
-    return (await withinTimeout(pushed)) !== null;
+    return (await valueWithin(pushed, REDIS_TIMEOUT_MS)) !== undefined;
   }
 
   /** Takes up to `max` hints, oldest first; none when Redis does not answer in time. */
   async take(max: number): Promise<RelayHint[]> {
-    const lines = await withinTimeout(this.redis.lpop(this.key, max));
+    const lines = await valueWithin(this.redis.lpop(this.key, max), REDIS_TIMEOUT_MS);
     if (!lines) return [];
     const hints: RelayHint[] = [];
     for (const line of lines) {
@@ -69,19 +70,5 @@ function parseHint(line: string): RelayHint | null {
     };
   } catch {
     return null; // not ours or damaged: the sweep covers whatever it pointed at
-  }
-}
-
-async function withinTimeout<T>(promise: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(null);
-    }, REDIS_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([promise.catch(() => null), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

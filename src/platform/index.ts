@@ -8,6 +8,7 @@ export type { Metrics } from './metrics.js';
 export type { Background, PlatformDeps } from './deps.js';
 export { Periodic, pauseAfter, pauseAfterPass, type PeriodicOptions } from './periodic.js';
 export { PublicUrl } from './public-url.js';
+export { settlesWithin, valueWithin } from './deadlines.js';
 export { formatTable } from './text-table.js';
 export { hkWallClock, toDate, utcSeconds } from './hk-time.js';
 export * from './markings.js';

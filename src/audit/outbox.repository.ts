@@ -13,6 +13,13 @@ export interface PendingDocument {
   jobs: unknown[];
 }
 
+/**
+ * Documents pulled per bulk write at most: after a backlog (a worker stopped, a store restarted) a
+ * pass can pull thousands, and one bulk write holds FerretDB's writer for all of them while requests
+ * wait; in slices, other writes get in between.
+ */
+const PULLS_PER_WRITE = 100;
+
 const PROJECTION = { [PENDING_AUDIT_FIELD]: 1, [PENDING_JOBS_FIELD]: 1 };
 
 const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
@@ -102,21 +109,26 @@ export class OutboxRepository {
     }
     for (const [name, batch] of byCollection) {
       const pulls = batch.filter((document) => !isEmpty(document));
-      if (pulls.length === 0) continue;
-      await this.collection(name).bulkWrite(
-        pulls.map((document) => ({
-          updateOne: {
-            filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
-            update: {
-              $pullAll: {
-                ...(document.drafts.length > 0 ? { [PENDING_AUDIT_FIELD]: document.drafts } : {}),
-                ...(document.jobs.length > 0 ? { [PENDING_JOBS_FIELD]: document.jobs } : {}),
-              },
-            } as unknown as mongo.UpdateFilter<OutboxDocument>,
-          },
-        })),
-        { ordered: false },
-      );
+      for (let start = 0; start < pulls.length; start += PULLS_PER_WRITE) {
+        await this.pullBatch(name, pulls.slice(start, start + PULLS_PER_WRITE));
+      }
     }
+  }
+
+  private async pullBatch(name: string, pulls: readonly PendingDocument[]): Promise<void> {
+    await this.collection(name).bulkWrite(
+      pulls.map((document) => ({
+        updateOne: {
+          filter: { _id: document.id } as mongo.Filter<OutboxDocument>,
+          update: {
+            $pullAll: {
+              ...(document.drafts.length > 0 ? { [PENDING_AUDIT_FIELD]: document.drafts } : {}),
+              ...(document.jobs.length > 0 ? { [PENDING_JOBS_FIELD]: document.jobs } : {}),
+            },
+          } as unknown as mongo.UpdateFilter<OutboxDocument>,
+        },
+      })),
+      { ordered: false },
+    );
   }
 }

@@ -233,9 +233,12 @@ export class AuditRelay {
   private async passOnce(pullAll: boolean): Promise<number> {
     const full = this.fullSweepWanted;
     this.fullSweepWanted = false;
-    const hints = this.hints.splice(0, this.hints.length);
+    // A sweep pass leaves the hints to the next pass: a sweep reads at most `maxDocuments` per
+    // collection, so a hint dropped here could wait many sweeps behind a backlog. Hints of documents
+    // the sweep relays cost the next pass a read or a no-op pull, nothing more.
+    const hints = full ? [] : this.hints.splice(0, this.hints.length);
     // Other processes' writes, handed over through Redis (a sweep would find them too, later).
-    if (this.options.hints && !this.options.publishOnly) {
+    if (!full && this.options.hints && !this.options.publishOnly) {
       hints.push(...(await this.options.hints.take(HINTS_PER_PASS)));
     }
     const documents: PendingDocument[] = [];

@@ -99,3 +99,50 @@ describe('relay hand-off: request processes hand their writes to the background 
     expect(timeline.map((event) => event.eventId)).to.include(draft.eventId);
   });
 });
+
+describe('relay hand-off: hints survive a sweep pass', function () {
+  this.timeout(30_000);
+  const logger = createLogger('silent');
+  let db: Connection;
+  let redis: ReturnType<typeof createRedis>;
+  let background: AuditModule;
+
+  before(async () => {
+    const urls = isolatedUrls('relayhints2');
+    const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: urls.mongodbUri, REDIS_URL: urls.redisUrl });
+    db = await connectMongo(urls.mongodbUri, logger);
+    redis = createRedis(urls.redisUrl, 'producer', logger);
+    const platform = { db, config, logger, redis };
+    const serving = createAuditModule(platform, { sweeps: false });
+    // A relay whose sweeps read one document each, at most every 10 s: a backlog it cannot clear at once.
+    background = createAuditModule(platform, { sweepMs: 60_000, maxDocuments: 1, publishOnly: false });
+    await background.init();
+    for (const module of [serving, background]) module.relay.register('swept_things');
+    const things = db.db!.collection('swept_things');
+    for (const id of ['a', 'b', 'c']) {
+      await things.insertOne({ _id: id as never, pendingAudit: [draftFor(INCIDENT, `incident.${id}`)] });
+    }
+    // The hint is waiting before the relay's first pass, which is a sweep.
+    const c = await things.findOne({ _id: 'c' as never });
+    serving.relay.kick('swept_things', 'c', c?.pendingAudit as unknown[], []);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+  after(async () => {
+    await background.relay.stop();
+    redis.disconnect();
+    await db.close();
+  });
+
+  it('when the hint is waiting while the relay sweeps, then the hinted document is relayed by the next pass, not left for later sweeps', async () => {
+    background.relay.start();
+    const things = db.db!.collection('swept_things');
+    let c = await things.findOne({ _id: 'c' as never });
+    for (let i = 0; i < 60 && (c?.pendingAudit as unknown[]).length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      c = await things.findOne({ _id: 'c' as never });
+    }
+    expect(c?.pendingAudit).to.deep.equal([]);
+    // The sweep read one document (the first); the one after it waits for the next sweep.
+    expect((await things.findOne({ _id: 'b' as never }))?.pendingAudit).to.have.length(1);
+  });
+});

@@ -120,8 +120,20 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       await runtime.stop();
     });
 
+    /** Waits until a worker process is connected to the triage queue (its start takes seconds under load). */
+    async function workerConnected(): Promise<void> {
+      const queue = runtime.platform.queues.queue('triage');
+      for (let i = 0; i < 1200; i++) {
+        if ((await queue.getWorkers()).length > 0) return;
+        await sleep(100);
+      }
+      throw new Error('no worker process connected to the triage queue within 2 minutes');
+    }
+
     it('when the worker dies before the due time and two others take over, then each ladder step happens exactly once', async () => {
       const first = spawnWorker();
+      // Filed once the worker runs: its cold start must not eat the seconds before the due time.
+      await workerConnected();
       // Aware 10 s ahead (due 4 s later): the kill still comes first when triage is slow under load. The
       // preliminary report is watched: filing the report meets the initial report at once.
       const incident = await reportAndTriage(runtime.url, reporter, responder, timesFrom(10), false);

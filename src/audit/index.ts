@@ -95,13 +95,15 @@ export function createAuditModule(
     enqueue: ({ queue, jobId, payload, runAt }: JobIntent) =>
       queues.add(queue, payload, { jobId, delay: Math.max(0, (runAt?.getTime() ?? 0) - Date.now()) }),
   };
-  // Processes that only serve requests (no sweeps) hand their writes to the background role's relays
-  // through Redis and run no relay loop of their own; without Redis (tools, one-process tests) a relay
-  // relays what its own process writes.
+  // With `publishOnly`, a process that only serves requests hands its writes to the background role's
+  // relays through Redis and runs no relay loop of its own. Not the default: in a chaos run (2 API and
+  // 2 worker processes, 5 reports/s, faults) the two workers' relays fell behind by thousands of drafts
+  // and recorded jobs, and intake then saturated the store; request processes relay their own writes
+  // (kicks only, no sweeps) until the relay's capacity on worker processes is measured to suffice.
   const hints = platform.redis
     ? new RelayHints(platform.redis, `${platform.config.REDIS_PREFIX}:audit-relay-hints:${platform.db.name}`)
     : undefined;
-  const publishOnly = relayOptions.publishOnly ?? (relayOptions.sweeps === false && hints !== undefined);
+  const publishOnly = (relayOptions.publishOnly ?? false) && hints !== undefined;
   const relay = new AuditRelay(
     new OutboxRepository(platform.db),
     appender,

@@ -34,7 +34,7 @@ describe('relay hand-off: request processes hand their writes to the background 
     const platform = { db, config, logger, redis, queues: registry };
     // As modules.ts builds them: an API-only process (no sweeps) and a worker's relay. The worker's
     // relay is told not to sweep either, so that nothing but the hand-off reaches it.
-    serving = createAuditModule(platform, { sweeps: false });
+    serving = createAuditModule(platform, { sweeps: false, publishOnly: true });
     background = createAuditModule(platform, { sweeps: false, publishOnly: false });
     await background.init();
     for (const module of [serving, background]) module.relay.register('hint_things');
@@ -113,7 +113,7 @@ describe('relay hand-off: hints survive a sweep pass', function () {
     db = await connectMongo(urls.mongodbUri, logger);
     redis = createRedis(urls.redisUrl, 'producer', logger);
     const platform = { db, config, logger, redis };
-    const serving = createAuditModule(platform, { sweeps: false });
+    const serving = createAuditModule(platform, { sweeps: false, publishOnly: true });
     // A relay whose sweeps read one document each, at most every 10 s: a backlog it cannot clear at once.
     background = createAuditModule(platform, { sweepMs: 60_000, maxDocuments: 1, publishOnly: false });
     await background.init();

@@ -10,11 +10,11 @@ describe('a process that runs no workers', function () {
   });
   after(() => runtime.stop());
 
-  it('when it only serves requests, then it runs no relay, reconcilers or page keeper (the background role is on worker processes)', () => {
+  it('when it only serves requests, then it runs no reconcilers or page keeper (worker processes sweep)', () => {
     const names = runtime.modules.background.map((loop) => loop.name);
-    // Its writes reach the workers' relays through Redis (test/integration/audit/relay-hints.test.ts).
-    expect(names).to.not.include('audit-relay');
-    expect(names).to.not.include('audit-checkpoints');
+    // It relays what it writes itself (kicks, no sweeps); the hand-off of those writes to the workers'
+    // relays (`publishOnly`, test/integration/audit/relay-hints.test.ts) is not the default yet.
+    expect(names).to.include('audit-relay');
     expect(names).to.not.include.members(['triage-reconciler']);
     expect(names).to.not.include('clock-reconciler');
     expect(names).to.not.include('trail-page-keeper');

@@ -52,9 +52,6 @@ const MAX_SWEEP_EVERY_MS = 10_000;
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
 
-/** A write to relay soon: the document, and its outboxes as the write stored them when the writer knows. */
-type Hint = RelayHint;
-
 /**
  * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, and the job
  * intents of their `pendingJobs` outbox into BullMQ, then pulls both. Appending and enqueueing before
@@ -65,7 +62,7 @@ type Hint = RelayHint;
 export class AuditRelay {
   readonly name = 'audit-relay';
   private readonly collections: string[] = [];
-  private readonly hints: Hint[] = [];
+  private readonly hints: RelayHint[] = [];
   private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
   /** How long the last full sweep's reads took (its appends and pulls not counted). */
   private lastScanMs = 0;
@@ -299,7 +296,7 @@ export class AuditRelay {
   }
 
   /** The outboxes of hinted documents, one per document with the drafts of all its hints. */
-  private async hinted(hints: readonly Hint[]): Promise<PendingDocument[]> {
+  private async hinted(hints: readonly RelayHint[]): Promise<PendingDocument[]> {
     const byDocument = new Map<string, PendingDocument>();
     for (const hint of hints) {
       const found = hint.drafts

@@ -33,6 +33,12 @@ export { writeExport } from './audit-export.js';
 export { verifyExportFile } from './offline-verify.js';
 export type { OfflineReport } from './offline-verify.js';
 
+/** How a process relays: the relay's own options, and its part in the hand-off between processes. */
+export type AuditModuleOptions = Omit<RelayOptions, 'hints' | 'publishOnly'> & {
+  /** `publish`: hand writes to other processes' relays and relay none; `take`: relay theirs too. */
+  handOff?: 'publish' | 'take';
+};
+
 /** The audit module: its service, the outbox relay, routes, the relay loop and start-up work. */
 export interface AuditModule {
   audit: AuditService;
@@ -49,7 +55,7 @@ export interface AuditModule {
  */
 export function createAuditModule(
   platform: Pick<PlatformDeps, 'db' | 'config' | 'logger'> & Partial<Pick<PlatformDeps, 'redis' | 'queues'>>,
-  relayOptions: RelayOptions = {},
+  relayOptions: AuditModuleOptions = {},
 ): AuditModule {
   const events = new AuditEventRepository(platform.db, (overrun) => {
     platform.logger.error(
@@ -95,20 +101,26 @@ export function createAuditModule(
     enqueue: ({ queue, jobId, payload, runAt }: JobIntent) =>
       queues.add(queue, payload, { jobId, delay: Math.max(0, (runAt?.getTime() ?? 0) - Date.now()) }),
   };
-  // With `publishOnly`, a process that only serves requests hands its writes to the background role's
-  // relays through Redis and runs no relay loop of its own. Not the default: in a chaos run (2 API and
-  // 2 worker processes, 5 reports/s, faults) the two workers' relays fell behind by thousands of drafts
-  // and recorded jobs, and intake then saturated the store; request processes relay their own writes
-  // (kicks only, no sweeps) until the relay's capacity on worker processes is measured to suffice.
-  const hints = platform.redis
-    ? new RelayHints(platform.redis, `${platform.config.REDIS_PREFIX}:audit-relay-hints:${platform.db.name}`)
-    : undefined;
-  const publishOnly = (relayOptions.publishOnly ?? false) && hints !== undefined;
+  // With `handOff: 'publish'`, a process that only serves requests hands its writes to the relays that
+  // `take` them (the background role) through Redis and runs no relay loop of its own. Not the default:
+  // in a chaos run (2 API and 2 worker processes, 5 reports/s, faults) the two workers' relays fell
+  // behind by thousands of drafts and recorded jobs, and intake then saturated the store; request
+  // processes relay their own writes (kicks only, no sweeps) until the relay's capacity on worker
+  // processes is measured to suffice. Without a hand-off no relay looks at Redis for hints.
+  const { handOff, ...ownOptions } = relayOptions;
+  const hints =
+    platform.redis && handOff
+      ? new RelayHints(
+          platform.redis,
+          `${platform.config.REDIS_PREFIX}:audit-relay-hints:${platform.db.name}`,
+        )
+      : undefined;
+  const publishOnly = hints !== undefined && handOff === 'publish';
   const relay = new AuditRelay(
     new OutboxRepository(platform.db),
     appender,
     platform.logger,
-    { ...relayOptions, ...(hints ? { hints } : {}), publishOnly },
+    { ...ownOptions, ...(hints ? { hints } : {}), publishOnly },
     jobs ?? undefined,
   );
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);

@@ -34,8 +34,8 @@ describe('relay hand-off: request processes hand their writes to the background 
     const platform = { db, config, logger, redis, queues: registry };
     // As modules.ts builds them: an API-only process (no sweeps) and a worker's relay. The worker's
     // relay is told not to sweep either, so that nothing but the hand-off reaches it.
-    serving = createAuditModule(platform, { sweeps: false, publishOnly: true });
-    background = createAuditModule(platform, { sweeps: false, publishOnly: false });
+    serving = createAuditModule(platform, { sweeps: false, handOff: 'publish' });
+    background = createAuditModule(platform, { sweeps: false, handOff: 'take' });
     await background.init();
     for (const module of [serving, background]) module.relay.register('hint_things');
     background.relay.start();
@@ -113,9 +113,9 @@ describe('relay hand-off: hints survive a sweep pass', function () {
     db = await connectMongo(urls.mongodbUri, logger);
     redis = createRedis(urls.redisUrl, 'producer', logger);
     const platform = { db, config, logger, redis };
-    const serving = createAuditModule(platform, { sweeps: false, publishOnly: true });
+    const serving = createAuditModule(platform, { sweeps: false, handOff: 'publish' });
     // A relay whose sweeps read one document each, at most every 10 s: a backlog it cannot clear at once.
-    background = createAuditModule(platform, { sweepMs: 60_000, maxDocuments: 1, publishOnly: false });
+    background = createAuditModule(platform, { sweepMs: 60_000, maxDocuments: 1, handOff: 'take' });
     await background.init();
     for (const module of [serving, background]) module.relay.register('swept_things');
     const things = db.db!.collection('swept_things');

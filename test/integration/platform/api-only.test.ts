@@ -13,7 +13,7 @@ describe('a process that runs no workers', function () {
   it('when it only serves requests, then it runs no reconcilers or page keeper (worker processes sweep)', () => {
     const names = runtime.modules.background.map((loop) => loop.name);
     // It relays what it writes itself (kicks, no sweeps); the hand-off of those writes to the workers'
-    // relays (`publishOnly`, test/integration/audit/relay-hints.test.ts) is not the default yet.
+    // relays (`handOff`, test/integration/audit/relay-hints.test.ts) is not the default yet.
     expect(names).to.include('audit-relay');
     expect(names).to.not.include.members(['triage-reconciler']);
     expect(names).to.not.include('clock-reconciler');

@@ -52,6 +52,38 @@ const MAX_SWEEP_EVERY_MS = 10_000;
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
 
+/** How often the relay logs what it did (when it did anything): the figures to look at when it lags. */
+const ACTIVITY_LOG_EVERY_MS = 10_000;
+
+/** What the relay's passes did since the last activity line, with the time each phase took. */
+interface RelayActivity {
+  passes: number;
+  sweeps: number;
+  documents: number;
+  drafts: number;
+  appended: number;
+  jobs: number;
+  readMs: number;
+  enqueueMs: number;
+  appendMs: number;
+  pullMs: number;
+  since: number;
+}
+
+const freshActivity = (): RelayActivity => ({
+  passes: 0,
+  sweeps: 0,
+  documents: 0,
+  drafts: 0,
+  appended: 0,
+  jobs: 0,
+  readMs: 0,
+  enqueueMs: 0,
+  appendMs: 0,
+  pullMs: 0,
+  since: Date.now(),
+});
+
 /**
  * Moves drafts from the `pendingAudit` outbox of registered collections into the chain, and the job
  * intents of their `pendingJobs` outbox into BullMQ, then pulls both. Appending and enqueueing before
@@ -73,6 +105,7 @@ export class AuditRelay {
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<number> | null = null;
   private readonly pulls: OutboxPulls;
+  private activity = freshActivity();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -230,38 +263,72 @@ export class AuditRelay {
   private async passOnce(pullAll: boolean): Promise<number> {
     const full = this.fullSweepWanted;
     this.fullSweepWanted = false;
-    // A sweep pass leaves the hints to the next pass: a sweep reads at most `maxDocuments` per
-    // collection, so a hint dropped here could wait many sweeps behind a backlog. Hints of documents
-    // the sweep relays cost the next pass a read or a no-op pull, nothing more.
-    const hints = full ? [] : this.hints.splice(0, this.hints.length);
-    // Other processes' writes, handed over through Redis (a sweep would find them too, later).
-    if (!full && this.options.hints && !this.options.publishOnly) {
-      hints.push(...(await this.options.hints.take(HINTS_PER_PASS)));
-    }
-    const documents: PendingDocument[] = [];
-    if (full) {
-      const scanStarted = Date.now();
-      for (const collection of this.collections) {
-        documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 2000)));
+    const activity = this.activity;
+    activity.passes += 1;
+    if (full) activity.sweeps += 1;
+    let phaseStarted = Date.now();
+    const phaseDone = (phase: 'readMs' | 'enqueueMs' | 'appendMs' | 'pullMs'): void => {
+      const now = Date.now();
+      activity[phase] += now - phaseStarted;
+      phaseStarted = now;
+    };
+    try {
+      // A sweep pass leaves the hints to the next pass: a sweep reads at most `maxDocuments` per
+      // collection, so a hint dropped here could wait many sweeps behind a backlog. Hints of documents
+      // the sweep relays cost the next pass a read or a no-op pull, nothing more.
+      const hints = full ? [] : this.hints.splice(0, this.hints.length);
+      // Other processes' writes, handed over through Redis (a sweep would find them too, later).
+      if (!full && this.options.hints && !this.options.publishOnly) {
+        hints.push(...(await this.options.hints.take(HINTS_PER_PASS)));
       }
-      this.lastScanMs = Date.now() - scanStarted;
-    } else {
-      documents.push(...(await this.hinted(hints)));
-    }
-    if (documents.length === 0) {
+      const documents: PendingDocument[] = [];
+      if (full) {
+        for (const collection of this.collections) {
+          documents.push(...(await this.outbox.pending(collection, this.options.maxDocuments ?? 2000)));
+        }
+        this.lastScanMs = Date.now() - phaseStarted;
+      } else {
+        documents.push(...(await this.hinted(hints)));
+      }
+      phaseDone('readMs');
+      if (documents.length === 0) {
+        await this.pulls.flush(pullAll);
+        phaseDone('pullMs');
+        return 0;
+      }
+      activity.documents += documents.length;
+      // Jobs first: they are Redis adds, and the work they start (clocks, mails) must not wait for the
+      // chain's lock. Only the jobs enqueued are pulled; the rest stay for the next pass.
+      const relayed = await Promise.all(documents.map((document) => this.enqueueJobs(document)));
+      activity.jobs += relayed.reduce((sum, document) => sum + document.jobs.length, 0);
+      phaseDone('enqueueMs');
+      // Drafts chained already (by this process or another, their pull not landed yet) are recognised
+      // by id in the appender and not sent again; they are pulled all the same.
+      const drafts = orderDrafts(documents);
+      activity.drafts += drafts.length;
+      const appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
+      activity.appended += appended.length;
+      phaseDone('appendMs');
+      for (const document of relayed) this.pulls.add(document);
       await this.pulls.flush(pullAll);
-      return 0;
+      phaseDone('pullMs');
+      return appended.length;
+    } finally {
+      this.logActivity();
     }
-    // Jobs first: they are Redis adds, and the work they start (clocks, mails) must not wait for the
-    // chain's lock. Only the jobs enqueued are pulled; the rest stay for the next pass.
-    const relayed = await Promise.all(documents.map((document) => this.enqueueJobs(document)));
-    // Drafts chained already (by this process or another, their pull not landed yet) are recognised
-    // by id in the appender and not sent again; they are pulled all the same.
-    const drafts = orderDrafts(documents);
-    const appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
-    for (const document of relayed) this.pulls.add(document);
-    await this.pulls.flush(pullAll);
-    return appended.length;
+  }
+
+  /** One info line per ACTIVITY_LOG_EVERY_MS at most, when the passes since the last one found work. */
+  private logActivity(): void {
+    const activity = this.activity;
+    const periodMs = Date.now() - activity.since;
+    if (periodMs < ACTIVITY_LOG_EVERY_MS) return;
+    this.activity = freshActivity();
+    if (activity.documents === 0 && activity.pullMs < 1000) return;
+    this.logger.info(
+      { ...activity, since: undefined, periodMs, pullsWaiting: this.pulls.size },
+      'audit relay activity',
+    );
   }
 
   /**

@@ -38,6 +38,11 @@ export class OutboxPulls {
     private readonly maxHoldMs = quietMs * 10,
   ) {}
 
+  /** Documents whose pull is waiting. */
+  get size(): number {
+    return this.waiting.size;
+  }
+
   /** Schedules the pull of these drafts (merged with any already waiting for the document). */
   add(document: PendingDocument, now = Date.now()): void {
     const key = documentKey(document);

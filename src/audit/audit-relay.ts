@@ -1,8 +1,9 @@
 import { parseStoredIntent, settlesWithin, type JobIntent, type Logger } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
-import { documentKey, mergeOutbox, OutboxPulls } from './outbox-pulls.js';
-import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
+import { OutboxPulls } from './outbox-pulls.js';
+import type { OutboxRepository } from './outbox.repository.js';
+import { documentKey, mergeOutbox, type PendingDocument } from './pending-document.js';
 import type { RelayHint, RelayHints } from './relay-hints.js';
 
 export interface RelayOptions {

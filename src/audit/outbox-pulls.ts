@@ -1,24 +1,5 @@
-import type { AuditDraft } from './audit-draft.js';
-import type { OutboxRepository, PendingDocument } from './outbox.repository.js';
-
-/** One key per document of any registered collection. */
-export const documentKey = (document: { collection: string; id: unknown }): string =>
-  `${document.collection}|${String(document.id)}`;
-
-/** A stored job intent's identity (its job id), or its JSON when it has none. */
-const jobKey = (job: unknown): string =>
-  typeof job === 'object' && job !== null && typeof (job as { jobId?: unknown }).jobId === 'string'
-    ? (job as { jobId: string }).jobId
-    : JSON.stringify(job);
-
-/** `known` with the drafts (by eventId) and jobs (by job id) of `more` it does not hold yet, in outbox order. */
-export function mergeOutbox(known: PendingDocument, more: PendingDocument): PendingDocument {
-  const seen = new Set(known.drafts.map((draft) => draft.eventId));
-  const drafts: AuditDraft[] = [...known.drafts, ...more.drafts.filter((draft) => !seen.has(draft.eventId))];
-  const seenJobs = new Set(known.jobs.map(jobKey));
-  const jobs = [...known.jobs, ...more.jobs.filter((job) => !seenJobs.has(jobKey(job)))];
-  return { ...known, drafts, jobs };
-}
+import type { OutboxRepository } from './outbox.repository.js';
+import { documentKey, mergeOutbox, type PendingDocument } from './pending-document.js';
 
 /**
  * The `$pullAll`s of chained drafts, held until the document has been quiet for `quietMs` (or, for a

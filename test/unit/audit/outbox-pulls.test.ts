@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { OutboxPulls } from '../../../src/audit/outbox-pulls.js';
 import type { AuditDraft } from '../../../src/audit/audit-draft.js';
-import type { OutboxRepository, PendingDocument } from '../../../src/audit/outbox.repository.js';
+import type { OutboxRepository } from '../../../src/audit/outbox.repository.js';
+import type { PendingDocument } from '../../../src/audit/pending-document.js';
 
 // dueIn is scheduling arithmetic only: the repository is never reached by these cases.
 const unreachable = {} as OutboxRepository;

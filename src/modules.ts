@@ -166,6 +166,9 @@ export function buildModules(platform: PlatformDeps): Modules {
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
     calendars: () => intake.services.triage.activePolicy.calendars,
     listIndex: intake.services.listIndex,
+    kickAudit: (collection, id, pendingAudit, pendingJobs) => {
+      audit.relay.kick(collection, id, pendingAudit, pendingJobs);
+    },
   });
   // Staged reports: each meets its clock through the workflow's obligation service, audited in its own outbox.
   const stagedReports = createStagedReportsModule(platform, {

@@ -24,6 +24,17 @@ export class OutboxPulls {
     return this.waiting.size;
   }
 
+  /** True when every draft and job of `document` already waits here for its pull. */
+  holds(document: PendingDocument): boolean {
+    const known = this.waiting.get(documentKey(document));
+    if (!known) return false;
+    const merged = mergeOutbox(known.document, document);
+    return (
+      merged.drafts.length === known.document.drafts.length &&
+      merged.jobs.length === known.document.jobs.length
+    );
+  }
+
   /** Schedules the pull of these drafts (merged with any already waiting for the document). */
   add(document: PendingDocument, now = Date.now()): void {
     const key = documentKey(document);

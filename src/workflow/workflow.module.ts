@@ -42,6 +42,8 @@ export interface WorkflowDeps {
   reconciler?: ClockReconcilerOptions;
   /** Intake's incident list index: workflow writes (status, severity) file the incident there too. */
   listIndex?: Pick<IncidentListIndex, 'put'>;
+  /** Asks the audit relay to chain a written incident's drafts and enqueue its jobs (as written) now. */
+  kickAudit?(collection: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
 }
 
 export type { WorkflowServices } from './workflow-services.js';
@@ -56,7 +58,9 @@ export interface WorkflowModule {
 }
 
 export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
-  const repository = new WorkflowRepository(platform.db, deps.incidentsCollection);
+  const repository = new WorkflowRepository(platform.db, deps.incidentsCollection, (id, audit, jobs) => {
+    deps.kickAudit?.(deps.incidentsCollection, id, audit, jobs);
+  });
   const timers = new ClockTimers(platform.queues, platform.logger, platform.redis);
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)

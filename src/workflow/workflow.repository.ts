@@ -80,6 +80,11 @@ export class WorkflowRepository {
   constructor(
     private readonly db: Connection,
     readonly collectionName: string,
+    /**
+     * Told of each write with its outboxes as stored (the audit relay's `kick`), so its drafts are
+     * chained and its jobs enqueued promptly instead of on the next sweep.
+     */
+    private readonly written?: (id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]) => void,
   ) {}
 
   private get collection(): mongo.Collection {
@@ -128,7 +133,10 @@ export class WorkflowRepository {
       );
     }
     const doc = await updateIf(this.collection, oid(id), writeGuard(scope, expected, change.guard), update);
-    return doc ? toWorkflowIncident(doc) : null;
+    if (!doc) return null;
+    const outbox = (field: string): unknown[] => (Array.isArray(doc[field]) ? (doc[field] as unknown[]) : []);
+    this.written?.(doc._id, outbox('pendingAudit'), outbox('pendingJobs'));
+    return toWorkflowIncident(doc);
   }
 
   /** Removes exactly these requests (as read) from the notification outbox. */

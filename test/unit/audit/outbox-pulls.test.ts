@@ -46,3 +46,27 @@ describe('OutboxPulls hold', () => {
     expect(new OutboxPulls(unreachable, 1000).dueIn(0)).to.equal(null);
   });
 });
+
+describe('OutboxPulls holds', () => {
+  it('when a sweep reads a document whose drafts all wait for their pull, then it is held', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    const written = pending('a', 2);
+    pulls.add(written, 0);
+    expect(pulls.holds({ ...written, drafts: [written.drafts[1]] })).to.equal(true);
+  });
+
+  it('when the document has a draft written since, then it is not held', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    const written = pending('a', 1);
+    pulls.add(written, 0);
+    expect(pulls.holds({ ...written, drafts: [...written.drafts, ...pending('a').drafts] })).to.equal(false);
+    expect(pulls.holds(pending('b'))).to.equal(false);
+  });
+
+  it('when the document has a job that is not held, then it is not held', () => {
+    const pulls = new OutboxPulls(unreachable, 1000);
+    const written = pending('a', 1);
+    pulls.add(written, 0);
+    expect(pulls.holds({ ...written, jobs: [{ jobId: 'x-sync-2' }] })).to.equal(false);
+  });
+});

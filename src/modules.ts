@@ -9,6 +9,7 @@ import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } f
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
+import { planDecisionClocks } from './clocks/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
@@ -129,6 +130,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     // The notifications own their statuses; the incident API shows them (read when asked, by then
     // the notifications module below exists).
     notificationStatuses: (specs) => notifications.services.incidentNotificationStatuses(specs),
+    planDecisionClocks,
   });
   // Notifications: requests from other modules, the incident's notifications (the `dispatch` job
   // triage's write records), mail delivery worker.

@@ -35,6 +35,8 @@ export {
   REMINDERS_MISSED,
 } from './clock-events.js';
 export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
+export { clockChanges, NO_DEADLINE } from './clock-changes.js';
+export { planDecisionClocks, type DecidedClocks, type DecisionClocks } from './decision-clocks.js';
 export { isBureauObligation, MET_BY_STATE, metByAction, recordableBy } from './obligation-owner.js';
 export type { CalendarSet } from './calendar/index.js';
 export { ClockTimers } from './clock-timers.js';

@@ -11,6 +11,7 @@ import {
   TriageReconciler,
   TriageService,
   triageWorker,
+  type DecisionClockPlanner,
   type TriageReconcilerOptions,
 } from '../triage/worker.js';
 import { CampaignService } from './campaign.service.js';
@@ -47,6 +48,8 @@ export interface IntakeDeps {
   kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
   /** The notifications module's statuses of incidents' notification specs, shown by the incident API. */
   notificationStatuses?: NotificationStatusLookup;
+  /** The clocks module's planner: a first decision stores the clocks it starts in its own write. */
+  planDecisionClocks?: DecisionClockPlanner;
   reconciler?: TriageReconcilerOptions;
   listReconciler?: IncidentListReconcilerOptions;
 }
@@ -107,7 +110,13 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     deps.notificationStatuses,
   );
   const incidents = new IncidentService(repository, requester, timeBounds, deps.notificationStatuses);
-  const triage = new TriageService(repository, campaigns, deps.bureaux, platform.config.POLICY_DIR);
+  const triage = new TriageService(
+    repository,
+    campaigns,
+    deps.bureaux,
+    platform.config.POLICY_DIR,
+    deps.planDecisionClocks,
+  );
   const reconciler = new TriageReconciler(
     repository,
     requester,

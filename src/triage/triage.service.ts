@@ -13,7 +13,29 @@ import {
   type IncidentTriage,
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
-import { evaluatePolicy, loadPolicy, type Policy, type TriageDecision, type TriageInput } from './index.js';
+import type { CalendarSet } from '../clocks/calendar/index.js';
+import {
+  evaluatePolicy,
+  loadPolicy,
+  type ClockSpec,
+  type EscalationStep,
+  type Policy,
+  type TriageDecision,
+  type TriageInput,
+} from './index.js';
+
+/**
+ * Plans the clocks a first decision starts, for the decision's own write (the clocks module's
+ * `planDecisionClocks`, passed in: the clocks module reads triage's types). Null leaves the clocks to
+ * the clock service's write after the decision.
+ */
+export type DecisionClockPlanner = (
+  decided: { incidentId: string; clocks: ClockSpec[]; ladder: EscalationStep[]; severity: string | null },
+  now: Date,
+  calendars: CalendarSet,
+) => { set: Record<string, unknown>; changes: AuditChange[] } | null;
+
+const clocksActor = systemActor('clocks');
 
 /** What one triage run did. */
 export type TriageOutcome = 'triaged' | 'retriaged' | 'unchanged';
@@ -56,6 +78,8 @@ export class TriageService {
     private readonly campaigns: CampaignService,
     private readonly bureaux: BureauDirectory,
     private readonly policyDir: string,
+    /** Without it every decision leaves its clocks to the clock service (one more write per report). */
+    private readonly planClocks?: DecisionClockPlanner,
   ) {}
 
   /** Loads and validates the policy; throws PolicyLoadError so a bad pack stops the start. */
@@ -134,7 +158,8 @@ export class TriageService {
   ): Promise<TriageOutcome | null> {
     const decision = evaluatePolicy(policy, input, now);
     const first = incident.triage === null;
-    const set = this.decisionFields(incident, decision, inputHash, now);
+    const clocks = this.firstClocks(incident, decision, policy, now);
+    const set = { ...this.decisionFields(incident, decision, inputHash, now), ...clocks?.set };
     const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
     const audit = [
       auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
@@ -153,6 +178,16 @@ export class TriageService {
         data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
       }),
     ];
+    if (clocks && clocks.changes.length > 0) {
+      // The event the clock service would have written for the clocks it started.
+      audit.push(
+        auditDraft(clocksActor, 'clocks.updated', subject, {
+          bureauId: incident.bureauId,
+          policyVersion: policy.version,
+          changes: clocks.changes,
+        }),
+      );
+    }
     const known = new Set(incident.notifications.map((n) => n.key));
     const notifications: IncidentNotification[] = decision.notifications
       .filter((n) => !known.has(n.key))
@@ -171,6 +206,25 @@ export class TriageService {
     });
     if (!updated) return null;
     return first ? 'triaged' : 'retriaged';
+  }
+
+  /**
+   * The clocks of a first decision, planned for its own write; null for a re-triage (the clock service
+   * merges a new decision with the clocks' progress) or when no planner is wired.
+   */
+  private firstClocks(incident: Incident, decision: TriageDecision, policy: Policy, now: Date) {
+    const first = incident.triage === null && incident.status === 'reported' && incident.clocks.length === 0;
+    if (!first || !this.planClocks) return null;
+    return this.planClocks(
+      {
+        incidentId: incident.id,
+        clocks: decision.clocks,
+        ladder: decision.escalation,
+        severity: decision.severity,
+      },
+      now,
+      policy.calendars,
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import {
+  NO_DEADLINE,
   nextDueAt,
   nextTimer,
   reconcileClocks,
@@ -7,9 +8,8 @@ import {
   type ClockTimer,
   type IncidentClock,
 } from '../clocks/index.js';
-import type { AuditChange } from '../audit/index.js';
 import { isOpen } from './lifecycle.js';
-import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
+import type { WorkflowIncident } from './workflow.types.js';
 
 /**
  * The incident's clocks as the rules see them: a pending triage decision merged in first, times
@@ -52,22 +52,4 @@ export function clockFields(
     },
     timers,
   };
-}
-
-/** Audit changes of clock states between two sets of clocks (`clocks.<key>.state`). */
-export function clockChanges(
-  before: readonly IncidentClock[],
-  after: readonly IncidentClock[],
-): AuditChange[] {
-  const old = new Map(before.map((clock) => [clock.key, clock]));
-  return after
-    .filter(
-      (clock) =>
-        old.get(clock.key)?.state !== clock.state || old.get(clock.key)?.occurrence !== clock.occurrence,
-    )
-    .map((clock) => ({
-      field: `clocks.${clock.key}.state`,
-      before: old.get(clock.key)?.state ?? null,
-      after: clock.state,
-    }));
 }

@@ -1,6 +1,7 @@
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import {
+  clockChanges,
   notificationIdFor,
   planClocks,
   timerJobId,
@@ -12,7 +13,6 @@ import {
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { Logger, Metrics } from '../platform/index.js';
 import { queueWarningRoute } from '../triage/index.js';
-import { clockChanges } from './clock-fields.js';
 import { isOpen } from './lifecycle.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import { NO_DEADLINE, type NotificationRequest, type WorkflowIncident } from './workflow.types.js';

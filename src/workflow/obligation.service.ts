@@ -10,7 +10,8 @@ import {
 } from '../clocks/index.js';
 import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
 import { ForbiddenError, ValidationError } from '../platform/index.js';
-import { clockChanges, clockFields, currentClocks } from './clock-fields.js';
+import { clockChanges } from '../clocks/index.js';
+import { clockFields, currentClocks } from './clock-fields.js';
 import { recordedBy } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';

@@ -119,5 +119,5 @@ export interface WorkflowChange {
   audit: AuditDraft[];
 }
 
-/** Far-future urgency for incidents without a running clock: sorts after every real due time. */
-export const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
+/** Far-future urgency for incidents without a running clock (the clocks module's). */
+export { NO_DEADLINE } from '../clocks/index.js';

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import type { Job } from 'bullmq';
+import { mongo } from 'mongoose';
+import { createAuditModule } from '../../../src/audit/index.js';
+import { reportBody } from '../../factories/incident.factory.js';
+import { createActor, type TestActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../workflow/workflow-fixture.js';
+
+interface StoredIncident {
+  clocks: Array<{ key: string; state?: string }>;
+  clockTimers: string[];
+  clockSeq?: number;
+  revision: number;
+}
+
+/**
+ * A first triage decision stores the clocks it starts in its own write (issue 16: fewer writes per
+ * report): the `sync` job it records then has nothing to write and only sets the timers.
+ */
+describe('Clocks planned in the first triage decision', function () {
+  this.timeout(60_000);
+  let runtime: TestRuntime;
+  let reporter: TestActor;
+
+  before(async () => {
+    runtime = await startTestRuntime('decclk');
+    reporter = await createActor(runtime, { role: 'reporter' });
+  });
+  after(async () => {
+    await runtime.stop();
+  });
+
+  const stored = async (id: string): Promise<StoredIncident | null> =>
+    (await runtime.platform.db.db
+      ?.collection('incidents')
+      .findOne({ _id: new mongo.ObjectId(id) })) as StoredIncident | null;
+
+  it('when a report is triaged, then its clocks run from that write and the clock sync writes nothing', async () => {
+    const created = await call<{ id: string }>(runtime.url, 'POST', '/api/v1/incidents', {
+      key: reporter.key,
+      body: reportBody(),
+    });
+    expect(created.status, created.text).to.equal(201);
+    const id = created.body.id;
+    const clocksQueue = runtime.platform.queues.queue('clocks');
+    const sync = await waitFor(
+      async () =>
+        (await clocksQueue.getJobs(['completed'])).find((job: Job) => job.id?.startsWith(`${id}-sync-`)),
+      (job) => job !== undefined,
+    );
+    expect(sync?.returnvalue).to.deep.equal({ outcome: 'unchanged', events: [] });
+    const incident = await stored(id);
+    expect(incident?.clocks.length).to.be.greaterThan(0);
+    // Stored with their progress (state), not as the decision's bare specs; the filing met its clock.
+    const states = incident?.clocks.map((clock) => clock.state);
+    expect(states).to.include('running');
+    expect(states).to.include('met');
+    expect(states).not.to.include(undefined);
+    // No clock write came after the decision: the clock sequence never moved.
+    expect(incident?.clockSeq ?? 0).to.equal(0);
+    expect(incident?.clockTimers.length).to.be.greaterThan(0);
+    for (const timerId of incident?.clockTimers ?? []) {
+      expect(await clocksQueue.getJobState(timerId), timerId).to.equal('delayed');
+    }
+    // The clocks it started are in the trail once, recorded as the clock service records them.
+    const trail = createAuditModule(runtime.platform, { sweeps: false }).audit;
+    const events = await waitFor(
+      () => trail.forSubject('incident', id),
+      (found) => found.some((event) => event.action === 'clocks.updated'),
+    );
+    const clockEvents = events.filter((event) => event.action === 'clocks.updated');
+    expect(clockEvents).to.have.length(1);
+    expect(clockEvents[0].actor.userId).to.equal('system:clocks');
+    expect(events.map((event) => event.action)).to.include('incident.triaged');
+  });
+});

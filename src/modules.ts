@@ -138,8 +138,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     bureaux: auth.services.bureaux,
     incidents: intake.services.repository,
     registerOutbox: auditPorts.registerOutbox,
-    kickAudit: (collection, id) => {
-      audit.relay.kick(collection, id);
+    kickAudit: (collection, id, pendingAudit) => {
+      audit.relay.kick(collection, id, pendingAudit);
     },
     sweeps,
     consoleBase: () => publicUrl.get(),

@@ -97,3 +97,9 @@ export function diffFields(
     .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
     .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
 }
+
+/** The `pendingAudit` outbox of a document as a write returned it (empty when it has none). */
+export function storedOutbox(doc: Record<string, unknown>): unknown[] {
+  const outbox = doc[PENDING_AUDIT_FIELD];
+  return Array.isArray(outbox) ? (outbox as unknown[]) : [];
+}

@@ -376,13 +376,23 @@ export class AuditRelay {
   /** The outboxes of hinted documents, one per document with the drafts of all its hints. */
   private async hinted(hints: readonly RelayHint[]): Promise<PendingDocument[]> {
     const byDocument = new Map<string, PendingDocument>();
-    for (const hint of hints) {
-      const found = hint.drafts
-        ? this.outbox.asStored(hint.collection, hint.id, hint.drafts, hint.jobs)
-        : await this.outbox.pendingOf(hint.collection, hint.id);
-      if (!found || (found.drafts.length === 0 && found.jobs.length === 0)) continue;
+    const add = (found: PendingDocument): void => {
+      if (found.drafts.length === 0 && found.jobs.length === 0) return;
       const known = byDocument.get(documentKey(found));
       byDocument.set(documentKey(found), known ? mergeOutbox(known, found) : found);
+    };
+    const idsOnly = new Map<string, Map<string, unknown>>();
+    for (const hint of hints) {
+      if (hint.drafts) {
+        add(this.outbox.asStored(hint.collection, hint.id, hint.drafts, hint.jobs));
+        continue;
+      }
+      const ids = idsOnly.get(hint.collection) ?? new Map<string, unknown>();
+      ids.set(String(hint.id), hint.id);
+      idsOnly.set(hint.collection, ids);
+    }
+    for (const [collection, ids] of idsOnly) {
+      for (const found of await this.outbox.pendingOf(collection, [...ids.values()])) add(found);
     }
     return [...byDocument.values()];
   }

@@ -14,7 +14,7 @@ import { OutboxRepository } from './outbox.repository.js';
 import { RelayHints } from './relay-hints.js';
 import { OPEN_GATE, RedisAppendLock } from './append-lock.js';
 
-export { auditDraft, diffFields, PENDING_AUDIT_FIELD } from './audit-draft.js';
+export { auditDraft, diffFields, PENDING_AUDIT_FIELD, storedOutbox } from './audit-draft.js';
 export type { AuditDraft, AuditChange, AuditSubject, DraftOptions } from './audit-draft.js';
 export type {
   AuditEvent,

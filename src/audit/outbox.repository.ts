@@ -13,6 +13,9 @@ export type { PendingDocument } from './pending-document.js';
  */
 const PULLS_PER_WRITE = 100;
 
+/** Ids per `_id $in` read at most (the FerretDB build narrows through the index up to 500). */
+const IDS_PER_READ = 500;
+
 const PROJECTION = { [PENDING_AUDIT_FIELD]: 1, [PENDING_JOBS_FIELD]: 1 };
 
 const arrayOf = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
@@ -69,14 +72,24 @@ export class OutboxRepository {
     return [...byId.values()];
   }
 
-  /** The pending drafts and jobs of one document (a prompt relay after a known write). */
-  async pendingOf(collection: string, id: unknown): Promise<PendingDocument | null> {
-    const doc = await this.collection(collection).findOne({ _id: id } as mongo.Filter<OutboxDocument>, {
-      projection: PROJECTION,
-    });
-    if (!doc) return null;
-    const found = { ...pendingOfDoc(collection, doc), id };
-    return isEmpty(found) ? null : found;
+  /**
+   * The pending drafts and jobs of these documents (prompt relays of writes known by id only), in
+   * reads of at most 500 ids: one `_id $in` query, which the FerretDB build serves from the `_id`
+   * index, instead of one round trip per document.
+   */
+  async pendingOf(collection: string, ids: readonly unknown[]): Promise<PendingDocument[]> {
+    const found: PendingDocument[] = [];
+    for (let start = 0; start < ids.length; start += IDS_PER_READ) {
+      const slice = ids.slice(start, start + IDS_PER_READ);
+      const docs = await this.collection(collection)
+        .find({ _id: { $in: slice } } as mongo.Filter<OutboxDocument>, { projection: PROJECTION })
+        .toArray();
+      for (const doc of docs) {
+        const document = pendingOfDoc(collection, doc);
+        if (!isEmpty(document)) found.push(document);
+      }
+    }
+    return found;
   }
 
   /**

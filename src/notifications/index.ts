@@ -49,8 +49,8 @@ export interface NotificationDeps {
   /** The incidents repository: reads for the notification specs, routing and mail content. */
   incidents: IncidentReader;
   registerOutbox(collection: string): void;
-  /** Asks the audit relay to chain a written document's drafts now rather than at its next sweep. */
-  kickAudit?(collection: string, id: unknown): void;
+  /** Asks the audit relay to chain a written document's drafts (its outbox as the write stored it) now. */
+  kickAudit?(collection: string, id: unknown, pendingAudit: unknown[]): void;
   /**
    * Whether this process runs the re-queue loop (default true), which scans the notifications
    * collection: worker processes do, processes that only serve requests leave it to them.
@@ -112,7 +112,8 @@ export function createNotificationsModule(
 ): NotificationsModule {
   const { config, logger } = platform;
   const models = notificationModels(platform.db);
-  const audited = (collection: string, id: unknown): void => deps.kickAudit?.(collection, id);
+  const audited = (collection: string, id: unknown, pendingAudit: unknown[]): void =>
+    deps.kickAudit?.(collection, id, pendingAudit);
   const records = new NotificationRepository(models, audited);
   const ledger = new MailDeliveryRepository(models, audited);
   const listRepository = new RecipientListRepository(models);

@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../audit/index.js';
+import { storedOutbox, type AuditDraft } from '../audit/index.js';
 import { updateIf, isDuplicateKeyError } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
@@ -32,7 +32,9 @@ export class MailDeliveryRepository {
   constructor(
     private readonly models: NotificationModels,
     /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
-    private readonly audited: (collection: string, id: unknown) => void = () => undefined,
+    /** Told of each write with its outbox as stored (the audit relay's `kick`). */
+    private readonly audited: (collection: string, id: unknown, pendingAudit: unknown[]) => void = () =>
+      undefined,
   ) {}
 
   private get collectionName(): string {
@@ -102,7 +104,7 @@ export class MailDeliveryRepository {
       $push: { pendingAudit: draft },
     });
     if (!claimed) return null;
-    this.audited(this.collectionName, idForKey(key));
+    this.audited(this.collectionName, idForKey(key), storedOutbox(claimed));
     return toDelivery(claimed);
   }
 
@@ -128,7 +130,7 @@ export class MailDeliveryRepository {
       { status: 'sending', attempts },
       { $set: set, $push: { pendingAudit: draft } },
     );
-    if (done) this.audited(this.collectionName, idForKey(key));
+    if (done) this.audited(this.collectionName, idForKey(key), storedOutbox(done));
     return done !== null;
   }
 

@@ -1,4 +1,4 @@
-import type { AuditDraft } from '../audit/index.js';
+import { storedOutbox, type AuditDraft } from '../audit/index.js';
 import { updateIf, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
@@ -21,7 +21,9 @@ export class NotificationRepository {
   constructor(
     private readonly models: NotificationModels,
     /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
-    private readonly audited: (collection: string, id: unknown) => void = () => undefined,
+    /** Told of each write with its outbox as stored (the audit relay's `kick`). */
+    private readonly audited: (collection: string, id: unknown, pendingAudit: unknown[]) => void = () =>
+      undefined,
   ) {}
 
   private get collectionName(): string {
@@ -42,8 +44,9 @@ export class NotificationRepository {
   ): Promise<{ record: NotificationRecord; created: boolean }> {
     const id = idForKey(record.key);
     try {
-      await this.models.notifications.create({ ...record, _id: id, pendingAudit: [draft(id.toHexString())] });
-      this.audited(this.collectionName, id);
+      const pendingAudit = [draft(id.toHexString())];
+      await this.models.notifications.create({ ...record, _id: id, pendingAudit });
+      this.audited(this.collectionName, id, pendingAudit);
       return { record: { ...record, id: id.toHexString() }, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -86,7 +89,7 @@ export class NotificationRepository {
       { status: { $ne: status } },
       { $set: { status, updatedAt: new Date() }, $push: { pendingAudit: draft } },
     );
-    if (changed) this.audited(this.collectionName, _id);
+    if (changed) this.audited(this.collectionName, _id, storedOutbox(changed));
     return changed !== null;
   }
 

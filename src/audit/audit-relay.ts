@@ -51,8 +51,12 @@ export interface JobSink {
   enqueue(intent: JobIntent): Promise<void>;
 }
 
-/** The longest the loop goes without a full sweep, however slow sweeps are. */
-const MAX_SWEEP_EVERY_MS = 10_000;
+/**
+ * The longest the loop goes without a full sweep, however slow sweeps are. Every write kicks its own
+ * relay, so sweeps only find what a crash or a lost kick left; a sweep of a loaded store read for
+ * 30-80 s in a chaos run, and with a 10 s bound the workers' relays did nothing but sweep.
+ */
+const MAX_SWEEP_EVERY_MS = 60_000;
 
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
@@ -104,6 +108,8 @@ export class AuditRelay {
   /** How long the last full sweep's reads took (its appends and pulls not counted). */
   private lastScanMs = 0;
   private fullSweepWanted = true;
+  /** The last sweep found a full page in some collection: more is waiting than one sweep reads. */
+  private sweepBacklog = false;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -215,17 +221,18 @@ export class AuditRelay {
 
   private async run(): Promise<void> {
     let lastSweep = 0;
+    let lastWasSweep = false;
     while (this.running) {
       // Sweeps scan whole collections on FerretDB: keep the scans (their reads only) under ~10% of the
-      // time, but sweep at least every 10 s: what a pass appends, or a store that was away, must not
-      // push the next sweep out by minutes (drafts nobody kicked wait for it).
-      const sweepEvery = Math.min(
-        Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10),
-        MAX_SWEEP_EVERY_MS,
-      );
-      if (this.sweeps && Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
+      // time, but sweep at least every minute (drafts nobody kicked wait for it), and again soon
+      // after a sweep that found a full page (a backlog after a crash or an outage).
+      const sweepEvery = this.sweepBacklog
+        ? 0
+        : Math.min(Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10), MAX_SWEEP_EVERY_MS);
+      // Never two sweeps back to back: a sweep pass leaves the kicks (and the hand-off's hints) that
+      // came in meanwhile, and with sweeps one after the other they would wait for a sweep to find them.
+      if (this.sweeps && !lastWasSweep && Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
       const full = this.fullSweepWanted;
-      const started = Date.now();
       try {
         await this.pass();
         if (this.failures) {
@@ -235,9 +242,11 @@ export class AuditRelay {
       } catch (err) {
         this.reportFailure(err);
         // A failing store is not hammered: the next try waits for the sweep interval.
-        if (this.active) await this.pause(sweepEvery);
+        if (this.active) await this.pause(Math.max(sweepEvery, 1000));
       }
-      if (full) lastSweep = started;
+      // Counted from the sweep's end: a sweep that took longer than the interval is not followed at once.
+      if (full) lastSweep = Date.now();
+      lastWasSweep = full;
       if (this.active && this.hints.length === 0 && !this.fullSweepWanted) {
         // Without sweeps, only a kick or a pull falling due wakes the loop (and, with a hand-off
         // between processes, the next look at it).
@@ -291,8 +300,11 @@ export class AuditRelay {
         // Pulls that fell due go first, so the sweep does not read their documents again.
         await this.pulls.flush(false);
         phaseDone('pullMs');
+        const limit = this.options.maxDocuments ?? 500;
+        this.sweepBacklog = false;
         for (const collection of this.collections) {
-          const found = await this.outbox.pending(collection, this.options.maxDocuments ?? 500);
+          const found = await this.outbox.pending(collection, limit);
+          if (found.length >= limit) this.sweepBacklog = true;
           // Documents whose every entry is chained or enqueued already and waits for its pull here
           // need nothing more than that pull.
           documents.push(...found.filter((document) => !this.pulls.holds(document)));

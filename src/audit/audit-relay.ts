@@ -1,4 +1,10 @@
-import { parseStoredIntent, settlesWithin, type JobIntent, type Logger } from '../platform/index.js';
+import {
+  parseStoredIntent,
+  settlesWithin,
+  type JobIntent,
+  type Logger,
+  type SharedTurn,
+} from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { OutboxPulls } from './outbox-pulls.js';
@@ -36,6 +42,11 @@ export interface RelayOptions {
   hints?: RelayHints;
   /** Serve requests only: hand every kick to `hints` and run no loop (default false). */
   publishOnly?: boolean;
+  /**
+   * Shared with the other processes' relays: one sweep per interval among them all. A sweep finds
+   * what any process left, so one is enough; each decodes every document with an outbox.
+   */
+  sweepTurn?: SharedTurn;
 }
 
 /** How often a relay with a hint hand-off looks for other processes' hints when nothing woke it. */
@@ -231,7 +242,11 @@ export class AuditRelay {
         : Math.min(Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10), MAX_SWEEP_EVERY_MS);
       // Never two sweeps back to back: a sweep pass leaves the kicks (and the hand-off's hints) that
       // came in meanwhile, and with sweeps one after the other they would wait for a sweep to find them.
-      if (this.sweeps && !lastWasSweep && Date.now() - lastSweep >= sweepEvery) this.fullSweepWanted = true;
+      if (this.sweeps && !lastWasSweep && Date.now() - lastSweep >= sweepEvery) {
+        if (await this.takeSweepTurn(sweepEvery)) this.fullSweepWanted = true;
+        // Another process sweeps this time: this one serves its kicks and looks again next interval.
+        else lastSweep = Date.now();
+      }
       const full = this.fullSweepWanted;
       try {
         await this.pass();
@@ -255,6 +270,10 @@ export class AuditRelay {
         await this.pause(Math.max(10, Math.min(untilSweep, untilHints, this.pulls.dueIn() ?? untilSweep)));
       }
     }
+  }
+
+  private takeSweepTurn(sweepEvery: number): Promise<boolean> {
+    return this.options.sweepTurn?.take(Math.max(sweepEvery, 1000)) ?? Promise.resolve(true);
   }
 
   /** Waits `ms`, or until a kick or `stop()` wakes the loop. */

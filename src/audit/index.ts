@@ -1,4 +1,4 @@
-import type { Background, JobIntent, PlatformDeps } from '../platform/index.js';
+import { loopTurn, type Background, type JobIntent, type PlatformDeps } from '../platform/index.js';
 import type { ChainHead } from './audit-event.types.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { AuditEventRepository } from './audit-event.repository.js';
@@ -120,7 +120,14 @@ export function createAuditModule(
     new OutboxRepository(platform.db),
     appender,
     platform.logger,
-    { ...ownOptions, ...(hints ? { hints } : {}), publishOnly },
+    {
+      ...(platform.redis
+        ? { sweepTurn: loopTurn({ ...platform, redis: platform.redis }, 'audit-relay-sweep') }
+        : {}),
+      ...ownOptions,
+      ...(hints ? { hints } : {}),
+      publishOnly,
+    },
     jobs ?? undefined,
   );
   const checkpointTick = timeCheckpoints(appender, checkpointer, platform.config.AUDIT_CHECKPOINT_SECONDS);

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
-import type { Logger } from '../platform/index.js';
+import { loopTurn, type Logger } from '../platform/index.js';
 import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
 // Triage's worker half has its own surface: it writes incidents, so triage's index (which incidents
 // import for the decision types) cannot export it without an import cycle.
@@ -117,13 +117,10 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     platform.config.POLICY_DIR,
     deps.planDecisionClocks,
   );
-  const reconciler = new TriageReconciler(
-    repository,
-    requester,
-    platform.queues,
-    platform.logger,
-    deps.reconciler,
-  );
+  const reconciler = new TriageReconciler(repository, requester, platform.queues, platform.logger, {
+    turn: loopTurn(platform, 'triage-reconciler'),
+    ...deps.reconciler,
+  });
   deps.registerOutbox(repository.collectionName);
   return {
     routes: incidentRoutes({ intake, incidents }),

@@ -7,7 +7,7 @@ import {
   parseMailbox,
   type MailTransport,
 } from '../mail/index.js';
-import type { Background, PlatformDeps } from '../platform/index.js';
+import { loopTurn, type Background, type PlatformDeps } from '../platform/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
@@ -130,7 +130,10 @@ export function createNotificationsModule(
     mailDomain(from.address),
   );
   const dispatcher = new IncidentNotificationDispatcher(incidents, service, records, logger);
-  const requeue = new NotificationRequeue(records, service, logger, deps.requeue);
+  const requeue = new NotificationRequeue(records, service, logger, {
+    turn: loopTurn(platform, 'notification-requeue'),
+    ...deps.requeue,
+  });
   for (const collection of Object.values(NOTIFICATION_COLLECTIONS)) deps.registerOutbox(collection);
   const renderer = new TemplateRenderer(config.TEMPLATE_DIR);
   const composer = new NotificationComposer(

@@ -1,4 +1,4 @@
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
 import type { NotificationRepository } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -7,6 +7,8 @@ export interface RequeueOptions {
   intervalMs?: number;
   /** Open notifications untouched this long are queued again (lost job); default 60 s. */
   requeueAfterMs?: number;
+  /** One pass per interval among all processes running this loop (see `SharedTurn`). */
+  turn?: SharedTurn;
 }
 
 /**
@@ -24,7 +26,9 @@ export class NotificationRequeue {
     logger: Logger,
     private readonly options: RequeueOptions = {},
   ) {
-    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.passNow(), logger);
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.passNow(), logger, {
+      ...(options.turn ? { turn: options.turn } : {}),
+    });
   }
 
   start(): void {

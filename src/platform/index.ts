@@ -25,3 +25,4 @@ export {
   type RoutePermission,
 } from './permissions.js';
 export { PENDING_JOBS_FIELD, jobIntent, parseStoredIntent, type JobIntent } from './job-outbox.js';
+export { SharedTurn, loopTurn } from './shared-turn.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { runWithContext } from './context.js';
+import type { SharedTurn } from './shared-turn.js';
 
 /** Options of {@link Periodic}. */
 export interface PeriodicOptions {
@@ -11,6 +12,11 @@ export interface PeriodicOptions {
   dutyCycle?: number;
   /** The longest pause the duty cycle may stretch to; default 5 minutes, or the interval when longer. */
   maxPauseMs?: number;
+  /**
+   * Shared with the same loop in other processes: one pass per interval among them all (the others
+   * skip their turn), held for the pause after it. Without, every process passes on its own.
+   */
+  turn?: SharedTurn;
 }
 
 /** The pause after a pass that took `costMs`, so passes take at most `dutyCycle` of the time. */
@@ -45,6 +51,7 @@ export class Periodic {
   private passes = 0;
   private readonly dutyCycle: number;
   private readonly maxPauseMs: number;
+  private readonly turn: SharedTurn | undefined;
 
   constructor(
     private readonly name: string,
@@ -55,6 +62,7 @@ export class Periodic {
   ) {
     this.dutyCycle = options.dutyCycle ?? 0.1;
     this.maxPauseMs = Math.max(options.maxPauseMs ?? 300_000, intervalMs);
+    this.turn = options.turn;
   }
 
   /** False once `stop()` was called: long passes check it between steps. */
@@ -70,10 +78,8 @@ export class Periodic {
   /** A pass as soon as possible: now when idle, right after the current one otherwise. */
   wake(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.wakeWanted = true;
-      return;
-    }
+    this.wakeWanted = true;
+    if (this.running) return;
     clearTimeout(this.timer);
     this.schedule(0);
   }
@@ -88,22 +94,35 @@ export class Periodic {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
+      // A wake asks for this process's pass now, whoever had the turn.
+      const woken = this.wakeWanted;
       this.wakeWanted = false;
       // Each pass under its own id: a pass woken from inside a job or request must not log (or audit)
       // as that job for ever after, since every later pass is scheduled from this one.
       this.passes += 1;
-      this.running = runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass())
-        .then(() => true)
-        .catch((err: unknown) => {
+      this.running = (woken || !this.turn ? Promise.resolve(true) : this.turn.take(this.intervalMs))
+        .then((ours): Promise<boolean | 'skipped'> | 'skipped' => {
+          if (!ours) return 'skipped';
+          return runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass()).then(
+            () => true,
+          );
+        })
+        .catch((err: unknown): boolean => {
           this.logger.warn({ err: (err as Error).message }, `${this.name} pass failed`);
           return false;
         })
-        .then((succeeded) => {
+        .then(async (outcome: boolean | 'skipped') => {
+          const pause =
+            outcome === 'skipped'
+              ? this.intervalMs
+              : pauseAfterPass(
+                  { succeeded: outcome, costMs: Date.now() - started },
+                  { intervalMs: this.intervalMs, dutyCycle: this.dutyCycle, maxPauseMs: this.maxPauseMs },
+                );
+          // The others wait out this pause too, but at most 30 s: if this process dies, another takes over.
+          if (outcome !== 'skipped')
+            await this.turn?.hold(Math.min(pause, Math.max(this.intervalMs, 30_000)));
           this.running = undefined;
-          const pause = pauseAfterPass(
-            { succeeded, costMs: Date.now() - started },
-            { intervalMs: this.intervalMs, dutyCycle: this.dutyCycle, maxPauseMs: this.maxPauseMs },
-          );
           this.schedule(this.wakeWanted ? 0 : pause);
         });
     }, delayMs);

@@ -1,4 +1,4 @@
-import { ALL_SCOPE, Periodic, type Logger } from '../platform/index.js';
+import { ALL_SCOPE, Periodic, type Logger, type SharedTurn } from '../platform/index.js';
 import { triageJobId, type IncidentRepository, type TriageRequester } from '../incidents/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 
@@ -15,6 +15,8 @@ export interface TriageReconcilerOptions {
    * queue add failed since the last pass. Default 5 s.
    */
   graceMs?: number;
+  /** One pass per interval among all processes running this loop (see `SharedTurn`). */
+  turn?: SharedTurn;
 }
 
 /**
@@ -43,6 +45,7 @@ export class TriageReconciler {
     // The pass scans every incident on FerretDB v1: 5% of the time at most, however many there are.
     this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.pass(), logger, {
       dutyCycle: 0.05,
+      ...(options.turn ? { turn: options.turn } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { ClockTimers } from '../clocks/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
 import type { ClockService } from './clock.service.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 
@@ -9,6 +9,8 @@ export interface ClockReconcilerOptions {
   intervalMs?: number;
   /** Incidents read per batch. */
   batch?: number;
+  /** One pass per interval among all processes running this loop (see `SharedTurn`). */
+  turn?: SharedTurn;
 }
 
 /**
@@ -30,7 +32,9 @@ export class ClockReconciler {
     options: ClockReconcilerOptions = {},
   ) {
     this.batch = options.batch ?? 500;
-    this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger);
+    this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger, {
+      ...(options.turn ? { turn: options.turn } : {}),
+    });
   }
 
   /** A method, not a field read: `stop()` may flip it while a pass is awaited. */

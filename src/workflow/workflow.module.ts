@@ -1,7 +1,7 @@
 import { scopeOf } from '../auth/index.js';
 import { ClockTimers, StoredNotificationRequests, type CalendarSet } from '../clocks/index.js';
 import type { IncidentListIndex } from '../incidents/index.js';
-import type { Background, PlatformDeps } from '../platform/index.js';
+import { loopTurn, type Background, type PlatformDeps } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
@@ -76,7 +76,10 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
   );
   const calendars = deps.calendars ?? (() => new Map());
   const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);
-  const reconciler = new ClockReconciler(repository, clocks, timers, platform.logger, deps.reconciler);
+  const reconciler = new ClockReconciler(repository, clocks, timers, platform.logger, {
+    turn: loopTurn(platform, 'clock-reconciler'),
+    ...deps.reconciler,
+  });
   const services: WorkflowServices = {
     writer,
     workflow: new WorkflowService(writer, deps.users, calendars),

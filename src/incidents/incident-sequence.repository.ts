@@ -6,12 +6,19 @@ const MAX_ATTEMPTS = 50;
 /** Most inserts written in one `insertMany` (one group commit). */
 const MAX_BATCH = 100;
 /**
- * Numbers tried one after the other after clashes before the highest is read again. Reading it is a
- * sorted query, which FerretDB answers by decoding every incident of the series: with two API
- * processes taking turns it ran on nearly every report and was the store's largest cost in a chaos
- * run. The next free number is usually one or two past the clash.
+ * Numbers tried one after the other after clashes before the highest is read again (from the series'
+ * hint, below). The next free number is usually one or two past the clash.
  */
 const PROBES_BEFORE_READ = 8;
+/**
+ * Where each series' highest stored number is noted after every insert (`{_id: series, highest}`,
+ * raised with `$max`). Finding the highest among the incidents is a sorted query, which FerretDB
+ * answers by decoding every incident of the series: with two API processes taking turns it ran on
+ * nearly every report, and a restarted API process, reading it for tens of seconds on a loaded store,
+ * never caught up with the other one and refused reports for the rest of a chaos run. The note can
+ * only lag (it is raised after the insert lands), never lead, so probing upwards from it stays gapless.
+ */
+const SERIES_COLLECTION = 'incident_series';
 
 /** The year of an instant in Hong Kong (UTC+8, no daylight saving): references count per HK year. */
 export function hongKongYear(at: Date): number {
@@ -59,7 +66,7 @@ function storedBeforeFailure(err: unknown): number {
 /**
  * Gives each new incident the next sequence number of its series (bureau and year), gaplessly, without
  * transactions. The insert of `(series, year, seq)` under a unique index is the commit: a number is used only if the insert
- * succeeds, and a clash with another process means "read the highest again and retry". Inside one
+ * succeeds, and a clash with another process means "try the next numbers, then read the highest noted again". Inside one
  * process, inserts are group-committed: whatever waits while one `insertMany` runs goes in the next,
  * ordered, with consecutive numbers, so concurrent requests share a write instead of queueing for one
  * each.
@@ -103,9 +110,23 @@ export class IncidentSequence {
     }
   }
 
+  private get seriesNotes() {
+    return this.models.Incident.db.collection<{ _id: string; highest: number }>(SERIES_COLLECTION);
+  }
+
+  /** The highest number noted for the series, else (a database written before the notes) the highest stored. */
   private async highest(series: string): Promise<number> {
+    const noted = await this.seriesNotes.findOne({ _id: series });
+    if (noted) return noted.highest;
     const top = await this.models.Incident.findOne({ series }, { seq: 1 }).sort({ seq: -1 }).lean();
     return top?.seq ?? 0;
+  }
+
+  /** Raises the series' note to `highest`; a failure only leaves it lagging, which probing covers. */
+  private async note(series: string, highest: number): Promise<void> {
+    await this.seriesNotes
+      .updateOne({ _id: series }, { $max: { highest } }, { upsert: true })
+      .catch(() => undefined);
   }
 
   /** Inserts one series' batch; settles every item (rejections are thrown for the caller to spread). */
@@ -122,12 +143,14 @@ export class IncidentSequence {
         remaining.forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
+        await this.note(series, first + docs.length - 1);
         return;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
         // Those before the clash are stored with their numbers; the clash itself is either the id (a
         // retry stored it already) or the number (another process took it): FerretDB does not say which.
         const stored = storedBeforeFailure(err);
+        if (stored > 0) await this.note(series, first + stored - 1);
         remaining.slice(0, stored).forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });

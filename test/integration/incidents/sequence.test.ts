@@ -69,11 +69,12 @@ describe('Incident references across processes', () => {
   });
 
   it('when two processes take turns, then each finds the next number without reading the highest again', async () => {
+    sortedReads = 0;
+    // Fresh repositories (restarted processes) start from the series' note, not from a sorted read.
     const [a, b] = [new IncidentRepository(first), new IncidentRepository(second)];
-    // Each knows its series from the cases above; one report each, in turns, clashes every time.
+    // One report each, in turns: each clashes with the other's last number every time.
     await file(a);
     await file(b);
-    sortedReads = 0;
     for (let turn = 0; turn < 10; turn++) {
       expect(await file(turn % 2 === 0 ? a : b)).not.to.equal(null);
     }

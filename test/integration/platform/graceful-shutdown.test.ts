@@ -76,7 +76,7 @@ describe('worker process shutdown', function () {
       await sleep(2500);
       child.kill('SIGTERM');
       const [code] = (await exited) as [number | null];
-      expect(code).to.equal(0);
+      expect(code, `the process log:\n${output.slice(-3000)}`).to.equal(0);
       expect(output).to.include('"msg":"stopped"');
       expect(output).not.to.include('shutdown did not finish in time');
     } finally {

@@ -3,11 +3,11 @@ import type { RequestHandler, Router } from 'express';
 import type { AccessControl, AnyRoute } from './platform/http/index.js';
 import { type Background, type PlatformDeps, PublicUrl } from './platform/index.js';
 import { type WorkerSpec, redisReachable } from './platform/queue/index.js';
-import { mongoReachable } from './platform/db/index.js';
+import { mongoReachable, runMigrations, type Connection, type Migration } from './platform/db/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
-import { createIntakeModule, type IntakeModule } from './incidents/intake.module.js';
+import { createIntakeModule, intakeMigrations, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
 import { planDecisionClocks } from './clocks/index.js';
 import { createAuditModule, type AuditDraft } from './audit/index.js';
@@ -142,6 +142,7 @@ export function buildModules(platform: PlatformDeps): Modules {
       audit.relay.kick(collection, id, pendingAudit);
     },
     sweeps,
+    decisionReasons: (ids) => intake.services.decisions.reasonsOf(ids),
     consoleBase: () => publicUrl.get(),
     policyRoutes: {
       installed: () => policyRoutes(intake.services.triage.activePolicy, { includeDisabled: true }),
@@ -284,6 +285,7 @@ export function buildModules(platform: PlatformDeps): Modules {
                 stagedReports: reportSections.work,
                 history: audit.audit,
                 matches: intake.services.matches,
+                decisionReasons: (ids) => intake.services.decisions.reasonsOf(ids),
               },
               shared,
             ),
@@ -342,9 +344,16 @@ export function buildModules(platform: PlatformDeps): Modules {
       await advisories.init();
       await correspondence.init();
       await stagedReports.init();
+      // After the indexes: data an earlier version stored is converted before any worker reads it.
+      await runMigrations(platform.db, intake.migrations, platform.logger);
     },
   };
   return modules;
 }
 
 export type { Worker };
+
+/** Every module's migrations on a bare connection (`govcert migrate`); a start runs the same ones. */
+export async function storeMigrations(db: Connection): Promise<Migration[]> {
+  return [...(await intakeMigrations(db))];
+}

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin.command.js';
 import { registerAuditCommands } from './audit.command.js';
+import { registerMigrateCommand } from './migrate.command.js';
 import { describeError } from './cli-output.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerPolicySimulate } from './policy-simulate.command.js';
@@ -17,6 +18,7 @@ registerRecipientListCommands(program);
 registerPolicyCommands(program);
 registerPolicySimulate(program);
 registerAuditCommands(program);
+registerMigrateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,9 +21,9 @@ import type { ActorRef, Incident, IncidentFacts } from './incident.types.js';
 import {
   isCertRole,
   toIncidentView,
-  withNotificationStatuses,
+  completeViews,
   type IncidentView,
-  type NotificationStatusLookup,
+  type ViewLookups,
 } from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import { triageJobId, type TriageRequester } from './triage-request.js';
@@ -68,15 +68,12 @@ export class IncidentIntakeService {
     private readonly bureaux: BureauDirectory,
     private readonly refPrefix: string,
     private readonly timeBounds: ReportTimeBounds,
-    private readonly notificationStatuses?: NotificationStatusLookup,
+    private readonly lookups: ViewLookups = {},
   ) {}
 
-  /** The actor's view, notification statuses read from the notifications (a retry's may have some). */
+  /** The actor's view, completed from the records other modules own (a retry's may be triaged). */
   private async view(incident: Incident, actor: Actor): Promise<IncidentView> {
-    const [view] = await withNotificationStatuses(
-      [toIncidentView(incident, actor)],
-      this.notificationStatuses,
-    );
+    const [view] = await completeViews([toIncidentView(incident, actor)], this.lookups);
     return view;
   }
 

@@ -10,7 +10,8 @@ import { inBatches, mongoose, trusted, updateIf, type Connection } from '../plat
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
-import type { CampaignLink, Incident, IncidentStatus } from './incident.types.js';
+import type { DecisionReason } from '../triage/index.js';
+import type { CampaignLink, Incident, IncidentStatus, IncidentTriage } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
 export interface IncidentFilter {
@@ -45,6 +46,13 @@ export interface IncidentRepositoryOptions {
 }
 
 /** A single-document change: `$set` fields, pushes, and always the audit events of the change. */
+/** A decision as the version before decision records kept it on the incident: reasons included. */
+export interface StoredDecisionDetail {
+  id: string;
+  bureauId: string;
+  triage: Omit<IncidentTriage, 'decisionId'> & { reasons: DecisionReason[] };
+}
+
 export interface IncidentChange {
   set?: Record<string, unknown>;
   push?: Record<string, unknown[]>;
@@ -288,6 +296,39 @@ export class IncidentRepository {
       },
     );
     yield* inBatches(cursor, batch, (doc) => listedOf(toIncident(doc)));
+  }
+
+  /**
+   * Incidents whose decision summary still holds the reasons, as the version before decision records
+   * stored it (the migration's work list), in batches from one scan.
+   */
+  async *withDecisionDetail(batch: number): AsyncGenerator<StoredDecisionDetail[]> {
+    const cursor = this.models.Incident.collection.find(
+      { 'triage.reasons': { $exists: true } },
+      { projection: { bureauId: 1, triage: 1 }, batchSize: batch },
+    );
+    yield* inBatches(cursor, batch, (doc) => ({
+      id: String(doc._id),
+      bureauId: String(doc.bureauId),
+      triage: doc.triage as StoredDecisionDetail['triage'],
+    }));
+  }
+
+  /**
+   * Names the record that now holds a stored decision and drops the reasons from the summary, if the
+   * decision is still the one read. Revision and `updatedAt` stay: nothing a responder sees changes.
+   */
+  async nameDecisionRecord(id: string, inputHash: string, decisionId: string): Promise<boolean> {
+    if (!isObjectId(id)) return false;
+    const result = await this.models.Incident.collection.updateOne(
+      {
+        _id: new mongoose.Types.ObjectId(id),
+        'triage.inputHash': inputHash,
+        'triage.reasons': { $exists: true },
+      },
+      { $set: { 'triage.decisionId': decisionId }, $unset: { 'triage.reasons': '' } },
+    );
+    return result.modifiedCount === 1;
   }
 
   count(scope: Scope, filter: IncidentFilter = {}): Promise<number> {

@@ -8,12 +8,7 @@ import type { IncidentChange, IncidentRepository } from './incident.repository.j
 import type { IncidentListQuery, IncidentUpdateInput } from './incident.schemas.js';
 import { checkDocumentBudget, checkListLimit } from './incident-limits.js';
 import { CLOSED_STATUSES, type Incident, type IncidentFacts, type IncidentUpdate } from './incident.types.js';
-import {
-  toIncidentView,
-  withNotificationStatuses,
-  type IncidentView,
-  type NotificationStatusLookup,
-} from './incident.view.js';
+import { toIncidentView, completeViews, type IncidentView, type ViewLookups } from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
 import type { TriageRequester } from './triage-request.js';
 
@@ -52,13 +47,13 @@ export class IncidentService {
     private readonly incidents: IncidentRepository,
     private readonly triage: TriageRequester,
     private readonly timeBounds: ReportTimeBounds,
-    private readonly notificationStatuses?: NotificationStatusLookup,
+    private readonly lookups: ViewLookups = {},
   ) {}
 
-  /** The actor's views, each notification's status read from the notifications (one lookup). */
+  /** The actor's views: decisions' reasons and notifications' statuses read from their records. */
   private views(incidents: Incident[], actor: Actor): Promise<IncidentView[]> {
     const views = incidents.map((incident) => toIncidentView(incident, actor));
-    return withNotificationStatuses(views, this.notificationStatuses);
+    return completeViews(views, this.lookups);
   }
 
   private async view(incident: Incident, actor: Actor): Promise<IncidentView> {

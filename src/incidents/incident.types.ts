@@ -48,8 +48,13 @@ export interface IncidentUpdate {
   material: boolean;
 }
 
-/** The stored triage outcome; `inputHash` makes a re-run with the same input and policy a no-op. */
+/**
+ * The short summary of the decision in force; `inputHash` makes a re-run with the same input and
+ * policy a no-op. The whole decision, reasons included, is its own record (`decisionId`, triage's
+ * `triage_decisions`). The ladder stays here while the clocks, which follow it, live on the incident.
+ */
 export interface IncidentTriage {
+  decisionId: string;
   policyVersion: string;
   inputHash: string;
   round: number;
@@ -59,7 +64,6 @@ export interface IncidentTriage {
   reportable: boolean;
   queue: string;
   regimes: string[];
-  reasons: DecisionReason[];
   escalation: EscalationStep[];
   relatedBureauxCount: number;
 }

@@ -1,6 +1,9 @@
 import type { Actor } from '../platform/index.js';
-import type { DecisionReason, Severity } from '../triage/index.js';
-import type { Incident, IncidentNotification } from './incident.types.js';
+import type { DecisionReason, DecisionReasonLookup, Severity } from '../triage/index.js';
+import type { Incident, IncidentNotification, IncidentTriage } from './incident.types.js';
+
+/** The decision in force as the API shows it: the incident's summary with the record's reasons. */
+export type IncidentTriageView = IncidentTriage & { reasons: DecisionReason[] };
 
 /** The incident as the API returns it (JSON-ready: dates become strings when serialised). */
 export interface IncidentView {
@@ -19,7 +22,7 @@ export interface IncidentView {
   updates: Incident['updates'];
   clocks: Incident['clocks'];
   revision: number;
-  triage?: Incident['triage'];
+  triage?: IncidentTriageView | null;
   notifications?: Incident['notifications'];
   campaign?: {
     relatedIncidentIds: string[];
@@ -61,7 +64,8 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
   if (!isCertRole(actor)) return view;
   return {
     ...view,
-    triage: incident.triage,
+    // The reasons are the decision record's: `completeViews` reads them.
+    triage: incident.triage ? { ...incident.triage, reasons: [] } : null,
     notifications: incident.notifications,
     campaign: incident.campaign
       ? {
@@ -90,6 +94,36 @@ export type NotificationStatusLookup = (
   specs: readonly NotificationSpecKeys[],
 ) => Promise<Map<string, Map<string, IncidentNotification['status']>>>;
 
+/** What completes the views from records other modules own (injected: those modules import this one). */
+export interface ViewLookups {
+  notificationStatuses?: NotificationStatusLookup | undefined;
+  decisionReasons?: DecisionReasonLookup | undefined;
+}
+
+/** The views with their decisions' reasons and their notifications' statuses, one read of each. */
+export async function completeViews(views: IncidentView[], lookups: ViewLookups): Promise<IncidentView[]> {
+  const withReasons = await withDecisionReasons(views, lookups.decisionReasons);
+  return withNotificationStatuses(withReasons, lookups.notificationStatuses);
+}
+
+/**
+ * The views with each decision's reasons read from its record, in one read for all of them. A view
+ * without a decision (a reporter's, or one not triaged yet) costs nothing.
+ */
+async function withDecisionReasons(
+  views: IncidentView[],
+  lookup: DecisionReasonLookup | undefined,
+): Promise<IncidentView[]> {
+  const ids = views.flatMap((view) => (view.triage ? [view.triage.decisionId] : []));
+  if (!lookup || ids.length === 0) return views;
+  const reasons = await lookup(ids);
+  return views.map((view) =>
+    view.triage
+      ? { ...view, triage: { ...view.triage, reasons: reasons.get(view.triage.decisionId) ?? [] } }
+      : view,
+  );
+}
+
 /**
  * The views with each notification spec's status read from its notification, in one lookup for all of
  * them: the incident stores the specs triage decided, never their outcomes (a mail going out must not
@@ -97,7 +131,7 @@ export type NotificationStatusLookup = (
  * it (`pending`, or the outcome an earlier version wrote there). Views without notifications (a
  * reporter's) cost nothing.
  */
-export async function withNotificationStatuses(
+async function withNotificationStatuses(
   views: IncidentView[],
   lookup: NotificationStatusLookup | undefined,
 ): Promise<IncidentView[]> {

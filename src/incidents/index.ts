@@ -44,6 +44,7 @@ export {
   type IncidentView,
   type NotificationSpecKeys,
   type NotificationStatusLookup,
+  type IncidentTriageView,
 } from './incident.view.js';
 export {
   createIncidentSchema,

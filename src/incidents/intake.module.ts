@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
-import type { Connection } from '../platform/db/index.js';
+import type { Connection, Migration } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import { loopTurn, type Logger } from '../platform/index.js';
 import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
@@ -8,6 +8,7 @@ import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
 // import for the decision types) cannot export it without an import cycle.
 // eslint-disable-next-line no-restricted-imports
 import {
+  DecisionRecords,
   TriageReconciler,
   TriageService,
   triageWorker,
@@ -15,6 +16,7 @@ import {
   type TriageReconcilerOptions,
 } from '../triage/worker.js';
 import { CampaignService } from './campaign.service.js';
+import { decisionRecordsMigration } from './decision-records.migration.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
 import { IncidentListIndex } from './incident-list.index.js';
@@ -22,7 +24,7 @@ import { IncidentListReconciler, type IncidentListReconcilerOptions } from './in
 import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
-import type { NotificationStatusLookup } from './incident.view.js';
+import type { NotificationStatusLookup, ViewLookups } from './incident.view.js';
 import { IndicatorMatchService } from './indicator-match.service.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import { PolicyReviewService } from './policy-review.service.js';
@@ -72,9 +74,20 @@ export interface IntakeModule {
     policyReview: PolicyReviewService;
     /** Other incidents sharing an incident's indicators, as the actor may see them (the incident page). */
     matches: IndicatorMatchService;
+    /** The triage decisions' own records: their reasons, for the console and the mails. */
+    decisions: DecisionRecords;
   };
+  /** What this version changes in data an earlier version stored (run at start, or `govcert migrate`). */
+  migrations: Migration[];
   /** Builds indexes and loads the policy (an invalid pack stops the start). */
   init(): Promise<void>;
+}
+
+/** Intake's migrations on a bare connection, for the `govcert migrate` command. */
+export async function intakeMigrations(db: Connection): Promise<Migration[]> {
+  const decisions = new DecisionRecords(db);
+  await decisions.init();
+  return [decisionRecordsMigration(new IncidentRepository(db), decisions)];
 }
 
 export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
@@ -100,6 +113,11 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   const sightings = new IndicatorSightingRepository(platform.db);
   const requester = new TriageRequester(platform.queues, platform.logger);
   const campaigns = new CampaignService(repository, sightings, requester, platform.logger);
+  const decisions = new DecisionRecords(platform.db);
+  const lookups: ViewLookups = {
+    notificationStatuses: deps.notificationStatuses,
+    decisionReasons: (ids) => decisions.reasonsOf(ids),
+  };
   const intake = new IncidentIntakeService(
     repository,
     idempotency,
@@ -107,14 +125,15 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     deps.bureaux,
     platform.config.INCIDENT_REF_PREFIX,
     timeBounds,
-    deps.notificationStatuses,
+    lookups,
   );
-  const incidents = new IncidentService(repository, requester, timeBounds, deps.notificationStatuses);
+  const incidents = new IncidentService(repository, requester, timeBounds, lookups);
   const triage = new TriageService(
     repository,
     campaigns,
     deps.bureaux,
     platform.config.POLICY_DIR,
+    decisions,
     deps.planDecisionClocks,
   );
   const reconciler = new TriageReconciler(repository, requester, platform.queues, platform.logger, {
@@ -126,6 +145,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     routes: incidentRoutes({ intake, incidents }),
     workers: [triageWorker(triage)],
     background: [reconciler, listReconciler],
+    migrations: [decisionRecordsMigration(repository, decisions)],
     services: {
       intake,
       incidents,
@@ -141,6 +161,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
         platform.config.POLICY_DIR,
       ),
       matches: new IndicatorMatchService(repository, sightings),
+      decisions,
     },
     init: async () => {
       const policy = triage.load();
@@ -149,6 +170,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
         'triage policy loaded',
       );
       await repository.init(); // indexes of incidents, indicator sightings and idempotency keys
+      await decisions.init();
     },
   };
 }

@@ -236,3 +236,10 @@ export type TemplateName = keyof typeof TEMPLATE_SCHEMAS;
 
 /** What callers pass to `render(name, data)` (defaults may be left out). */
 export type TemplateInput<N extends TemplateName> = z.input<(typeof TEMPLATE_SCHEMAS)[N]>;
+
+/**
+ * Whether a template shows the triage decision (`decision`, with its reasons): only those mails need
+ * the decision's record read. Read from the schema, so a template that starts showing it is counted.
+ */
+export const templateShowsDecision = (name: string): boolean =>
+  name in TEMPLATE_SCHEMAS && 'decision' in TEMPLATE_SCHEMAS[name as TemplateName].shape;

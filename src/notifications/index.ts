@@ -32,6 +32,7 @@ import { checkRouteCoverage } from './recipient-list.coverage.js';
 import { seedDemoLists } from './recipient-list.seed.js';
 import { RecipientListService, type BureauContacts } from './recipient-list.service.js';
 import type { PolicyRouteUse } from './recipient-list.types.js';
+import type { DecisionReasonLookup } from '../triage/index.js';
 
 export { NotificationService, ledgerKey } from './notification.service.js';
 export { RecipientListService } from './recipient-list.service.js';
@@ -57,6 +58,8 @@ export interface NotificationDeps {
    */
   sweeps?: boolean;
   requeue?: RequeueOptions;
+  /** The triage decisions' reasons, for the mails that show the decision (intake's records). */
+  decisionReasons: DecisionReasonLookup;
   /** The console's base URL for links in mail (PUBLIC_URL, else where the server listens, port included). */
   consoleBase(): string;
   /**
@@ -138,7 +141,11 @@ export function createNotificationsModule(
   const renderer = new TemplateRenderer(config.TEMPLATE_DIR);
   const composer = new NotificationComposer(
     renderer,
-    { findIncident: (id) => incidents.findById(ALL, id), getBureau: (code) => deps.bureaux.getBureau(code) },
+    {
+      findIncident: (id) => incidents.findById(ALL, id),
+      getBureau: (code) => deps.bureaux.getBureau(code),
+      decisionReasons: (ids) => deps.decisionReasons(ids),
+    },
     () => deps.consoleBase(),
   );
   let transport: MailTransport | null = null;

@@ -1,12 +1,21 @@
 import type { Bureau } from '../auth/index.js';
 import type { Incident } from '../incidents/index.js';
-import type { TemplateInput, TemplateName, TemplateRenderer, RenderedMail } from '../mail/index.js';
+import {
+  templateShowsDecision,
+  type TemplateInput,
+  type TemplateName,
+  type TemplateRenderer,
+  type RenderedMail,
+} from '../mail/index.js';
+import type { DecisionReason, DecisionReasonLookup } from '../triage/index.js';
 import type { NotificationRecipient, NotificationRecord } from './notification.types.js';
 
 /** Where the composer reads incidents and bureaux (the intake and auth modules fit). */
 export interface ComposerSources {
   findIncident(id: string): Promise<Incident | null>;
   getBureau(code: string): Promise<Bureau | null>;
+  /** The triage decisions' reasons (their own records), read only for mails that show them. */
+  decisionReasons: DecisionReasonLookup;
 }
 
 /** Raised when a notification's subject no longer exists: nothing can ever be rendered. */
@@ -37,13 +46,20 @@ export class NotificationComposer {
       const incident = await this.sources.findIncident(record.incidentId);
       if (!incident) throw new MissingSubjectError(`incident ${record.incidentId} not found`);
       const bureau = await this.sources.getBureau(incident.bureauId);
-      Object.assign(base, incidentData(incident, bureau), { tlp: 'AMBER' });
+      const reasons = await this.reasonsFor(record.template, incident);
+      Object.assign(base, incidentData(incident, bureau, reasons), { tlp: 'AMBER' });
       base.consoleUrl = `${this.consoleBase()}/console/incidents/${incident.id}`;
       base.deadline = deadlineOf(incident, record.dataRef.data.deadlineClock);
     }
     if (record.advisoryId) base.consoleUrl = `${this.consoleBase()}/console/advisories/${record.advisoryId}`;
     base.consoleUrl ??= `${this.consoleBase()}/console`;
     return { ...base, ...record.dataRef.data };
+  }
+
+  private async reasonsFor(template: string, incident: Incident): Promise<DecisionReason[]> {
+    const decisionId = incident.triage?.decisionId;
+    if (!decisionId || !templateShowsDecision(template)) return [];
+    return (await this.sources.decisionReasons([decisionId])).get(decisionId) ?? [];
   }
 
   /** Renders the notification's template for one recipient. */
@@ -71,7 +87,11 @@ function deadlineOf(incident: Incident, clockKey: unknown): Record<string, unkno
 const isoOrNull = (value: Date | string | null | undefined): string | null =>
   value === undefined || value === null ? null : new Date(value).toISOString();
 
-function incidentData(incident: Incident, bureau: Bureau | null): Record<string, unknown> {
+function incidentData(
+  incident: Incident,
+  bureau: Bureau | null,
+  reasons: DecisionReason[],
+): Record<string, unknown> {
   const facts = incident.facts as {
     title?: string;
     description?: string;
@@ -102,7 +122,7 @@ function incidentData(incident: Incident, bureau: Bureau | null): Record<string,
             severity: triage.severity,
             queue: triage.queue,
             reportable: triage.reportable,
-            reasons: triage.reasons.map((r) => r.detail),
+            reasons: reasons.map((r) => r.detail),
           },
           policyVersion: triage.policyVersion,
         }

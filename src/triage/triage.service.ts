@@ -23,6 +23,8 @@ import {
   type TriageDecision,
   type TriageInput,
 } from './index.js';
+import { decisionRecordId } from './decision-record.js';
+import type { DecisionRecords } from './decision-records.service.js';
 
 /**
  * Plans the clocks a first decision starts, for the decision's own write (the clocks module's
@@ -66,9 +68,10 @@ function decisionChanges(incident: Incident, next: Record<string, unknown>): Aud
 }
 
 /**
- * Triage: evaluates the active policy against an incident and stores the decision, its reasons, its
- * policy version, clocks and notifications, the status move and the audit event in ONE conditional
- * update. Re-running with the same input and policy changes nothing.
+ * Triage: evaluates the active policy against an incident, stores the whole decision as its own record,
+ * then its summary, clocks and notifications, the status move and the audit event (which carries the
+ * reasons) in ONE conditional update of the incident. Re-running with the same input and policy
+ * changes nothing.
  */
 export class TriageService {
   private policy: Policy | undefined;
@@ -78,6 +81,7 @@ export class TriageService {
     private readonly campaigns: CampaignService,
     private readonly bureaux: BureauDirectory,
     private readonly policyDir: string,
+    private readonly decisions: DecisionRecords,
     /** Without it every decision leaves its clocks to the clock service (one more write per report). */
     private readonly planClocks?: DecisionClockPlanner,
   ) {}
@@ -157,9 +161,21 @@ export class TriageService {
     now: Date,
   ): Promise<TriageOutcome | null> {
     const decision = evaluatePolicy(policy, input, now);
+    const decisionId = decisionRecordId(incident.id, incident.triageRound, inputHash);
+    // The record first, so the incident never names a decision that is not stored. A crash or a lost
+    // race after it leaves a record nothing names, which a repeat with the same input finds again.
+    await this.decisions.record({
+      ...decision,
+      id: decisionId,
+      incidentId: incident.id,
+      bureauId: incident.bureauId,
+      round: incident.triageRound,
+      inputHash,
+      decidedAt: now,
+    });
     const first = incident.triage === null;
     const clocks = this.firstClocks(incident, decision, policy, now);
-    const set = { ...this.decisionFields(incident, decision, inputHash, now), ...clocks?.set };
+    const set = { ...this.decisionFields(incident, decision, decisionId, inputHash, now), ...clocks?.set };
     const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
     const audit = [
       auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
@@ -242,8 +258,15 @@ export class TriageService {
     };
   }
 
-  private decisionFields(incident: Incident, decision: TriageDecision, inputHash: string, now: Date) {
+  private decisionFields(
+    incident: Incident,
+    decision: TriageDecision,
+    decisionId: string,
+    inputHash: string,
+    now: Date,
+  ) {
     const triage: IncidentTriage = {
+      decisionId,
       policyVersion: decision.policyVersion,
       inputHash,
       round: incident.triageRound,
@@ -253,7 +276,6 @@ export class TriageService {
       reportable: decision.reportable,
       queue: decision.queue,
       regimes: decision.regimes,
-      reasons: decision.reasons,
       escalation: decision.escalation,
       // The bureau-facing decision never counts other bureaux (the campaign link holds that).
       relatedBureauxCount: 0,

@@ -2,3 +2,4 @@
 export { TriageService, type DecisionClockPlanner, type TriageOutcome } from './triage.service.js';
 export { triageWorker } from './triage.worker.js';
 export { TriageReconciler, type TriageReconcilerOptions } from './triage-reconciler.js';
+export { DecisionRecords } from './decision-records.service.js';

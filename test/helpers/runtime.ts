@@ -48,6 +48,14 @@ export async function startTestRuntime(
   overrides: Record<string, string> = {},
 ): Promise<TestRuntime> {
   const { config, urls } = testConfig(label, overrides);
+  return startConfiguredRuntime(config, urls);
+}
+
+/** Starts the whole system on a configuration from `testConfig` (a test that prepares its database first). */
+export async function startConfiguredRuntime(
+  config: Config,
+  urls: ReturnType<typeof testConfig>['urls'],
+): Promise<TestRuntime> {
   const logs = new LogCapture();
   const runtime = await startRuntime(config, createLogger(config.LOG_LEVEL, logs), urls);
   if (!runtime.url) throw new Error('API not started');

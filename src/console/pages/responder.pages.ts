@@ -13,6 +13,7 @@ export type ResponderPageDeps = Pick<WorkflowServices, 'queues'> &
     stagedReports?: WorkPageDeps['stagedReports'];
     history?: WorkPageDeps['history'];
     matches?: WorkPageDeps['matches'];
+    decisionReasons?: WorkPageDeps['decisionReasons'];
   };
 
 /** The responders' and leads' pages (queues, my work, the incident's workflow), assembled. */
@@ -27,6 +28,7 @@ export function responderPages(services: ResponderPageDeps, shared: ConsoleShare
       stagedReports: services.stagedReports,
       history: services.history,
       matches: services.matches,
+      decisionReasons: services.decisionReasons,
       translator,
     }),
   ];

@@ -17,6 +17,7 @@ import {
   allowedNext,
 } from '../../workflow/index.js';
 import { owedAtClose, recordableBy, type IncidentClock } from '../../clocks/index.js';
+import type { DecisionReasonLookup } from '../../triage/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
 import { formState } from '../render.js';
@@ -49,6 +50,8 @@ export interface WorkPageDeps {
   history?: HistorySource;
   /** Indicator matches in other bureaux and the campaign's incidents (the incidents module's service). */
   matches?: MatchSource;
+  /** The triage decisions' reasons (their own records). */
+  decisionReasons?: DecisionReasonLookup;
 }
 
 const ACTIONS = [
@@ -251,7 +254,8 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     const incident = await deps.services.writer.read(deps.services.scope(actor), id);
     // The sections read different stores (the audit trail twice, messages, staged reports, the
     // indicator index): asked together, the page waits for the slowest rather than for their sum.
-    const [timeline, thread, bureauReports, history, matches] = await Promise.all([
+    const decisionId = incident.triage?.decisionId;
+    const [timeline, thread, bureauReports, history, matches, reasons] = await Promise.all([
       deps.services.timeline.timeline(actor, id),
       deps.messages ? threadSection(deps.messages, translator, lang, actor, id) : null,
       deps.stagedReports ? deps.stagedReports({ actor, incidentId: id, lang, translator }) : null,
@@ -259,6 +263,9 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
         ? historySection(deps.history, translator, lang, id, historyBefore)
         : null,
       deps.matches ? matchesSection(deps.matches, translator, lang, actor, id) : null,
+      decisionId && deps.decisionReasons
+        ? deps.decisionReasons([decisionId]).then((found) => found.get(decisionId) ?? [])
+        : [],
     ]);
     const role = actor.role === 'system' ? null : actor.role;
     const can = (permission: Parameters<typeof roleHas>[1]) => role !== null && roleHas(role, permission);
@@ -331,7 +338,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
               version: incident.triage.policyVersion,
               round: incident.triage.round,
               queue: incident.triage.queue,
-              reasons: incident.triage.reasons.map((r) => ({ rule: r.rule, detail: r.detail })),
+              reasons: reasons.map((r) => ({ rule: r.rule, detail: r.detail })),
             }
           : null,
         indicators:

@@ -22,3 +22,4 @@ export {
 } from './read-decide-write.js';
 export { assertAtomicWrites, storeContractBreach, StoreContractError } from './write-atomicity.js';
 export { inBatches } from './batches.js';
+export { runMigrations, type Migration, type MigrationOutcome } from './migrations.js';

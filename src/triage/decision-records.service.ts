@@ -1,0 +1,35 @@
+import type { Connection } from '../platform/db/index.js';
+import { DecisionRecordRepository } from './decision-record.repository.js';
+import type { TriageDecisionRecord } from './decision-record.js';
+import type { DecisionReason } from './triage-decision.types.js';
+
+/**
+ * The triage decisions' records: triage stores each decision here before the incident's write names
+ * it (`triage.decisionId`); the incident API, the console and the mails read the reasons from here.
+ */
+export class DecisionRecords {
+  private readonly repository: DecisionRecordRepository;
+
+  constructor(db: Connection) {
+    this.repository = new DecisionRecordRepository(db);
+  }
+
+  init(): Promise<void> {
+    return this.repository.init();
+  }
+
+  /** Stores a decision; a repeat of one already stored changes nothing. */
+  record(record: TriageDecisionRecord): Promise<void> {
+    return this.repository.insert(record);
+  }
+
+  byIds(ids: readonly string[]): Promise<Map<string, TriageDecisionRecord>> {
+    return this.repository.findByIds(ids);
+  }
+
+  /** The reasons of each named decision, in one read. */
+  async reasonsOf(ids: readonly string[]): Promise<Map<string, DecisionReason[]>> {
+    const records = await this.repository.findByIds(ids);
+    return new Map([...records].map(([id, record]) => [id, record.reasons]));
+  }
+}

@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { EJSON, type Document } from 'bson';
+import { createLogger } from '../../../src/platform/index.js';
+import { connectMongo } from '../../../src/platform/db/index.js';
+import { createActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { startConfiguredRuntime, testConfig } from '../../helpers/runtime.js';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '../../../bin/govcert.js');
+const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/incidents.json');
+
+/** The incidents collection as the version before decision records wrote it (see the fixture's README). */
+const previousIncidents = (): Document[] => EJSON.parse(readFileSync(FIXTURE, 'utf8')) as Document[];
+
+type Reason = { rule: string; detail: string };
+type StoredTriage = { reasons?: Reason[]; decisionId?: string; inputHash: string; round: number } | null;
+
+async function loadFixture(mongodbUri: string): Promise<Document[]> {
+  const docs = previousIncidents();
+  const db = await connectMongo(mongodbUri, createLogger('silent'));
+  try {
+    await db.collection('incidents').insertMany(docs);
+  } finally {
+    await db.close();
+  }
+  return docs;
+}
+
+async function storedDocs(mongodbUri: string, collection: string): Promise<Document[]> {
+  const db = await connectMongo(mongodbUri, createLogger('silent'));
+  try {
+    return await db.collection(collection).find({}).sort({ _id: 1 }).toArray();
+  } finally {
+    await db.close();
+  }
+}
+
+const triageOf = (doc: Document): StoredTriage => doc.triage as StoredTriage;
+
+describe('Migration: triage decisions move to their own records', function () {
+  this.timeout(180_000);
+
+  it('when an operator runs `govcert migrate` on a database the previous version wrote, then each decision becomes a record, the incident names it, and a second run changes nothing', async () => {
+    const { urls } = testConfig('migratecli');
+    const before = await loadFixture(urls.mongodbUri);
+    const decided = before.filter((doc) => triageOf(doc)?.reasons !== undefined);
+    expect(decided.length, 'the fixture holds triaged incidents').to.be.greaterThan(2);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      MONGODB_URI: urls.mongodbUri,
+      LOG_LEVEL: 'warn',
+    };
+    const govcert = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, timeout: 90_000 });
+
+    const dryRun = await govcert('migrate', '--dry-run');
+    expect(dryRun.stdout).to.match(/2026-12-triage-decision-records\s+pending/);
+    expect((await storedDocs(urls.mongodbUri, 'triage_decisions')).length).to.equal(0);
+
+    const first = await govcert('migrate');
+    expect(first.stdout).to.match(
+      new RegExp(`2026-12-triage-decision-records\\s+applied\\s+${decided.length}\\s`),
+    );
+
+    const incidents = await storedDocs(urls.mongodbUri, 'incidents');
+    const records = new Map((await storedDocs(urls.mongodbUri, 'triage_decisions')).map((r) => [r._id, r]));
+    expect(records.size).to.equal(decided.length);
+    for (const old of decided) {
+      const now = incidents.find((doc) => String(doc._id) === String(old._id));
+      const summary = triageOf(now ?? {});
+      expect(summary?.reasons, 'the summary keeps no reasons').to.equal(undefined);
+      const record = records.get(summary?.decisionId ?? '');
+      expect(record, `record of ${String(old._id)}`).to.not.equal(undefined);
+      expect(record?.reasons).to.deep.equal(triageOf(old)?.reasons);
+      expect(record?.inputHash).to.equal(triageOf(old)?.inputHash);
+      // Nothing a responder sees moved: the ETag they hold still matches.
+      expect(now?.revision).to.equal(old.revision);
+      expect(now?.updatedAt).to.deep.equal(old.updatedAt);
+    }
+
+    const second = await govcert('migrate');
+    expect(second.stdout).to.match(/2026-12-triage-decision-records\s+already applied\s+0\s/);
+    expect((await storedDocs(urls.mongodbUri, 'triage_decisions')).length).to.equal(decided.length);
+  });
+
+  it('when the new version starts on a database the previous version wrote, then it migrates by itself and the API shows each decision with its reasons as before', async () => {
+    const { config, urls } = testConfig('migratestart');
+    const before = await loadFixture(urls.mongodbUri);
+    const runtime = await startConfiguredRuntime(config, urls);
+    try {
+      const responder = await createActor(runtime, { role: 'responder' });
+      expect(
+        runtime.logs.lines.some((line) => line.migration === '2026-12-triage-decision-records'),
+      ).to.equal(true);
+      for (const old of before.filter((doc) => triageOf(doc)?.reasons !== undefined)) {
+        const answer = await call<{ triage: { reasons: Reason[]; severity: string; round: number } }>(
+          runtime.url,
+          'GET',
+          `/api/v1/incidents/${String(old._id)}`,
+          { key: responder.key },
+        );
+        expect(answer.status, answer.text).to.equal(200);
+        expect(answer.body.triage.reasons).to.deep.equal(triageOf(old)?.reasons);
+        expect(answer.body.triage.round).to.equal(triageOf(old)?.round);
+        expect(answer.headers.get('etag')).to.equal(`W/"${String(old.revision)}"`);
+      }
+    } finally {
+      await runtime.stop();
+    }
+  });
+});

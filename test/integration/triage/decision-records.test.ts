@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { createActor, type TestActor } from '../../helpers/actors.js';
+import { call } from '../../helpers/http.js';
+import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { reportAndTriage, waitFor } from '../workflow/workflow-fixture.js';
+
+type Reason = { rule: string; detail: string };
+type View = { triage?: { decisionId: string; round: number; reasons: Reason[] } | null; revision: number };
+
+describe('Triage decisions as their own records', function () {
+  this.timeout(90_000);
+  let runtime: TestRuntime;
+  let reporter: TestActor;
+  let responder: TestActor;
+
+  const stored = (collection: string, filter: Record<string, unknown>) => {
+    const store = runtime.platform.db.db;
+    if (!store) throw new Error('not connected');
+    return store.collection(collection).find(filter).toArray();
+  };
+
+  before(async () => {
+    runtime = await startTestRuntime('decisionrecords');
+    reporter = await createActor(runtime, { role: 'reporter' });
+    responder = await createActor(runtime, { role: 'responder' });
+  });
+  after(async () => {
+    await runtime.stop();
+  });
+
+  it('when a report is triaged, then the decision is a record of its own, the incident keeps a summary naming it, and the API shows its reasons', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+    const [incident] = await stored('incidents', { bureauId: reporter.actor.bureauId });
+    const summary = incident.triage as { decisionId: string; reasons?: unknown } | undefined;
+    expect(summary?.reasons, 'no reasons on the incident').to.equal(undefined);
+    const records = await stored('triage_decisions', { incidentId: triaged.id });
+    expect(records.map((r) => String(r._id))).to.deep.equal([summary?.decisionId]);
+    const reasons = records[0]?.reasons as Reason[];
+    expect(reasons.length).to.be.greaterThan(0);
+
+    const cert = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, {
+      key: responder.key,
+    });
+    expect(cert.body.triage?.reasons).to.deep.equal(reasons);
+    expect(cert.body.triage?.decisionId).to.equal(summary?.decisionId);
+    // A reporter never sees the reasons (they may speak of other bureaux).
+    const own = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, {
+      key: reporter.key,
+    });
+    expect(own.body.triage).to.equal(undefined);
+  });
+
+  it('when triage runs again on the same input, then no second record is stored and the version a responder holds stays', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+    const before = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, {
+      key: responder.key,
+    });
+    expect(await runtime.modules.intake.triage.triage(triaged.id)).to.equal('unchanged');
+    expect(await stored('triage_decisions', { incidentId: triaged.id })).to.have.length(1);
+    const after = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, {
+      key: responder.key,
+    });
+    expect(after.body.revision).to.equal(before.body.revision);
+  });
+
+  it('when a material update re-triages the incident, then the new round has its own record and the summary names it', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+    const updated = await call(runtime.url, 'POST', `/api/v1/incidents/${triaged.id}/updates`, {
+      key: reporter.key,
+      body: { note: 'The media called', flags: { mediaInterest: true } },
+    });
+    expect(updated.status, updated.text).to.be.lessThan(300);
+    // The worker triages round 1 (job `<id>-r1`).
+    const view = await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, { key: responder.key }),
+      (answer) => answer.body.triage?.round === 1,
+    );
+    expect(view.body.triage?.round).to.equal(1);
+    const records = await stored('triage_decisions', { incidentId: triaged.id });
+    expect(records).to.have.length(2);
+    const current = records.find((r) => String(r._id) === view.body.triage?.decisionId);
+    expect(current?.round).to.equal(1);
+    expect(view.body.triage?.reasons).to.deep.equal(current?.reasons);
+  });
+});

@@ -1,16 +1,22 @@
 import type { Worker } from 'bullmq';
 import type { RequestHandler, Router } from 'express';
 import type { AccessControl, AnyRoute } from './platform/http/index.js';
-import { type Background, type PlatformDeps, PublicUrl } from './platform/index.js';
+import { type Background, type PlatformDeps, PublicUrl, systemActor } from './platform/index.js';
 import { type WorkerSpec, redisReachable } from './platform/queue/index.js';
-import { mongoReachable, runMigrations, type Connection, type Migration } from './platform/db/index.js';
+import {
+  mongoReachable,
+  runMigrations,
+  type Connection,
+  type Migration,
+  type MigrationOutcome,
+} from './platform/db/index.js';
 import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, intakeMigrations, type IntakeModule } from './incidents/intake.module.js';
 import { openApiRoutes } from './openapi/index.js';
 import { planDecisionClocks } from './clocks/index.js';
-import { createAuditModule, type AuditDraft } from './audit/index.js';
+import { auditDraft, createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
@@ -169,6 +175,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
     calendars: () => intake.services.triage.activePolicy.calendars,
     listIndex: intake.services.listIndex,
+    decisionClocks: (decisionId) => intake.services.decisions.clocksOf(decisionId),
     kickAudit: (collection, id, pendingAudit, pendingJobs) => {
       audit.relay.kick(collection, id, pendingAudit, pendingJobs);
     },
@@ -345,7 +352,8 @@ export function buildModules(platform: PlatformDeps): Modules {
       await correspondence.init();
       await stagedReports.init();
       // After the indexes: data an earlier version stored is converted before any worker reads it.
-      await runMigrations(platform.db, intake.migrations, platform.logger);
+      const migrated = await runMigrations(platform.db, intake.migrations, platform.logger);
+      await audit.audit.recordMany(migrationDrafts(migrated));
     },
   };
   return modules;
@@ -356,4 +364,24 @@ export type { Worker };
 /** Every module's migrations on a bare connection (`govcert migrate`); a start runs the same ones. */
 export async function storeMigrations(db: Connection): Promise<Migration[]> {
   return [...(await intakeMigrations(db))];
+}
+
+/**
+ * The audit events of the migrations that changed something: the trail says when stored data changed
+ * shape, by which version's migration, and how many documents it touched.
+ */
+export function migrationDrafts(outcomes: readonly MigrationOutcome[]): AuditDraft[] {
+  const actor = systemActor('migrate');
+  return outcomes
+    .filter((outcome) => outcome.state === 'applied' && outcome.changed > 0)
+    .map((outcome) =>
+      auditDraft(
+        actor,
+        'system.migrated',
+        { type: 'system', id: outcome.id },
+        {
+          data: { description: outcome.description, changed: outcome.changed },
+        },
+      ),
+    );
 }

@@ -2,8 +2,6 @@ import { planClocks, timerJobId } from '../../src/clocks/index.js';
 import { mongoose } from '../../src/platform/db/index.js';
 import { reportBody } from '../../test/factories/incident.factory.js';
 
-const big = (n: number) => `Triage reason ${n}: `.padEnd(180, 'x');
-
 /**
  * A triaged incident document as intake, triage and the workflow leave it (report facts, triage
  * reasons and ladder, six HK-GOV clocks), about the size of a real one, due at `dueAt`.
@@ -45,7 +43,7 @@ export function templateIncident(
   const plan = planClocks(
     {
       clocks,
-      clockLedger: clocks,
+      decided: null,
       clockEvents: [],
       clockTimers: [],
       obligations: [],
@@ -73,7 +71,8 @@ export function templateIncident(
       policyVersion: 'sha256:bench',
       queue,
       severity,
-      reasons: Array.from({ length: 8 }, (_, i) => ({ rule: `hk-gov/rule/${i}`, detail: big(i) })),
+      // The reasons live in the decision's record (none here: the queue pages do not show them).
+      decisionId: 'bench-decision',
       escalation: [
         {
           key: 'hk-gov.sm02.breach',
@@ -89,7 +88,7 @@ export function templateIncident(
     triageRound: 0,
     triagePending: false,
     clocks,
-    clockLedger: clocks,
+    clocksDecisionId: 'bench-decision',
     clockEvents: [],
     clockSeq: 1,
     clockTimers: plan.timers.map((timer) => timerJobId(String(_id), timer)),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { assertAtomicWrites, connectMongo, runMigrations } from '../platform/db/index.js';
-import { storeMigrations } from '../modules.js';
+import { createAuditModule } from '../audit/index.js';
+import { migrationDrafts, storeMigrations } from '../modules.js';
 import { cliConfig, cliLogger } from './cli-config.js';
 import { printTable } from './cli-output.js';
 
@@ -22,6 +23,12 @@ export function registerMigrateCommand(program: Command): void {
         const outcomes = await runMigrations(db, await storeMigrations(db), logger, {
           dryRun: options.dryRun === true,
         });
+        const drafts = migrationDrafts(outcomes);
+        if (drafts.length > 0) {
+          const audit = createAuditModule({ db, config, logger });
+          await audit.init();
+          await audit.audit.recordMany(drafts);
+        }
         printTable(
           ['MIGRATION', 'STATE', 'CHANGED', 'WHAT'],
           outcomes.map((o) => [o.id, o.state, String(o.changed), o.description]),

@@ -6,8 +6,10 @@ import type { ClockEvent, ClockTimer, IncidentClock, RecordedObligation } from '
 
 /** What the clock rules read from an incident. */
 export interface ClockInput {
+  /** The clocks as stored (bare specs only while a first decision's clocks were not started). */
   clocks: ReadonlyArray<ClockSpec | IncidentClock>;
-  clockLedger: readonly IncidentClock[];
+  /** The clock specs of a decision not merged into `clocks` yet (a re-triage's); null when none. */
+  decided: readonly ClockSpec[] | null;
   clockEvents: readonly string[];
   clockTimers: readonly string[];
   obligations: readonly RecordedObligation[];
@@ -27,19 +29,24 @@ export interface ClockPlan {
    * reads again: keys of earlier occurrences and reminder keys below the clock's reminder counter.
    */
   clockEvents: string[];
-  /** True when the stored clocks, ledger or event keys differ from the plan. */
+  /** True when the stored clocks or event keys differ from the plan, or a decision was merged in. */
   changed: boolean;
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
 
 /**
- * Catches the clocks up to `now`, purely: merges a new triage decision with the ledger, finds the
+ * Catches the clocks up to `now`, purely: merges a new triage decision with the stored clocks, finds the
  * warnings, breaches and escalation steps due and not yet done, and the next timer of each clock.
  * Timers fire at the stored due times, which were counted with the policy's calendars.
  */
 export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet = new Map()): ClockPlan {
-  const reconciled = reconcileClocks(input.clocks, input.clockLedger, input.obligations, calendars);
+  const reconciled = reconcileClocks(
+    input.decided ?? input.clocks,
+    input.clocks.filter((clock): clock is IncidentClock => 'state' in clock),
+    input.obligations,
+    calendars,
+  );
   const context = {
     incidentId: '',
     severity: input.severity,
@@ -58,8 +65,7 @@ export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet 
     .map((clock) => nextTimer(clock, { ...context, done }, now))
     .filter((timer): timer is ClockTimer => timer !== null);
   const clockEvents = liveKeys(done, clocks, lastLevel(input.ladder));
-  const changed =
-    events.length > 0 || json(clocks) !== json(input.clocks) || json(clocks) !== json(input.clockLedger);
+  const changed = events.length > 0 || input.decided !== null || json(clocks) !== json(input.clocks);
   return { clocks, events, timers, nextDueAt: nextDueAt(clocks), clockEvents, changed };
 }
 

@@ -35,7 +35,7 @@ export function planDecisionClocks(
   const plan = planClocks(
     {
       clocks: decided.clocks,
-      clockLedger: [],
+      decided: null,
       clockEvents: [],
       clockTimers: [],
       obligations: [],
@@ -50,7 +50,6 @@ export function planDecisionClocks(
   return {
     set: {
       clocks: plan.clocks,
-      clockLedger: plan.clocks,
       clockTimers: plan.timers.map((timer) => timerJobId(decided.incidentId, timer)),
       clockEvents: plan.clockEvents,
       nextDueAt: plan.nextDueAt,

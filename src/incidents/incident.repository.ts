@@ -10,7 +10,7 @@ import { inBatches, mongoose, trusted, updateIf, type Connection } from '../plat
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
-import type { DecisionReason } from '../triage/index.js';
+import type { ClockSpec, DecisionReason } from '../triage/index.js';
 import type { CampaignLink, Incident, IncidentStatus, IncidentTriage } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
@@ -46,11 +46,17 @@ export interface IncidentRepositoryOptions {
 }
 
 /** A single-document change: `$set` fields, pushes, and always the audit events of the change. */
-/** A decision as the version before decision records kept it on the incident: reasons included. */
-export interface StoredDecisionDetail {
+/** An incident as the version before decision records stored it (the fields the migration reads). */
+export interface StoredBeforeDecisionRecords {
   id: string;
   bureauId: string;
-  triage: Omit<IncidentTriage, 'decisionId'> & { reasons: DecisionReason[] };
+  /** The decision with its reasons (`decisionId` absent), or null before triage. */
+  triage: (Omit<IncidentTriage, 'decisionId'> & { reasons?: DecisionReason[]; decisionId?: string }) | null;
+  /** The clocks, or a re-triage's bare specs waiting to be merged with `clockLedger`. */
+  clocks: Array<ClockSpec & { state?: string }>;
+  clockLedger: unknown[];
+  revision: number;
+  clockSeq: number | null;
 }
 
 export interface IncidentChange {
@@ -299,34 +305,48 @@ export class IncidentRepository {
   }
 
   /**
-   * Incidents whose decision summary still holds the reasons, as the version before decision records
-   * stored it (the migration's work list), in batches from one scan.
+   * Incidents as the version before decision records stored them (reasons in the decision summary,
+   * a second copy of the clocks in `clockLedger`): the migration's work list, in batches of one scan.
    */
-  async *withDecisionDetail(batch: number): AsyncGenerator<StoredDecisionDetail[]> {
+  async *storedBeforeDecisionRecords(batch: number): AsyncGenerator<StoredBeforeDecisionRecords[]> {
     const cursor = this.models.Incident.collection.find(
-      { 'triage.reasons': { $exists: true } },
-      { projection: { bureauId: 1, triage: 1 }, batchSize: batch },
+      { $or: [{ 'triage.reasons': { $exists: true } }, { clockLedger: { $exists: true } }] },
+      {
+        projection: { bureauId: 1, triage: 1, clocks: 1, clockLedger: 1, revision: 1, clockSeq: 1 },
+        batchSize: batch,
+      },
     );
     yield* inBatches(cursor, batch, (doc) => ({
       id: String(doc._id),
       bureauId: String(doc.bureauId),
-      triage: doc.triage as StoredDecisionDetail['triage'],
+      triage: (doc.triage ?? null) as StoredBeforeDecisionRecords['triage'],
+      clocks: (doc.clocks ?? []) as StoredBeforeDecisionRecords['clocks'],
+      clockLedger: (doc.clockLedger ?? []) as StoredBeforeDecisionRecords['clockLedger'],
+      revision: Number(doc.revision ?? 0),
+      clockSeq: typeof doc.clockSeq === 'number' ? doc.clockSeq : null,
     }));
   }
 
   /**
-   * Names the record that now holds a stored decision and drops the reasons from the summary, if the
-   * decision is still the one read. Revision and `updatedAt` stay: nothing a responder sees changes.
+   * Rewrites an incident read by `storedBeforeDecisionRecords` in this version's shape, if it is still
+   * as read (revision and clock sequence). Neither moves: nothing a responder sees changes.
    */
-  async nameDecisionRecord(id: string, inputHash: string, decisionId: string): Promise<boolean> {
-    if (!isObjectId(id)) return false;
+  async convertStored(
+    stored: Pick<StoredBeforeDecisionRecords, 'id' | 'revision' | 'clockSeq'>,
+    set: Record<string, unknown>,
+    unset: readonly string[],
+  ): Promise<boolean> {
+    if (!isObjectId(stored.id)) return false;
     const result = await this.models.Incident.collection.updateOne(
       {
-        _id: new mongoose.Types.ObjectId(id),
-        'triage.inputHash': inputHash,
-        'triage.reasons': { $exists: true },
+        _id: new mongoose.Types.ObjectId(stored.id),
+        revision: stored.revision,
+        clockSeq: stored.clockSeq === null ? { $exists: false } : stored.clockSeq,
       },
-      { $set: { 'triage.decisionId': decisionId }, $unset: { 'triage.reasons': '' } },
+      {
+        ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+        $unset: Object.fromEntries(unset.map((field) => [field, ''])),
+      },
     );
     return result.modifiedCount === 1;
   }
@@ -360,6 +380,28 @@ export class IncidentRepository {
     const incident = toIncident(doc);
     await this.file(incident);
     return incident;
+  }
+
+  /**
+   * Stores a triage outcome a responder cannot see (a decision that says what the one in force says,
+   * or a round confirmed), if the incident is still at `revision` with decision `decisionId`, with its
+   * audit events. The revision and `updatedAt` stay, so the ETag a responder holds still matches.
+   */
+  async applyUnseenTriage(
+    id: string,
+    expected: { revision: number; decisionId: string },
+    change: Pick<IncidentChange, 'set' | 'audit'>,
+  ): Promise<Incident | null> {
+    if (!isObjectId(id)) return null;
+    const doc = await updateIf(
+      this.models.Incident.collection,
+      new mongoose.Types.ObjectId(id),
+      { revision: expected.revision, 'triage.decisionId': expected.decisionId },
+      { $set: change.set ?? {}, $push: { pendingAudit: trusted({ $each: change.audit }) } },
+    );
+    if (!doc) return null;
+    this.afterWrite(doc);
+    return toIncident(doc);
   }
 
   /**

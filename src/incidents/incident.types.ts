@@ -131,6 +131,8 @@ export interface Incident {
   /** True from the report (or a material update) until the worker has stored the matching decision. */
   triagePending: boolean;
   clocks: ClockSpec[];
+  /** The decision whose clock specs `clocks` follow (the clock rules merge a newer one in). */
+  clocksDecisionId?: string | null;
   notifications: IncidentNotification[];
   campaign: CampaignLink | null;
   /** Bumped by every write: conditional updates use it to detect a concurrent change. */

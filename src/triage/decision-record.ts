@@ -1,4 +1,4 @@
-import type { DecisionReason, TriageDecision } from './triage-decision.types.js';
+import type { ClockSpec, DecisionReason, TriageDecision } from './triage-decision.types.js';
 
 /** A decision as stored in its own record: the whole evaluation, with what it was made for. */
 export interface TriageDecisionRecord extends TriageDecision {
@@ -17,3 +17,6 @@ export const decisionRecordId = (incidentId: string, round: number, inputHash: s
 
 /** What readers of decisions take: the reasons of each named decision (absent ids: no record). */
 export type DecisionReasonLookup = (ids: readonly string[]) => Promise<Map<string, DecisionReason[]>>;
+
+/** What the clocks take: the clock specs of the named decision, or null when it has no record. */
+export type DecisionClockLookup = (decisionId: string) => Promise<ClockSpec[] | null>;

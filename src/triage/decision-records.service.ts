@@ -1,7 +1,7 @@
 import type { Connection } from '../platform/db/index.js';
 import { DecisionRecordRepository } from './decision-record.repository.js';
 import type { TriageDecisionRecord } from './decision-record.js';
-import type { DecisionReason } from './triage-decision.types.js';
+import type { ClockSpec, DecisionReason } from './triage-decision.types.js';
 
 /**
  * The triage decisions' records: triage stores each decision here before the incident's write names
@@ -25,6 +25,12 @@ export class DecisionRecords {
 
   byIds(ids: readonly string[]): Promise<Map<string, TriageDecisionRecord>> {
     return this.repository.findByIds(ids);
+  }
+
+  /** The clock specs of one decision; null when it has no record. */
+  async clocksOf(id: string): Promise<ClockSpec[] | null> {
+    const records = await this.repository.findByIds([id]);
+    return records.get(id)?.clocks ?? null;
   }
 
   /** The reasons of each named decision, in one read. */

@@ -18,7 +18,12 @@ export {
   type TriageDecision,
 } from './triage-decision.types.js';
 export type { Policy, PolicyPack } from './policy.types.js';
-export { decisionRecordId, type TriageDecisionRecord, type DecisionReasonLookup } from './decision-record.js';
+export {
+  decisionRecordId,
+  type TriageDecisionRecord,
+  type DecisionReasonLookup,
+  type DecisionClockLookup,
+} from './decision-record.js';
 export { loadPolicy, policyVersion } from './policy.loader.js';
 export { PolicyLoadError, formatIssue, type PolicyIssue } from './policy-load.error.js';
 export { evaluatePolicy, activeRegimes } from './policy.evaluator.js';

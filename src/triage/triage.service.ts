@@ -145,10 +145,14 @@ export class TriageService {
       { type: 'incident', id: incident.id, ref: incident.ref },
       { bureauId: incident.bureauId, policyVersion: policy.version, data: { round: incident.triageRound } },
     );
-    const done = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
-      set: { triagePending: false, 'triage.round': incident.triageRound },
-      audit: [draft],
-    });
+    // Nothing a responder sees changes: the revision (their ETag) stays.
+    const done = incident.triage
+      ? await this.incidents.applyUnseenTriage(
+          incident.id,
+          { revision: incident.revision, decisionId: incident.triage.decisionId },
+          { set: { triagePending: false, 'triage.round': incident.triageRound }, audit: [draft] },
+        )
+      : null;
     return done !== null;
   }
 
@@ -174,8 +178,14 @@ export class TriageService {
       decidedAt: now,
     });
     const first = incident.triage === null;
+    if (incident.triage && (await this.unseen(incident, incident.triage.decisionId, decision))) {
+      return this.storeUnseen(incident, incident.triage.decisionId, decision, decisionId, inputHash, now);
+    }
     const clocks = this.firstClocks(incident, decision, policy, now);
-    const set = { ...this.decisionFields(incident, decision, decisionId, inputHash, now), ...clocks?.set };
+    const set = {
+      ...this.decisionFields(incident, decision, decisionId, inputHash, now),
+      ...this.decisionClocks(incident, decision, decisionId, clocks?.set),
+    };
     const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
     const audit = [
       auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
@@ -225,6 +235,70 @@ export class TriageService {
   }
 
   /**
+   * Whether a new decision says to responders exactly what the one in force says: same severity,
+   * class, queue, regimes, reasons, ladder and clock specs, and no notification it did not already
+   * call for, with the clocks following the decision in force (one read of its record).
+   */
+  private async unseen(incident: Incident, inForce: string, decision: TriageDecision): Promise<boolean> {
+    if (incident.clocksDecisionId !== inForce) return false;
+    const known = new Set(incident.notifications.map((n) => n.key));
+    if (decision.notifications.some((n) => !known.has(n.key))) return false;
+    const stored = (await this.decisions.byIds([inForce])).get(inForce);
+    if (!stored) return false;
+    // A clock counting from triage is timed from each decision, but a running one keeps its first
+    // start (the clock rules' merge): its times say nothing new.
+    const clocks = (specs: readonly ClockSpec[]) =>
+      specs.map(({ startsAt, dueAt, warnAt, ...spec }) =>
+        spec.startsFrom === 'triaged' ? spec : { ...spec, startsAt, dueAt, warnAt },
+      );
+    const seen = (d: TriageDecision) =>
+      JSON.stringify([
+        d.severity,
+        d.categoryClass,
+        d.reportable,
+        d.queue,
+        d.regimes,
+        d.reasons,
+        d.escalation,
+        clocks(d.clocks),
+      ]);
+    return seen(stored) === seen(decision);
+  }
+
+  /**
+   * Stores a decision a responder cannot tell from the one in force: its summary and its clocks'
+   * allegiance move to it, with the `incident.retriaged` event, and the revision (the responder's
+   * ETag) stays. No clock sync or notification follows: there is nothing new for them.
+   */
+  private async storeUnseen(
+    incident: Incident,
+    inForce: string,
+    decision: TriageDecision,
+    decisionId: string,
+    inputHash: string,
+    now: Date,
+  ): Promise<TriageOutcome | null> {
+    const { triage, triagePending } = this.decisionFields(incident, decision, decisionId, inputHash, now);
+    const draft = auditDraft(
+      actor,
+      'incident.retriaged',
+      { type: 'incident', id: incident.id, ref: incident.ref },
+      {
+        bureauId: incident.bureauId,
+        policyVersion: decision.policyVersion,
+        changes: [],
+        data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
+      },
+    );
+    const stored = await this.incidents.applyUnseenTriage(
+      incident.id,
+      { revision: incident.revision, decisionId: inForce },
+      { set: { triage, triagePending, clocksDecisionId: decisionId }, audit: [draft] },
+    );
+    return stored ? 'retriaged' : null;
+  }
+
+  /**
    * The clocks of a first decision, planned for its own write; null for a re-triage (the clock service
    * merges a new decision with the clocks' progress) or when no planner is wired.
    */
@@ -241,6 +315,22 @@ export class TriageService {
       now,
       policy.calendars,
     );
+  }
+
+  /**
+   * The clock fields a decision writes itself. With no clocks yet it writes its own (started, when the
+   * planner could; bare specs otherwise, which the clock service starts) and that they follow it. With
+   * clocks running it writes none: the `sync` job it records merges its specs, read from its record,
+   * with their progress.
+   */
+  private decisionClocks(
+    incident: Incident,
+    decision: TriageDecision,
+    decisionId: string,
+    planned: Record<string, unknown> | undefined,
+  ): Record<string, unknown> {
+    if (incident.clocks.length > 0) return {};
+    return { clocks: decision.clocks, clocksDecisionId: decisionId, ...planned };
   }
 
   /**
@@ -283,7 +373,6 @@ export class TriageService {
     return {
       triage,
       severity: decision.severity,
-      clocks: decision.clocks,
       status: incident.status === 'reported' ? 'triaged' : incident.status,
       triagedAt: incident.triagedAt ?? now,
       triagePending: false,

@@ -12,11 +12,16 @@ import { isOpen } from './lifecycle.js';
 import type { WorkflowIncident } from './workflow.types.js';
 
 /**
- * The incident's clocks as the rules see them: a pending triage decision merged in first, times
- * counted with the policy's calendars.
+ * The incident's clocks as the rules see them: a triage decision not merged yet (`decidedClocks`, read
+ * with the incident) merged in first, times counted with the policy's calendars.
  */
 export const currentClocks = (incident: WorkflowIncident, calendars: CalendarSet): IncidentClock[] =>
-  reconcileClocks(incident.clocks, incident.clockLedger, incident.obligations, calendars);
+  reconcileClocks(
+    incident.decidedClocks ?? incident.clocks,
+    incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock),
+    incident.obligations,
+    calendars,
+  );
 
 /** The fields written with a new set of clocks, and the timers they need. */
 export interface ClockFields {
@@ -24,7 +29,10 @@ export interface ClockFields {
   timers: ClockTimer[];
 }
 
-/** Everything stored alongside `clocks`: ledger, urgency, and the ids of the timers they need. */
+/**
+ * Everything stored alongside `clocks`: the decision they follow, urgency, and the ids of the timers
+ * they need. `clocks` came from `currentClocks`, so the decision in force is merged in.
+ */
 export function clockFields(
   incident: WorkflowIncident,
   clocks: IncidentClock[],
@@ -45,7 +53,7 @@ export function clockFields(
   return {
     set: {
       clocks,
-      clockLedger: clocks,
+      clocksDecisionId: incident.triage?.decisionId ?? null,
       clockTimers: timers.map((timer) => timerJobId(incident.id, timer)),
       nextDueAt: due,
       urgencyAt: due ?? NO_DEADLINE,

@@ -60,7 +60,9 @@ export class ClockReconciler {
       for (const incident of batch) {
         if (this.halted()) break;
         const bare = incident.clocks.some((clock) => !('state' in clock));
-        if (!bare && !incident.clockTimers.some((id) => lost.has(id))) continue;
+        // A re-triage whose `sync` job was lost: its clock specs were never merged in.
+        const behind = incident.triage !== null && incident.triage.decisionId !== incident.clocksDecisionId;
+        if (!bare && !behind && !incident.clockTimers.some((id) => lost.has(id))) continue;
         await this.clocks.catchUp(incident.id);
         repaired++;
       }

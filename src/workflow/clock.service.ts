@@ -108,7 +108,7 @@ export class ClockService {
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
     return readDecideWrite({
-      read: () => this.writer.repository.findById(ALL_SCOPE, incidentId),
+      read: () => this.writer.find(ALL_SCOPE, incidentId),
       decide: async (incident): Promise<Decision<ClockStep, CatchUpResult>> => {
         if (!incident) return { done: { outcome: 'missing', events: [] } };
         await this.writer.flushOutbox(incident);
@@ -117,7 +117,7 @@ export class ClockService {
         const plan = planClocks(
           {
             clocks: incident.clocks,
-            clockLedger: incident.clockLedger,
+            decided: incident.decidedClocks,
             clockEvents: incident.clockEvents,
             clockTimers: incident.clockTimers,
             obligations: incident.obligations,
@@ -150,7 +150,7 @@ export class ClockService {
           {
             set: {
               clocks: plan.clocks,
-              clockLedger: plan.clocks,
+              clocksDecisionId: incident.triage?.decisionId ?? null,
               clockTimers: timerIds,
               nextDueAt: plan.nextDueAt,
               urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
@@ -212,7 +212,7 @@ export class ClockService {
         },
       }),
     );
-    const before = incident.clockLedger.length > 0 ? incident.clockLedger : [];
+    const before = incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock);
     const changes = clockChanges(before, plan.clocks).filter((c) => c.after !== 'breached');
     if (changes.length > 0) {
       drafts.push(

@@ -11,6 +11,7 @@ import {
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { etagOf } from '../platform/http/index.js';
+import type { DecisionClockLookup } from '../triage/index.js';
 import type { QueueIndex } from './queue-index.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
@@ -55,12 +56,34 @@ export class WorkflowWriter {
     readonly index: QueueIndex,
     /** The incident list's index (intake's): a status or severity written here moves the row there. */
     private readonly listIndex?: Pick<IncidentListIndex, 'put'>,
+    /** A triage decision's clock specs, from its record. */
+    private readonly decisionClocks?: DecisionClockLookup,
   ) {}
 
   async read(scope: Scope, id: string): Promise<WorkflowIncident> {
-    const incident = await this.repository.findById(scope, id);
+    const incident = await this.find(scope, id);
     if (!incident) throw new NotFoundError('Incident');
     return incident;
+  }
+
+  /**
+   * The incident, or null, with the clock specs of a decision its clocks do not follow yet (a
+   * re-triage's; one more read, only then), so every clock write merges them.
+   */
+  async find(scope: Scope, id: string): Promise<WorkflowIncident | null> {
+    const incident = await this.repository.findById(scope, id);
+    const decisionId = incident?.triage?.decisionId;
+    if (!incident || !decisionId || decisionId === incident.clocksDecisionId || !this.decisionClocks) {
+      return incident;
+    }
+    const decidedClocks = await this.decisionClocks(decisionId);
+    if (decidedClocks === null) {
+      this.logger.warn(
+        { incidentId: id, decisionId },
+        'triage decision record missing; clocks kept as they are',
+      );
+    }
+    return { ...incident, decidedClocks };
   }
 
   /**

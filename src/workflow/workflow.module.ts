@@ -6,6 +6,7 @@ import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
 import { ClockService } from './clock.service.js';
+import type { DecisionClockLookup } from '../triage/index.js';
 import { clockWorker } from './clock.worker.js';
 import { CollaborationService } from './collaboration.service.js';
 import { collaborationRoutes } from './collaboration.routes.js';
@@ -42,6 +43,11 @@ export interface WorkflowDeps {
   reconciler?: ClockReconcilerOptions;
   /** Intake's incident list index: workflow writes (status, severity) file the incident there too. */
   listIndex?: Pick<IncidentListIndex, 'put'>;
+  /**
+   * The clock specs of a triage decision (its record, intake's): a re-triage's are merged into the
+   * clocks by the next clock write. Without it, re-triaged clocks stay as they were.
+   */
+  decisionClocks?: DecisionClockLookup;
   /** Asks the audit relay to chain a written incident's drafts and enqueue its jobs (as written) now. */
   kickAudit?(collection: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
 }
@@ -73,6 +79,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     platform.logger,
     index,
     deps.listIndex,
+    deps.decisionClocks,
   );
   const calendars = deps.calendars ?? (() => new Map());
   const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);

@@ -81,8 +81,11 @@ export interface WorkflowFields {
   postIncident: PostIncident;
   finding: string | null;
   obligations: RecordedObligation[];
-  /** Copy of `clocks` as last written by the clock rules: survives a re-triage that rewrites `clocks`. */
-  clockLedger: IncidentClock[];
+  /**
+   * The triage decision whose clock specs `clocks` follow. When the decision in force differs (a
+   * re-triage), its specs are merged in by the next clock write (the `sync` job it recorded).
+   */
+  clocksDecisionId: string | null;
   /** Clock events already acted on (exactly-once guard; survives re-triage). */
   clockEvents: string[];
   /** Bumped by every clock write; clock writes do not bump `revision` (the responder's version). */
@@ -96,9 +99,13 @@ export interface WorkflowFields {
   notificationOutbox: NotificationRequest[];
 }
 
-/** An incident as the workflow reads it. `clocks` may hold bare triage specs until they are synced. */
+/**
+ * An incident as the workflow reads it. `clocks` holds bare triage specs only while a first decision's
+ * clocks were not started; `decidedClocks` are the specs of a decision not merged yet, read from its
+ * record with the incident (never stored on it).
+ */
 export type WorkflowIncident = Omit<Incident, 'clocks' | 'pendingAudit'> &
-  WorkflowFields & { clocks: Array<ClockSpec | IncidentClock> };
+  WorkflowFields & { clocks: Array<ClockSpec | IncidentClock>; decidedClocks: ClockSpec[] | null };
 
 /** What a write expects to find: the responder's version and the clock sequence it computed from. */
 export interface Expectation {

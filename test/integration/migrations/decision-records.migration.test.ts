@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { EJSON, type Document } from 'bson';
+import { EJSON, ObjectId, type Document } from 'bson';
 import { createLogger } from '../../../src/platform/index.js';
 import { connectMongo } from '../../../src/platform/db/index.js';
 import { createActor } from '../../helpers/actors.js';
@@ -20,8 +20,37 @@ const previousIncidents = (): Document[] => EJSON.parse(readFileSync(FIXTURE, 'u
 type Reason = { rule: string; detail: string };
 type StoredTriage = { reasons?: Reason[]; decisionId?: string; inputHash: string; round: number } | null;
 
+/** The fields of a clock spec as triage decided it (a clock's progress is everything else). */
+const SPEC_FIELDS = ['key', 'name', 'nameZh', 'regime', 'obligation', 'startsFrom', 'after', 'startsAt'];
+const SPEC_FIELDS_MORE = [
+  'durationSeconds',
+  'duration',
+  'warnBeforeSeconds',
+  'warnBefore',
+  'zone',
+  'calendar',
+];
+
+/**
+ * The re-triaged incident as the earlier version stored it between a re-triage and the clock write
+ * after it: the decision's bare specs in `clocks`, the progress in `clockLedger` (that version's
+ * triage wrote `clocks: decision.clocks`; the fixture caught none in that moment).
+ */
+function waitingForClockMerge(doc: Document): Document {
+  const ledger = doc.clockLedger as Array<Record<string, unknown>>;
+  const specs = ledger.map((clock) =>
+    Object.fromEntries(
+      [...SPEC_FIELDS, ...SPEC_FIELDS_MORE].filter((f) => clock[f] !== undefined).map((f) => [f, clock[f]]),
+    ),
+  );
+  return { ...doc, _id: new ObjectId(), ref: `${String(doc.ref)}-W`, seq: 999, clocks: specs };
+}
+
 async function loadFixture(mongodbUri: string): Promise<Document[]> {
-  const docs = previousIncidents();
+  const fixture = previousIncidents();
+  const retriaged = fixture.find((doc) => (triageOf(doc)?.round ?? 0) > 0);
+  if (!retriaged) throw new Error('the fixture has no re-triaged incident');
+  const docs = [...fixture, waitingForClockMerge(retriaged)];
   const db = await connectMongo(mongodbUri, createLogger('silent'));
   try {
     await db.collection('incidents').insertMany(docs);
@@ -78,10 +107,33 @@ describe('Migration: triage decisions move to their own records', function () {
       expect(record, `record of ${String(old._id)}`).to.not.equal(undefined);
       expect(record?.reasons).to.deep.equal(triageOf(old)?.reasons);
       expect(record?.inputHash).to.equal(triageOf(old)?.inputHash);
+      // One copy of the clocks: the progress the earlier version kept twice.
+      expect(now?.clockLedger, 'no second copy of the clocks').to.equal(undefined);
+      const progress = (old.clockLedger as Array<{ key: string; state: string }>).map((c) => [
+        c.key,
+        c.state,
+      ]);
+      const clocks = (now?.clocks as Array<{ key: string; state: string }>).map((c) => [c.key, c.state]);
+      expect(clocks).to.deep.equal(progress);
+      if (String(old.ref).endsWith('-W')) {
+        // The specs wait in the decision's record; the next clock write merges them.
+        expect(record?.clocks).to.deep.equal(old.clocks);
+        expect(now?.clocksDecisionId).to.equal(null);
+      } else {
+        expect(record?.clocks).to.deep.equal([]);
+        expect(now?.clocksDecisionId).to.equal(summary?.decisionId);
+      }
       // Nothing a responder sees moved: the ETag they hold still matches.
       expect(now?.revision).to.equal(old.revision);
       expect(now?.updatedAt).to.deep.equal(old.updatedAt);
     }
+
+    // The trail says when the stored data changed shape, and how much of it.
+    const events = await storedDocs(urls.mongodbUri, 'audit_events');
+    const migrated = events.filter((e) => e.action === 'system.migrated');
+    expect(
+      migrated.map((e) => [(e.subject as { id: string }).id, (e.data as { changed: number }).changed]),
+    ).to.deep.equal([['2026-12-triage-decision-records', decided.length]]);
 
     const second = await govcert('migrate');
     expect(second.stdout).to.match(/2026-12-triage-decision-records\s+already applied\s+0\s/);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { uniqueIndicator } from '../../factories/incident.factory.js';
 import { reportAndTriage, waitFor } from '../workflow/workflow-fixture.js';
 
 type Reason = { rule: string; detail: string };
@@ -81,5 +82,41 @@ describe('Triage decisions as their own records', function () {
     const current = records.find((r) => String(r._id) === view.body.triage?.decisionId);
     expect(current?.round).to.equal(1);
     expect(view.body.triage?.reasons).to.deep.equal(current?.reasons);
+  });
+
+  describe('the revision rule: a re-triage a responder cannot see does not move their ETag', () => {
+    const etagAfter = async (id: string, body: Record<string, unknown>) => {
+      const updated = await call<View>(runtime.url, 'POST', `/api/v1/incidents/${id}/updates`, {
+        key: reporter.key,
+        body,
+      });
+      expect(updated.status, updated.text).to.be.lessThan(300);
+      // The update itself is news: its answer carries the revision the responder now holds.
+      return updated.body.revision;
+    };
+    const afterRound = (id: string, round: number) =>
+      waitFor(
+        () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
+        (answer) => answer.body.triage?.round === round,
+      );
+
+    it('when an update adds an indicator (material, but the policy never reads indicators), then the confirmed round leaves the ETag as the update left it', async () => {
+      const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+      const revision = await etagAfter(triaged.id, { indicators: [uniqueIndicator()] });
+      const view = await afterRound(triaged.id, 1);
+      expect(view.body.triage?.round).to.equal(1);
+      expect(view.headers.get('etag')).to.equal(`W/"${String(revision)}"`);
+    });
+
+    it('when an update changes a fact the policy reads but its decision stays the same, then the new decision is recorded and the ETag stays as the update left it', async () => {
+      const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+      const revision = await etagAfter(triaged.id, { peopleAffected: { staff: 41 } });
+      const view = await afterRound(triaged.id, 1);
+      expect(view.body.triage?.round).to.equal(1);
+      const records = await stored('triage_decisions', { incidentId: triaged.id });
+      expect(records, 'a record per decision').to.have.length(2);
+      expect(view.body.triage?.decisionId).to.equal(String(records.find((r) => r.round === 1)?._id));
+      expect(view.headers.get('etag')).to.equal(`W/"${String(revision)}"`);
+    });
   });
 });

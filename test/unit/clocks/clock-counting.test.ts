@@ -33,7 +33,7 @@ describe('clock rules counting with calendars', () => {
     expect(iso(clock.dueAt)).to.equal('2026-10-23T01:00:00.000Z');
     const input = {
       clocks: [clock],
-      clockLedger: [],
+      decided: null,
       clockEvents: [],
       clockTimers: [],
       obligations: [],

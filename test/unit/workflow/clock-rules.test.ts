@@ -64,7 +64,7 @@ const LADDER: EscalationStep[] = [
 
 const input = (clocks: IncidentClock[], done: string[] = []) => ({
   clocks,
-  clockLedger: clocks,
+  decided: null,
   clockEvents: done,
   clockTimers: [],
   obligations: [],

@@ -67,11 +67,13 @@ export class IndicatorSightingRepository {
       .map((row) => ({ key: row.key, incidentId: row.incidentId, bureauId: row.bureauId }));
   }
 
+  /** One read for all of them: the store narrows an `_id` `$in` through its index (tools/ferretdb). */
   private async bureauxOf(keys: readonly string[]): Promise<Holders> {
-    const docs = await Promise.all(
-      [...new Set(keys)].map((key) => this.models.IndicatorBureaux.findOne({ _id: key }).lean()),
-    );
-    return new Map(docs.flatMap((doc) => (doc ? [[doc._id, doc.bureaux] as const] : [])));
+    if (keys.length === 0) return new Map();
+    const docs = await this.models.IndicatorBureaux.find({
+      _id: trusted({ $in: [...new Set(keys)] }),
+    }).lean();
+    return new Map(docs.map((doc) => [doc._id, doc.bureaux] as const));
   }
 
   private async addBureau(key: string, bureauId: string): Promise<void> {

@@ -79,6 +79,10 @@ export class IncidentNotificationDispatcher {
     const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
     if (!incident) return null;
     const run: DispatchRun = new Map();
+    // What is stored already, for all specs in one read (each request then skips its own lookup).
+    const stored = await this.records.findByKeys(
+      incident.notifications.map((spec) => incidentNotificationKey(incident.id, spec.key)),
+    );
     for (const spec of incident.notifications) {
       if (SETTLED_ON_INCIDENT.has(spec.status)) {
         run.set(spec.key, 'skipped');
@@ -94,7 +98,11 @@ export class IncidentNotificationDispatcher {
         data: { tlp: spec.tlp ?? 'AMBER', deadlineClock: spec.clock },
       };
       try {
-        await this.notifications.request(actor, { ...request, template: templateFor(spec.template) });
+        await this.notifications.request(
+          actor,
+          { ...request, template: templateFor(spec.template) },
+          { known: stored.get(request.key) ?? null },
+        );
         run.set(spec.key, 'requested');
       } catch (err) {
         if (!(err instanceof AppError)) throw err;

@@ -67,6 +67,15 @@ export class NotificationRepository {
     return doc ? toRecord(doc) : null;
   }
 
+  /** The stored notifications among `keys`, by key, in one read pinned by `_id` (as below). */
+  async findByKeys(keys: readonly string[]): Promise<Map<string, NotificationRecord>> {
+    if (keys.length === 0) return new Map();
+    const docs = await this.models.notifications
+      .find({ _id: trusted({ $in: keys.map(idForKey) }) }, { pendingAudit: 0, pendingJobs: 0 })
+      .lean();
+    return new Map(docs.map((doc) => [doc.key as string, toRecord(doc)]));
+  }
+
   /**
    * The status of each stored notification among `keys`, by key; keys not stored are left out. One
    * query pinned by `_id` (derived from the keys), which our FerretDB serves from its index.

@@ -38,9 +38,18 @@ export class NotificationService {
    * first notification (and re-queues it, harmlessly). Routes that resolve to nobody are skipped and
    * logged; a request that reaches nobody at all is a 422.
    */
-  async request(actor: Actor, input: NotificationRequest): Promise<NotificationRecord> {
+  async request(
+    actor: Actor,
+    input: NotificationRequest,
+    /** What is stored under `input.key`, when the caller has read it already (null: nothing). */
+    stored?: { known: NotificationRecord | null },
+  ): Promise<NotificationRecord> {
     const key = input.key ?? randomUUID();
-    const known = input.key === undefined ? null : await this.repository.findByKey(key);
+    const known = stored
+      ? stored.known
+      : input.key === undefined
+        ? null
+        : await this.repository.findByKey(key);
     if (known) {
       // Still open: its job may be lost, and adding it again under its id is harmless. Settled: done.
       if (known.status === 'queued' || known.status === 'deferred') await this.enqueue(known.id);

@@ -144,7 +144,7 @@ export const incidentViewSchema = z
       )
       .describe('Deadlines the policy set (see also GET …/workflow).'),
     triage: record(
-      'The decision: severity, queue, RSIT class, reportability, the rules that matched and the policy version.',
+      'The decision: severity, queue, RSIT class, reportability, the rules that matched (`reasons`), the policy version, and `decisionId`, the id of its stored record.',
     )
       .nullable()
       .optional()

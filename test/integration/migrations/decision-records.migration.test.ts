@@ -46,11 +46,29 @@ function waitingForClockMerge(doc: Document): Document {
   return { ...doc, _id: new ObjectId(), ref: `${String(doc.ref)}-W`, seq: 999, clocks: specs };
 }
 
+/** An incident stored by that version before its triage: no decision, empty clocks and ledger. */
+function notTriagedYet(doc: Document): Document {
+  return {
+    ...doc,
+    _id: new ObjectId(),
+    ref: `${String(doc.ref)}-R`,
+    seq: 998,
+    status: 'reported',
+    severity: null,
+    triage: null,
+    triagedAt: null,
+    triagePending: true,
+    clocks: [],
+    clockLedger: [],
+    notifications: [],
+  };
+}
+
 async function loadFixture(mongodbUri: string): Promise<Document[]> {
   const fixture = previousIncidents();
   const retriaged = fixture.find((doc) => (triageOf(doc)?.round ?? 0) > 0);
   if (!retriaged) throw new Error('the fixture has no re-triaged incident');
-  const docs = [...fixture, waitingForClockMerge(retriaged)];
+  const docs = [...fixture, waitingForClockMerge(retriaged), notTriagedYet(retriaged)];
   const db = await connectMongo(mongodbUri, createLogger('silent'));
   try {
     await db.collection('incidents').insertMany(docs);
@@ -91,9 +109,10 @@ describe('Migration: triage decisions move to their own records', function () {
     expect(dryRun.stdout).to.match(/2026-12-triage-decision-records\s+pending/);
     expect((await storedDocs(urls.mongodbUri, 'triage_decisions')).length).to.equal(0);
 
+    // Every incident that version stored had the second copy of the clocks: each one changes.
     const first = await govcert('migrate');
     expect(first.stdout).to.match(
-      new RegExp(`2026-12-triage-decision-records\\s+applied\\s+${decided.length}\\s`),
+      new RegExp(`2026-12-triage-decision-records\\s+applied\\s+${before.length}\\s`),
     );
 
     const incidents = await storedDocs(urls.mongodbUri, 'incidents');
@@ -128,12 +147,18 @@ describe('Migration: triage decisions move to their own records', function () {
       expect(now?.updatedAt).to.deep.equal(old.updatedAt);
     }
 
+    // Not triaged yet: only the empty second copy of the clocks goes, and no record is made for it.
+    const waiting = incidents.find((doc) => String(doc.ref).endsWith('-R'));
+    expect(waiting?.clockLedger).to.equal(undefined);
+    expect(waiting?.triage).to.equal(null);
+    expect(waiting?.clocksDecisionId).to.equal(undefined);
+
     // The trail says when the stored data changed shape, and how much of it.
     const events = await storedDocs(urls.mongodbUri, 'audit_events');
     const migrated = events.filter((e) => e.action === 'system.migrated');
     expect(
       migrated.map((e) => [(e.subject as { id: string }).id, (e.data as { changed: number }).changed]),
-    ).to.deep.equal([['2026-12-triage-decision-records', decided.length]]);
+    ).to.deep.equal([['2026-12-triage-decision-records', before.length]]);
 
     const second = await govcert('migrate');
     expect(second.stdout).to.match(/2026-12-triage-decision-records\s+already applied\s+0\s/);

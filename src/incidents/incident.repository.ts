@@ -55,8 +55,9 @@ export interface StoredBeforeDecisionRecords {
   /** The clocks, or a re-triage's bare specs waiting to be merged with `clockLedger`. */
   clocks: Array<ClockSpec & { state?: string }>;
   clockLedger: unknown[];
-  revision: number;
-  clockSeq: number | null;
+  /** As stored (absent: undefined), so the conversion's condition matches the document read. */
+  revision: unknown;
+  clockSeq: unknown;
 }
 
 export interface IncidentChange {
@@ -322,8 +323,8 @@ export class IncidentRepository {
       triage: (doc.triage ?? null) as StoredBeforeDecisionRecords['triage'],
       clocks: (doc.clocks ?? []) as StoredBeforeDecisionRecords['clocks'],
       clockLedger: (doc.clockLedger ?? []) as StoredBeforeDecisionRecords['clockLedger'],
-      revision: Number(doc.revision ?? 0),
-      clockSeq: typeof doc.clockSeq === 'number' ? doc.clockSeq : null,
+      revision: doc.revision as unknown,
+      clockSeq: doc.clockSeq as unknown,
     }));
   }
 
@@ -340,8 +341,8 @@ export class IncidentRepository {
     const result = await this.models.Incident.collection.updateOne(
       {
         _id: new mongoose.Types.ObjectId(stored.id),
-        revision: stored.revision,
-        clockSeq: stored.clockSeq === null ? { $exists: false } : stored.clockSeq,
+        revision: stored.revision === undefined ? { $exists: false } : stored.revision,
+        clockSeq: stored.clockSeq === undefined ? { $exists: false } : stored.clockSeq,
       },
       {
         ...(Object.keys(set).length > 0 ? { $set: set } : {}),

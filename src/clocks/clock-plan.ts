@@ -1,7 +1,7 @@
 import type { ClockSpec, EscalationStep } from '../triage/index.js';
 import type { CalendarSet } from './calendar/index.js';
 import { applyEvents, dueEvents, nextTimer } from './clock-events.js';
-import { nextDueAt, reconcileClocks } from './clock-rules.js';
+import { nextDueAt, reconcileClocks, startedClocks } from './clock-rules.js';
 import type { ClockEvent, ClockTimer, IncidentClock, RecordedObligation } from './clock.types.js';
 
 /** What the clock rules read from an incident. */
@@ -43,7 +43,7 @@ const json = (value: unknown): string => JSON.stringify(value);
 export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet = new Map()): ClockPlan {
   const reconciled = reconcileClocks(
     input.decided ?? input.clocks,
-    input.clocks.filter((clock): clock is IncidentClock => 'state' in clock),
+    startedClocks(input.clocks),
     input.obligations,
     calendars,
   );

@@ -45,6 +45,10 @@ export function fromSpec(spec: ClockSpec): IncidentClock {
 /** True when a stored clock still lacks the progress fields (triage wrote a bare spec). */
 export const isBareSpec = (clock: ClockSpec | IncidentClock): boolean => !('state' in clock);
 
+/** The clocks that have started (a state of their own), leaving out bare specs not started yet. */
+export const startedClocks = (clocks: ReadonlyArray<ClockSpec | IncidentClock>): IncidentClock[] =>
+  clocks.filter((clock): clock is IncidentClock => 'state' in clock);
+
 /**
  * Starts the pending clocks counting from `from`, at `at` (the start event was recorded); a cap
  * counting from it gets its time, and a running clock under that cap is counted again.

@@ -16,6 +16,7 @@ export {
   timed,
   fromSpec,
   isBareSpec,
+  startedClocks,
   startClocks,
   meetClocks,
   stopClocks,

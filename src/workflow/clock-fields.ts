@@ -3,6 +3,7 @@ import {
   nextDueAt,
   nextTimer,
   reconcileClocks,
+  startedClocks,
   timerJobId,
   type CalendarSet,
   type ClockTimer,
@@ -18,7 +19,7 @@ import type { WorkflowIncident } from './workflow.types.js';
 export const currentClocks = (incident: WorkflowIncident, calendars: CalendarSet): IncidentClock[] =>
   reconcileClocks(
     incident.decidedClocks ?? incident.clocks,
-    incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock),
+    startedClocks(incident.clocks),
     incident.obligations,
     calendars,
   );

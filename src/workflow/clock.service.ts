@@ -4,6 +4,7 @@ import {
   clockChanges,
   notificationIdFor,
   planClocks,
+  startedClocks,
   timerJobId,
   type CalendarSet,
   type ClockEvent,
@@ -212,7 +213,7 @@ export class ClockService {
         },
       }),
     );
-    const before = incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock);
+    const before = startedClocks(incident.clocks);
     const changes = clockChanges(before, plan.clocks).filter((c) => c.after !== 'breached');
     if (changes.length > 0) {
       drafts.push(

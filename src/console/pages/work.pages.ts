@@ -16,7 +16,7 @@ import {
   REVIEWED_SEVERITIES,
   allowedNext,
 } from '../../workflow/index.js';
-import { owedAtClose, recordableBy, type IncidentClock } from '../../clocks/index.js';
+import { owedAtClose, recordableBy, startedClocks } from '../../clocks/index.js';
 import type { DecisionReasonLookup } from '../../triage/index.js';
 import type { Translator } from '../i18n.js';
 import { definePage, type AnyPage, type PageProblem, type PageView } from '../page.js';
@@ -292,7 +292,7 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     const obligations = [...new Set(incident.clocks.map((clock) => clock.obligation))]
       .filter((obligation) => recordableBy('cert', obligation))
       .sort();
-    const started = incident.clocks.filter((clock): clock is IncidentClock => 'state' in clock);
+    const started = startedClocks(incident.clocks);
     const closing = moves.includes('closed')
       ? owedAtClose(started).map((clock) => ({ key: clock.key, name: clockName(clock, lang) }))
       : [];

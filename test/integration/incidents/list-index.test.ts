@@ -65,7 +65,9 @@ describe('Incident list index', function () {
     expect(await ids(a)).not.to.include(filed.id);
     const filedAgain = await runtime.modules.intake.listReconciler.pass();
     expect(filedAgain).to.be.greaterThan(0);
-    expect((await ids(a))[0]).to.equal(filed.id);
+    // Included, not necessarily first: ids order by creation second only (the rest is random, so
+    // that one id does not give away the next), and the test before filed one in the same second.
+    expect(await ids(a)).to.include(filed.id);
   });
 
   it("when another bureau's incident is filed, even filed under this bureau by a corrupt row, then it is never listed here and the reconciler puts it back", async () => {

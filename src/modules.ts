@@ -362,8 +362,8 @@ export function buildModules(platform: PlatformDeps): Modules {
 export type { Worker };
 
 /** Every module's migrations on a bare connection (`govcert migrate`); a start runs the same ones. */
-export async function storeMigrations(db: Connection): Promise<Migration[]> {
-  return [...(await intakeMigrations(db))];
+export function storeMigrations(db: Connection): Promise<Migration[]> {
+  return intakeMigrations(db);
 }
 
 /**

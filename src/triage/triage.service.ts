@@ -132,12 +132,13 @@ export class TriageService {
     );
     if (match.relatedIncidentIds.length > 0) await this.campaigns.linkBack(actor, incident, match);
     const inputHash = hashInput(input, policy.version);
-    if (incident.triage?.inputHash !== inputHash) return this.decide(incident, policy, input, inputHash, now);
-    return (await this.confirm(incident, policy)) ? 'unchanged' : null;
+    const inForce = incident.triage;
+    if (inForce?.inputHash !== inputHash) return this.decide(incident, policy, input, inputHash, now);
+    return (await this.confirm(incident, inForce, policy)) ? 'unchanged' : null;
   }
 
   /** Same input and policy as the stored decision: clears `triagePending` (audited) if it is set. */
-  private async confirm(incident: Incident, policy: Policy): Promise<boolean> {
+  private async confirm(incident: Incident, inForce: IncidentTriage, policy: Policy): Promise<boolean> {
     if (!incident.triagePending) return true;
     const draft = auditDraft(
       actor,
@@ -146,13 +147,11 @@ export class TriageService {
       { bureauId: incident.bureauId, policyVersion: policy.version, data: { round: incident.triageRound } },
     );
     // Nothing a responder sees changes: the revision (their ETag) stays.
-    const done = incident.triage
-      ? await this.incidents.applyUnseenTriage(
-          incident.id,
-          { revision: incident.revision, decisionId: incident.triage.decisionId },
-          { set: { triagePending: false, 'triage.round': incident.triageRound }, audit: [draft] },
-        )
-      : null;
+    const done = await this.incidents.applyUnseenTriage(
+      incident.id,
+      { revision: incident.revision, decisionId: inForce.decisionId },
+      { set: { triagePending: false, 'triage.round': incident.triageRound }, audit: [draft] },
+    );
     return done !== null;
   }
 

@@ -14,10 +14,11 @@ import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, intakeMigrations, type IntakeModule } from './incidents/intake.module.js';
+import { INCIDENTS_COLLECTION } from './incidents/index.js';
 import { openApiRoutes } from './openapi/index.js';
 import { planDecisionClocks } from './clocks/index.js';
 import { auditDraft, createAuditModule, type AuditDraft } from './audit/index.js';
-import { createWorkflowModule, type WorkflowServices } from './workflow/index.js';
+import { createWorkflowModule, workflowMigrations, type WorkflowServices } from './workflow/index.js';
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
 import { createAdvisoriesModule, type AdvisoryServices } from './advisories/index.js';
 import { createReportsModule } from './reports/index.js';
@@ -176,6 +177,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     calendars: () => intake.services.triage.activePolicy.calendars,
     listIndex: intake.services.listIndex,
     decisionClocks: (decisionId) => intake.services.decisions.clocksOf(decisionId),
+    registerOutbox: auditPorts.registerOutbox,
     kickAudit: (collection, id, pendingAudit, pendingJobs) => {
       audit.relay.kick(collection, id, pendingAudit, pendingJobs);
     },
@@ -352,7 +354,11 @@ export function buildModules(platform: PlatformDeps): Modules {
       await correspondence.init();
       await stagedReports.init();
       // After the indexes: data an earlier version stored is converted before any worker reads it.
-      const migrated = await runMigrations(platform.db, intake.migrations, platform.logger);
+      const migrated = await runMigrations(
+        platform.db,
+        [...intake.migrations, ...workflow.migrations],
+        platform.logger,
+      );
       await audit.audit.recordMany(migrationDrafts(migrated));
     },
   };
@@ -362,8 +368,8 @@ export function buildModules(platform: PlatformDeps): Modules {
 export type { Worker };
 
 /** Every module's migrations on a bare connection (`govcert migrate`); a start runs the same ones. */
-export function storeMigrations(db: Connection): Promise<Migration[]> {
-  return intakeMigrations(db);
+export async function storeMigrations(db: Connection): Promise<Migration[]> {
+  return [...(await intakeMigrations(db)), ...workflowMigrations(db, INCIDENTS_COLLECTION)];
 }
 
 /**

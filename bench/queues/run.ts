@@ -55,6 +55,7 @@ const workflow = createWorkflowModule(platform, {
   users: { get: () => Promise.resolve(null) },
   audit: { forSubject: () => Promise.resolve([]) },
   reconciler: { intervalMs: 3_600_000 },
+  registerOutbox: () => undefined,
 });
 await workflow.init();
 const responder: Actor = {

@@ -1,6 +1,9 @@
 import { mongoose, type Connection } from '../platform/db/index.js';
 
 const { Schema } = mongoose;
+
+/** The incidents collection's name (the workflow reads and writes it through its own repository). */
+export const INCIDENTS_COLLECTION = 'incidents';
 const Mixed = Schema.Types.Mixed;
 
 /**
@@ -38,7 +41,7 @@ const incidentSchema = new Schema(
     updatedAt: { type: Date, required: true },
     pendingAudit: { type: [Mixed], default: [] },
   },
-  { collection: 'incidents', versionKey: false, minimize: false },
+  { collection: INCIDENTS_COLLECTION, versionKey: false, minimize: false },
 );
 // The reference is gapless per bureau and year because the insert with (series, year, seq+1) is the
 // commit: this index arbitrates. Incidents stored before have no series and keep their (year, seq).

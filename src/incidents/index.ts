@@ -1,4 +1,5 @@
 /** Intake: reports, follow-ups, indicator matching. The only public surface of `src/incidents`. */
+export { INCIDENTS_COLLECTION } from './incident.model.js';
 export {
   IncidentRepository,
   type IncidentFilter,

@@ -1,5 +1,5 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
-import { respond } from './route-helpers.js';
+import { respond, respondWith } from './route-helpers.js';
 import {
   queuePageSchema,
   queueSummariesSchema,
@@ -63,7 +63,7 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       method: 'post',
       path: '/api/v1/incidents/:id/notes',
       permission: 'incident.work',
-      summary: 'Add a note',
+      summary: 'Add a note (checked against the If-Match version; the incident’s ETag does not change)',
       tags,
       params: incidentParams,
       body: noteBody,
@@ -72,13 +72,13 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       response: workflowViewSchema,
       errors: { 409: LIMITED },
       handler: async ({ params, body, actor, version, res }) =>
-        respond(res, actor, await s.collaboration.addNote(actor, params.id, version, body.text)),
+        respondWith(res, actor, await s.collaboration.addNote(actor, params.id, version, body.text)),
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/incidents/:id/tasks',
       permission: 'incident.work',
-      summary: 'Add a task (assignee, due time)',
+      summary: 'Add a task (assignee, due time; the incident’s ETag does not change)',
       tags,
       params: incidentParams,
       body: taskBody,
@@ -88,14 +88,14 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       errors: { 409: LIMITED, 422: 'The assignee is not a known user.' },
       handler: async ({ params, body, actor, version, res }) => {
         const { version: _sent, ...task } = body;
-        return respond(res, actor, await s.collaboration.addTask(actor, params.id, version, task));
+        return respondWith(res, actor, await s.collaboration.addTask(actor, params.id, version, task));
       },
     }),
     defineRoute({
       method: 'patch',
       path: '/api/v1/incidents/:id/tasks/:taskId',
       permission: 'incident.work',
-      summary: 'Change a task: done, assignee, due time, title',
+      summary: 'Change a task: done, assignee, due time, title (the incident’s ETag does not change)',
       tags,
       params: taskParams,
       body: taskPatchBody,
@@ -105,14 +105,14 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       handler: async ({ params, body, actor, version, res }) => {
         const { version: _sent, ...patch } = body;
         const updated = await s.collaboration.updateTask(actor, params.id, version, params.taskId, patch);
-        return respond(res, actor, updated);
+        return respondWith(res, actor, updated);
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/incidents/:id/links',
       permission: 'incident.work',
-      summary: 'Link another incident to this one',
+      summary: 'Link another incident to this one (the incident’s ETag does not change)',
       tags,
       params: incidentParams,
       body: linkBody,
@@ -121,7 +121,7 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       response: workflowViewSchema,
       errors: { 409: LIMITED, 422: 'The incident would link to itself.' },
       handler: async ({ params, body, actor, version, res }) => {
-        return respond(
+        return respondWith(
           res,
           actor,
           await s.collaboration.link(actor, params.id, version, body.incidentId, body.reason),
@@ -141,7 +141,12 @@ export function collaborationRoutes(s: WorkflowServices): AnyRoute[] {
       errors: { 409: BUSY },
       handler: async ({ params, body, actor, version, res }) => {
         const { version: _sent, ...fields } = body;
-        return respond(res, actor, await s.collaboration.setPostIncident(actor, params.id, version, fields));
+        return respond(
+          res,
+          actor,
+          await s.collaboration.setPostIncident(actor, params.id, version, fields),
+          s.collaboration,
+        );
       },
     }),
   ];

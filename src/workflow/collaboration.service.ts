@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
-import { NotFoundError, ValidationError } from '../platform/index.js';
+import { readDecideWrite } from '../platform/db/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import { assigneeOf, type UserDirectory } from './workflow.service.js';
-import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
-import type {
-  Assignee,
-  IncidentLink,
-  IncidentNote,
-  IncidentTask,
-  PostIncident,
-  WorkflowIncident,
+import type { WorkflowWriter } from './workflow-writer.js';
+import {
+  emptyWorklog,
+  type Assignee,
+  type IncidentLink,
+  type IncidentNote,
+  type IncidentTask,
+  type IncidentWorklog,
+  type PostIncident,
+  type WorkflowIncident,
 } from './workflow.types.js';
+import { checkWorklogGrowth } from './worklog-limits.js';
+import type { WorklogChange, WorklogRepository } from './worklog.repository.js';
 
 /** A new task. */
 export interface TaskInput {
@@ -30,28 +35,81 @@ export interface TaskPatch {
 
 const both = { revision: true, clockSeq: false };
 
-/** Notes, tasks, links and the post-incident review: the responders' working record of an incident. */
+/** An incident and its worklog, as a note, task or link write leaves them. */
+export interface WorkedIncident {
+  incident: WorkflowIncident;
+  worklog: IncidentWorklog;
+}
+
+/** A worklog change decided from the incident and its worklog as read. */
+type WorklogPlan = (incident: WorkflowIncident, worklog: IncidentWorklog) => WorklogChange;
+
+/** How often a worklog write is decided again when another responder's write came first. */
+const ATTEMPTS = 8;
+
+/**
+ * Notes, tasks, links and the post-incident review: the responders' working record of an incident.
+ * Notes, tasks and links live in the incident's worklog (a document of their own): adding one checks
+ * the version the responder holds on the incident (a stale one is a 412, as everywhere) but does not
+ * move it, so a colleague's note never turns the next claim or transition into a 412.
+ */
 export class CollaborationService {
   constructor(
     private readonly writer: WorkflowWriter,
     private readonly users: UserDirectory,
+    private readonly worklogs: WorklogRepository,
   ) {}
 
-  private planned(
-    actor: Actor,
-    incident: WorkflowIncident,
-    action: string,
-    set: Record<string, unknown>,
-    push: Record<string, unknown[]>,
-    data: Record<string, unknown>,
-  ): PlannedChange {
-    const draft = auditDraft(
+  /** The incident's worklog (empty when nothing was added), for an incident in the actor's scope. */
+  async worklog(actor: Actor, id: string): Promise<IncidentWorklog> {
+    const incident = await this.writer.read(scopeOf(actor), id);
+    return this.worklogOf(incident.id);
+  }
+
+  /** The worklog of an incident the caller has already read in scope. */
+  async worklogOf(incidentId: string): Promise<IncidentWorklog> {
+    return (await this.worklogs.find(incidentId)) ?? emptyWorklog(incidentId);
+  }
+
+  /** The worklogs of incidents the caller has already read in scope, by incident id. */
+  async worklogsOf(incidentIds: readonly string[]): Promise<Map<string, IncidentWorklog>> {
+    const found = await this.worklogs.findMany(incidentIds);
+    return new Map(incidentIds.map((id) => [id, found.find((w) => w.incidentId === id) ?? emptyWorklog(id)]));
+  }
+
+  private draft(actor: Actor, incident: WorkflowIncident, action: string, data: Record<string, unknown>) {
+    return auditDraft(
       actor,
       action,
       { type: 'incident', id: incident.id, ref: incident.ref },
       { bureauId: incident.bureauId, data },
     );
-    return { change: { set, push, bump: both, audit: [draft] } };
+  }
+
+  /**
+   * Reads the incident at the caller's version (412 when stale) and its worklog, decides the change,
+   * and writes it on the worklog's own version: a lost race decides again from a fresh read.
+   */
+  private async record(
+    actor: Actor,
+    id: string,
+    version: number,
+    plan: WorklogPlan,
+  ): Promise<WorkedIncident> {
+    const incident = await this.writer.readCurrent(scopeOf(actor), id, version);
+    const worklog = await readDecideWrite({
+      read: () => this.worklogOf(incident.id),
+      decide: (current) => {
+        const change = plan(incident, current);
+        checkWorklogGrowth(incident.ref, current, change);
+        return { write: change };
+      },
+      write: (change, current) =>
+        this.worklogs.write(incident.id, incident.bureauId, current.revision, change),
+      attempts: ATTEMPTS,
+      exhausted: () => new ConflictError('The incident is changing too fast; retry.', 'busy'),
+    });
+    return { incident, worklog };
   }
 
   private async user(id: string | undefined | null, path: string): Promise<Assignee | null> {
@@ -61,21 +119,15 @@ export class CollaborationService {
     return { userId: user.id, name: user.name, role: user.role };
   }
 
-  addNote(actor: Actor, id: string, version: number, text: string): Promise<WorkflowIncident> {
+  addNote(actor: Actor, id: string, version: number, text: string): Promise<WorkedIncident> {
     const note: IncidentNote = { noteId: randomUUID(), at: new Date(), by: assigneeOf(actor), text };
-    return this.writer.mutate(scopeOf(actor), id, version, (incident) =>
-      this.planned(
-        actor,
-        incident,
-        'incident.note_added',
-        {},
-        { notes: [note] },
-        { noteId: note.noteId, text },
-      ),
-    );
+    return this.record(actor, id, version, (incident) => ({
+      push: { notes: [note] },
+      audit: [this.draft(actor, incident, 'incident.note_added', { noteId: note.noteId, text })],
+    }));
   }
 
-  async addTask(actor: Actor, id: string, version: number, input: TaskInput): Promise<WorkflowIncident> {
+  async addTask(actor: Actor, id: string, version: number, input: TaskInput): Promise<WorkedIncident> {
     const now = new Date();
     const task: IncidentTask = {
       taskId: randomUUID(),
@@ -87,16 +139,10 @@ export class CollaborationService {
       createdAt: now,
       createdBy: assigneeOf(actor),
     };
-    return this.writer.mutate(scopeOf(actor), id, version, (incident) =>
-      this.planned(
-        actor,
-        incident,
-        'incident.task_added',
-        {},
-        { tasks: [task] },
-        { taskId: task.taskId, title: task.title },
-      ),
-    );
+    return this.record(actor, id, version, (incident) => ({
+      push: { tasks: [task] },
+      audit: [this.draft(actor, incident, 'incident.task_added', { taskId: task.taskId, title: task.title })],
+    }));
   }
 
   async updateTask(
@@ -105,11 +151,11 @@ export class CollaborationService {
     version: number,
     taskId: string,
     patch: TaskPatch,
-  ): Promise<WorkflowIncident> {
+  ): Promise<WorkedIncident> {
     const assignee =
       patch.assigneeId === undefined ? undefined : await this.user(patch.assigneeId, 'body.assigneeId');
-    return this.writer.mutate(scopeOf(actor), id, version, (incident) => {
-      const task = incident.tasks.find((t) => t.taskId === taskId);
+    return this.record(actor, id, version, (incident, worklog) => {
+      const task = worklog.tasks.find((t) => t.taskId === taskId);
       if (!task) throw new NotFoundError('Task');
       const next: IncidentTask = { ...task };
       if (patch.title !== undefined) next.title = patch.title;
@@ -119,15 +165,10 @@ export class CollaborationService {
         next.done = patch.done;
         next.doneAt = patch.done ? new Date() : null;
       }
-      const tasks = incident.tasks.map((t) => (t.taskId === taskId ? next : t));
-      return this.planned(
-        actor,
-        incident,
-        'incident.task_updated',
-        { tasks },
-        {},
-        { taskId, patch: { ...patch } },
-      );
+      return {
+        set: { tasks: worklog.tasks.map((t) => (t.taskId === taskId ? next : t)) },
+        audit: [this.draft(actor, incident, 'incident.task_updated', { taskId, patch: { ...patch } })],
+      };
     });
   }
 
@@ -138,7 +179,7 @@ export class CollaborationService {
     version: number,
     otherId: string,
     reason: string | undefined,
-  ): Promise<WorkflowIncident> {
+  ): Promise<WorkedIncident> {
     if (otherId === id)
       throw new ValidationError([{ path: 'body.incidentId', message: 'an incident cannot link to itself' }]);
     const other = await this.writer.read(scopeOf(actor), otherId);
@@ -149,18 +190,14 @@ export class CollaborationService {
       at: new Date(),
       by: assigneeOf(actor),
     };
-    return this.writer.mutate(scopeOf(actor), id, version, (incident) => {
-      if (incident.links.some((l) => l.id === other.id)) {
-        return this.planned(actor, incident, 'incident.linked', {}, {}, { linked: other.id, again: true });
+    return this.record(actor, id, version, (incident, worklog) => {
+      if (worklog.links.some((l) => l.id === other.id)) {
+        return { audit: [this.draft(actor, incident, 'incident.linked', { linked: other.id, again: true })] };
       }
-      return this.planned(
-        actor,
-        incident,
-        'incident.linked',
-        {},
-        { links: [link] },
-        { linked: other.id, ref: other.ref },
-      );
+      return {
+        push: { links: [link] },
+        audit: [this.draft(actor, incident, 'incident.linked', { linked: other.id, ref: other.ref })],
+      };
     });
   }
 

@@ -1,5 +1,5 @@
 /** Responder workflow: queues, claims, the lifecycle, notes and tasks, merges, obligations, clock work. */
-export { createWorkflowModule } from './workflow.module.js';
+export { createWorkflowModule, workflowMigrations } from './workflow.module.js';
 export type { WorkflowModule, WorkflowDeps, WorkflowServices } from './workflow.module.js';
 export {
   TRANSITIONS,

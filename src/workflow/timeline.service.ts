@@ -2,7 +2,12 @@ import { scopeOf, type Actor } from '../auth/index.js';
 import type { AuditEvent } from '../audit/index.js';
 import { bureauActor, bureauLens, bureauProjection } from './bureau-timeline.js';
 import type { WorkflowWriter } from './workflow-writer.js';
-import type { WorkflowIncident } from './workflow.types.js';
+import { emptyWorklog, type IncidentWorklog, type WorkflowIncident } from './workflow.types.js';
+
+/** Where the timeline reads the worklogs (notes) of the incident and its merged duplicates. */
+export interface WorklogReader {
+  worklogsOf(incidentIds: readonly string[]): Promise<Map<string, IncidentWorklog>>;
+}
 
 /** Where the timeline reads an incident's audit events (the audit service). */
 export interface AuditReader {
@@ -33,6 +38,7 @@ export class TimelineService {
   constructor(
     private readonly writer: WorkflowWriter,
     private readonly audit: AuditReader,
+    private readonly worklogs: WorklogReader,
   ) {}
 
   async timeline(actor: Actor, id: string): Promise<TimelineEntry[]> {
@@ -42,9 +48,17 @@ export class TimelineService {
     );
     const sources = [incident, ...merged.filter((m): m is WorkflowIncident => m !== null)];
     const bureau = actor.role === 'reporter';
+    // Notes are the CERT's: a bureau's timeline reads no worklog.
+    const worklogs = bureau
+      ? new Map<string, IncidentWorklog>()
+      : await this.worklogs.worklogsOf(sources.map((s) => s.id));
     const entries = (
       await Promise.all(
-        sources.map((source) => (bureau ? this.bureauEntriesOf(source) : this.entriesOf(source))),
+        sources.map((source) =>
+          bureau
+            ? this.bureauEntriesOf(source)
+            : this.entriesOf(source, worklogs.get(source.id) ?? emptyWorklog(source.id)),
+        ),
       )
     ).flat();
     return entries.sort((a, b) => a.at.localeCompare(b.at));
@@ -84,7 +98,7 @@ export class TimelineService {
     return entries;
   }
 
-  private async entriesOf(incident: WorkflowIncident): Promise<TimelineEntry[]> {
+  private async entriesOf(incident: WorkflowIncident, worklog: IncidentWorklog): Promise<TimelineEntry[]> {
     const ref = { id: incident.id, ref: incident.ref };
     const events = await this.audit.forSubject('incident', incident.id);
     return [
@@ -97,7 +111,7 @@ export class TimelineService {
         text: null,
         data: { changes: event.changes, ...event.data },
       })),
-      ...incident.notes.map((note): TimelineEntry => ({
+      ...worklog.notes.map((note): TimelineEntry => ({
         at: iso(note.at),
         kind: 'note',
         incident: ref,

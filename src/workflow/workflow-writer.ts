@@ -25,7 +25,7 @@ export interface PlannedChange {
 
 /**
  * 409 when a change would push a list of the incident past its limit, or the document past its
- * size budget (notes, tasks, links, obligations are what responders and bureaux add by hand).
+ * size budget (obligations and merges are what responders and bureaux add by hand).
  */
 function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
   const grows = Object.entries(change.push ?? {}).filter(
@@ -38,6 +38,10 @@ function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
   }
   checkDocumentBudget(incident.ref, incident, Object.fromEntries(grows));
 }
+
+/** The 412 of a change made on a version that is no longer the incident's. */
+const stale = (incident: WorkflowIncident): PreconditionFailedError =>
+  new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
 
 /** How often a write is recomputed when only the clocks moved under it (the responder's version held). */
 const ATTEMPTS = 8;
@@ -63,6 +67,13 @@ export class WorkflowWriter {
   async read(scope: Scope, id: string): Promise<WorkflowIncident> {
     const incident = await this.find(scope, id);
     if (!incident) throw new NotFoundError('Incident');
+    return incident;
+  }
+
+  /** The incident, when `version` is still its revision; else a 412 naming the current ETag. */
+  async readCurrent(scope: Scope, id: string, version: number): Promise<WorkflowIncident> {
+    const incident = await this.read(scope, id);
+    if (incident.revision !== version) throw stale(incident);
     return incident;
   }
 
@@ -102,7 +113,7 @@ export class WorkflowWriter {
       decide: async (incident): Promise<Decision<PlannedChange, never>> => {
         if (incident.revision !== version) {
           onStale?.(incident);
-          throw new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
+          throw stale(incident);
         }
         const planned = await plan(incident);
         checkGrowth(incident, planned.change);

@@ -21,6 +21,9 @@ import { WorkflowRepository } from './workflow.repository.js';
 import { WorkflowService, type UserDirectory } from './workflow.service.js';
 import { WorkflowWriter } from './workflow-writer.js';
 import { workflowRoutes } from './workflow.routes.js';
+import { WORKLOGS_COLLECTION, WorklogRepository } from './worklog.repository.js';
+import { worklogsMigration } from './worklogs.migration.js';
+import type { Connection, Migration } from '../platform/db/index.js';
 import type { WorkflowServices } from './workflow-services.js';
 
 /** What the workflow takes from other modules. */
@@ -48,6 +51,8 @@ export interface WorkflowDeps {
    * clocks by the next clock write. Without it, re-triaged clocks stay as they were.
    */
   decisionClocks?: DecisionClockLookup;
+  /** Registers a collection whose documents carry an audit outbox (the worklogs) with the relay. */
+  registerOutbox(collection: string): void;
   /** Asks the audit relay to chain a written incident's drafts and enqueue its jobs (as written) now. */
   kickAudit?(collection: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
 }
@@ -60,13 +65,24 @@ export interface WorkflowModule {
   workers: WorkerSpec[];
   background: Background[];
   services: WorkflowServices;
+  /** What this version changes in data an earlier version stored (run at start, or `govcert migrate`). */
+  migrations: Migration[];
   init(): Promise<void>;
+}
+
+/** The workflow's migrations on a bare connection, for the `govcert migrate` command. */
+export function workflowMigrations(db: Connection, incidentsCollection: string): Migration[] {
+  return [worklogsMigration(new WorkflowRepository(db, incidentsCollection), new WorklogRepository(db))];
 }
 
 export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
   const repository = new WorkflowRepository(platform.db, deps.incidentsCollection, (id, audit, jobs) => {
     deps.kickAudit?.(deps.incidentsCollection, id, audit, jobs);
   });
+  const worklogs = new WorklogRepository(platform.db, (id, audit) => {
+    deps.kickAudit?.(WORKLOGS_COLLECTION, id, audit, []);
+  });
+  deps.registerOutbox(WORKLOGS_COLLECTION);
   const timers = new ClockTimers(platform.queues, platform.logger, platform.redis);
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
@@ -87,10 +103,11 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     turn: loopTurn(platform, 'clock-reconciler'),
     ...deps.reconciler,
   });
+  const collaboration = new CollaborationService(writer, deps.users, worklogs);
   const services: WorkflowServices = {
     writer,
     workflow: new WorkflowService(writer, deps.users, calendars),
-    collaboration: new CollaborationService(writer, deps.users),
+    collaboration,
     merge: new MergeService(writer, calendars),
     markings: new MarkingsService(writer),
     obligations: new ObligationService(
@@ -101,7 +118,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
       },
       calendars,
     ),
-    timeline: new TimelineService(writer, deps.audit),
+    timeline: new TimelineService(writer, deps.audit, collaboration),
     queues: new QueueService(repository, index, platform.logger, deps.knownQueues ?? (() => [])),
     clocks,
     reconciler,
@@ -112,6 +129,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     workers: [clockWorker(clocks)],
     background: [reconciler],
     services,
+    migrations: [worklogsMigration(repository, worklogs)],
     init: () => repository.init(),
   };
 }

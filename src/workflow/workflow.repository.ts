@@ -5,6 +5,9 @@ import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js
 import {
   NO_DEADLINE,
   type Expectation,
+  type IncidentLink,
+  type IncidentNote,
+  type IncidentTask,
   type NotificationRequest,
   type WorkflowChange,
   type WorkflowIncident,
@@ -13,6 +16,18 @@ import {
 import { ROW_PROJECTION, toRow, type QueueRow } from './queue-row.js';
 
 type Doc = mongo.Document;
+
+/** The lists an incident document held before the worklogs. */
+const WORKLOG_FIELDS = ['notes', 'tasks', 'links'] as const;
+
+/** An incident's notes, tasks and links as the version before worklogs stored them on it. */
+export interface StoredWorklogFields {
+  id: string;
+  bureauId: string;
+  notes: IncidentNote[];
+  tasks: IncidentTask[];
+  links: IncidentLink[];
+}
 
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
@@ -34,9 +49,6 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
     assignee: null,
     claimedAt: null,
     acknowledgedAt: null,
-    notes: [],
-    tasks: [],
-    links: [],
     mergedInto: null,
     merged: [],
     postIncident: {},
@@ -166,6 +178,32 @@ export class WorkflowRepository {
       .find({ status: { $in: QUEUED_STATUSES } }, { projection: ROW_PROJECTION })
       .toArray();
     return docs.map(toRow);
+  }
+
+  /**
+   * Incidents as the version before worklogs stored them, with notes, tasks or links on the incident
+   * (for the worklog migration), in batches.
+   */
+  async *withWorklogFields(batch: number): AsyncGenerator<StoredWorklogFields[]> {
+    const cursor = this.collection.find(
+      { $or: WORKLOG_FIELDS.map((field) => ({ [field]: { $exists: true } })) },
+      { projection: { bureauId: 1, notes: 1, tasks: 1, links: 1 }, batchSize: batch },
+    );
+    yield* inBatches(cursor, batch, (doc) => ({
+      id: String(doc._id),
+      bureauId: String(doc.bureauId),
+      notes: Array.isArray(doc.notes) ? (doc.notes as IncidentNote[]) : [],
+      tasks: Array.isArray(doc.tasks) ? (doc.tasks as IncidentTask[]) : [],
+      links: Array.isArray(doc.links) ? (doc.links as IncidentLink[]) : [],
+    }));
+  }
+
+  /** Drops the lists the incident's worklog now holds (neither the revision nor `updatedAt` moves). */
+  async dropWorklogFields(id: string): Promise<void> {
+    await this.collection.updateOne(
+      { _id: oid(id) },
+      { $unset: Object.fromEntries(WORKLOG_FIELDS.map((field) => [field, ''])) },
+    );
   }
 
   /**

@@ -1,7 +1,9 @@
 import { defineRoute, type AnyRoute } from '../platform/http/index.js';
-import { roleHas } from '../auth/index.js';
+import type { Response } from 'express';
+import { roleHas, type Actor } from '../auth/index.js';
 import { ForbiddenError, ValidationError } from '../platform/index.js';
 import { respond } from './route-helpers.js';
+import type { WorkflowIncident } from './workflow.types.js';
 import { workflowViewSchema as response } from './workflow.responses.js';
 import {
   assignBody,
@@ -22,6 +24,8 @@ export const BUSY = 'The incident kept changing while the change was written (`b
  */
 export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
   const tags = ['workflow'];
+  const view = (res: Response, actor: Actor, incident: WorkflowIncident) =>
+    respond(res, actor, incident, s.collaboration);
   return [
     defineRoute({
       method: 'get',
@@ -33,7 +37,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       response,
       etag: true,
       handler: async ({ params, actor, res }) =>
-        respond(res, actor, await s.writer.read(s.scope(actor), params.id)),
+        view(res, actor, await s.writer.read(s.scope(actor), params.id)),
     }),
     defineRoute({
       method: 'post',
@@ -46,7 +50,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       response,
       errors: { 409: `Someone else holds it (\`already_claimed\`, \`details.assignee\`). ${BUSY}` },
       handler: async ({ params, actor, version, res }) =>
-        respond(res, actor, await s.workflow.claim(actor, params.id, version)),
+        view(res, actor, await s.workflow.claim(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -60,7 +64,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       response,
       errors: { 409: BUSY },
       handler: async ({ params, body, actor, version, res }) =>
-        respond(res, actor, await s.workflow.assign(actor, params.id, version, body.userId)),
+        view(res, actor, await s.workflow.assign(actor, params.id, version, body.userId)),
     }),
     defineRoute({
       method: 'post',
@@ -75,7 +79,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
         409: `Nobody holds it (\`not_claimed\`), or someone else does and you are not a lead (\`not_assignee\`). ${BUSY}`,
       },
       handler: async ({ params, actor, version, res }) =>
-        respond(res, actor, await s.workflow.release(actor, params.id, version)),
+        view(res, actor, await s.workflow.release(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -88,7 +92,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       response,
       errors: { 409: `It cannot be acknowledged from its state (\`illegal_transition\`). ${BUSY}` },
       handler: async ({ params, actor, version, res }) =>
-        respond(res, actor, await s.workflow.acknowledge(actor, params.id, version)),
+        view(res, actor, await s.workflow.acknowledge(actor, params.id, version)),
     }),
     defineRoute({
       method: 'post',
@@ -116,10 +120,10 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
               { path: 'body.mergeInto', message: 'name the incident this one duplicates' },
             ]);
           if (actor.role === 'system' || !roleHas(actor.role, 'incident.merge')) throw new ForbiddenError();
-          return respond(res, actor, await s.merge.merge(actor, params.id, version, body.mergeInto));
+          return view(res, actor, await s.merge.merge(actor, params.id, version, body.mergeInto));
         }
         const { to, finding, postIncident, notApplicable } = body;
-        return respond(
+        return view(
           res,
           actor,
           await s.workflow.transition(actor, params.id, version, {
@@ -146,7 +150,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
         409: `The survivor is not open (\`survivor_not_open\`) or this one cannot be a duplicate now (\`illegal_transition\`). ${BUSY}`,
       },
       handler: async ({ params, body, actor, version, res }) =>
-        respond(res, actor, await s.merge.merge(actor, params.id, version, body.into)),
+        view(res, actor, await s.merge.merge(actor, params.id, version, body.into)),
     }),
     defineRoute({
       method: 'post',
@@ -162,11 +166,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       response,
       errors: { 409: BUSY },
       handler: async ({ params, body, actor, version, res }) =>
-        respond(
-          res,
-          actor,
-          await s.markings.set(actor, params.id, version, { tlp: body.tlp, pap: body.pap }),
-        ),
+        view(res, actor, await s.markings.set(actor, params.id, version, { tlp: body.tlp, pap: body.pap })),
     }),
     defineRoute({
       method: 'post',
@@ -189,7 +189,7 @@ export function workflowRoutes(s: WorkflowServices): AnyRoute[] {
       },
       handler: async ({ params, body, actor, version, res }) => {
         const { version: _sent, ...input } = body;
-        return respond(res, actor, await s.obligations.record(actor, params.id, version, input));
+        return view(res, actor, await s.obligations.record(actor, params.id, version, input));
       },
     }),
   ];

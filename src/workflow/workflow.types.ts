@@ -39,6 +39,29 @@ export interface IncidentLink {
   by: Assignee;
 }
 
+/**
+ * The responders' working record of one incident: its notes, tasks and links, kept beside the incident
+ * in a document of their own (`incident_worklogs`, id = the incident's), so adding to it neither
+ * rewrites the incident nor moves the version (ETag) responders hold on it.
+ */
+export interface IncidentWorklog {
+  incidentId: string;
+  notes: IncidentNote[];
+  tasks: IncidentTask[];
+  links: IncidentLink[];
+  /** The worklog's own version: 0 while it has never been written (no document yet). */
+  revision: number;
+}
+
+/** The worklog of an incident nothing was added to yet. */
+export const emptyWorklog = (incidentId: string): IncidentWorklog => ({
+  incidentId,
+  notes: [],
+  tasks: [],
+  links: [],
+  revision: 0,
+});
+
 /** One side of a merge of duplicates. */
 export interface MergeRef {
   id: string;
@@ -73,9 +96,6 @@ export interface WorkflowFields {
   assignee: Assignee | null;
   claimedAt: Date | null;
   acknowledgedAt: Date | null;
-  notes: IncidentNote[];
-  tasks: IncidentTask[];
-  links: IncidentLink[];
   mergedInto: MergeRef | null;
   merged: MergeRef[];
   postIncident: PostIncident;

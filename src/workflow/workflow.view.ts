@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/index.js';
 import { allowedNext } from './lifecycle.js';
-import type { WorkflowIncident } from './workflow.types.js';
+import { emptyWorklog, type IncidentWorklog, type WorkflowIncident } from './workflow.types.js';
 
 /** What a reporter sees after recording an obligation: status, version, clocks and obligations. */
 export interface BureauWorkflowView {
@@ -23,17 +23,24 @@ export interface WorkflowView extends BureauWorkflowView {
   claimedAt: Date | null;
   acknowledgedAt: Date | null;
   nextDueAt: Date | null;
-  notes: WorkflowIncident['notes'];
-  tasks: WorkflowIncident['tasks'];
-  links: WorkflowIncident['links'];
+  notes: IncidentWorklog['notes'];
+  tasks: IncidentWorklog['tasks'];
+  links: IncidentWorklog['links'];
   merged: WorkflowIncident['merged'];
   mergedInto: WorkflowIncident['mergedInto'];
   postIncident: WorkflowIncident['postIncident'];
   finding: string | null;
 }
 
-/** Field by field, so nothing internal (outbox, ledger, timers) leaks; reporters get the bureau view. */
-export function toWorkflowView(incident: WorkflowIncident, actor: Actor): WorkflowView | BureauWorkflowView {
+/**
+ * Field by field, so nothing internal (outbox, ledger, timers) leaks; reporters get the bureau view.
+ * The notes, tasks and links are the incident's worklog's (null: none was read, so none shown).
+ */
+export function toWorkflowView(
+  incident: WorkflowIncident,
+  worklog: IncidentWorklog | null,
+  actor: Actor,
+): WorkflowView | BureauWorkflowView {
   const bureau: BureauWorkflowView = {
     id: incident.id,
     ref: incident.ref,
@@ -43,6 +50,7 @@ export function toWorkflowView(incident: WorkflowIncident, actor: Actor): Workfl
     obligations: incident.obligations,
   };
   if (actor.role === 'reporter') return bureau;
+  const work = worklog ?? emptyWorklog(incident.id);
   return {
     ...bureau,
     severity: incident.severity,
@@ -54,9 +62,9 @@ export function toWorkflowView(incident: WorkflowIncident, actor: Actor): Workfl
     claimedAt: incident.claimedAt,
     acknowledgedAt: incident.acknowledgedAt,
     nextDueAt: incident.nextDueAt,
-    notes: incident.notes,
-    tasks: incident.tasks,
-    links: incident.links,
+    notes: work.notes,
+    tasks: work.tasks,
+    links: work.links,
     merged: incident.merged,
     mergedInto: incident.mergedInto,
     postIncident: incident.postIncident,

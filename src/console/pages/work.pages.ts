@@ -203,11 +203,14 @@ async function act(
       });
     }
     case 'note':
-      return s.collaboration.addNote(actor, id, v, form.text ?? required('text'));
+      return (await s.collaboration.addNote(actor, id, v, form.text ?? required('text'))).incident;
     case 'task':
-      return s.collaboration.addTask(actor, id, v, { title: form.title ?? required('title') });
+      return (await s.collaboration.addTask(actor, id, v, { title: form.title ?? required('title') }))
+        .incident;
     case 'link':
-      return s.collaboration.link(actor, id, v, form.incidentId ?? required('incidentId'), form.reason);
+      return (
+        await s.collaboration.link(actor, id, v, form.incidentId ?? required('incidentId'), form.reason)
+      ).incident;
     case 'merge':
       if (actor.role === 'system' || !roleHas(actor.role, 'incident.merge')) throw new ForbiddenError();
       return s.merge.merge(actor, id, v, form.into ?? required('into'));
@@ -255,8 +258,9 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
     // The sections read different stores (the audit trail twice, messages, staged reports, the
     // indicator index): asked together, the page waits for the slowest rather than for their sum.
     const decisionId = incident.triage?.decisionId;
-    const [timeline, thread, bureauReports, history, matches, reasons] = await Promise.all([
+    const [timeline, worklog, thread, bureauReports, history, matches, reasons] = await Promise.all([
       deps.services.timeline.timeline(actor, id),
+      deps.services.collaboration.worklogOf(incident.id),
       deps.messages ? threadSection(deps.messages, translator, lang, actor, id) : null,
       deps.stagedReports ? deps.stagedReports({ actor, incidentId: id, lang, translator }) : null,
       deps.history && mayReadHistory(actor)
@@ -355,10 +359,10 @@ export function workPages(deps: WorkPageDeps): AnyPage[] {
         })),
         thread,
         bureauReports,
-        notes: incident.notes.map((n) => ({ at: n.at, by: n.by.name, text: n.text })),
-        tasks: incident.tasks.map((task) => ({ title: task.title, done: task.done })),
+        notes: worklog.notes.map((n) => ({ at: n.at, by: n.by.name, text: n.text })),
+        tasks: worklog.tasks.map((task) => ({ title: task.title, done: task.done })),
         links: [
-          ...incident.links.map((l) => ({ id: l.id, text: t('respond.linkedTo', { ref: l.ref }) })),
+          ...worklog.links.map((l) => ({ id: l.id, text: t('respond.linkedTo', { ref: l.ref }) })),
           ...incident.merged.map((m) => ({ id: m.id, text: t('respond.mergedFrom', { ref: m.ref }) })),
           ...(incident.mergedInto
             ? [

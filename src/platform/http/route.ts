@@ -125,6 +125,10 @@ export function registerRoutes(
         actor = await access.identify(req);
       } else {
         res.set('Cache-Control', 'no-store');
+        // No 304s: the answer is no-store, and its ETag is the version to send back as If-Match, not a
+        // validator of this representation (notes, tasks and notification statuses move without it).
+        delete req.headers['if-none-match'];
+        delete req.headers['if-modified-since'];
         actor = await access.authenticate(req);
         await access.authorize(actor, route.permission, req);
       }

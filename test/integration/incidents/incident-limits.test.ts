@@ -81,7 +81,17 @@ describe('Every list an incident grows by request is capped with a clear 409 (is
       by: { userId: 'x', name: 'x', role: 'responder' },
       text: 'n',
     });
-    const { id, revision } = await reportWith({ notes: filler(LIMITS.notes, note) });
+    const { id, revision } = await reportWith({});
+    // Notes live in the incident's worklog (issue 16 item 5), stored as 1000 notes would leave it.
+    await runtime.platform.db.db!.collection('incident_worklogs').insertOne({
+      _id: new mongoose.Types.ObjectId(id),
+      bureauId: reporter.actor.bureauId,
+      notes: filler(LIMITS.notes, note),
+      tasks: [],
+      links: [],
+      revision: 1,
+      pendingAudit: [],
+    });
     const answer = await call<ErrorJson>(runtime.url, 'POST', `/api/v1/incidents/${id}/notes`, {
       key: responder.key,
       body: { text: 'one more', version: revision },

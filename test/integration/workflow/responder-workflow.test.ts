@@ -70,20 +70,56 @@ describe('Responder workflow over the API', function () {
     });
     const etag = read.headers.get('etag');
     expect(etag).to.equal(`W/"${read.body.revision}"`);
-    const first = await call(runtime.url, 'POST', url(incident.id, 'notes'), {
+    const claimed = await call<WorkflowJson>(runtime.url, 'POST', url(incident.id, 'claim'), {
       key: r0().key,
-      body: { text: 'first' },
       headers: { 'if-match': etag! },
     });
-    expect(first.status, first.text).to.equal(201);
+    expect(claimed.status, claimed.text).to.equal(200);
+    expect(claimed.headers.get('etag')).to.not.equal(etag);
     const stale = await call(runtime.url, 'POST', url(incident.id, 'notes'), {
       key: responders[1].key,
-      body: { text: 'second' },
+      body: { text: 'written on the version before the claim' },
       headers: { 'if-match': etag! },
     });
     expect(stale.status).to.equal(412);
     const after = await workflowOf(runtime.url, r0(), incident.id);
-    expect(after.body.notes.map((n) => n.text)).to.deep.equal(['first']);
+    expect(after.body.notes).to.deep.equal([]);
+  });
+
+  it('when two responders add notes on the same version, then both are kept and the version they hold still claims (notes do not move the ETag)', async () => {
+    const incident = await reportAndTriage(runtime.url, reporter, r0());
+    const etag = (await workflowOf(runtime.url, r0(), incident.id)).headers.get('etag')!;
+    for (const [who, text] of [
+      [r0(), 'first'],
+      [responders[1], 'second'],
+    ] as const) {
+      const noted = await call<WorkflowJson>(runtime.url, 'POST', url(incident.id, 'notes'), {
+        key: who.key,
+        body: { text },
+        headers: { 'if-match': etag },
+      });
+      expect(noted.status, noted.text).to.equal(201);
+      expect(noted.headers.get('etag')).to.equal(etag);
+    }
+    const task = await call<WorkflowJson>(runtime.url, 'POST', url(incident.id, 'tasks'), {
+      key: r0().key,
+      body: { title: 'Image the web server' },
+      headers: { 'if-match': etag },
+    });
+    expect(task.status, task.text).to.equal(201);
+    const claimed = await call<WorkflowJson>(runtime.url, 'POST', url(incident.id, 'claim'), {
+      key: responders[1].key,
+      headers: { 'if-match': etag },
+    });
+    expect(claimed.status, claimed.text).to.equal(200);
+    expect(claimed.body.notes.map((n) => n.text)).to.deep.equal(['first', 'second']);
+    // A conditional GET with the version still gets the notes: the ETag is a version, not a validator.
+    const again = await call<WorkflowJson>(runtime.url, 'GET', `/api/v1/incidents/${incident.id}/workflow`, {
+      key: r0().key,
+      headers: { 'if-none-match': claimed.headers.get('etag')! },
+    });
+    expect(again.status).to.equal(200);
+    expect(again.body.notes.map((n) => n.text)).to.deep.equal(['first', 'second']);
   });
 
   it('when a lead assigns, then the assignee changes; a responder may not assign (403)', async () => {

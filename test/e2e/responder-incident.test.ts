@@ -90,6 +90,17 @@ describe('responders working an incident (browser)', function () {
     await expectAccessible(other);
     await screenshot(other, 'incident-work-conflict-en');
     expect((await workflowOf(runtime.url, reader, incident.id)).body.notes).to.deep.equal([]);
+    // Bob writes it again on the page as it stands now: it shows. Alice's page, opened before his
+    // note, still acts below (a note is the worklog's and does not change the version her forms carry).
+    await other.goto(work(incident.id));
+    await other.getByLabel('Note', { exact: true }).fill('Bob was here');
+    await other.getByRole('button', { name: 'Add note' }).click();
+    await other.waitForURL(work(incident.id));
+    expect(await other.locator('main').textContent()).to.include('Bob was here');
+    await screenshot(other, 'incident-work-note-en');
+    expect((await workflowOf(runtime.url, reader, incident.id)).body.notes.map((n) => n.text)).to.deep.equal([
+      'Bob was here',
+    ]);
 
     // An obligation this incident has, chosen by name from its own list.
     const obligations = await page

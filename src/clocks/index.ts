@@ -1,4 +1,8 @@
-/** Clocks: the pure rules of deadlines and escalation, their timers, and the notification port. */
+/**
+ * Clocks: the rules of deadlines and escalation, their timers, the service that brings an incident's
+ * clocks up to now, its worker and reconciler, and the ports it reads and writes through (the
+ * incidents' clocks, the notifications).
+ */
 export { CLOCK_STATES, MAX_ESCALATIONS, MAX_CLOCK_HISTORY } from './clock.types.js';
 export type {
   ClockState,
@@ -47,3 +51,8 @@ export {
   type NotificationRequests,
   type NotificationRequestInput,
 } from './notification-requests.js';
+export { clockFields, currentClocks, type ClockFields } from './clock-fields.js';
+export type { ClockStore, ClockedIncident, ClockWrite, NotificationRequest } from './clock-store.js';
+export { ClockService, type CatchUpOptions, type CatchUpResult } from './clock.service.js';
+export { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
+export { clockWorker } from './clock.worker.js';

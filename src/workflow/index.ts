@@ -16,8 +16,7 @@ export type { QueueSummary, QueuePage, FilteredQueuePage } from './queue.service
 export type { QueueFilter } from './queue-index.js';
 export type { TimelineEntry, AuditReader } from './timeline.service.js';
 export type { UserDirectory, TransitionInput } from './workflow.service.js';
-export type { CatchUpResult } from './clock.service.js';
-export type { ClockReconcilerOptions } from './clock-reconciler.js';
+export type { CatchUpResult, ClockReconcilerOptions } from '../clocks/index.js';
 export type { WorkflowView, BureauWorkflowView } from './workflow.view.js';
 export { NO_DEADLINE } from './workflow.types.js';
 export type * from './workflow.types.js';

@@ -4,8 +4,7 @@ import { auditDraft } from '../audit/index.js';
 import { checkListLimit } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { ConflictError, ValidationError } from '../platform/index.js';
-import { clockChanges } from '../clocks/index.js';
-import { clockFields, currentClocks } from './clock-fields.js';
+import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
 import { allowedNext, canTransition, isOpen } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
@@ -60,7 +59,7 @@ export class MergeService {
           const at = new Date();
           const calendars = this.calendars();
           const effects = transitionEffects(incident, 'duplicate', actor, at, calendars);
-          const fields = clockFields(incident, effects.clocks, 'duplicate', at);
+          const fields = clockFields(incident, effects.clocks, isOpen('duplicate'), at);
           const mergedInto: MergeRef = { id: survivor.id, ref: survivor.ref, at };
           const draft = auditDraft(
             actor,

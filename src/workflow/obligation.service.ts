@@ -10,8 +10,8 @@ import {
 } from '../clocks/index.js';
 import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
 import { ForbiddenError, ValidationError } from '../platform/index.js';
-import { clockChanges } from '../clocks/index.js';
-import { clockFields, currentClocks } from './clock-fields.js';
+import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
+import { isOpen } from './lifecycle.js';
 import { recordedBy } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';
@@ -84,7 +84,7 @@ export class ObligationService {
       // Before triage the incident has no clocks yet: the record is kept and meets them when they come.
       if (incident.triage) checkAgainstClocks(before, caller, input);
       const { clocks, met } = meetClocks(before, input.obligation, input.at, calendars);
-      const fields = clockFields(incident, clocks);
+      const fields = clockFields(incident, clocks, isOpen(incident.status));
       const draft = auditDraft(
         actor,
         'obligation.recorded',

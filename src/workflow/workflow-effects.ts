@@ -2,6 +2,7 @@ import type { Actor } from '../auth/index.js';
 import {
   MET_BY_STATE,
   closeClocks,
+  currentClocks,
   meetClocks,
   notificationIdFor,
   startClocks,
@@ -11,7 +12,6 @@ import {
   type RecordedObligation,
 } from '../clocks/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
-import { currentClocks } from './clock-fields.js';
 import type { NotificationRequest, WorkflowIncident } from './workflow.types.js';
 
 /** What entering a state does besides the status: clocks met, started or stopped, facts, notices. */

@@ -1,6 +1,5 @@
 import type { Actor, Scope } from '../auth/index.js';
-import type { ClockReconciler } from './clock-reconciler.js';
-import type { ClockService } from './clock.service.js';
+import type { ClockReconciler, ClockService } from '../clocks/index.js';
 import type { CollaborationService } from './collaboration.service.js';
 import type { MarkingsService } from './markings.service.js';
 import type { MergeService } from './merge.service.js';

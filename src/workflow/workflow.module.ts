@@ -1,13 +1,19 @@
 import { scopeOf } from '../auth/index.js';
-import { ClockTimers, StoredNotificationRequests, type CalendarSet } from '../clocks/index.js';
+import {
+  ClockReconciler,
+  ClockService,
+  ClockTimers,
+  StoredNotificationRequests,
+  clockWorker,
+  type CalendarSet,
+  type ClockReconcilerOptions,
+} from '../clocks/index.js';
 import type { IncidentListIndex } from '../incidents/index.js';
 import { loopTurn, type Background, type PlatformDeps } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
-import { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
-import { ClockService } from './clock.service.js';
 import type { DecisionClockLookup } from '../triage/index.js';
-import { clockWorker } from './clock.worker.js';
+import { WorkflowClockStore } from './clock-store.adapter.js';
 import { CollaborationService } from './collaboration.service.js';
 import { collaborationRoutes } from './collaboration.routes.js';
 import { MarkingsService } from './markings.service.js';
@@ -98,8 +104,9 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     deps.decisionClocks,
   );
   const calendars = deps.calendars ?? (() => new Map());
-  const clocks = new ClockService(writer, timers, platform.metrics, platform.logger, calendars);
-  const reconciler = new ClockReconciler(repository, clocks, timers, platform.logger, {
+  const store = new WorkflowClockStore(writer);
+  const clocks = new ClockService(store, timers, platform.metrics, platform.logger, calendars);
+  const reconciler = new ClockReconciler(store, clocks, timers, platform.logger, {
     turn: loopTurn(platform, 'clock-reconciler'),
     ...deps.reconciler,
   });

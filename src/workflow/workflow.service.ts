@@ -3,10 +3,9 @@ import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
 import { ConflictError, ValidationError } from '../platform/index.js';
-import { clockChanges } from '../clocks/index.js';
-import { clockFields, currentClocks } from './clock-fields.js';
+import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
 import { closeProblems, clockProblems } from './close-requirements.js';
-import { allowedNext, canTransition } from './lifecycle.js';
+import { allowedNext, canTransition, isOpen } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
 import type { Assignee, PostIncident, WorkflowIncident } from './workflow.types.js';
@@ -175,7 +174,7 @@ export class WorkflowService {
     }
     const at = new Date();
     const effects = transitionEffects(incident, input.to, actor, at, calendars, notApplicable);
-    const fields = clockFields(incident, effects.clocks, input.to, at);
+    const fields = clockFields(incident, effects.clocks, isOpen(input.to), at);
     const set: Record<string, unknown> = { ...effects.set, ...fields.set, status: input.to };
     if (input.postIncident) set.postIncident = postIncident;
     if (input.finding) set.finding = input.finding;

@@ -1,5 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
-import type { IncidentClock, RecordedObligation } from '../clocks/index.js';
+import type { IncidentClock, NotificationRequest, RecordedObligation } from '../clocks/index.js';
 import type { Incident } from '../incidents/index.js';
 import type { ClockSpec } from '../triage/index.js';
 
@@ -81,15 +81,8 @@ export interface PostIncident {
   motivation?: string;
 }
 
-/** A notification waiting in the incident's outbox, written in the same update as its cause. */
-export interface NotificationRequest {
-  notificationId: string;
-  kind: 'clock-warning' | 'breach-notice' | 'escalation-alert' | 'status-update';
-  template: string;
-  recipients: string[];
-  data: Record<string, unknown>;
-  createdAt: Date;
-}
+/** A notification waiting in the incident's outbox (the clocks' type), written in the same update as its cause. */
+export type { NotificationRequest } from '../clocks/index.js';
 
 /** The workflow's fields on the incident document (absent on a fresh report; defaults on read). */
 export interface WorkflowFields {

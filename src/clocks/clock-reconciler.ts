@@ -1,7 +1,7 @@
-import type { ClockTimers } from '../clocks/index.js';
 import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
+import type { ClockStore } from './clock-store.js';
+import type { ClockTimers } from './clock-timers.js';
 import type { ClockService } from './clock.service.js';
-import type { WorkflowRepository } from './workflow.repository.js';
 
 /** Options of the clock reconciler. */
 export interface ClockReconcilerOptions {
@@ -25,7 +25,7 @@ export class ClockReconciler {
   private readonly batch: number;
 
   constructor(
-    private readonly repository: WorkflowRepository,
+    private readonly store: ClockStore,
     private readonly clocks: ClockService,
     private readonly timers: ClockTimers,
     private readonly logger: Logger,
@@ -53,7 +53,7 @@ export class ClockReconciler {
   /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */
   async pass(): Promise<number> {
     let repaired = 0;
-    for await (const batch of this.repository.withClocks(this.batch)) {
+    for await (const batch of this.store.withClocks(this.batch)) {
       if (this.halted()) break;
       await Promise.all(batch.map((incident) => this.clocks.reindex(incident)));
       const lost = new Set(await this.timers.missing(batch.flatMap((incident) => incident.clockTimers)));

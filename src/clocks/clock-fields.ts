@@ -1,22 +1,15 @@
-import {
-  NO_DEADLINE,
-  nextDueAt,
-  nextTimer,
-  reconcileClocks,
-  startedClocks,
-  timerJobId,
-  type CalendarSet,
-  type ClockTimer,
-  type IncidentClock,
-} from '../clocks/index.js';
-import { isOpen } from './lifecycle.js';
-import type { WorkflowIncident } from './workflow.types.js';
+import type { CalendarSet } from './calendar/index.js';
+import { NO_DEADLINE } from './clock-changes.js';
+import { nextTimer, timerJobId } from './clock-events.js';
+import { nextDueAt, reconcileClocks, startedClocks } from './clock-rules.js';
+import type { ClockedIncident } from './clock-store.js';
+import type { ClockTimer, IncidentClock } from './clock.types.js';
 
 /**
  * The incident's clocks as the rules see them: a triage decision not merged yet (`decidedClocks`, read
  * with the incident) merged in first, times counted with the policy's calendars.
  */
-export const currentClocks = (incident: WorkflowIncident, calendars: CalendarSet): IncidentClock[] =>
+export const currentClocks = (incident: ClockedIncident, calendars: CalendarSet): IncidentClock[] =>
   reconcileClocks(
     incident.decidedClocks ?? incident.clocks,
     startedClocks(incident.clocks),
@@ -35,16 +28,17 @@ export interface ClockFields {
  * they need. `clocks` came from `currentClocks`, so the decision in force is merged in.
  */
 export function clockFields(
-  incident: WorkflowIncident,
+  incident: ClockedIncident,
   clocks: IncidentClock[],
-  status = incident.status,
+  /** Whether the incident, as this write leaves it, still runs clocks (the workflow's lifecycle). */
+  open: boolean,
   now = new Date(),
 ): ClockFields {
   const context = {
     incidentId: incident.id,
     severity: incident.severity,
     ladder: incident.triage?.escalation ?? [],
-    open: isOpen(status),
+    open,
     done: new Set(incident.clockEvents),
   };
   const timers = clocks

@@ -1,29 +1,24 @@
-import { ALL_SCOPE, systemActor } from '../auth/index.js';
+import { systemActor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
-import {
-  clockChanges,
-  notificationIdFor,
-  planClocks,
-  startedClocks,
-  timerJobId,
-  type CalendarSet,
-  type ClockEvent,
-  type ClockTimers,
-  type IncidentClock,
-} from '../clocks/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { Logger, Metrics } from '../platform/index.js';
 import { queueWarningRoute } from '../triage/index.js';
-import { isOpen } from './lifecycle.js';
-import type { WorkflowWriter } from './workflow-writer.js';
-import { NO_DEADLINE, type NotificationRequest, type WorkflowIncident } from './workflow.types.js';
+import type { CalendarSet } from './calendar/index.js';
+import { clockChanges, NO_DEADLINE } from './clock-changes.js';
+import { timerJobId } from './clock-events.js';
+import { planClocks } from './clock-plan.js';
+import { startedClocks } from './clock-rules.js';
+import type { ClockedIncident, ClockStore, NotificationRequest } from './clock-store.js';
+import type { ClockTimers } from './clock-timers.js';
+import type { ClockEvent, IncidentClock } from './clock.types.js';
+import { notificationIdFor } from './notification-requests.js';
 
 const actor = systemActor('clocks');
 const ATTEMPTS = 10;
 
 /** A clock step decided on one read: the incident read, its plan and the timers it leaves. */
 interface ClockStep {
-  incident: WorkflowIncident;
+  incident: ClockedIncident;
   plan: ReturnType<typeof planClocks>;
   timerIds: string[];
 }
@@ -36,7 +31,7 @@ const ACTIONS: Record<ClockEvent['kind'], string> = {
 
 /** The notification an event asks for: a warning to the team, a breach notice, an escalation alert. */
 function requestFor(
-  incident: WorkflowIncident,
+  incident: ClockedIncident,
   event: ClockEvent,
   clock: IncidentClock | undefined,
 ): NotificationRequest {
@@ -99,7 +94,7 @@ export interface CatchUpResult {
  */
 export class ClockService {
   constructor(
-    private readonly writer: WorkflowWriter,
+    private readonly store: ClockStore,
     private readonly timers: ClockTimers,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
@@ -109,10 +104,10 @@ export class ClockService {
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
     return readDecideWrite({
-      read: () => this.writer.find(ALL_SCOPE, incidentId),
+      read: () => this.store.find(incidentId),
       decide: async (incident): Promise<Decision<ClockStep, CatchUpResult>> => {
         if (!incident) return { done: { outcome: 'missing', events: [] } };
-        await this.writer.flushOutbox(incident);
+        await this.store.flushOutbox(incident);
         // Taken after the read, on every attempt: a plan must never be older than the state it reads.
         const now = new Date(Math.max(Date.now(), options.notBefore ?? 0));
         const plan = planClocks(
@@ -124,7 +119,7 @@ export class ClockService {
             obligations: incident.obligations,
             ladder: incident.triage?.escalation ?? [],
             severity: incident.severity,
-            open: isOpen(incident.status),
+            open: this.store.isOpen(incident),
           },
           now,
           this.calendars(),
@@ -137,42 +132,34 @@ export class ClockService {
           // reconciler repairs come here to re-add lost timers and re-file the row after triage.
           if (options.fired) return { done: { outcome: 'unchanged', events: [] } };
           await this.timers.ensure(incident.id, plan.timers);
-          await this.writer.index.put(incident);
+          await this.store.reindex(incident);
           return { done: { outcome: 'unchanged', events: [] } };
         }
         return { write: { incident, plan, timerIds } };
       },
       write: async ({ incident, plan, timerIds }) => {
         const keys = plan.events.map((event) => event.key);
-        const updated = await this.writer.repository.update(
-          ALL_SCOPE,
-          incident.id,
-          { revision: incident.revision, clockSeq: incident.clockSeq },
-          {
-            set: {
-              clocks: plan.clocks,
-              clocksDecisionId: incident.triage?.decisionId ?? null,
-              clockTimers: timerIds,
-              nextDueAt: plan.nextDueAt,
-              urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
-              // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
-              clockEvents: plan.clockEvents,
-            },
-            push: {
-              notificationOutbox: plan.events.map((event) =>
-                requestFor(
-                  incident,
-                  event,
-                  plan.clocks.find((c) => c.key === event.clockKey),
-                ),
-              ),
-            },
-            guard: keys.length > 0 ? { eventsAbsent: keys } : undefined,
-            // Clock progress does not change the responder's version: a timer never causes a 412.
-            bump: { revision: false, clockSeq: true },
-            audit: this.drafts(incident, plan),
+        // Clock progress does not change the responder's version: a timer never causes a 412.
+        const updated = await this.store.writeClocks(incident, {
+          set: {
+            clocks: plan.clocks,
+            clocksDecisionId: incident.triage?.decisionId ?? null,
+            clockTimers: timerIds,
+            nextDueAt: plan.nextDueAt,
+            urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
+            // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
+            clockEvents: plan.clockEvents,
           },
-        );
+          requests: plan.events.map((event) =>
+            requestFor(
+              incident,
+              event,
+              plan.clocks.find((c) => c.key === event.clockKey),
+            ),
+          ),
+          eventsAbsent: keys,
+          audit: this.drafts(incident, plan),
+        });
         if (!updated) return null;
         for (const event of plan.events.filter((e) => e.kind === 'breach')) {
           const clock = plan.clocks.find((c) => c.key === event.clockKey);
@@ -181,7 +168,7 @@ export class ClockService {
             severity: incident.severity ?? 'none',
           });
         }
-        await this.writer.after(updated, plan.timers, incident.clockTimers);
+        await this.store.after(updated, plan.timers, incident.clockTimers);
         if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
         return { outcome: 'updated', events: keys } satisfies CatchUpResult;
       },
@@ -191,11 +178,11 @@ export class ClockService {
   }
 
   /** Re-files the incident's queue row (reconciler passes rebuild the index this way). */
-  reindex(incident: WorkflowIncident): Promise<void> {
-    return this.writer.index.put(incident);
+  reindex(incident: ClockedIncident): Promise<void> {
+    return this.store.reindex(incident);
   }
 
-  private drafts(incident: WorkflowIncident, plan: ReturnType<typeof planClocks>): AuditDraft[] {
+  private drafts(incident: ClockedIncident, plan: ReturnType<typeof planClocks>): AuditDraft[] {
     const subject = { type: 'incident' as const, id: incident.id, ref: incident.ref };
     const policyVersion = incident.triage?.policyVersion ?? null;
     const drafts = plan.events.map((event) =>

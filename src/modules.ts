@@ -150,6 +150,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     },
     sweeps,
     decisionReasons: (ids) => intake.services.decisions.reasonsOf(ids),
+    decisionRecords: (ids) => intake.services.decisions.byIds(ids),
     consoleBase: () => publicUrl.get(),
     policyRoutes: {
       installed: () => policyRoutes(intake.services.triage.activePolicy, { includeDisabled: true }),

@@ -32,8 +32,9 @@ function recordOf(
     reasons: triage.reasons ?? [],
     escalation: triage.escalation,
     clocks: pendingSpecs,
-    // The notifications it called for stay on the incident, where that version kept them.
+    // What that version stored on the incident: the decision's own specs are not kept apart.
     notifications: [],
+    owed: stored.notifications,
   };
 }
 
@@ -58,7 +59,7 @@ function conversionOf(stored: StoredBeforeDecisionRecords): {
   return {
     record: recordOf(stored, triage, decisionId, waiting ? stored.clocks : []),
     set: { ...set, 'triage.decisionId': decisionId },
-    unset: [...unset, 'triage.reasons'],
+    unset: [...unset, 'triage.reasons', 'notifications'],
   };
 }
 

@@ -203,7 +203,6 @@ export class IncidentIntakeService {
         triageRound: 0,
         triagePending: true,
         clocks: [],
-        notifications: [],
         campaign: null,
         revision: 0,
         createdAt: now,

@@ -34,7 +34,6 @@ const incidentSchema = new Schema(
     triageRound: { type: Number, default: 0 },
     triagePending: { type: Boolean, default: true },
     clocks: { type: [Mixed], default: [] },
-    notifications: { type: [Mixed], default: [] },
     campaign: { type: Mixed, default: null },
     revision: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },

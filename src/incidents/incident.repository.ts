@@ -11,7 +11,13 @@ import { listedOf, type IncidentListIndex, type ListedIncident } from './inciden
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
 import type { ClockSpec, DecisionReason } from '../triage/index.js';
-import type { CampaignLink, Incident, IncidentStatus, IncidentTriage } from './incident.types.js';
+import type {
+  CampaignLink,
+  Incident,
+  IncidentNotification,
+  IncidentStatus,
+  IncidentTriage,
+} from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
 export interface IncidentFilter {
@@ -55,9 +61,20 @@ export interface StoredBeforeDecisionRecords {
   /** The clocks, or a re-triage's bare specs waiting to be merged with `clockLedger`. */
   clocks: Array<ClockSpec & { state?: string }>;
   clockLedger: unknown[];
+  /** The notifications the incident owed, as that version kept them on the incident. */
+  notifications: IncidentNotification[];
   /** As stored (absent: undefined), so the conversion's condition matches the document read. */
   revision: unknown;
   clockSeq: unknown;
+}
+
+/** An incident with the notifications it owes on it, as versions before the records held them. */
+export interface StoredWithNotifications {
+  id: string;
+  /** The decision in force, when it is named (null: not triaged, or stored before decision records). */
+  decisionId: string | null;
+  triaged: boolean;
+  notifications: IncidentNotification[];
 }
 
 export interface IncidentChange {
@@ -313,7 +330,15 @@ export class IncidentRepository {
     const cursor = this.models.Incident.collection.find(
       { $or: [{ 'triage.reasons': { $exists: true } }, { clockLedger: { $exists: true } }] },
       {
-        projection: { bureauId: 1, triage: 1, clocks: 1, clockLedger: 1, revision: 1, clockSeq: 1 },
+        projection: {
+          bureauId: 1,
+          triage: 1,
+          clocks: 1,
+          clockLedger: 1,
+          notifications: 1,
+          revision: 1,
+          clockSeq: 1,
+        },
         batchSize: batch,
       },
     );
@@ -323,9 +348,36 @@ export class IncidentRepository {
       triage: (doc.triage ?? null) as StoredBeforeDecisionRecords['triage'],
       clocks: (doc.clocks ?? []) as StoredBeforeDecisionRecords['clocks'],
       clockLedger: (doc.clockLedger ?? []) as StoredBeforeDecisionRecords['clockLedger'],
+      notifications: (doc.notifications ?? []) as StoredBeforeDecisionRecords['notifications'],
       revision: doc.revision as unknown,
       clockSeq: doc.clockSeq as unknown,
     }));
+  }
+
+  /**
+   * Incidents as the versions before the records kept the notifications owed stored them: with the
+   * list on the incident (for that migration), in batches.
+   */
+  async *storedWithNotifications(batch: number): AsyncGenerator<StoredWithNotifications[]> {
+    const cursor = this.models.Incident.collection.find(
+      { notifications: { $exists: true } },
+      { projection: { triage: 1, notifications: 1 }, batchSize: batch },
+    );
+    yield* inBatches(cursor, batch, (doc) => ({
+      id: String(doc._id),
+      decisionId: ((doc.triage ?? null) as { decisionId?: string } | null)?.decisionId ?? null,
+      triaged: doc.triage !== null && doc.triage !== undefined,
+      notifications: (Array.isArray(doc.notifications) ? doc.notifications : []) as IncidentNotification[],
+    }));
+  }
+
+  /** Drops the notification list the decision record now holds (neither revision nor updatedAt moves). */
+  async dropNotifications(id: string): Promise<void> {
+    if (!isObjectId(id)) return;
+    await this.models.Incident.collection.updateOne(
+      { _id: new mongoose.Types.ObjectId(id) },
+      { $unset: { notifications: '' } },
+    );
   }
 
   /**

@@ -1,6 +1,13 @@
 import type { PapLevel, TlpLevel } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import type { ClockSpec, DecisionReason, EscalationStep, Severity, TriageDecision } from '../triage/index.js';
+import type {
+  ClockSpec,
+  DecisionReason,
+  EscalationStep,
+  OwedNotification,
+  Severity,
+  TriageDecision,
+} from '../triage/index.js';
 import type { CreateIncidentInput } from './incident-report.schema.js';
 import type { Indicator } from './indicator.normaliser.js';
 
@@ -69,23 +76,11 @@ export interface IncidentTriage {
 }
 
 /**
- * A notification the decision calls for. The notifications module requests and sends it, and owns its
- * outcome: `status` as stored here stays as triage wrote it (`pending`; outcomes written here by
- * earlier versions stay too), and the API shows the notification's own status in its place.
+ * A notification the incident owes (the triage decision record's list, as of the decision in force).
+ * The notifications module requests and sends it and owns its outcome: the API shows the
+ * notification's own status in place of the one stored with the spec.
  */
-export interface IncidentNotification {
-  key: string;
-  to: string;
-  template: string;
-  /** The policy's TLP for the party's mail; absent on notifications stored before routes had one. */
-  tlp?: TlpLevel;
-  regime: string;
-  mandatory: boolean;
-  clock: string | null;
-  status: 'pending' | 'sent' | 'failed' | 'cancelled';
-  policyVersion: string;
-  createdAt: Date;
-}
+export type IncidentNotification = OwedNotification;
 
 /**
  * Possible campaign: other bureaux' open incidents sharing indicators. CERT eyes only: it never feeds
@@ -133,7 +128,6 @@ export interface Incident {
   clocks: ClockSpec[];
   /** The decision whose clock specs `clocks` follow (the clock rules merge a newer one in). */
   clocksDecisionId?: string | null;
-  notifications: IncidentNotification[];
   campaign: CampaignLink | null;
   /** Bumped by every write: conditional updates use it to detect a concurrent change. */
   revision: number;

@@ -1,5 +1,5 @@
 import type { Actor } from '../platform/index.js';
-import type { DecisionReason, DecisionReasonLookup, Severity } from '../triage/index.js';
+import type { DecisionDetailsLookup, DecisionReason, Severity } from '../triage/index.js';
 import type { Incident, IncidentNotification, IncidentTriage } from './incident.types.js';
 
 /** The decision in force as the API shows it: the incident's summary with the record's reasons. */
@@ -23,7 +23,8 @@ export interface IncidentView {
   clocks: Incident['clocks'];
   revision: number;
   triage?: IncidentTriageView | null;
-  notifications?: Incident['notifications'];
+  /** The notifications owed (CERT roles), from the decision in force, each with its own status. */
+  notifications?: IncidentNotification[];
   campaign?: {
     relatedIncidentIds: string[];
     indicators: string[];
@@ -64,9 +65,9 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
   if (!isCertRole(actor)) return view;
   return {
     ...view,
-    // The reasons are the decision record's: `completeViews` reads them.
+    // The reasons and the notifications owed are the decision record's: `completeViews` reads them.
     triage: incident.triage ? { ...incident.triage, reasons: [] } : null,
-    notifications: incident.notifications,
+    notifications: [],
     campaign: incident.campaign
       ? {
           relatedIncidentIds: incident.campaign.relatedIncidentIds,
@@ -97,31 +98,38 @@ export type NotificationStatusLookup = (
 /** What completes the views from records other modules own (injected: those modules import this one). */
 export interface ViewLookups {
   notificationStatuses?: NotificationStatusLookup | undefined;
-  decisionReasons?: DecisionReasonLookup | undefined;
-}
-
-/** The views with their decisions' reasons and their notifications' statuses, one read of each. */
-export async function completeViews(views: IncidentView[], lookups: ViewLookups): Promise<IncidentView[]> {
-  const withReasons = await withDecisionReasons(views, lookups.decisionReasons);
-  return withNotificationStatuses(withReasons, lookups.notificationStatuses);
+  decisionDetails?: DecisionDetailsLookup | undefined;
 }
 
 /**
- * The views with each decision's reasons read from its record, in one read for all of them. A view
- * without a decision (a reporter's, or one not triaged yet) costs nothing.
+ * The views with their decisions' reasons and notifications owed, and those notifications' statuses:
+ * one read of each for all of them.
  */
-async function withDecisionReasons(
+export async function completeViews(views: IncidentView[], lookups: ViewLookups): Promise<IncidentView[]> {
+  const withDetails = await withDecisionDetails(views, lookups.decisionDetails);
+  return withNotificationStatuses(withDetails, lookups.notificationStatuses);
+}
+
+/**
+ * The views with each decision's reasons and notifications owed read from its record, in one read
+ * for all of them. A view without a decision (a reporter's, or one not triaged yet) costs nothing.
+ */
+async function withDecisionDetails(
   views: IncidentView[],
-  lookup: DecisionReasonLookup | undefined,
+  lookup: DecisionDetailsLookup | undefined,
 ): Promise<IncidentView[]> {
   const ids = views.flatMap((view) => (view.triage ? [view.triage.decisionId] : []));
   if (!lookup || ids.length === 0) return views;
-  const reasons = await lookup(ids);
-  return views.map((view) =>
-    view.triage
-      ? { ...view, triage: { ...view.triage, reasons: reasons.get(view.triage.decisionId) ?? [] } }
-      : view,
-  );
+  const details = await lookup(ids);
+  return views.map((view) => {
+    if (!view.triage) return view;
+    const found = details.get(view.triage.decisionId);
+    return {
+      ...view,
+      triage: { ...view.triage, reasons: found?.reasons ?? [] },
+      notifications: found?.owed ?? [],
+    };
+  });
 }
 
 /**
@@ -137,13 +145,16 @@ async function withNotificationStatuses(
 ): Promise<IncidentView[]> {
   const specs = views
     .filter((view) => view.notifications !== undefined && view.notifications.length > 0)
-    .map((view) => ({ incidentId: view.id, keys: (view.notifications ?? []).map((n) => n.key) }));
+    .map((view) => ({
+      incidentId: view.id,
+      keys: (view.notifications ?? []).map((n: IncidentNotification) => n.key),
+    }));
   if (!lookup || specs.length === 0) return views;
   const statuses = await lookup(specs);
   return views.map((view) => {
     const ofIncident = statuses.get(view.id);
     if (!ofIncident || !view.notifications) return view;
-    const notifications = view.notifications.map((n) => {
+    const notifications = view.notifications.map((n): IncidentNotification => {
       const status = ofIncident.get(n.key);
       return status === undefined ? n : { ...n, status };
     });

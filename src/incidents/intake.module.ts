@@ -17,6 +17,7 @@ import {
 } from '../triage/worker.js';
 import { CampaignService } from './campaign.service.js';
 import { decisionRecordsMigration } from './decision-records.migration.js';
+import { owedNotificationsMigration } from './owed-notifications.migration.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
 import { IncidentListIndex } from './incident-list.index.js';
@@ -87,7 +88,8 @@ export interface IntakeModule {
 export async function intakeMigrations(db: Connection): Promise<Migration[]> {
   const decisions = new DecisionRecords(db);
   await decisions.init();
-  return [decisionRecordsMigration(new IncidentRepository(db), decisions)];
+  const incidents = new IncidentRepository(db);
+  return [decisionRecordsMigration(incidents, decisions), owedNotificationsMigration(incidents, decisions)];
 }
 
 export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
@@ -116,7 +118,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   const decisions = new DecisionRecords(platform.db);
   const lookups: ViewLookups = {
     notificationStatuses: deps.notificationStatuses,
-    decisionReasons: (ids) => decisions.reasonsOf(ids),
+    decisionDetails: (ids) => decisions.detailsOf(ids),
   };
   const intake = new IncidentIntakeService(
     repository,
@@ -145,7 +147,10 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     routes: incidentRoutes({ intake, incidents }),
     workers: [triageWorker(triage)],
     background: [reconciler, listReconciler],
-    migrations: [decisionRecordsMigration(repository, decisions)],
+    migrations: [
+      decisionRecordsMigration(repository, decisions),
+      owedNotificationsMigration(repository, decisions),
+    ],
     services: {
       intake,
       incidents,

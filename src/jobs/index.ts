@@ -30,7 +30,13 @@ export const JOB_PAYLOADS = {
    * Request the notifications a triage decision calls for (idempotent by each notification's key).
    * Job id: `<incidentId>-n<revision>` (the revision the triage write that records it produces).
    */
-  dispatch: z.strictObject({ incidentId: objectId, round: z.number().int().min(0) }),
+  dispatch: z.strictObject({
+    incidentId: objectId,
+    round: z.number().int().min(0),
+    // The decision whose owed notifications to request; absent on jobs a version before recorded
+    // (the dispatch then reads the incident for the decision in force).
+    decisionId: z.string().min(1).max(80).optional(),
+  }),
   /** Deliver one stored notification or advisory mail. Job id: `<notificationId>`. */
   notifications: z.strictObject({ notificationId: objectId }),
   /** Produce one stored export. Job id: `<exportId>`. */

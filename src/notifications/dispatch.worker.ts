@@ -3,8 +3,9 @@ import type { WorkerSpec } from '../platform/queue/index.js';
 import type { IncidentNotificationDispatcher } from './incident-notification.dispatcher.js';
 
 /**
- * The `dispatch` queue: payload `{ incidentId, round }`, job id `<incidentId>-n<revision>`, recorded by
- * the triage write that stores the notification specs. Requests every spec of the incident (each is
+ * The `dispatch` queue: payload `{ incidentId, round, decisionId }`, job id `<incidentId>-n<revision>`,
+ * recorded by the triage write of a decision that owes new notifications. Requests every notification
+ * the decision's record owes (each is
  * idempotent by its key, so a re-run, or a later round's job, requests nothing twice); a transient
  * failure (the store away) is thrown and retried. An incident that does not exist is unrecoverable.
  */
@@ -12,8 +13,8 @@ export function dispatchWorker(dispatcher: IncidentNotificationDispatcher): Work
   return {
     queue: 'dispatch',
     concurrency: 4,
-    process: async ({ incidentId, round }) => {
-      const run = await dispatcher.dispatch(incidentId);
+    process: async ({ incidentId, round, decisionId }) => {
+      const run = await dispatcher.dispatch(incidentId, decisionId);
       if (!run) throw new UnrecoverableError(`incident ${incidentId} not found (dispatch round ${round})`);
       return Object.fromEntries(run);
     },

@@ -1,5 +1,6 @@
 import { ALL_SCOPE, systemActor } from '../auth/index.js';
 import type { Incident, IncidentNotification } from '../incidents/index.js';
+import type { TriageDecisionRecord } from '../triage/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
 import { type Logger, AppError, ValidationError } from '../platform/index.js';
 import type { NotificationRepository } from './notification.repository.js';
@@ -10,6 +11,9 @@ import type { NotificationStatus } from './notification.types.js';
 export interface IncidentReader {
   findById(scope: typeof ALL_SCOPE, id: string): Promise<Incident | null>;
 }
+
+/** Triage decision records by id (triage's `DecisionRecords.byIds`): the notifications owed are there. */
+export type DecisionRecordReader = (ids: readonly string[]) => Promise<Map<string, TriageDecisionRecord>>;
 
 /** A notification spec's status as the incident API has always shown it. */
 export type IncidentNotificationStatus = IncidentNotification['status'];
@@ -63,27 +67,50 @@ const SETTLED_ON_INCIDENT: ReadonlySet<string> = new Set(['failed', 'cancelled']
 export class IncidentNotificationDispatcher {
   constructor(
     private readonly incidents: IncidentReader,
+    private readonly decisions: DecisionRecordReader,
     private readonly notifications: NotificationService,
     private readonly records: NotificationRepository,
     private readonly logger: Logger,
   ) {}
 
   /**
-   * Requests each notification spec of the incident once (idempotent by key: one stored already is
+   * The decision whose owed notifications a dispatch requests: the one its job names (one read of its
+   * record), else the one in force on the incident (a job a version before recorded names none).
+   * Null when the incident does not exist; no owed notifications when it has no decision yet.
+   */
+  private async owedBy(
+    incidentId: string,
+    decisionId: string | undefined,
+  ): Promise<{ bureauId: string; owed: IncidentNotification[] } | null> {
+    if (decisionId !== undefined) {
+      const record = (await this.decisions([decisionId])).get(decisionId);
+      if (record?.incidentId === incidentId) return record;
+    }
+    const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
+    if (!incident) return null;
+    const inForce = incident.triage?.decisionId;
+    const record = inForce ? (await this.decisions([inForce])).get(inForce) : undefined;
+    return { bureauId: incident.bureauId, owed: record?.owed ?? [] };
+  }
+
+  /**
+   * Requests each notification the decision owes once (idempotent by key: one stored already is
    * only queued again if still open, so running twice does nothing new). A spec that cannot be
    * requested (an unknown template, routes that reach nobody) is stored as a failed notification with
    * the reason and its audit event: the incident shows it failed, and the trail says why.
    * @returns null when the incident does not exist.
    */
-  async dispatch(incidentId: string): Promise<DispatchRun | null> {
-    const incident = await this.incidents.findById(ALL_SCOPE, incidentId);
-    if (!incident) return null;
+  async dispatch(incidentId: string, decisionId?: string): Promise<DispatchRun | null> {
+    const owedBy = await this.owedBy(incidentId, decisionId);
+    if (!owedBy) return null;
+    const { bureauId, owed } = owedBy;
+    const incident = { id: incidentId, bureauId };
     const run: DispatchRun = new Map();
     // What is stored already, for all specs in one read (each request then skips its own lookup).
     const stored = await this.records.findByKeys(
-      incident.notifications.map((spec) => incidentNotificationKey(incident.id, spec.key)),
+      owed.map((spec) => incidentNotificationKey(incident.id, spec.key)),
     );
-    for (const spec of incident.notifications) {
+    for (const spec of owed) {
       if (SETTLED_ON_INCIDENT.has(spec.status)) {
         run.set(spec.key, 'skipped');
         continue;

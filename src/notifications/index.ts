@@ -14,6 +14,7 @@ import type { WorkerSpec } from '../platform/queue/index.js';
 import { dispatchWorker } from './dispatch.worker.js';
 import {
   IncidentNotificationDispatcher,
+  type DecisionRecordReader,
   type IncidentReader,
   type IncidentSpecs,
   type IncidentNotificationStatus,
@@ -60,6 +61,8 @@ export interface NotificationDeps {
   requeue?: RequeueOptions;
   /** The triage decisions' reasons, for the mails that show the decision (intake's records). */
   decisionReasons: DecisionReasonLookup;
+  /** Triage decision records by id: the notifications a decision owes (the `dispatch` job's). */
+  decisionRecords: DecisionRecordReader;
   /** The console's base URL for links in mail (PUBLIC_URL, else where the server listens, port included). */
   consoleBase(): string;
   /**
@@ -132,7 +135,13 @@ export function createNotificationsModule(
     logger,
     mailDomain(from.address),
   );
-  const dispatcher = new IncidentNotificationDispatcher(incidents, service, records, logger);
+  const dispatcher = new IncidentNotificationDispatcher(
+    incidents,
+    deps.decisionRecords,
+    service,
+    records,
+    logger,
+  );
   const requeue = new NotificationRequeue(records, service, logger, {
     turn: loopTurn(platform, 'notification-requeue'),
     ...deps.requeue,

@@ -26,6 +26,7 @@ const decisionRecordSchema = new Schema(
     escalation: { type: [Mixed], default: [] },
     clocks: { type: [Mixed], default: [] },
     notifications: { type: [Mixed], default: [] },
+    owed: { type: [Mixed], default: [] },
   },
   { collection: 'triage_decisions', versionKey: false, minimize: false },
 );

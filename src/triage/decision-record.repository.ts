@@ -2,9 +2,17 @@ import { isDuplicateKeyError, trusted, type Connection } from '../platform/db/in
 import { decisionRecordModel } from './decision-record.model.js';
 import type { TriageDecisionRecord } from './decision-record.js';
 
-type StoredRecord = Omit<TriageDecisionRecord, 'id'> & { _id: string };
+/** A record as stored: those stored before `owed` existed hold none (a migration moves their incidents' lists in). */
+type StoredRecord = Omit<TriageDecisionRecord, 'id' | 'owed'> & {
+  _id: string;
+  owed?: TriageDecisionRecord['owed'];
+};
 
-const toRecord = ({ _id, ...rest }: StoredRecord): TriageDecisionRecord => ({ id: _id, ...rest });
+const toRecord = ({ _id, owed, ...rest }: StoredRecord): TriageDecisionRecord => ({
+  id: _id,
+  ...rest,
+  owed: owed ?? [],
+});
 
 /** The triage decisions' own collection: inserts and reads by id, nothing else. */
 export class DecisionRecordRepository {
@@ -29,6 +37,14 @@ export class DecisionRecordRepository {
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
+  }
+
+  /**
+   * Sets the notifications a record owes: a migration's write (records are otherwise never changed),
+   * with a list that only grows (the caller merges by key, so a repeat writes the same list).
+   */
+  async setOwed(id: string, owed: readonly unknown[]): Promise<void> {
+    await this.model.updateOne({ _id: id }, trusted({ $set: { owed } }));
   }
 
   /** The records with these ids, in one read; ids with no record are absent. */

@@ -1,4 +1,4 @@
-import type { ClockSpec, DecisionReason, TriageDecision } from './triage-decision.types.js';
+import type { ClockSpec, DecisionReason, OwedNotification, TriageDecision } from './triage-decision.types.js';
 
 /** A decision as stored in its own record: the whole evaluation, with what it was made for. */
 export interface TriageDecisionRecord extends TriageDecision {
@@ -9,6 +9,11 @@ export interface TriageDecisionRecord extends TriageDecision {
   round: number;
   inputHash: string;
   decidedAt: Date;
+  /**
+   * Every notification the incident owes as of this decision: those of the decision before it, then
+   * the ones this decision adds (the dispatch requests them all, idempotently by key).
+   */
+  owed: OwedNotification[];
 }
 
 /** The id of the decision made for `incidentId` in `round` on input `inputHash`. */
@@ -17,6 +22,15 @@ export const decisionRecordId = (incidentId: string, round: number, inputHash: s
 
 /** What readers of decisions take: the reasons of each named decision (absent ids: no record). */
 export type DecisionReasonLookup = (ids: readonly string[]) => Promise<Map<string, DecisionReason[]>>;
+
+/** A decision's reasons and the notifications owed as of it, as the incident views show them. */
+export interface DecisionDetails {
+  reasons: DecisionReason[];
+  owed: OwedNotification[];
+}
+
+/** What the incident views take: each named decision's details (absent ids: no record). */
+export type DecisionDetailsLookup = (ids: readonly string[]) => Promise<Map<string, DecisionDetails>>;
 
 /** What the clocks take: the clock specs of the named decision, or null when it has no record. */
 export type DecisionClockLookup = (decisionId: string) => Promise<ClockSpec[] | null>;

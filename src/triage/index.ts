@@ -15,6 +15,7 @@ export {
   type NotificationSpec,
   type EscalationStep,
   type DecisionReason,
+  type OwedNotification,
   type TriageDecision,
 } from './triage-decision.types.js';
 export type { Policy, PolicyPack } from './policy.types.js';
@@ -23,6 +24,8 @@ export {
   type TriageDecisionRecord,
   type DecisionReasonLookup,
   type DecisionClockLookup,
+  type DecisionDetails,
+  type DecisionDetailsLookup,
 } from './decision-record.js';
 export { loadPolicy, policyVersion } from './policy.loader.js';
 export { PolicyLoadError, formatIssue, type PolicyIssue } from './policy-load.error.js';

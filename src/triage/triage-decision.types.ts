@@ -114,6 +114,21 @@ export interface NotificationSpec {
   clock?: string;
 }
 
+/**
+ * A notification the incident owes: a spec as the decision that first called for it stored it. Its
+ * outcome is its notification's (the notifications module's); `status` stays as stored (`pending`,
+ * or an outcome an earlier version wrote, which the dispatch then leaves settled).
+ */
+export interface OwedNotification extends Omit<NotificationSpec, 'tlp' | 'clock'> {
+  /** Absent on notifications stored before routes had one. */
+  tlp?: TlpLevel;
+  clock: string | null;
+  status: 'pending' | 'sent' | 'failed' | 'cancelled';
+  /** The policy version of the decision that first called for it. */
+  policyVersion: string;
+  createdAt: Date;
+}
+
 /** One rung of the escalation ladder chosen for the incident. */
 export interface EscalationStep {
   /** Stable key, `<pack>.<ladder>.<level>`. */

@@ -8,7 +8,6 @@ import {
   type CampaignAssessment,
   type CampaignService,
   type Incident,
-  type IncidentNotification,
   type IncidentRepository,
   type IncidentTriage,
 } from '../incidents/index.js';
@@ -19,11 +18,12 @@ import {
   loadPolicy,
   type ClockSpec,
   type EscalationStep,
+  type OwedNotification,
   type Policy,
   type TriageDecision,
   type TriageInput,
 } from './index.js';
-import { decisionRecordId } from './decision-record.js';
+import { decisionRecordId, type TriageDecisionRecord } from './decision-record.js';
 import type { DecisionRecords } from './decision-records.service.js';
 
 /**
@@ -165,6 +165,22 @@ export class TriageService {
   ): Promise<TriageOutcome | null> {
     const decision = evaluatePolicy(policy, input, now);
     const decisionId = decisionRecordId(incident.id, incident.triageRound, inputHash);
+    // The decision in force, for what it already owes and what a responder sees of it (one read, only
+    // on a re-triage).
+    const inForce = incident.triage
+      ? ((await this.decisions.byIds([incident.triage.decisionId])).get(incident.triage.decisionId) ?? null)
+      : null;
+    const owedBefore = inForce?.owed ?? [];
+    const known = new Set(owedBefore.map((n) => n.key));
+    const added: OwedNotification[] = decision.notifications
+      .filter((n) => !known.has(n.key))
+      .map((n) => ({
+        ...n,
+        clock: n.clock ?? null,
+        status: 'pending',
+        policyVersion: policy.version,
+        createdAt: now,
+      }));
     // The record first, so the incident never names a decision that is not stored. A crash or a lost
     // race after it leaves a record nothing names, which a repeat with the same input finds again.
     await this.decisions.record({
@@ -175,9 +191,10 @@ export class TriageService {
       round: incident.triageRound,
       inputHash,
       decidedAt: now,
+      owed: [...owedBefore, ...added],
     });
     const first = incident.triage === null;
-    if (incident.triage && (await this.unseen(incident, incident.triage.decisionId, decision))) {
+    if (incident.triage && inForce && added.length === 0 && this.unseen(incident, inForce, decision)) {
       return this.storeUnseen(incident, incident.triage.decisionId, decision, decisionId, inputHash, now);
     }
     const clocks = this.firstClocks(incident, decision, policy, now);
@@ -213,37 +230,23 @@ export class TriageService {
         }),
       );
     }
-    const known = new Set(incident.notifications.map((n) => n.key));
-    const notifications: IncidentNotification[] = decision.notifications
-      .filter((n) => !known.has(n.key))
-      .map((n) => ({
-        ...n,
-        clock: n.clock ?? null,
-        status: 'pending',
-        policyVersion: policy.version,
-        createdAt: now,
-      }));
+    // The notifications owed are the record's: the incident carries none (the dispatch reads them there).
     const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
       set,
-      push: { notifications },
       audit,
-      jobs: decisionJobs(incident, notifications.length > 0, now),
+      jobs: decisionJobs(incident, decisionId, added.length > 0, now),
     });
     if (!updated) return null;
     return first ? 'triaged' : 'retriaged';
   }
 
   /**
-   * Whether a new decision says to responders exactly what the one in force says: same severity,
-   * class, queue, regimes, reasons, ladder and clock specs, and no notification it did not already
-   * call for, with the clocks following the decision in force (one read of its record).
+   * Whether a new decision says to responders exactly what the one in force (its record) says: same
+   * severity, class, queue, regimes, reasons, ladder and clock specs, with the clocks following the
+   * decision in force. (The caller has checked it calls for no notification not owed already.)
    */
-  private async unseen(incident: Incident, inForce: string, decision: TriageDecision): Promise<boolean> {
-    if (incident.clocksDecisionId !== inForce) return false;
-    const known = new Set(incident.notifications.map((n) => n.key));
-    if (decision.notifications.some((n) => !known.has(n.key))) return false;
-    const stored = (await this.decisions.byIds([inForce])).get(inForce);
-    if (!stored) return false;
+  private unseen(incident: Incident, stored: TriageDecisionRecord, decision: TriageDecision): boolean {
+    if (incident.clocksDecisionId !== stored.id) return false;
     // A clock counting from triage is timed from each decision, but a running one keeps its first
     // start (the clock rules' merge): its times say nothing new.
     const clocks = (specs: readonly ClockSpec[]) =>
@@ -384,7 +387,7 @@ export class TriageService {
  * clocks brought in line with it, and the notifications it adds requested. Their ids carry the
  * revision this write produces, so each decision has its own and a repeat of one adds nothing.
  */
-function decisionJobs(incident: Incident, notifies: boolean, now: Date): JobIntent[] {
+function decisionJobs(incident: Incident, decisionId: string, notifies: boolean, now: Date): JobIntent[] {
   const revision = incident.revision + 1;
   const clocks = jobIntent('clocks', `${incident.id}-sync-${revision}`, {
     incidentId: incident.id,
@@ -398,6 +401,7 @@ function decisionJobs(incident: Incident, notifies: boolean, now: Date): JobInte
     jobIntent('dispatch', `${incident.id}-n${revision}`, {
       incidentId: incident.id,
       round: incident.triageRound,
+      decisionId,
     }),
   ];
 }

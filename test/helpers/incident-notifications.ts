@@ -9,15 +9,19 @@ export interface SpecStatus {
 }
 
 /**
- * The incident's notification specs with their statuses read from the notifications, as the incident
- * API shows them (the incident stores the specs, the notifications module owns their outcomes).
+ * The notifications the incident owes with their statuses read from the notifications, as the
+ * incident API shows them (the decision record in force holds them, the notifications module owns
+ * their outcomes).
  */
 export async function incidentNotificationStatuses(
   runtime: Pick<TestRuntime, 'modules'>,
   id: string,
 ): Promise<SpecStatus[]> {
   const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
-  const specs = incident?.notifications ?? [];
+  const decisionId = incident?.triage?.decisionId;
+  const specs = decisionId
+    ? ((await runtime.modules.intake.decisions.detailsOf([decisionId])).get(decisionId)?.owed ?? [])
+    : [];
   const statuses = await runtime.modules.notifications.incidentNotificationStatuses([
     { incidentId: id, keys: specs.map((n) => n.key) },
   ]);

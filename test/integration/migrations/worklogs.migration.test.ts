@@ -13,10 +13,21 @@ import type { WorkflowJson } from '../workflow/workflow-fixture.js';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../../../bin/govcert.js');
-const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/worked-incidents.json');
+const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/worked-store.json');
 
-/** Incidents with notes, tasks and links as the version before worklogs stored them (fixture README). */
-const previousIncidents = (): Document[] => EJSON.parse(readFileSync(FIXTURE, 'utf8')) as Document[];
+/** The store of the version before worklogs and owed notifications on the records (fixture README). */
+const previousStore = (): { incidents: Document[]; triage_decisions: Document[] } =>
+  EJSON.parse(readFileSync(FIXTURE, 'utf8')) as { incidents: Document[]; triage_decisions: Document[] };
+const previousIncidents = (): Document[] => previousStore().incidents;
+
+/** Loads the fixture's collections into the store at `uri`. */
+async function loadFixture(uri: string): Promise<void> {
+  const fixture = previousStore();
+  await withStore(uri, async (db) => {
+    await db.collection('incidents').insertMany(fixture.incidents);
+    await db.collection('triage_decisions').insertMany(fixture.triage_decisions);
+  });
+}
 
 async function withStore<T>(
   uri: string,
@@ -46,7 +57,7 @@ describe('Migration: notes, tasks and links move to the incident’s worklog (is
     const { urls } = testConfig('worklogcli');
     const before = previousIncidents();
     const old = workedOf(before);
-    await withStore(urls.mongodbUri, (db) => db.collection('incidents').insertMany(before));
+    await loadFixture(urls.mongodbUri);
     const env = {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
@@ -91,8 +102,8 @@ describe('Migration: notes, tasks and links move to the incident’s worklog (is
     const { urls } = testConfig('worklogcrash');
     const before = previousIncidents();
     const old = workedOf(before);
+    await loadFixture(urls.mongodbUri);
     await withStore(urls.mongodbUri, async (db) => {
-      await db.collection('incidents').insertMany(before);
       // What the first run had written when it stopped: the worklog, with the incident still holding all.
       await db.collection('incident_worklogs').insertOne({
         _id: old._id,
@@ -127,7 +138,7 @@ describe('Migration: notes, tasks and links move to the incident’s worklog (is
     const { config, urls } = testConfig('worklogstart');
     const before = previousIncidents();
     const old = workedOf(before);
-    await withStore(urls.mongodbUri, (db) => db.collection('incidents').insertMany(before));
+    await loadFixture(urls.mongodbUri);
     const runtime = await startConfiguredRuntime(config, urls);
     try {
       const responder = await createActor(runtime, { role: 'responder' });

@@ -45,10 +45,14 @@ export interface ClockedIncident {
   clockSeq: number;
 }
 
-/** One clock write: the fields stored with the clocks, the mails the events owe, their audit events. */
+/**
+ * One clock write: the fields stored with the clocks, the mails the events owe, the timers the clocks
+ * need (recorded as jobs with the write), their audit events.
+ */
 export interface ClockWrite {
   set: Record<string, unknown>;
   requests: NotificationRequest[];
+  timers: ClockTimer[];
   /** Event keys that must still be absent (two workers never both apply one step). */
   eventsAbsent: readonly string[];
   audit: AuditDraft[];
@@ -69,9 +73,9 @@ export interface ClockStore<I extends ClockedIncident = ClockedIncident> {
    * incident moved in between.
    */
   writeClocks(incident: I, write: ClockWrite): Promise<I | null>;
-  /** After a clock write: the mails it queued, the timers it needs, the queue row. */
-  after(written: I, timers: ClockTimer[], previousTimers: readonly string[]): Promise<void>;
-  /** Hands mails a crashed write left queued on the incident to the notifications. */
+  /** After a clock write: the incident's rows in the Redis indexes. */
+  after(written: I): Promise<void>;
+  /** Hands the mails a write queued on the incident to the notifications, and clears them. */
   flushOutbox(incident: I): Promise<void>;
   /** Files the incident's queue row again. */
   reindex(incident: I): Promise<void>;

@@ -1,8 +1,39 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../platform/index.js';
+import { jobIntent, type JobIntent } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import { timerJobId } from './clock-events.js';
 import type { ClockTimer } from './clock.types.js';
+
+/**
+ * The timers a clock write needs, as jobs that write records (its job outbox): the relay adds each
+ * as a delayed `clocks` job under its deterministic id, so a timer already there is left as it is. A
+ * timer the write made unnecessary is not removed: when it fires it finds nothing due and writes
+ * nothing (one read).
+ */
+export function timerJobs(incidentId: string, timers: readonly ClockTimer[]): JobIntent<'clocks'>[] {
+  return timers.map((timer) =>
+    jobIntent(
+      'clocks',
+      timerJobId(incidentId, timer),
+      { incidentId, clockKey: timer.clockKey, kind: timer.kind, at: timer.at.getTime() },
+      timer.at,
+    ),
+  );
+}
+
+/**
+ * The job that hands the mails a write queued on the incident (`notificationOutbox`) to the
+ * notifications: a clock `sync`, whose catch-up starts by handing over and clearing the outbox. One per
+ * write: `version` is the revision and clock sequence the write was made on.
+ */
+export function handOverJob(incidentId: string, version: string, now: Date): JobIntent<'clocks'> {
+  return jobIntent('clocks', `${incidentId}-mail-${version}`, {
+    incidentId,
+    clockKey: 'all',
+    kind: 'sync',
+    at: now.getTime(),
+  });
+}
 
 /**
  * The clocks' delayed BullMQ jobs. Ids are deterministic, so adding a timer twice (two processes, a
@@ -11,17 +42,12 @@ import type { ClockTimer } from './clock.types.js';
 export class ClockTimers {
   constructor(
     private readonly queues: QueueRegistry,
-    private readonly logger: Logger,
     /** The connection the queues use (a reconciler pass checks timers with pipelined EXISTS). */
     private readonly redis: Redis,
   ) {}
 
-  /** Adds every timer of `timers` (a past time fires at once) and removes `previous` ids no longer wanted. */
-  async ensure(
-    incidentId: string,
-    timers: readonly ClockTimer[],
-    previous: readonly string[] = [],
-  ): Promise<string[]> {
+  /** Adds every timer of `timers` (a past time fires at once): the repair of timers Redis lost. */
+  async ensure(incidentId: string, timers: readonly ClockTimer[]): Promise<string[]> {
     const ids = timers.map((timer) => timerJobId(incidentId, timer));
     const now = Date.now();
     await Promise.all(
@@ -34,8 +60,6 @@ export class ClockTimers {
         ),
       ),
     );
-    const stale = previous.filter((id) => !ids.includes(id));
-    await Promise.all(stale.map((id) => this.remove(id)));
     return ids;
   }
 
@@ -48,15 +72,5 @@ export class ClockTimers {
     for (const id of ids) pipeline.exists(queue.toKey(id));
     const results = (await pipeline.exec()) ?? [];
     return ids.filter((_, i) => results[i]?.[1] !== 1);
-  }
-
-  private async remove(id: string): Promise<void> {
-    try {
-      const job = await this.queues.queue('clocks').getJob(id);
-      // A running job finishes on its own and finds nothing to do; only waiting timers are removed.
-      if (job && (await job.isDelayed())) await job.remove();
-    } catch (err) {
-      this.logger.debug({ jobId: id, err: (err as Error).message }, 'stale clock timer not removed');
-    }
   }
 }

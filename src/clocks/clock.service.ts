@@ -157,6 +157,7 @@ export class ClockService {
               plan.clocks.find((c) => c.key === event.clockKey),
             ),
           ),
+          timers: plan.timers,
           eventsAbsent: keys,
           audit: this.drafts(incident, plan),
         });
@@ -168,7 +169,7 @@ export class ClockService {
             severity: incident.severity ?? 'none',
           });
         }
-        await this.store.after(updated, plan.timers, incident.clockTimers);
+        await this.store.after(updated);
         if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
         return { outcome: 'updated', events: keys } satisfies CatchUpResult;
       },

@@ -130,6 +130,6 @@ export class MergeService {
           'busy',
         ),
     });
-    if (updated) await this.writer.after(updated, undefined, []);
+    if (updated) await this.writer.after(updated);
   }
 }

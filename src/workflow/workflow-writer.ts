@@ -1,6 +1,12 @@
 import type { Scope } from '../auth/index.js';
-import type { ClockTimer, ClockTimers, NotificationRequests } from '../clocks/index.js';
-import { ConflictError, NotFoundError, PreconditionFailedError, type Logger } from '../platform/index.js';
+import { handOverJob, timerJobs, type ClockTimer, type NotificationRequests } from '../clocks/index.js';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  type JobIntent,
+  type Logger,
+} from '../platform/index.js';
 import {
   INCIDENT_LIMITS,
   checkDocumentBudget,
@@ -19,7 +25,7 @@ import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
 /** A change computed from the incident as read, and the timers it leaves the clocks needing. */
 export interface PlannedChange {
   change: WorkflowChange;
-  /** Set when the change rewrote the clocks: these timers are ensured after the write. */
+  /** Set when the change rewrote the clocks: the timers they need, recorded with the write as jobs. */
   timers?: ClockTimer[];
 }
 
@@ -43,18 +49,31 @@ function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
 const stale = (incident: WorkflowIncident): PreconditionFailedError =>
   new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
 
+/**
+ * The jobs a planned change causes beside those it names: its clocks' timers, and the hand-over of the
+ * mails it queued (named by the version the write is made on, so each write records its own).
+ */
+function causedJobs(incident: WorkflowIncident, planned: PlannedChange): JobIntent[] {
+  const jobs: JobIntent[] = timerJobs(incident.id, planned.timers ?? []);
+  const queued: unknown[] | undefined = planned.change.push?.notificationOutbox;
+  if (queued !== undefined && queued.length > 0) {
+    jobs.push(handOverJob(incident.id, `${incident.revision}.${incident.clockSeq}`, new Date()));
+  }
+  return jobs;
+}
+
 /** How often a write is recomputed when only the clocks moved under it (the responder's version held). */
 const ATTEMPTS = 8;
 
 /**
  * Runs responder changes: read, check the version the caller saw, compute, write conditionally.
  * A write that loses to a clock update (same `revision`, newer `clockSeq`) is recomputed; one that
- * loses to another responder is a 412. After the write, queued notifications and timers follow.
+ * loses to another responder is a 412. The write records the jobs it causes (its clocks' timers, and
+ * the hand-over of the mails it queued) in its job outbox, which the audit relay enqueues.
  */
 export class WorkflowWriter {
   constructor(
     readonly repository: WorkflowRepository,
-    private readonly timers: ClockTimers,
     private readonly notifications: NotificationRequests,
     private readonly logger: Logger,
     readonly index: QueueIndex,
@@ -124,9 +143,9 @@ export class WorkflowWriter {
           scope,
           id,
           { revision: incident.revision, clockSeq: incident.clockSeq },
-          planned.change,
+          { ...planned.change, jobs: [...(planned.change.jobs ?? []), ...causedJobs(incident, planned)] },
         );
-        if (updated) await this.after(updated, planned.timers, incident.clockTimers);
+        if (updated) await this.after(updated);
         return updated;
       },
       attempts: ATTEMPTS,
@@ -134,15 +153,12 @@ export class WorkflowWriter {
     });
   }
 
-  /** Sends what the write queued, sets the timers, re-files the queue row; the reconciler repairs failures. */
-  async after(
-    incident: WorkflowIncident,
-    timers: ClockTimer[] | undefined,
-    previous: readonly string[],
-  ): Promise<void> {
+  /**
+   * Re-files the incident's rows in the Redis indexes (the queues', the incident list's): projections
+   * of the store, which their reconcilers rebuild when this fails.
+   */
+  async after(incident: WorkflowIncident): Promise<void> {
     try {
-      await this.flushOutbox(incident);
-      if (timers) await this.timers.ensure(incident.id, timers, previous);
       await this.index.put(incident);
       await this.listIndex?.put(listedOf(incident));
     } catch (err) {
@@ -153,7 +169,11 @@ export class WorkflowWriter {
     }
   }
 
-  /** Hands every queued notification request to the notifications port, then clears exactly those. */
+  /**
+   * Hands every queued notification request to the notifications port, then clears exactly those (the
+   * clock `sync` a write that queued mails records does this first thing; each request is idempotent
+   * by its notification id).
+   */
   async flushOutbox(incident: WorkflowIncident): Promise<void> {
     const entries = incident.notificationOutbox;
     if (entries.length === 0) return;

@@ -89,14 +89,13 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     deps.kickAudit?.(WORKLOGS_COLLECTION, id, audit, []);
   });
   deps.registerOutbox(WORKLOGS_COLLECTION);
-  const timers = new ClockTimers(platform.queues, platform.logger, platform.redis);
+  const timers = new ClockTimers(platform.queues, platform.redis);
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
     : new StoredNotificationRequests(platform.db, platform.queues);
   const index = new QueueIndex(platform.redis, platform.config.REDIS_PREFIX);
   const writer = new WorkflowWriter(
     repository,
-    timers,
     notifications,
     platform.logger,
     index,

@@ -134,6 +134,7 @@ export class WorkflowRepository {
   ): Promise<WorkflowIncident | null> {
     if (!isObjectId(id)) return null;
     const push: Doc = { pendingAudit: { $each: change.audit } };
+    if (change.jobs?.length) push.pendingJobs = { $each: change.jobs };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = { $each: values };
     const update: Doc = {
       $set: { ...change.set, updatedAt: new Date() },

@@ -1,4 +1,5 @@
 import type { AuditDraft } from '../audit/index.js';
+import type { JobIntent } from '../platform/index.js';
 import type { IncidentClock, NotificationRequest, RecordedObligation } from '../clocks/index.js';
 import type { Incident } from '../incidents/index.js';
 import type { ClockSpec } from '../triage/index.js';
@@ -137,6 +138,8 @@ export interface WorkflowChange {
    * clock write needs its event keys still absent. */
   guard?: { unassigned?: true; eventsAbsent?: readonly string[] };
   audit: AuditDraft[];
+  /** The jobs the change causes (its timers, the hand-over of the mails it queued), recorded with it. */
+  jobs?: JobIntent[];
 }
 
 /** Far-future urgency for incidents without a running clock (the clocks module's). */

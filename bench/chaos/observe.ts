@@ -76,9 +76,23 @@ export class Observer {
 
   async incidents(): Promise<IncidentRow[]> {
     const docs = await this.collection('incidents')
-      .find({}, { projection: { facts: 1, status: 1, triagePending: 1, triagedAt: 1, notifications: 1 } })
+      .find(
+        {},
+        { projection: { facts: 1, status: 1, triagePending: 1, triagedAt: 1, 'triage.decisionId': 1 } },
+      )
       .toArray();
-    // One read of the notifications' keys (`incident:<id>:<spec key>`), compared with every spec.
+    // The notifications an incident owes are its decision record's (the one in force): one read of
+    // the records' lists, and one of the notifications' keys (`incident:<id>:<spec key>`).
+    const owedBy = new Map(
+      (
+        await this.collection('triage_decisions')
+          .find({}, { projection: { owed: 1 } })
+          .toArray()
+      ).map((record) => [
+        String(record._id),
+        (record.owed ?? []) as Array<{ key?: string; status?: string }>,
+      ]),
+    );
     const requested = new Set(
       (
         await this.collection('notifications')
@@ -88,7 +102,8 @@ export class Observer {
     );
     return docs.map((doc) => {
       const facts = doc.facts as { title?: string } | undefined;
-      const notifications = (doc.notifications ?? []) as Array<{ key?: string; status?: string }>;
+      const decisionId = (doc.triage as { decisionId?: string } | null | undefined)?.decisionId;
+      const notifications = (decisionId ? owedBy.get(decisionId) : undefined) ?? [];
       return {
         id: String(doc._id),
         title: facts?.title ?? '',

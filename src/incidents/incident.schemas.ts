@@ -152,7 +152,9 @@ export const incidentViewSchema = z
     notifications: z
       .array(record('Who is to be told and how it went.'))
       .optional()
-      .describe('Notifications the decision called for, with their delivery status. CERT roles only.'),
+      .describe(
+        'Notifications the triage decisions so far called for, with their delivery status. CERT roles only.',
+      ),
     campaign: z
       .object({
         relatedIncidentIds: z.array(z.string()).describe('Other bureaux’ incidents sharing indicators.'),

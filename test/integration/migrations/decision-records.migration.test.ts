@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { EJSON, ObjectId, type Document } from 'bson';
-import { createLogger } from '../../../src/platform/index.js';
-import { connectMongo } from '../../../src/platform/db/index.js';
+import { ObjectId, type Document } from 'bson';
 import { createActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startConfiguredRuntime, testConfig } from '../../helpers/runtime.js';
-
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../../bin/govcert.js');
-const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/incidents.json');
+import { govcertOn, readFixture, withStore } from './migration-fixture.js';
 
 /** The incidents collection as the version before decision records wrote it (see the fixture's README). */
-const previousIncidents = (): Document[] => EJSON.parse(readFileSync(FIXTURE, 'utf8')) as Document[];
+const previousIncidents = (): Document[] => readFixture('incidents.json') as Document[];
 
 type Reason = { rule: string; detail: string };
 type StoredTriage = { reasons?: Reason[]; decisionId?: string; inputHash: string; round: number } | null;
@@ -69,23 +60,12 @@ async function loadFixture(mongodbUri: string): Promise<Document[]> {
   const retriaged = fixture.find((doc) => (triageOf(doc)?.round ?? 0) > 0);
   if (!retriaged) throw new Error('the fixture has no re-triaged incident');
   const docs = [...fixture, waitingForClockMerge(retriaged), notTriagedYet(retriaged)];
-  const db = await connectMongo(mongodbUri, createLogger('silent'));
-  try {
-    await db.collection('incidents').insertMany(docs);
-  } finally {
-    await db.close();
-  }
+  await withStore(mongodbUri, (db) => db.collection('incidents').insertMany(docs));
   return docs;
 }
 
-async function storedDocs(mongodbUri: string, collection: string): Promise<Document[]> {
-  const db = await connectMongo(mongodbUri, createLogger('silent'));
-  try {
-    return await db.collection(collection).find({}).sort({ _id: 1 }).toArray();
-  } finally {
-    await db.close();
-  }
-}
+const storedDocs = (mongodbUri: string, collection: string): Promise<Document[]> =>
+  withStore(mongodbUri, (db) => db.collection(collection).find({}).sort({ _id: 1 }).toArray());
 
 const triageOf = (doc: Document): StoredTriage => doc.triage as StoredTriage;
 
@@ -97,13 +77,7 @@ describe('Migration: triage decisions move to their own records', function () {
     const before = await loadFixture(urls.mongodbUri);
     const decided = before.filter((doc) => triageOf(doc)?.reasons !== undefined);
     expect(decided.length, 'the fixture holds triaged incidents').to.be.greaterThan(2);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      MONGODB_URI: urls.mongodbUri,
-      LOG_LEVEL: 'warn',
-    };
-    const govcert = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, timeout: 90_000 });
+    const govcert = govcertOn(urls.mongodbUri);
 
     const dryRun = await govcert('migrate', '--dry-run');
     expect(dryRun.stdout).to.match(/2026-12-triage-decision-records\s+pending/);

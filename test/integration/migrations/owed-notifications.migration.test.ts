@@ -1,51 +1,14 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { EJSON, type Document } from 'bson';
-import { createLogger } from '../../../src/platform/index.js';
-import { connectMongo } from '../../../src/platform/db/index.js';
+import type { Document } from 'bson';
 import { createActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startConfiguredRuntime, testConfig } from '../../helpers/runtime.js';
-
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../../bin/govcert.js');
-const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/worked-store.json');
-
-interface FixtureStore {
-  incidents: Document[];
-  triage_decisions: Document[];
-}
-/** The store of the version before the records held the notifications owed (fixture README). */
-const previousStore = (): FixtureStore => EJSON.parse(readFileSync(FIXTURE, 'utf8')) as FixtureStore;
+import { govcertOn, loadWorkedStore as loadFixture, withStore } from './migration-fixture.js';
 
 type StoredNotification = { key: string; to: string; status: string };
 const notificationsOf = (doc: Document | null | undefined): StoredNotification[] =>
   (doc?.notifications ?? []) as StoredNotification[];
 const decisionIdOf = (doc: Document): string => (doc.triage as { decisionId: string }).decisionId;
-
-async function withStore<T>(
-  uri: string,
-  use: (db: NonNullable<Awaited<ReturnType<typeof connectMongo>>['db']>) => Promise<T>,
-): Promise<T> {
-  const connection = await connectMongo(uri, createLogger('silent'));
-  try {
-    return await use(connection.db!);
-  } finally {
-    await connection.close();
-  }
-}
-
-async function loadFixture(uri: string): Promise<FixtureStore> {
-  const fixture = previousStore();
-  await withStore(uri, async (db) => {
-    await db.collection('incidents').insertMany(fixture.incidents);
-    await db.collection('triage_decisions').insertMany(fixture.triage_decisions);
-  });
-  return fixture;
-}
 
 describe('Migration: the notifications an incident owes move to its decision record (issue 16 item 4)', function () {
   this.timeout(180_000);
@@ -55,13 +18,7 @@ describe('Migration: the notifications an incident owes move to its decision rec
     const before = await loadFixture(urls.mongodbUri);
     const owing = before.incidents.filter((doc) => notificationsOf(doc).length > 0);
     expect(owing.length, 'the fixture holds incidents that owe notifications').to.be.greaterThan(0);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      MONGODB_URI: urls.mongodbUri,
-      LOG_LEVEL: 'warn',
-    };
-    const govcert = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, timeout: 90_000 });
+    const govcert = govcertOn(urls.mongodbUri);
     expect((await govcert('migrate', '--dry-run')).stdout).to.match(/2026-12-notifications-owed\s+pending/);
 
     const first = await govcert('migrate');

@@ -1,45 +1,15 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { EJSON, type Document, type ObjectId } from 'bson';
-import { createLogger } from '../../../src/platform/index.js';
-import { connectMongo } from '../../../src/platform/db/index.js';
+import type { Document, ObjectId } from 'bson';
 import { createActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startConfiguredRuntime, testConfig } from '../../helpers/runtime.js';
 import type { WorkflowJson } from '../workflow/workflow-fixture.js';
+import { govcertOn, loadWorkedStore, readFixture, withStore, type WorkedStore } from './migration-fixture.js';
 
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../../bin/govcert.js');
-const FIXTURE = join(import.meta.dirname, '../../fixtures/previous-version/worked-store.json');
-
-/** The store of the version before worklogs and owed notifications on the records (fixture README). */
-const previousStore = (): { incidents: Document[]; triage_decisions: Document[] } =>
-  EJSON.parse(readFileSync(FIXTURE, 'utf8')) as { incidents: Document[]; triage_decisions: Document[] };
-const previousIncidents = (): Document[] => previousStore().incidents;
-
-/** Loads the fixture's collections into the store at `uri`. */
-async function loadFixture(uri: string): Promise<void> {
-  const fixture = previousStore();
-  await withStore(uri, async (db) => {
-    await db.collection('incidents').insertMany(fixture.incidents);
-    await db.collection('triage_decisions').insertMany(fixture.triage_decisions);
-  });
-}
-
-async function withStore<T>(
-  uri: string,
-  use: (db: NonNullable<Awaited<ReturnType<typeof connectMongo>>['db']>) => Promise<T>,
-) {
-  const connection = await connectMongo(uri, createLogger('silent'));
-  try {
-    return await use(connection.db!);
-  } finally {
-    await connection.close();
-  }
-}
+const previousIncidents = (): Document[] => (readFixture('worked-store.json') as WorkedStore).incidents;
+const loadFixture = async (uri: string): Promise<void> => {
+  await loadWorkedStore(uri);
+};
 
 /** The one fixture incident a responder worked (two notes, two tasks, a link). */
 function workedOf(docs: Document[]): Document & { _id: ObjectId } {
@@ -58,13 +28,7 @@ describe('Migration: notes, tasks and links move to the incident’s worklog (is
     const before = previousIncidents();
     const old = workedOf(before);
     await loadFixture(urls.mongodbUri);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      MONGODB_URI: urls.mongodbUri,
-      LOG_LEVEL: 'warn',
-    };
-    const govcert = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, timeout: 90_000 });
+    const govcert = govcertOn(urls.mongodbUri);
 
     expect((await govcert('migrate', '--dry-run')).stdout).to.match(/2026-12-incident-worklogs\s+pending/);
     expect(
@@ -115,13 +79,7 @@ describe('Migration: notes, tasks and links move to the incident’s worklog (is
         pendingAudit: [],
       });
     });
-    const env = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      MONGODB_URI: urls.mongodbUri,
-      LOG_LEVEL: 'warn',
-    };
-    await run(process.execPath, [BIN, 'migrate'], { env, timeout: 90_000 });
+    await govcertOn(urls.mongodbUri)('migrate');
     const [incident, worklog] = await withStore(urls.mongodbUri, (db) =>
       Promise.all([
         db.collection('incidents').findOne({ _id: old._id }),

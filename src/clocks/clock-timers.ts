@@ -22,17 +22,29 @@ export function timerJobs(incidentId: string, timers: readonly ClockTimer[]): Jo
 }
 
 /**
- * The job that hands the mails a write queued on the incident (`notificationOutbox`) to the
- * notifications: a clock `sync`, whose catch-up starts by handing over and clearing the outbox. One per
- * write: `version` is the revision and clock sequence the write was made on.
+ * The jobs a write of an incident's clocks records: the timers they need, and, when the write queued
+ * mails on the incident (`notificationOutbox`), the job that hands them to the notifications (a clock
+ * `sync`, whose catch-up starts by handing over and clearing the outbox). One hand-over per write:
+ * `version` is the revision and clock sequence the write was made on.
  */
-export function handOverJob(incidentId: string, version: string, now: Date): JobIntent<'clocks'> {
-  return jobIntent('clocks', `${incidentId}-mail-${version}`, {
-    incidentId,
-    clockKey: 'all',
-    kind: 'sync',
-    at: now.getTime(),
-  });
+export function clockWriteJobs(
+  incidentId: string,
+  version: { revision: number; clockSeq: number },
+  timers: readonly ClockTimer[],
+  mailsQueued: boolean,
+): JobIntent<'clocks'>[] {
+  const jobs = timerJobs(incidentId, timers);
+  if (mailsQueued) {
+    jobs.push(
+      jobIntent('clocks', `${incidentId}-mail-${String(version.revision)}.${String(version.clockSeq)}`, {
+        incidentId,
+        clockKey: 'all',
+        kind: 'sync',
+        at: Date.now(),
+      }),
+    );
+  }
+  return jobs;
 }
 
 /**

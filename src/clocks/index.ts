@@ -44,7 +44,7 @@ export { clockChanges, NO_DEADLINE } from './clock-changes.js';
 export { planDecisionClocks, type DecidedClocks, type DecisionClocks } from './decision-clocks.js';
 export { isBureauObligation, MET_BY_STATE, metByAction, recordableBy } from './obligation-owner.js';
 export type { CalendarSet } from './calendar/index.js';
-export { ClockTimers, timerJobs, handOverJob } from './clock-timers.js';
+export { ClockTimers, clockWriteJobs } from './clock-timers.js';
 export {
   StoredNotificationRequests,
   notificationIdFor,

@@ -1,5 +1,5 @@
 import { ALL_SCOPE } from '../auth/index.js';
-import { handOverJob, timerJobs, type ClockStore, type ClockWrite } from '../clocks/index.js';
+import { clockWriteJobs, type ClockStore, type ClockWrite } from '../clocks/index.js';
 import { isOpen } from './lifecycle.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';
@@ -31,12 +31,7 @@ export class WorkflowClockStore implements ClockStore<WorkflowIncident> {
         guard: write.eventsAbsent.length > 0 ? { eventsAbsent: write.eventsAbsent } : undefined,
         bump: { revision: false, clockSeq: true },
         audit: write.audit,
-        jobs: [
-          ...timerJobs(incident.id, write.timers),
-          ...(write.requests.length > 0
-            ? [handOverJob(incident.id, `${incident.revision}.${incident.clockSeq}`, new Date())]
-            : []),
-        ],
+        jobs: clockWriteJobs(incident.id, incident, write.timers, write.requests.length > 0),
       },
     );
   }

@@ -1,5 +1,5 @@
 import type { Scope } from '../auth/index.js';
-import { handOverJob, timerJobs, type ClockTimer, type NotificationRequests } from '../clocks/index.js';
+import { clockWriteJobs, type ClockTimer, type NotificationRequests } from '../clocks/index.js';
 import {
   ConflictError,
   NotFoundError,
@@ -49,17 +49,15 @@ function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
 const stale = (incident: WorkflowIncident): PreconditionFailedError =>
   new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
 
-/**
- * The jobs a planned change causes beside those it names: its clocks' timers, and the hand-over of the
- * mails it queued (named by the version the write is made on, so each write records its own).
- */
+/** The jobs a planned change causes beside those it names: its clocks' timers, the hand-over of its mails. */
 function causedJobs(incident: WorkflowIncident, planned: PlannedChange): JobIntent[] {
-  const jobs: JobIntent[] = timerJobs(incident.id, planned.timers ?? []);
   const queued: unknown[] | undefined = planned.change.push?.notificationOutbox;
-  if (queued !== undefined && queued.length > 0) {
-    jobs.push(handOverJob(incident.id, `${incident.revision}.${incident.clockSeq}`, new Date()));
-  }
-  return jobs;
+  return clockWriteJobs(
+    incident.id,
+    incident,
+    planned.timers ?? [],
+    queued !== undefined && queued.length > 0,
+  );
 }
 
 /** How often a write is recomputed when only the clocks moved under it (the responder's version held). */

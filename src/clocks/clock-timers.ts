@@ -10,7 +10,7 @@ import type { ClockTimer } from './clock.types.js';
  * timer the write made unnecessary is not removed: when it fires it finds nothing due and writes
  * nothing (one read).
  */
-export function timerJobs(incidentId: string, timers: readonly ClockTimer[]): JobIntent<'clocks'>[] {
+function timerJobs(incidentId: string, timers: readonly ClockTimer[]): JobIntent<'clocks'>[] {
   return timers.map((timer) =>
     jobIntent(
       'clocks',
@@ -60,19 +60,15 @@ export class ClockTimers {
 
   /** Adds every timer of `timers` (a past time fires at once): the repair of timers Redis lost. */
   async ensure(incidentId: string, timers: readonly ClockTimer[]): Promise<string[]> {
-    const ids = timers.map((timer) => timerJobId(incidentId, timer));
     const now = Date.now();
+    const intents = timerJobs(incidentId, timers);
+    // Jobs stay around after completion (trimmed by age), so a re-add of a fired timer is ignored.
     await Promise.all(
-      timers.map((timer, i) =>
-        this.queues.add(
-          'clocks',
-          { incidentId, clockKey: timer.clockKey, kind: timer.kind, at: timer.at.getTime() },
-          // Jobs stay around after completion (trimmed by age), so a re-add of a fired timer is ignored.
-          { jobId: ids[i] ?? '', delay: Math.max(0, timer.at.getTime() - now) },
-        ),
+      intents.map(({ queue, jobId, payload, runAt }) =>
+        this.queues.add(queue, payload, { jobId, delay: Math.max(0, (runAt?.getTime() ?? now) - now) }),
       ),
     );
-    return ids;
+    return intents.map((intent) => intent.jobId);
   }
 
   /** Of these job ids, those Redis no longer holds (lost, or trimmed after completion). */

@@ -60,12 +60,6 @@ export class CollaborationService {
     private readonly worklogs: WorklogRepository,
   ) {}
 
-  /** The incident's worklog (empty when nothing was added), for an incident in the actor's scope. */
-  async worklog(actor: Actor, id: string): Promise<IncidentWorklog> {
-    const incident = await this.writer.read(scopeOf(actor), id);
-    return this.worklogOf(incident.id);
-  }
-
   /** The worklog of an incident the caller has already read in scope. */
   async worklogOf(incidentId: string): Promise<IncidentWorklog> {
     return (await this.worklogs.find(incidentId)) ?? emptyWorklog(incidentId);

@@ -173,6 +173,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     incidentsCollection: intake.services.repository.collectionName,
     users: auth.services.users,
     audit: audit.audit,
+    followUps: intake.services.followUps,
     notifications: notifications.services.notifications,
     knownQueues: () => policyQueues(intake.services.triage.activePolicy),
     calendars: () => intake.services.triage.activePolicy.calendars,

@@ -54,6 +54,7 @@ const workflow = createWorkflowModule(platform, {
   incidentsCollection: 'incidents',
   users: { get: () => Promise.resolve(null) },
   audit: { forSubject: () => Promise.resolve([]) },
+  followUps: { historyOf: () => Promise.resolve(new Map()) },
   reconciler: { intervalMs: 3_600_000 },
   registerOutbox: () => undefined,
 });

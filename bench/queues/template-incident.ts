@@ -64,7 +64,7 @@ export function templateIncident(
     facts,
     indicators,
     externalNotified: [],
-    updates: [],
+    updateCount: 0,
     reportedBy: { userId: 'bench', name: 'Bench reporter', role: 'reporter' },
     reportedAt,
     triage: {

@@ -195,7 +195,7 @@ export class IncidentIntakeService {
         facts: facts satisfies IncidentFacts,
         indicators,
         externalNotified,
-        updates: [],
+        updateCount: 0,
         reportedBy: actorRef(actor),
         reportedAt: now,
         triage: null,

@@ -26,7 +26,7 @@ const incidentSchema = new Schema(
     facts: { type: Mixed, required: true },
     indicators: { type: [Mixed], default: [] },
     externalNotified: { type: [Mixed], default: [] },
-    updates: { type: [Mixed], default: [] },
+    updateCount: { type: Number, default: 0 },
     reportedBy: { type: Mixed, required: true },
     reportedAt: { type: Date, required: true },
     triage: { type: Mixed, default: null },

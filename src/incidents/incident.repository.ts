@@ -17,6 +17,7 @@ import type {
   IncidentNotification,
   IncidentStatus,
   IncidentTriage,
+  IncidentUpdate,
 } from './incident.types.js';
 
 /** Filters of the incident list; every one optional and ANDed with the caller's scope. */
@@ -77,6 +78,13 @@ export interface StoredWithNotifications {
   notifications: IncidentNotification[];
 }
 
+/** An incident with the follow-up list the versions before stored on it. */
+export interface StoredWithUpdateList {
+  id: string;
+  bureauId: string;
+  updates: IncidentUpdate[];
+}
+
 export interface IncidentChange {
   set?: Record<string, unknown>;
   push?: Record<string, unknown[]>;
@@ -104,6 +112,7 @@ function toIncident(doc: Record<string, unknown>): Incident {
   return {
     tlp: DEFAULT_INCIDENT_TLP,
     pap: DEFAULT_INCIDENT_PAP,
+    updateCount: 0,
     ...rest,
     id: String(_id),
   } as unknown as Incident;
@@ -369,6 +378,34 @@ export class IncidentRepository {
       triaged: doc.triage !== null && doc.triage !== undefined,
       notifications: (Array.isArray(doc.notifications) ? doc.notifications : []) as IncidentNotification[],
     }));
+  }
+
+  /**
+   * Incidents as the versions before the follow-up records stored them: with their `updates` list (for
+   * that migration), in batches.
+   */
+  async *storedWithUpdateList(batch: number): AsyncGenerator<StoredWithUpdateList[]> {
+    const cursor = this.models.Incident.collection.find(
+      { updates: { $exists: true } },
+      { projection: { bureauId: 1, updates: 1 }, batchSize: batch },
+    );
+    yield* inBatches(cursor, batch, (doc) => ({
+      id: String(doc._id),
+      bureauId: String(doc.bureauId),
+      updates: (Array.isArray(doc.updates) ? doc.updates : []) as IncidentUpdate[],
+    }));
+  }
+
+  /**
+   * Replaces the incident's `updates` list, whose entries are now records, by their count (neither
+   * revision nor updatedAt moves: the API shows the same follow-ups).
+   */
+  async replaceUpdateList(id: string, count: number): Promise<void> {
+    if (!isObjectId(id)) return;
+    await this.models.Incident.collection.updateOne(
+      { _id: new mongoose.Types.ObjectId(id), updates: { $exists: true } },
+      { $set: { updateCount: count }, $unset: { updates: '' } },
+    );
   }
 
   /** Drops the notification list the decision record now holds (neither revision nor updatedAt moves). */

@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { scopeOf, type Actor, ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
-import { actorRef } from './incident-intake.service.js';
+import { updateEntry, type IncidentFollowUps, type PlannedUpdate } from './follow-ups.js';
 import { mergeUpdate } from './incident-update.merge.js';
-import type { IncidentChange, IncidentRepository } from './incident.repository.js';
+import type { IncidentRepository } from './incident.repository.js';
 import type { IncidentListQuery, IncidentUpdateInput } from './incident.schemas.js';
 import { checkDocumentBudget, checkListLimit } from './incident-limits.js';
-import { CLOSED_STATUSES, type Incident, type IncidentFacts, type IncidentUpdate } from './incident.types.js';
+import { CLOSED_STATUSES, type Incident, type IncidentFacts } from './incident.types.js';
 import { toIncidentView, completeViews, type IncidentView, type ViewLookups } from './incident.view.js';
 import { noticeTimeProblems, reportTimeProblems, type ReportTimeBounds } from './report-times.js';
-import type { TriageRequester } from './triage-request.js';
 
 /** A page of the incident list and the cursor of the next one (null on the last page). */
 export interface IncidentPage {
@@ -18,13 +16,7 @@ export interface IncidentPage {
   nextCursor: string | null;
 }
 
-/** A follow-up decided on one read: its write, and the triage round it asks for (null: not material). */
-interface PlannedUpdate {
-  change: IncidentChange;
-  triageRound: number | null;
-}
-
-/** How often an update is re-applied when the incident changed under it (the worker wrote, say). */
+/** How often a follow-up is numbered again when another one took its number first. */
 const UPDATE_ATTEMPTS = 5;
 
 function encodeCursor(id: string): string {
@@ -45,14 +37,21 @@ function decodeCursor(cursor: string): string {
 export class IncidentService {
   constructor(
     private readonly incidents: IncidentRepository,
-    private readonly triage: TriageRequester,
+    private readonly updates: IncidentFollowUps,
     private readonly timeBounds: ReportTimeBounds,
     private readonly lookups: ViewLookups = {},
   ) {}
 
-  /** The actor's views: decisions' reasons and notifications' statuses read from their records. */
-  private views(incidents: Incident[], actor: Actor): Promise<IncidentView[]> {
-    const views = incidents.map((incident) => toIncidentView(incident, actor));
+  /**
+   * The actor's views: the bureau's follow-ups, decisions' reasons and notifications' statuses read
+   * from their records.
+   */
+  private async views(incidents: Incident[], actor: Actor): Promise<IncidentView[]> {
+    const history = await this.updates.historyOf(incidents);
+    const views = incidents.map((incident) => ({
+      ...toIncidentView(incident, actor),
+      updates: history.get(incident.id) ?? [],
+    }));
     return completeViews(views, this.lookups);
   }
 
@@ -94,12 +93,14 @@ export class IncidentService {
   }
 
   /**
-   * Appends a follow-up: facts merged, history kept, the `incident.updated` event in the same write.
-   * A material change asks for a new triage round (job `<id>-r<n>`).
+   * Records a follow-up (its own insert-only record with the `incident.updated` event and the job
+   * that applies it), then applies it: facts merged, lists added to. A material change asks for a new
+   * triage round (job `<id>-r<n>`). Checked against the incident as read; 409/422 before anything is
+   * written.
    */
   async addUpdate(actor: Actor, id: string, input: IncidentUpdateInput): Promise<IncidentView> {
     const scope = scopeOf(actor);
-    const applied = await readDecideWrite({
+    await readDecideWrite({
       read: async () => {
         const incident = await this.incidents.findById(scope, id);
         if (!incident) throw new NotFoundError('Incident');
@@ -109,34 +110,26 @@ export class IncidentService {
         write: this.planUpdate(actor, incident, input),
       }),
       write: async (planned, incident) => {
-        const updated = await this.incidents.applyChange(scope, id, incident.revision, planned.change);
-        return updated && { updated, triageRound: planned.triageRound };
+        if (await this.updates.record(planned)) return true;
+        // Another follow-up holds that number: help it land, then number this one after it.
+        await this.updates.apply(incident.id);
+        return null;
       },
       attempts: UPDATE_ATTEMPTS,
       exhausted: () =>
         new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict'),
     });
-    if (applied.triageRound !== null) await this.triage.request(id, applied.triageRound, 'updated');
-    return this.view(applied.updated, actor);
+    const applied = await this.updates.apply(id);
+    if (!applied) throw new NotFoundError('Incident');
+    return this.view(applied, actor);
   }
 
-  /** The write a follow-up makes on `incident` as read; throws the 409/422 it deserves instead. */
+  /** The follow-up `input` makes on `incident` as read; throws the 409/422 it deserves instead. */
   private planUpdate(actor: Actor, incident: Incident, input: IncidentUpdateInput): PlannedUpdate {
     refuseIfFinal(incident, input);
     const merged = mergeUpdate(incident.facts, incident.indicators, input);
     this.checkTimes(incident, input, merged.facts);
-    const update: IncidentUpdate = {
-      updateId: randomUUID(),
-      at: new Date(),
-      by: actorRef(actor),
-      note: input.note ?? null,
-      facts: Object.fromEntries(
-        Object.entries(input).filter(([key]) => !['note', 'indicators', 'externalNotified'].includes(key)),
-      ),
-      indicatorsAdded: merged.newIndicators,
-      externalNotified: input.externalNotified ?? [],
-      material: merged.material,
-    };
+    const entry = updateEntry(actor, input, merged.newIndicators, merged.material);
     const draft = auditDraft(
       actor,
       'incident.updated',
@@ -145,36 +138,39 @@ export class IncidentService {
         bureauId: incident.bureauId,
         changes: merged.changed,
         data: {
-          updateId: update.updateId,
+          updateId: entry.updateId,
           material: merged.material,
           indicatorsAdded: merged.newIndicators.length,
-          externalNotified: update.externalNotified.length,
-          note: update.note !== null,
+          externalNotified: entry.externalNotified.length,
+          note: entry.note !== null,
         },
       },
     );
-    checkListLimit(incident.ref, 'updates', incident.updates.length, 1);
+    checkListLimit(incident.ref, 'updates', incident.updateCount, 1);
     checkListLimit(incident.ref, 'indicators', incident.indicators.length, merged.newIndicators.length);
     checkListLimit(
       incident.ref,
       'externalNotified',
       incident.externalNotified.length,
-      update.externalNotified.length,
+      entry.externalNotified.length,
     );
     checkListLimit(incident.ref, 'contacts', incident.facts.contacts.length, input.contacts?.length ?? 0);
-    checkDocumentBudget(incident.ref, incident, { update, facts: merged.facts });
+    // The follow-up is its own record: only what it adds to the incident counts against its size, so
+    // a note alone is taken on an incident that is full.
+    if (Object.keys(input).some((field) => field !== 'note')) {
+      checkDocumentBudget(incident.ref, incident, {
+        facts: merged.facts,
+        indicators: merged.newIndicators,
+        externalNotified: entry.externalNotified,
+      });
+    }
     return {
-      change: {
-        set: { facts: merged.facts, ...(merged.material ? { triagePending: true } : {}) },
-        push: {
-          updates: [update],
-          indicators: merged.newIndicators,
-          externalNotified: update.externalNotified,
-        },
-        inc: merged.material ? { triageRound: 1 } : {},
-        audit: [draft],
-      },
-      triageRound: merged.material ? incident.triageRound + 1 : null,
+      incidentId: incident.id,
+      bureauId: incident.bureauId,
+      seq: incident.updateCount + 1,
+      entry,
+      input,
+      draft,
     };
   }
 

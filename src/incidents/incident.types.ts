@@ -116,7 +116,8 @@ export interface Incident {
   facts: IncidentFacts;
   indicators: Indicator[];
   externalNotified: ExternalNotified[];
-  updates: IncidentUpdate[];
+  /** The bureau's follow-ups applied: records `<id>-u1` to `<id>-u<updateCount>` (`incident_updates`). */
+  updateCount: number;
   reportedBy: ActorRef;
   reportedAt: Date;
   triage: IncidentTriage | null;

@@ -1,6 +1,6 @@
 import type { Actor } from '../platform/index.js';
 import type { DecisionDetailsLookup, DecisionReason, Severity } from '../triage/index.js';
-import type { Incident, IncidentNotification, IncidentTriage } from './incident.types.js';
+import type { Incident, IncidentNotification, IncidentTriage, IncidentUpdate } from './incident.types.js';
 
 /** The decision in force as the API shows it: the incident's summary with the record's reasons. */
 export type IncidentTriageView = IncidentTriage & { reasons: DecisionReason[] };
@@ -19,7 +19,7 @@ export interface IncidentView {
   facts: Incident['facts'];
   indicators: Incident['indicators'];
   externalNotified: Incident['externalNotified'];
-  updates: Incident['updates'];
+  updates: IncidentUpdate[];
   clocks: Incident['clocks'];
   revision: number;
   triage?: IncidentTriageView | null;
@@ -58,7 +58,8 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
     facts: incident.facts,
     indicators: incident.indicators,
     externalNotified: incident.externalNotified,
-    updates: incident.updates,
+    // The follow-ups are their own records: the incident service reads them for the views it returns.
+    updates: [],
     clocks: incident.clocks,
     revision: incident.revision,
   };

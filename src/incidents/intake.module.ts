@@ -18,6 +18,10 @@ import {
 import { CampaignService } from './campaign.service.js';
 import { decisionRecordsMigration } from './decision-records.migration.js';
 import { owedNotificationsMigration } from './owed-notifications.migration.js';
+import { followUpWorker } from './follow-up.worker.js';
+import { IncidentFollowUps } from './follow-ups.js';
+import { followUpsMigration } from './follow-ups.migration.js';
+import { UpdateRecordRepository } from './update-record.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IncidentIntakeService, type BureauDirectory } from './incident-intake.service.js';
 import { IncidentListIndex } from './incident-list.index.js';
@@ -77,6 +81,8 @@ export interface IntakeModule {
     matches: IndicatorMatchService;
     /** The triage decisions' own records: their reasons, for the console and the mails. */
     decisions: DecisionRecords;
+    /** The bureau's follow-ups, records of their own: applied to incidents, read for timelines. */
+    followUps: IncidentFollowUps;
   };
   /** What this version changes in data an earlier version stored (run at start, or `govcert migrate`). */
   migrations: Migration[];
@@ -89,7 +95,11 @@ export async function intakeMigrations(db: Connection): Promise<Migration[]> {
   const decisions = new DecisionRecords(db);
   await decisions.init();
   const incidents = new IncidentRepository(db);
-  return [decisionRecordsMigration(incidents, decisions), owedNotificationsMigration(incidents, decisions)];
+  return [
+    decisionRecordsMigration(incidents, decisions),
+    owedNotificationsMigration(incidents, decisions),
+    followUpsMigration(incidents, new UpdateRecordRepository(db)),
+  ];
 }
 
 export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): IntakeModule {
@@ -129,7 +139,11 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     timeBounds,
     lookups,
   );
-  const incidents = new IncidentService(repository, requester, timeBounds, lookups);
+  const updateRecords = new UpdateRecordRepository(platform.db, (id, pendingAudit, pendingJobs) => {
+    deps.kickAudit?.(updateRecords.collectionName, id, pendingAudit, pendingJobs);
+  });
+  const followUps = new IncidentFollowUps(repository, updateRecords, requester);
+  const incidents = new IncidentService(repository, followUps, timeBounds, lookups);
   const triage = new TriageService(
     repository,
     campaigns,
@@ -143,13 +157,15 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     ...deps.reconciler,
   });
   deps.registerOutbox(repository.collectionName);
+  deps.registerOutbox(updateRecords.collectionName);
   return {
     routes: incidentRoutes({ intake, incidents }),
-    workers: [triageWorker(triage)],
+    workers: [triageWorker(triage), followUpWorker(followUps)],
     background: [reconciler, listReconciler],
     migrations: [
       decisionRecordsMigration(repository, decisions),
       owedNotificationsMigration(repository, decisions),
+      followUpsMigration(repository, updateRecords),
     ],
     services: {
       intake,
@@ -167,6 +183,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
       ),
       matches: new IndicatorMatchService(repository, sightings),
       decisions,
+      followUps,
     },
     init: async () => {
       const policy = triage.load();

@@ -37,6 +37,14 @@ export const JOB_PAYLOADS = {
     // (the dispatch then reads the incident for the decision in force).
     decisionId: z.string().min(1).max(80).optional(),
   }),
+  /**
+   * Apply an incident's recorded follow-ups to it (any not applied yet; the `seq` named is the
+   * record that asked). Job id: `<incidentId>-u<seq>`, recorded with the follow-up's record.
+   */
+  updates: z.strictObject({
+    incidentId: objectId,
+    seq: z.number().int().min(1),
+  }),
   /** Deliver one stored notification or advisory mail. Job id: `<notificationId>`. */
   notifications: z.strictObject({ notificationId: objectId }),
   /** Produce one stored export. Job id: `<exportId>`. */

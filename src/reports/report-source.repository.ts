@@ -10,7 +10,7 @@ type Doc = mongo.Document;
 const BATCH_SIZE = 2000;
 
 /** Fields a report never needs: the outbox, follow-ups, indicators and free text stay in the database. */
-const INCIDENT_PROJECTION = { pendingAudit: 0, updates: 0, indicators: 0, 'facts.description': 0 } as const;
+const INCIDENT_PROJECTION = { pendingAudit: 0, indicators: 0, 'facts.description': 0 } as const;
 
 /**
  * Read-only cursors over what reports cover: incidents (the stored shape agreed with intake and the

@@ -1,5 +1,6 @@
 import { scopeOf, type Actor } from '../auth/index.js';
 import type { AuditEvent } from '../audit/index.js';
+import type { IncidentUpdate } from '../incidents/index.js';
 import { bureauActor, bureauLens, bureauProjection } from './bureau-timeline.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import { emptyWorklog, type IncidentWorklog, type WorkflowIncident } from './workflow.types.js';
@@ -7,6 +8,13 @@ import { emptyWorklog, type IncidentWorklog, type WorkflowIncident } from './wor
 /** Where the timeline reads the worklogs (notes) of the incident and its merged duplicates. */
 export interface WorklogReader {
   worklogsOf(incidentIds: readonly string[]): Promise<Map<string, IncidentWorklog>>;
+}
+
+/** Where the timeline reads the bureau's follow-ups of incidents (intake's records of them). */
+export interface FollowUpReader {
+  historyOf(
+    incidents: ReadonlyArray<{ id: string; updateCount: number }>,
+  ): Promise<Map<string, IncidentUpdate[]>>;
 }
 
 /** Where the timeline reads an incident's audit events (the audit service). */
@@ -39,6 +47,7 @@ export class TimelineService {
     private readonly writer: WorkflowWriter,
     private readonly audit: AuditReader,
     private readonly worklogs: WorklogReader,
+    private readonly followUps: FollowUpReader,
   ) {}
 
   async timeline(actor: Actor, id: string): Promise<TimelineEntry[]> {
@@ -49,23 +58,28 @@ export class TimelineService {
     const sources = [incident, ...merged.filter((m): m is WorkflowIncident => m !== null)];
     const bureau = actor.role === 'reporter';
     // Notes are the CERT's: a bureau's timeline reads no worklog.
-    const worklogs = bureau
-      ? new Map<string, IncidentWorklog>()
-      : await this.worklogs.worklogsOf(sources.map((s) => s.id));
+    const [worklogs, followUps] = await Promise.all([
+      bureau ? new Map<string, IncidentWorklog>() : this.worklogs.worklogsOf(sources.map((s) => s.id)),
+      this.followUps.historyOf(sources),
+    ]);
     const entries = (
       await Promise.all(
-        sources.map((source) =>
-          bureau
-            ? this.bureauEntriesOf(source)
-            : this.entriesOf(source, worklogs.get(source.id) ?? emptyWorklog(source.id)),
-        ),
+        sources.map((source) => {
+          const updates = followUps.get(source.id) ?? [];
+          return bureau
+            ? this.bureauEntriesOf(source, updates)
+            : this.entriesOf(source, worklogs.get(source.id) ?? emptyWorklog(source.id), updates);
+        }),
       )
     ).flat();
     return entries.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** Built entry by entry from what the bureau may see, so nothing new reaches it by default. */
-  private async bureauEntriesOf(incident: WorkflowIncident): Promise<TimelineEntry[]> {
+  private async bureauEntriesOf(
+    incident: WorkflowIncident,
+    updates: readonly IncidentUpdate[],
+  ): Promise<TimelineEntry[]> {
     const ref = { id: incident.id, ref: incident.ref };
     const lens = bureauLens(incident);
     const events = await this.audit.forSubject('incident', incident.id);
@@ -84,7 +98,7 @@ export class TimelineService {
         data: { changes: seen.changes, ...seen.data },
       });
     }
-    for (const update of incident.updates) {
+    for (const update of updates) {
       entries.push({
         at: iso(update.at),
         kind: 'update',
@@ -98,7 +112,11 @@ export class TimelineService {
     return entries;
   }
 
-  private async entriesOf(incident: WorkflowIncident, worklog: IncidentWorklog): Promise<TimelineEntry[]> {
+  private async entriesOf(
+    incident: WorkflowIncident,
+    worklog: IncidentWorklog,
+    updates: readonly IncidentUpdate[],
+  ): Promise<TimelineEntry[]> {
     const ref = { id: incident.id, ref: incident.ref };
     const events = await this.audit.forSubject('incident', incident.id);
     return [
@@ -120,7 +138,7 @@ export class TimelineService {
         text: note.text,
         data: { noteId: note.noteId },
       })),
-      ...incident.updates.map((update): TimelineEntry => ({
+      ...updates.map((update): TimelineEntry => ({
         at: iso(update.at),
         kind: 'update',
         incident: ref,

@@ -22,7 +22,7 @@ import { NotificationServiceAdapter, type NotificationSink } from './notificatio
 import { ObligationService } from './obligation.service.js';
 import { QueueIndex } from './queue-index.js';
 import { QueueService } from './queue.service.js';
-import { TimelineService, type AuditReader } from './timeline.service.js';
+import { TimelineService, type AuditReader, type FollowUpReader } from './timeline.service.js';
 import { WorkflowRepository } from './workflow.repository.js';
 import { WorkflowService, type UserDirectory } from './workflow.service.js';
 import { WorkflowWriter } from './workflow-writer.js';
@@ -40,6 +40,8 @@ export interface WorkflowDeps {
   users: UserDirectory;
   /** The audit service: the timeline reads an incident's events. */
   audit: AuditReader;
+  /** Intake's follow-up records: the timeline shows the bureau's follow-ups. */
+  followUps: FollowUpReader;
   /** The notifications module's service; without it, records are stored and queued here directly. */
   notifications?: NotificationSink;
   /** The team queues the active policy routes to: listed even when empty; any other is unknown. */
@@ -124,7 +126,7 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
       },
       calendars,
     ),
-    timeline: new TimelineService(writer, deps.audit, collaboration),
+    timeline: new TimelineService(writer, deps.audit, collaboration, deps.followUps),
     queues: new QueueService(repository, index, platform.logger, deps.knownQueues ?? (() => [])),
     clocks,
     reconciler,

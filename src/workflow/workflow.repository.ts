@@ -62,6 +62,7 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
     nextDueAt: null,
     urgencyAt: NO_DEADLINE,
     notificationOutbox: [],
+    updateCount: 0,
     // Incidents stored before the markings existed read as the defaults (see DEFAULT_INCIDENT_TLP).
     tlp: DEFAULT_INCIDENT_TLP,
     pap: DEFAULT_INCIDENT_PAP,

@@ -160,7 +160,7 @@ export async function insertFixtures(
       seq,
       ...fixtureDocument(fixture, now),
       indicators: [],
-      updates: [],
+      updateCount: 0,
       reportedBy: { userId: 'fixture', name: 'Fixture', role: 'reporter' },
       reportedAt: fixture.reportedAt,
       triagedAt: fixture.reportedAt,

@@ -64,7 +64,8 @@ describe('Final incidents take no facts that would re-triage them (issue 14, ite
       expect(after.severity).to.equal(before.severity);
       expect(after.triageRound, 'no triage round asked for').to.equal(before.triageRound);
       expect(after.triagePending).to.equal(false);
-      expect(after.updates.map((u) => u.note)).to.deep.equal([
+      expect(after.updateCount, 'the note is applied').to.equal(1);
+      expect(note.body.updates.map((u) => u.note)).to.deep.equal([
         'For the record: the vendor confirmed the cause.',
       ]);
       const clocks = (await workflowOf(runtime.url, responder, triaged.id)).body.clocks;

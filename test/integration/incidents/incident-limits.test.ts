@@ -41,19 +41,10 @@ describe('Every list an incident grows by request is capped with a clear 409 (is
   }
   const filler = (n: number, entry: (i: number) => Record<string, unknown>) =>
     Array.from({ length: n }, (_, i) => entry(i));
-  const update = (i: number) => ({
-    updateId: `u${i}`,
-    at: new Date(),
-    by: { userId: 'x', name: 'x', role: 'reporter' },
-    note: 'more',
-    facts: {},
-    indicatorsAdded: [],
-    externalNotified: [],
-    material: false,
-  });
 
   it('when an incident holds 200 follow-ups, then the next is refused with 409 incident_limit naming updates', async () => {
-    const { id } = await reportWith({ updates: filler(LIMITS.updates, update) });
+    // Follow-ups are records of their own (issue 16 item 5): the incident counts those applied.
+    const { id } = await reportWith({ updateCount: LIMITS.updates });
     const answer = await call<ErrorJson>(runtime.url, 'POST', `/api/v1/incidents/${id}/updates`, {
       key: reporter.key,
       body: { note: 'one more' },
@@ -63,15 +54,22 @@ describe('Every list an incident grows by request is capped with a clear 409 (is
     expect(answer.body.error?.details).to.include({ field: 'updates', limit: LIMITS.updates });
   });
 
-  it('when the follow-ups stored weigh 9 MB, then the next is refused with 409 naming the document', async () => {
+  it('when the incident stored weighs 9 MB, then a follow-up with new facts is refused with 409 naming the document, and a note alone is taken', async () => {
     const big = 'x'.repeat(60_000);
-    const { id } = await reportWith({ updates: filler(150, (i) => ({ ...update(i), note: big })) });
-    const answer = await call<ErrorJson>(runtime.url, 'POST', `/api/v1/incidents/${id}/updates`, {
+    const notice = (i: number) => ({ party: 'other', at: new Date(), reference: `${String(i)} ${big}` });
+    const { id } = await reportWith({ externalNotified: filler(150, notice) });
+    const facts = await call<ErrorJson>(runtime.url, 'POST', `/api/v1/incidents/${id}/updates`, {
+      key: reporter.key,
+      body: { note: 'one more', flags: { mediaInterest: true } },
+    });
+    expect(facts.status, facts.text).to.equal(409);
+    expect(facts.body.error?.details.field).to.equal('document');
+    // The note is a record of its own and adds nothing to the incident's size.
+    const note = await call<ErrorJson>(runtime.url, 'POST', `/api/v1/incidents/${id}/updates`, {
       key: reporter.key,
       body: { note: 'one more' },
     });
-    expect(answer.status, answer.text).to.equal(409);
-    expect(answer.body.error?.details.field).to.equal('document');
+    expect(note.status, note.text).to.equal(201);
   });
 
   it('when an incident holds 1000 notes, then a responder’s next note is refused with 409 naming notes', async () => {

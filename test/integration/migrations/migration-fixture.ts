@@ -33,15 +33,18 @@ export async function withStore<T>(uri: string, use: (db: Db) => Promise<T>): Pr
 /** A fixture file of `test/fixtures/previous-version/` (canonical Extended JSON), as parsed. */
 export const readFixture = (name: string): unknown => EJSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 
-/** `worked-store.json`: the incidents and decision records cb14303 stored (see the fixtures' README). */
+/**
+ * `worked-store.json` (the incidents and decision records cb14303 stored) or `follow-ups-store.json`
+ * (the same collections as 610d474 stored them): see the fixtures' README.
+ */
 export interface WorkedStore {
   incidents: Document[];
   triage_decisions: Document[];
 }
 
-/** Loads `worked-store.json` into the store at `uri`; returns what it loaded. */
-export async function loadWorkedStore(uri: string): Promise<WorkedStore> {
-  const fixture = readFixture('worked-store.json') as WorkedStore;
+/** Loads a stored-collections fixture (`worked-store.json` unless named) into the store at `uri`. */
+export async function loadWorkedStore(uri: string, name = 'worked-store.json'): Promise<WorkedStore> {
+  const fixture = readFixture(name) as WorkedStore;
   await withStore(uri, async (db) => {
     await db.collection('incidents').insertMany(fixture.incidents);
     await db.collection('triage_decisions').insertMany(fixture.triage_decisions);

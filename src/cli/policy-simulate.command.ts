@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ALL_SCOPE, createAuthServices } from '../auth/index.js';
+import { createAuthServices } from '../auth/index.js';
 import { cliConfig, cliLogger } from './cli-config.js';
-import { IncidentRepository, toTriageInput, type Incident } from '../incidents/index.js';
+import { incidentPages, toTriageInput } from '../incidents/index.js';
 import { connectMongo } from '../platform/db/index.js';
 import {
   knownRegimes,
@@ -20,14 +20,11 @@ async function loadInputs(
   const config = cliConfig();
   const db = await connectMongo(config.MONGODB_URI ?? '', cliLogger());
   try {
-    const incidents = new IncidentRepository(db);
     // Read-only: bureaux are only looked up here, so the regime list (for writes) is never needed.
     const bureaux = createAuthServices(db, () => knownRegimes(loadPolicy(config.POLICY_DIR))).bureaux;
     const regimes = new Map<string, string[]>();
     const inputs: Array<{ id: string; ref: string; input: TriageInput }> = [];
-    let before: string | undefined;
-    for (;;) {
-      const page: Incident[] = await incidents.list(ALL_SCOPE, { reportedFrom: since, before }, PAGE);
+    for await (const page of incidentPages(db, since, PAGE)) {
       for (const incident of page) {
         if (!regimes.has(incident.bureauId)) {
           regimes.set(incident.bureauId, (await bureaux.getBureau(incident.bureauId))?.regimes ?? []);
@@ -40,8 +37,6 @@ async function loadInputs(
           input: toTriageInput(incident, regimes.get(incident.bureauId) ?? [], related),
         });
       }
-      if (page.length < PAGE) break;
-      before = page.at(-1)?.id;
     }
     return inputs;
   } finally {

@@ -1,11 +1,7 @@
 /** Intake: reports, follow-ups, indicator matching. The only public surface of `src/incidents`. */
 export { INCIDENTS_COLLECTION } from './incident.model.js';
-export {
-  IncidentRepository,
-  type IncidentFilter,
-  type IncidentChange,
-  type IncidentWrite,
-} from './incident.repository.js';
+export type { IncidentFilter, IncidentChange, IncidentWrite } from './incident.repository.js';
+export { incidentPages } from './incident-pages.js';
 export {
   IncidentListIndex,
   listedOf,

@@ -75,11 +75,14 @@ export interface NotificationDeps {
   };
 }
 
+/** The delivery ledger as other modules and tests read it: rows by key or subject, a sender's lease. */
+export type DeliveryLedger = Pick<MailDeliveryRepository, 'find' | 'claim' | 'listBySubject'>;
+
 /** The public services: `request` for other modules, lists, ledger reads, the dispatcher (tests). */
 export interface NotificationServices {
   notifications: NotificationService;
   lists: RecipientListService;
-  deliveries: MailDeliveryRepository;
+  deliveries: DeliveryLedger;
   /** Requests an incident's notification specs (the `dispatch` job) and reads their statuses. */
   dispatcher: IncidentNotificationDispatcher;
   /** The status of each incident's notification specs, from the notifications (the incident API's). */

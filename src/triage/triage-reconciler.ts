@@ -1,6 +1,7 @@
 import { ALL_SCOPE, Periodic, type Logger, type SharedTurn } from '../platform/index.js';
-import { triageJobId, type IncidentRepository, type TriageRequester } from '../incidents/index.js';
+import { triageJobId, type TriageRequester } from '../incidents/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
+import type { TriageStore } from './triage-store.js';
 
 /** Options of the triage reconciler. */
 export interface TriageReconcilerOptions {
@@ -33,7 +34,7 @@ export class TriageReconciler {
   private failuresSeen = 0;
 
   constructor(
-    private readonly incidents: IncidentRepository,
+    private readonly incidents: Pick<TriageStore, 'findTriagePending'>,
     private readonly requester: TriageRequester,
     private readonly queues: QueueRegistry,
     private readonly logger: Logger,

@@ -8,7 +8,6 @@ import {
   type CampaignAssessment,
   type CampaignService,
   type Incident,
-  type IncidentRepository,
   type IncidentTriage,
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
@@ -25,6 +24,7 @@ import {
 } from './index.js';
 import { decisionRecordId, type TriageDecisionRecord } from './decision-record.js';
 import type { DecisionRecords } from './decision-records.service.js';
+import type { TriageStore } from './triage-store.js';
 
 /**
  * Plans the clocks a first decision starts, for the decision's own write (the clocks module's
@@ -77,7 +77,7 @@ export class TriageService {
   private policy: Policy | undefined;
 
   constructor(
-    private readonly incidents: IncidentRepository,
+    private readonly incidents: TriageStore,
     private readonly campaigns: CampaignService,
     private readonly bureaux: BureauDirectory,
     private readonly policyDir: string,

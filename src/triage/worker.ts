@@ -3,3 +3,4 @@ export { TriageService, type DecisionClockPlanner, type TriageOutcome } from './
 export { triageWorker } from './triage.worker.js';
 export { TriageReconciler, type TriageReconcilerOptions } from './triage-reconciler.js';
 export { DecisionRecords } from './decision-records.service.js';
+export type { TriageStore } from './triage-store.js';

@@ -5,18 +5,6 @@ import ts from 'typescript';
 
 const SRC = path.resolve(import.meta.dirname, '../../../src');
 
-/**
- * Repositories the index of their module still exports, each with the reason it must for now.
- * Issue 16 (item 11) empties this list: a repository is its module's own, and other modules ask
- * the module's services instead.
- */
-const STILL_EXPORTED = new Map([
-  [
-    'incidents/IncidentRepository',
-    'triage (TriageService, TriageReconciler) and the policy-simulate command read incidents through it',
-  ],
-]);
-
 /** The names a file exports, by syntax alone; `export * from` followed into the module's own files. */
 function exportedNames(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
@@ -52,14 +40,14 @@ function exportsOfIndexes(): Map<string, string[]> {
 }
 
 describe('the public surface of each module (src/*/index.ts)', () => {
-  it('when an index exports a repository, then it is one of the few still listed, with its reason', () => {
+  // Issue 16 (item 11): a repository is its module's own. Other modules ask its services, or name a
+  // port by the operations they need (triage's `TriageStore`, which intake's repository fills).
+  it('when the indexes are read, then none exports a repository', () => {
     const exported = exportsOfIndexes();
     expect(exported.get('incidents'), 'the incidents index was read').to.include('IncidentService');
     const repositories = [...exported].flatMap(([module, names]) =>
       names.filter((name) => name.endsWith('Repository')).map((name) => `${module}/${name}`),
     );
-    expect(repositories.filter((name) => !STILL_EXPORTED.has(name))).to.deep.equal([]);
-    // A repository that left its index leaves this list too, so the list only shrinks.
-    expect([...STILL_EXPORTED.keys()].filter((name) => !repositories.includes(name))).to.deep.equal([]);
+    expect(repositories).to.deep.equal([]);
   });
 });

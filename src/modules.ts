@@ -138,6 +138,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     // the notifications module below exists).
     notificationStatuses: (specs) => notifications.services.incidentNotificationStatuses(specs),
     planDecisionClocks,
+    // Read when a first decision is stored, by then the workflow module below exists.
+    fileQueueRow: (incident, nextDueAt) => workflow.services.writer.fileDecided(incident, nextDueAt),
   });
   // Notifications: requests from other modules, the incident's notifications (the `dispatch` job
   // triage's write records), mail delivery worker.

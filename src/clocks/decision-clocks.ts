@@ -3,6 +3,8 @@ import type { ClockSpec, EscalationStep } from '../triage/index.js';
 import type { CalendarSet } from './calendar/index.js';
 import { clockChanges, NO_DEADLINE } from './clock-changes.js';
 import { timerJobId } from './clock-events.js';
+import { clockWriteJobs } from './clock-timers.js';
+import type { JobIntent } from '../platform/index.js';
 import { planClocks } from './clock-plan.js';
 
 /** What a first triage decision knows of the clocks it starts. */
@@ -13,16 +15,20 @@ export interface DecidedClocks {
   severity: string | null;
 }
 
-/** The clock fields a first decision stores with itself, and the state changes its audit event records. */
+/**
+ * The clock fields a first decision stores with itself, the state changes its audit event records,
+ * and the timers the clocks need, as jobs its write records.
+ */
 export interface DecisionClocks {
   set: Record<string, unknown>;
   changes: AuditChange[];
+  timers: JobIntent[];
 }
 
 /**
  * The clocks of an incident's first triage decision, planned as the clock service would plan them
- * right after it, so the decision's own write carries them and no clock write follows (the `sync`
- * job it records then finds nothing to change and only sets the timers and files the queue row).
+ * right after it, so the decision's own write carries them and their timers, and no clock job
+ * follows (the decision files the queue row itself).
  * A first decision has no ledger, event keys, timers or obligations yet (an obligation needs its
  * clock). Null when a clock is already due (a report filed after its deadline): the clock service
  * applies such events, with the notifications they ask for, in a write of its own.
@@ -56,5 +62,7 @@ export function planDecisionClocks(
       urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
     },
     changes: clockChanges([], plan.clocks).filter((change) => change.after !== 'breached'),
+    // A first decision queues no mails (no event is due): the timers are all its clocks need.
+    timers: clockWriteJobs(decided.incidentId, { revision: 0, clockSeq: 0 }, plan.timers, false),
   };
 }

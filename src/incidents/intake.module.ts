@@ -13,6 +13,7 @@ import {
   TriageService,
   triageWorker,
   type DecisionClockPlanner,
+  type QueueRowFiler,
   type TriageReconcilerOptions,
 } from '../triage/worker.js';
 import { CampaignService } from './campaign.service.js';
@@ -57,6 +58,8 @@ export interface IntakeDeps {
   notificationStatuses?: NotificationStatusLookup;
   /** The clocks module's planner: a first decision stores the clocks it starts in its own write. */
   planDecisionClocks?: DecisionClockPlanner;
+  /** The workflow's queue index: a first decision that started the clocks files the incident's row. */
+  fileQueueRow?: QueueRowFiler;
   reconciler?: TriageReconcilerOptions;
   listReconciler?: IncidentListReconcilerOptions;
 }
@@ -151,6 +154,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     platform.config.POLICY_DIR,
     decisions,
     deps.planDecisionClocks,
+    deps.fileQueueRow,
   );
   const reconciler = new TriageReconciler(repository, requester, platform.queues, platform.logger, {
     turn: loopTurn(platform, 'triage-reconciler'),

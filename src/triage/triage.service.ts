@@ -35,7 +35,14 @@ export type DecisionClockPlanner = (
   decided: { incidentId: string; clocks: ClockSpec[]; ladder: EscalationStep[]; severity: string | null },
   now: Date,
   calendars: CalendarSet,
-) => { set: Record<string, unknown>; changes: AuditChange[] } | null;
+) => { set: Record<string, unknown>; changes: AuditChange[]; timers: JobIntent[] } | null;
+
+/**
+ * Files the queue row of an incident its first decision has just written (the workflow's queue
+ * index, a projection that its reconciler rebuilds). That decision started the clocks and records
+ * their timers itself, so no clock job follows to file the row.
+ */
+export type QueueRowFiler = (incident: Incident, nextDueAt: Date | null) => Promise<void>;
 
 const clocksActor = systemActor('clocks');
 
@@ -84,6 +91,8 @@ export class TriageService {
     private readonly decisions: DecisionRecords,
     /** Without it every decision leaves its clocks to the clock service (one more write per report). */
     private readonly planClocks?: DecisionClockPlanner,
+    /** Without it a first decision records a clock `sync` job, whose catch-up files the row. */
+    private readonly fileQueueRow?: QueueRowFiler,
   ) {}
 
   /** Loads and validates the policy; throws PolicyLoadError so a bad pack stops the start. */
@@ -230,13 +239,19 @@ export class TriageService {
         }),
       );
     }
+    // Clocks started by this write need nothing of the clock service but their timers (recorded here)
+    // and the queue row (filed below): no `sync` job and its read of the incident follow.
+    const started = clocks && this.fileQueueRow ? clocks : null;
     // The notifications owed are the record's: the incident carries none (the dispatch reads them there).
     const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
       set,
       audit,
-      jobs: decisionJobs(incident, decisionId, added.length > 0, now),
+      jobs: decisionJobs(incident, decisionId, added.length > 0, now, started?.timers ?? null),
     });
     if (!updated) return null;
+    if (started && this.fileQueueRow) {
+      await this.fileQueueRow(updated, (started.set.nextDueAt as Date | null | undefined) ?? null);
+    }
     return first ? 'triaged' : 'retriaged';
   }
 
@@ -384,20 +399,29 @@ export class TriageService {
 
 /**
  * The jobs a stored decision causes, recorded in its own write (the audit relay enqueues them): the
- * clocks brought in line with it, and the notifications it adds requested. Their ids carry the
- * revision this write produces, so each decision has its own and a repeat of one adds nothing.
+ * clocks brought in line with it (the timers of clocks it started, else a `sync`), and the
+ * notifications it adds requested. Their ids carry the revision this write produces, so each
+ * decision has its own and a repeat of one adds nothing.
  */
-function decisionJobs(incident: Incident, decisionId: string, notifies: boolean, now: Date): JobIntent[] {
+function decisionJobs(
+  incident: Incident,
+  decisionId: string,
+  notifies: boolean,
+  now: Date,
+  startedTimers: JobIntent[] | null,
+): JobIntent[] {
   const revision = incident.revision + 1;
-  const clocks = jobIntent('clocks', `${incident.id}-sync-${revision}`, {
-    incidentId: incident.id,
-    clockKey: 'all',
-    kind: 'sync',
-    at: now.getTime(),
-  });
-  if (!notifies) return [clocks];
+  const clocks = startedTimers ?? [
+    jobIntent('clocks', `${incident.id}-sync-${revision}`, {
+      incidentId: incident.id,
+      clockKey: 'all',
+      kind: 'sync',
+      at: now.getTime(),
+    }),
+  ];
+  if (!notifies) return clocks;
   return [
-    clocks,
+    ...clocks,
     jobIntent('dispatch', `${incident.id}-n${revision}`, {
       incidentId: incident.id,
       round: incident.triageRound,

@@ -87,7 +87,23 @@ return { total, members }
 const SEVERITY_KEYS = ['S1', 'S2', 'S3', 'S4', 'none'];
 
 /** The queue row of an incident (what the listing shows). */
-export function queueRowOf(incident: WorkflowIncident): QueueRow {
+/** What a queue row and its place in the queues are made of. */
+export type QueuedIncident = Pick<
+  WorkflowIncident,
+  | 'id'
+  | 'ref'
+  | 'bureauId'
+  | 'status'
+  | 'severity'
+  | 'triage'
+  | 'reportedAt'
+  | 'nextDueAt'
+  | 'assignee'
+  | 'revision'
+  | 'clockSeq'
+>;
+
+export function queueRowOf(incident: QueuedIncident): QueueRow {
   return {
     id: incident.id,
     ref: incident.ref,
@@ -157,7 +173,7 @@ export class QueueIndex {
   }
 
   /** Puts the incident where it belongs now (or out of every queue once it is no longer worked). */
-  async put(incident: WorkflowIncident): Promise<void> {
+  async put(incident: QueuedIncident): Promise<void> {
     const row = queueRowOf(incident);
     const queued = QUEUED_STATUSES.includes(incident.status) && row.queue !== '';
     const version = incident.revision * 1_000_000 + incident.clockSeq;

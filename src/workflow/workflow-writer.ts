@@ -12,6 +12,7 @@ import {
   checkDocumentBudget,
   checkListLimit,
   listedOf,
+  type Incident,
   type IncidentListIndex,
   type LimitedList,
 } from '../incidents/index.js';
@@ -163,6 +164,35 @@ export class WorkflowWriter {
       this.logger.warn(
         { incidentId: incident.id, err: (err as Error).message },
         'follow-up of a workflow write deferred',
+      );
+    }
+  }
+
+  /**
+   * Files the queue row of an incident its first triage decision has just written (intake's shape:
+   * the fields a row needs, with the deadline the decision's clocks set). A projection like the rows
+   * `after` files: the clock reconciler rebuilds it when this fails.
+   */
+  async fileDecided(incident: Incident, nextDueAt: Date | null): Promise<void> {
+    const stored = incident as Incident & Partial<Pick<WorkflowIncident, 'assignee' | 'clockSeq'>>;
+    try {
+      await this.index.put({
+        id: incident.id,
+        ref: incident.ref,
+        bureauId: incident.bureauId,
+        status: incident.status,
+        severity: incident.severity,
+        triage: incident.triage,
+        reportedAt: incident.reportedAt,
+        nextDueAt,
+        assignee: stored.assignee ?? null,
+        revision: incident.revision,
+        clockSeq: stored.clockSeq ?? 0,
+      });
+    } catch (err) {
+      this.logger.warn(
+        { incidentId: incident.id, err: (err as Error).message },
+        'queue row of a triaged incident deferred',
       );
     }
   }

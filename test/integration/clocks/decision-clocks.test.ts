@@ -16,8 +16,8 @@ interface StoredIncident {
 }
 
 /**
- * A first triage decision stores the clocks it starts in its own write (issue 16: fewer writes per
- * report): the `sync` job it records then has nothing to write and only sets the timers.
+ * A first triage decision stores the clocks it starts in its own write, with their timers as jobs,
+ * and files the queue row itself (issue 16: fewer commands per report): no clock job follows it.
  */
 describe('Clocks planned in the first triage decision', function () {
   this.timeout(60_000);
@@ -37,7 +37,7 @@ describe('Clocks planned in the first triage decision', function () {
       ?.collection('incidents')
       .findOne({ _id: new mongo.ObjectId(id) })) as StoredIncident | null;
 
-  it('when a report is triaged, then its clocks run from that write and the clock sync writes nothing', async () => {
+  it('when a report is triaged, then its clocks run from that write, their timers are set, its queue row is filed, and no clock job reads it again', async () => {
     const created = await call<{ id: string }>(runtime.url, 'POST', '/api/v1/incidents', {
       key: reporter.key,
       body: reportBody(),
@@ -45,12 +45,27 @@ describe('Clocks planned in the first triage decision', function () {
     expect(created.status, created.text).to.equal(201);
     const id = created.body.id;
     const clocksQueue = runtime.platform.queues.queue('clocks');
-    const sync = await waitFor(
-      async () =>
-        (await clocksQueue.getJobs(['completed'])).find((job: Job) => job.id?.startsWith(`${id}-sync-`)),
-      (job) => job !== undefined,
+    const responder = await createActor(runtime, { role: 'responder' });
+    type QueuePage = { items: Array<{ id: string; nextDueAt: string | null }> };
+    const triaged = await waitFor(
+      () =>
+        call<{ triage: { queue: string } | null }>(runtime.url, 'GET', `/api/v1/incidents/${id}`, {
+          key: responder.key,
+        }),
+      (answer) => answer.body.triage !== null,
     );
-    expect(sync?.returnvalue).to.deep.equal({ outcome: 'unchanged', events: [] });
+    const queue = triaged.body.triage!.queue;
+    const listed = await waitFor(
+      () =>
+        call<QueuePage>(runtime.url, 'GET', `/api/v1/queues/${queue}/incidents?limit=200`, {
+          key: responder.key,
+        }),
+      (page) => page.body.items.some((item) => item.id === id),
+    );
+    expect(
+      listed.body.items.find((item) => item.id === id)?.nextDueAt,
+      'the row carries its deadline',
+    ).to.be.a('string');
     const incident = await stored(id);
     expect(incident?.clocks.length).to.be.greaterThan(0);
     // Stored with their progress (state), not as the decision's bare specs; the filing met its clock.
@@ -62,8 +77,17 @@ describe('Clocks planned in the first triage decision', function () {
     expect(incident?.clockSeq ?? 0).to.equal(0);
     expect(incident?.clockTimers.length).to.be.greaterThan(0);
     for (const timerId of incident?.clockTimers ?? []) {
-      expect(await clocksQueue.getJobState(timerId), timerId).to.equal('delayed');
+      const state = await waitFor(
+        () => clocksQueue.getJobState(timerId),
+        (found) => found !== 'unknown',
+      );
+      expect(state, timerId).to.equal('delayed');
     }
+    const clockJobs = await clocksQueue.getJobs(['completed', 'active', 'waiting', 'failed']);
+    expect(
+      clockJobs.filter((job: Job) => job.id?.startsWith(`${id}-`)).map((job: Job) => job.id),
+      'no clock job runs after the decision',
+    ).to.deep.equal([]);
     // The clocks it started are in the trail once, recorded as the clock service records them.
     const trail = createAuditModule(runtime.platform, { sweeps: false }).audit;
     const events = await waitFor(

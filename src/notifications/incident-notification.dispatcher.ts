@@ -4,7 +4,7 @@ import type { TriageDecisionRecord } from '../triage/index.js';
 import { TEMPLATE_SCHEMAS, type TemplateName } from '../mail/index.js';
 import { type Logger, AppError, ValidationError } from '../platform/index.js';
 import type { NotificationRepository } from './notification.repository.js';
-import type { NotificationService } from './notification.service.js';
+import type { ManyRequest, NotificationService } from './notification.service.js';
 import type { NotificationStatus } from './notification.types.js';
 
 /** Incident reads as the dispatcher needs them (the incidents repository fits). */
@@ -110,6 +110,8 @@ export class IncidentNotificationDispatcher {
     const stored = await this.records.findByKeys(
       owed.map((spec) => incidentNotificationKey(incident.id, spec.key)),
     );
+    // Every spec still owed, requested together: the new notifications are stored in one insert.
+    const asked: Array<{ spec: IncidentNotification; request: ManyRequest }> = [];
     for (const spec of owed) {
       if (SETTLED_ON_INCIDENT.has(spec.status)) {
         run.set(spec.key, 'skipped');
@@ -125,21 +127,32 @@ export class IncidentNotificationDispatcher {
         data: { tlp: spec.tlp ?? 'AMBER', deadlineClock: spec.clock },
       };
       try {
-        await this.notifications.request(
-          actor,
-          { ...request, template: templateFor(spec.template) },
-          { known: stored.get(request.key) ?? null },
-        );
-        run.set(spec.key, 'requested');
+        const template = templateFor(spec.template);
+        asked.push({
+          spec,
+          request: { input: { ...request, template }, known: stored.get(request.key) ?? null },
+        });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
+        asked.push({
+          spec,
+          request: { refused: { ...request, template: spec.template }, reason: err.message },
+        });
+      }
+    }
+    const answers = await this.notifications.requestMany(
+      actor,
+      asked.map(({ request }) => request),
+    );
+    for (const [i, { spec }] of asked.entries()) {
+      const { failed } = answers[i];
+      if (failed !== null) {
         this.logger.warn(
-          { incidentId: incident.id, notification: spec.key, reason: err.message },
+          { incidentId: incident.id, notification: spec.key, reason: failed },
           'incident notification cannot be requested; stored as failed',
         );
-        await this.notifications.recordFailed(actor, { ...request, template: spec.template }, err.message);
-        run.set(spec.key, 'failed');
       }
+      run.set(spec.key, failed === null ? 'requested' : 'failed');
     }
     return run;
   }

@@ -56,6 +56,45 @@ export class NotificationRepository {
     }
   }
 
+  /**
+   * Inserts several notifications, each with its audit event, in one command; those whose idempotency
+   * key is stored already are returned as stored (`created: false`), in the order given.
+   */
+  async insertMany(
+    entries: ReadonlyArray<{ record: Omit<NotificationRecord, 'id'>; draft: (id: string) => AuditDraft }>,
+  ): Promise<Array<{ record: NotificationRecord; created: boolean }>> {
+    if (entries.length === 0) return [];
+    const docs = entries.map(({ record, draft }) => {
+      const id = idForKey(record.key);
+      return { ...record, _id: id, pendingAudit: [draft(id.toHexString())] };
+    });
+    const refused = new Set<number>();
+    try {
+      await this.models.notifications.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // Another request stored some of them meanwhile: those stand as they are, the rest went in.
+      const failures = (err as { writeErrors?: unknown }).writeErrors;
+      if (!Array.isArray(failures) || failures.length === 0) throw err;
+      for (const failure of failures as Array<{ index?: number; err?: { index?: number } }>) {
+        const duplicate = isDuplicateKeyError(failure) || isDuplicateKeyError(failure.err);
+        const index = failure.index ?? failure.err?.index;
+        if (!duplicate || index === undefined) throw err;
+        refused.add(index);
+      }
+    }
+    const stored = await this.findByKeys(docs.filter((_, i) => refused.has(i)).map((doc) => doc.key));
+    return docs.map((doc, i) => {
+      if (refused.has(i)) {
+        const existing = stored.get(doc.key);
+        if (!existing) throw new Error(`notification ${doc.key} refused as a duplicate but not found`);
+        return { record: existing, created: false };
+      }
+      this.audited(this.collectionName, doc._id, doc.pendingAudit);
+      const { _id, pendingAudit: _audit, ...record } = doc;
+      return { record: { ...record, id: _id.toHexString() }, created: true };
+    });
+  }
+
   async findById(id: string): Promise<NotificationRecord | null> {
     if (!isObjectId(id)) return null;
     const doc = await this.models.notifications.findOne({ _id: id }).lean();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { auditDraft } from '../audit/index.js';
+import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
 import { messageIdFor, type TemplateName } from '../mail/index.js';
-import { type Logger, ValidationError } from '../platform/index.js';
+import { AppError, type Logger, ValidationError } from '../platform/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import type { MailDeliveryRepository } from './mail-delivery.repository.js';
 import type { NotificationRepository } from './notification.repository.js';
@@ -17,6 +17,55 @@ export interface IncidentBureauLookup {
 /** Ledger key of one message: kind, subject, recipient, revision. */
 export const ledgerKey = (kind: string, subjectId: string, recipient: string, revision: number): string =>
   `${kind}|${subjectId}|${recipient.toLowerCase()}|r${revision}`;
+
+/** A request that could not be made, as its requester named it (its template may not exist). */
+export type FailedRequest = Omit<NotificationRequest, 'template' | 'key'> & { template: string; key: string };
+
+/** One of `requestMany`'s requests: to make (with what is stored under its key), or refused already. */
+export type ManyRequest =
+  | { input: NotificationRequest & { key: string }; known: NotificationRecord | null }
+  | { refused: FailedRequest; reason: string };
+
+/** A record to store and its audit event (given the id the store assigns). */
+type NewRecord = [Omit<NotificationRecord, 'id'>, (id: string) => AuditDraft];
+
+/**
+ * The `failed` record of a request that could not be made: no recipients, the reason, and its
+ * `notification.failed` event: what was asked for is on record and on the trail, and nothing is queued.
+ */
+function failedRecord(actor: Actor, input: FailedRequest, reason: string): NewRecord {
+  const now = new Date();
+  return [
+    {
+      kind: input.kind,
+      // As the requester named it: the reason may be that no such template exists.
+      template: input.template as TemplateName,
+      incidentId: input.incidentId ?? null,
+      advisoryId: input.advisoryId ?? null,
+      recipients: [],
+      dataRef: { incident: input.incidentId !== undefined, data: input.data ?? {}, revision: 0 },
+      status: 'failed',
+      key: input.key,
+      createdAt: now,
+      updatedAt: now,
+    },
+    (id) =>
+      auditDraft(
+        actor,
+        'notification.failed',
+        { type: 'notification', id, ref: input.kind },
+        {
+          data: {
+            reason,
+            template: input.template,
+            incidentId: input.incidentId ?? null,
+            advisoryId: input.advisoryId ?? null,
+            routes: input.routes ?? [],
+          },
+        },
+      ),
+  ];
+}
 
 /**
  * Notifications as other modules ask for them: resolved to recipients, stored with their audit event,
@@ -55,9 +104,70 @@ export class NotificationService {
       if (known.status === 'queued' || known.status === 'deferred') await this.enqueue(known.id);
       return known;
     }
+    const { record, created } = await this.repository.insert(...(await this.newRecord(actor, input, key)));
+    if (created) await this.ledger.ensure(this.ledgerRows(record));
+    await this.enqueue(record.id);
+    return record;
+  }
+
+  /**
+   * Several keyed requests at once (the notifications a triage decision owes), each as `request`
+   * would store it, in one insert (and the new ones' ledger rows in one more). A request
+   * that cannot be made (routes that reach nobody, or `refused` by the caller: an unknown template)
+   * is stored as failed, with its reason, in its place; the others go ahead.
+   */
+  async requestMany(
+    actor: Actor,
+    requests: readonly ManyRequest[],
+  ): Promise<Array<{ record: NotificationRecord; failed: string | null }>> {
+    const answers: Array<{ record: NotificationRecord; failed: string | null } | null> = requests.map(
+      () => null,
+    );
+    const planned: Array<{ at: number; failed: string | null; entry: NewRecord }> = [];
+    for (const [at, request] of requests.entries()) {
+      if ('refused' in request) {
+        planned.push({
+          at,
+          failed: request.reason,
+          entry: failedRecord(actor, request.refused, request.reason),
+        });
+        continue;
+      }
+      const { input, known } = request;
+      if (known) {
+        if (known.status === 'queued' || known.status === 'deferred') await this.enqueue(known.id);
+        answers[at] = { record: known, failed: null };
+        continue;
+      }
+      try {
+        planned.push({ at, failed: null, entry: await this.newRecord(actor, input, input.key) });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        planned.push({ at, failed: err.message, entry: failedRecord(actor, input, err.message) });
+      }
+    }
+    const inserted = await this.repository.insertMany(
+      planned.map(({ entry: [record, draft] }) => ({ record, draft })),
+    );
+    const requested = inserted.filter((_, i) => planned[i].failed === null);
+    await this.ledger.ensure(
+      requested.filter((entry) => entry.created).flatMap((entry) => this.ledgerRows(entry.record)),
+    );
+    for (const [i, { record }] of inserted.entries()) {
+      answers[planned[i].at] = { record, failed: planned[i].failed };
+      if (planned[i].failed === null) await this.enqueue(record.id);
+    }
+    return answers.map((answer) => {
+      if (answer === null) throw new Error('a notification request was left unanswered');
+      return answer;
+    });
+  }
+
+  /** The record a new request stores, with its `notification.requested` event; 422 when it reaches nobody. */
+  private async newRecord(actor: Actor, input: NotificationRequest, key: string): Promise<NewRecord> {
     const recipients = await this.recipientsOf(input);
     const now = new Date();
-    const { record, created } = await this.repository.insert(
+    return [
       {
         kind: input.kind,
         template: input.template,
@@ -89,54 +199,7 @@ export class NotificationService {
             },
           },
         ),
-    );
-    if (created) await this.ledger.ensure(this.ledgerRows(record));
-    await this.enqueue(record.id);
-    return record;
-  }
-
-  /**
-   * Stores a notification that could not be requested (an unknown template, routes that reach
-   * nobody) as `failed`, with no recipients, the reason, and its `notification.failed` audit event:
-   * what was asked for is on record and on the trail, and nothing is queued. Idempotent by `key`.
-   */
-  async recordFailed(
-    actor: Actor,
-    input: Omit<NotificationRequest, 'template' | 'key'> & { template: string; key: string },
-    reason: string,
-  ): Promise<NotificationRecord> {
-    const now = new Date();
-    const { record } = await this.repository.insert(
-      {
-        kind: input.kind,
-        // As the requester named it: the reason may be that no such template exists.
-        template: input.template as TemplateName,
-        incidentId: input.incidentId ?? null,
-        advisoryId: input.advisoryId ?? null,
-        recipients: [],
-        dataRef: { incident: input.incidentId !== undefined, data: input.data ?? {}, revision: 0 },
-        status: 'failed',
-        key: input.key,
-        createdAt: now,
-        updatedAt: now,
-      },
-      (id) =>
-        auditDraft(
-          actor,
-          'notification.failed',
-          { type: 'notification', id, ref: input.kind },
-          {
-            data: {
-              reason,
-              template: input.template,
-              incidentId: input.incidentId ?? null,
-              advisoryId: input.advisoryId ?? null,
-              routes: input.routes ?? [],
-            },
-          },
-        ),
-    );
-    return record;
+    ];
   }
 
   /** The stored notification, or null. */

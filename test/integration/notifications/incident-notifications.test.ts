@@ -76,6 +76,39 @@ describe('notifications triage stores on incidents', function () {
     await waitForAcknowledgement(id, 'sent');
   });
 
+  it('when two dispatches of the same notifications race (two workers), then each is stored once and both answers name it', async () => {
+    const { id } = await fileReport('Racing Dispatch Bureau', 'Credential stuffing on the portal');
+    await waitForAcknowledgement(id, 'sent');
+    const requests = ['race-first', 'race-second'].map((name) => ({
+      input: {
+        kind: `incident.${name}`,
+        incidentId: id,
+        routes: ['reporting-bureau'],
+        key: `${id}|${name}`,
+        template: 'acknowledgement' as const,
+        data: { tlp: 'AMBER' },
+      },
+      known: null,
+    }));
+    const service = runtime.modules.notifications.notifications;
+    // One of them is stored already, by a request that read nothing before (its insert is refused).
+    const before = await service.request(tester, requests[0].input);
+    const [one, two] = await Promise.all([
+      service.requestMany(tester, requests),
+      service.requestMany(tester, requests),
+    ]);
+    const ids = (answers: typeof one) => answers.map((answer) => answer.record.id);
+    expect(ids(one)).to.deep.equal(ids(two));
+    expect(ids(one)[0]).to.equal(before.id);
+    const stored = await runtime.platform.db
+      .db!.collection('notifications')
+      .find({ key: { $in: requests.map((r) => r.input.key) } })
+      .toArray();
+    expect(stored.map((doc) => String(doc.key)).sort()).to.deep.equal(
+      requests.map((r) => r.input.key).sort(),
+    );
+  });
+
   it('when the dispatch job runs twice, then each notification is requested and mailed once and the incident is not written', async () => {
     const { id, itso } = await fileReport('Twice Dispatched Bureau', 'Phishing wave');
     await dispatchNotifications(runtime, id);

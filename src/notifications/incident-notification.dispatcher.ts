@@ -106,10 +106,6 @@ export class IncidentNotificationDispatcher {
     const { bureauId, owed } = owedBy;
     const incident = { id: incidentId, bureauId };
     const run: DispatchRun = new Map();
-    // What is stored already, for all specs in one read (each request then skips its own lookup).
-    const stored = await this.records.findByKeys(
-      owed.map((spec) => incidentNotificationKey(incident.id, spec.key)),
-    );
     // Every spec still owed, requested together: the new notifications are stored in one insert.
     const asked: Array<{ spec: IncidentNotification; request: ManyRequest }> = [];
     for (const spec of owed) {
@@ -130,7 +126,7 @@ export class IncidentNotificationDispatcher {
         const template = templateFor(spec.template);
         asked.push({
           spec,
-          request: { input: { ...request, template }, known: stored.get(request.key) ?? null },
+          request: { input: { ...request, template } },
         });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;

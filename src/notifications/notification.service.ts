@@ -21,10 +21,9 @@ export const ledgerKey = (kind: string, subjectId: string, recipient: string, re
 /** A request that could not be made, as its requester named it (its template may not exist). */
 export type FailedRequest = Omit<NotificationRequest, 'template' | 'key'> & { template: string; key: string };
 
-/** One of `requestMany`'s requests: to make (with what is stored under its key), or refused already. */
+/** One of `requestMany`'s requests: to make, or refused already by its requester. */
 export type ManyRequest =
-  | { input: NotificationRequest & { key: string }; known: NotificationRecord | null }
-  | { refused: FailedRequest; reason: string };
+  { input: NotificationRequest & { key: string } } | { refused: FailedRequest; reason: string };
 
 /** A record to store and its audit event (given the id the store assigns). */
 type NewRecord = [Omit<NotificationRecord, 'id'>, (id: string) => AuditDraft];
@@ -112,55 +111,58 @@ export class NotificationService {
 
   /**
    * Several keyed requests at once (the notifications a triage decision owes), each as `request`
-   * would store it, in one insert (and the new ones' ledger rows in one more). A request
-   * that cannot be made (routes that reach nobody, or `refused` by the caller: an unknown template)
-   * is stored as failed, with its reason, in its place; the others go ahead.
+   * would store it, in one insert (and the new ones' ledger rows in one more), with no read first:
+   * a key stored already is refused by the insert and answered as stored (re-queued while open), so
+   * the usual first run costs no lookup. A request that cannot be made (routes that reach nobody, or
+   * `refused` by the caller: an unknown template) is stored as failed, with its reason, in its place;
+   * the others go ahead.
    */
   async requestMany(
     actor: Actor,
     requests: readonly ManyRequest[],
   ): Promise<Array<{ record: NotificationRecord; failed: string | null }>> {
-    const answers: Array<{ record: NotificationRecord; failed: string | null } | null> = requests.map(
-      () => null,
-    );
-    const planned: Array<{ at: number; failed: string | null; entry: NewRecord }> = [];
-    for (const [at, request] of requests.entries()) {
+    // One entry per request, in order: to store as requested, or as failed with its reason.
+    const planned: Array<{ failed: string | null; byRequester: boolean; entry: NewRecord }> = [];
+    for (const request of requests) {
       if ('refused' in request) {
-        planned.push({
-          at,
-          failed: request.reason,
-          entry: failedRecord(actor, request.refused, request.reason),
-        });
+        const entry = failedRecord(actor, request.refused, request.reason);
+        planned.push({ failed: request.reason, byRequester: true, entry });
         continue;
       }
-      const { input, known } = request;
-      if (known) {
-        if (known.status === 'queued' || known.status === 'deferred') await this.enqueue(known.id);
-        answers[at] = { record: known, failed: null };
-        continue;
-      }
+      const { input } = request;
       try {
-        planned.push({ at, failed: null, entry: await this.newRecord(actor, input, input.key) });
+        planned.push({
+          failed: null,
+          byRequester: false,
+          entry: await this.newRecord(actor, input, input.key),
+        });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        planned.push({ at, failed: err.message, entry: failedRecord(actor, input, err.message) });
+        planned.push({
+          failed: err.message,
+          byRequester: false,
+          entry: failedRecord(actor, input, err.message),
+        });
       }
     }
     const inserted = await this.repository.insertMany(
       planned.map(({ entry: [record, draft] }) => ({ record, draft })),
     );
-    const requested = inserted.filter((_, i) => planned[i].failed === null);
     await this.ledger.ensure(
-      requested.filter((entry) => entry.created).flatMap((entry) => this.ledgerRows(entry.record)),
+      inserted
+        .filter((entry, i) => entry.created && planned[i].failed === null)
+        .flatMap((entry) => this.ledgerRows(entry.record)),
     );
-    for (const [i, { record }] of inserted.entries()) {
-      answers[planned[i].at] = { record, failed: planned[i].failed };
-      if (planned[i].failed === null) await this.enqueue(record.id);
+    const answers: Array<{ record: NotificationRecord; failed: string | null }> = [];
+    for (const [i, { record, created }] of inserted.entries()) {
+      // One stored already (a repeat of the job) stands as it is: still open, its job may be lost,
+      // and adding it again under its id is harmless; settled, it is done. It counts as requested,
+      // unless the requester refused it (its template is still unknown).
+      const { failed, byRequester } = planned[i];
+      answers.push({ record, failed: created || byRequester ? failed : null });
+      if (record.status === 'queued' || record.status === 'deferred') await this.enqueue(record.id);
     }
-    return answers.map((answer) => {
-      if (answer === null) throw new Error('a notification request was left unanswered');
-      return answer;
-    });
+    return answers;
   }
 
   /** The record a new request stores, with its `notification.requested` event; 422 when it reaches nobody. */

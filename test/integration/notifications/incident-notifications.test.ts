@@ -88,10 +88,9 @@ describe('notifications triage stores on incidents', function () {
         template: 'acknowledgement' as const,
         data: { tlp: 'AMBER' },
       },
-      known: null,
     }));
     const service = runtime.modules.notifications.notifications;
-    // One of them is stored already, by a request that read nothing before (its insert is refused).
+    // One of them is stored already: the batch reads nothing first, and its insert is refused.
     const before = await service.request(tester, requests[0].input);
     const [one, two] = await Promise.all([
       service.requestMany(tester, requests),

@@ -2,7 +2,7 @@
 import type { DrainReport } from './drain.js';
 import type { FaultRecord } from './faults.js';
 import type { Offer } from './load.js';
-import type { AuditRow, Observer } from './observe.js';
+import type { AuditRow, IncidentRow, Observer } from './observe.js';
 import type { Termination, UnexpectedExit } from './processes.js';
 import type { SmtpSink } from './smtp-sink.js';
 import type { ChainReport } from './verify-chain.js';
@@ -110,6 +110,7 @@ async function incidentChecks(inputs: CheckInputs, events: readonly AuditRow[]):
   const doubled = [...decisions].filter(([, n]) => n > 1);
   const eventIds = [...tally(events.map((e) => e.eventId))].filter(([, n]) => n > 1);
   return [
+    ...followUpChecks(inputs, byId, events),
     zero(
       'acknowledged reports missing from the database',
       missing.length,
@@ -144,6 +145,70 @@ async function incidentChecks(inputs: CheckInputs, events: readonly AuditRow[]):
       'eventIds chained more than once',
       eventIds.length,
       sample(eventIds, ([id, n]) => `${id}: ${n}`),
+    ),
+  ];
+}
+
+/**
+ * The bureau's follow-ups (records of their own, applied to the incident by the request or by the
+ * `updates` job): each acknowledged one stored, every record applied once, each with one event.
+ */
+function followUpChecks(
+  inputs: CheckInputs,
+  byId: ReadonlyMap<string, IncidentRow>,
+  events: readonly AuditRow[],
+): Check[] {
+  const sent = inputs.offers.filter((o) => o.incidentId !== null && o.followUp !== null);
+  const acked = sent.filter((o) => (o.followUp?.acknowledged ?? 0) > 0);
+  const retried = sent.filter((o) => (o.followUp?.attempts ?? 0) > 1).length;
+  const unanswered = sent.reduce((n, o) => n + (o.followUp?.unanswered ?? 0), 0);
+  const lost = sent.filter((o) => {
+    const stored = byId.get(o.incidentId ?? '')?.followUpRecords ?? 0;
+    return stored < (o.followUp?.acknowledged ?? 0);
+  });
+  const extra = sent.filter((o) => {
+    const stored = byId.get(o.incidentId ?? '')?.followUpRecords ?? 0;
+    return stored > (o.followUp?.acknowledged ?? 0) + (o.followUp?.unanswered ?? 0);
+  });
+  const refused = sent.filter((o) => o.followUp?.rejected || o.followUp?.gaveUp);
+  const incidents = [...byId.values()];
+  const unapplied = incidents.filter((i) => i.updateCount !== i.followUpRecords);
+  const updated = tally(events.filter((e) => e.action === 'incident.updated').map((e) => e.subjectId));
+  const eventsOff = incidents.filter((i) => (updated.get(i.id) ?? 0) !== i.followUpRecords);
+  return [
+    count(null, 'follow-ups sent (of which retried; unanswered attempts)', sent.length, [
+      `${String(acked.length)} acknowledged, ${String(retried)} retried, ${String(unanswered)} attempts unanswered`,
+    ]),
+    zero(
+      'follow-ups refused or never acknowledged',
+      refused.length,
+      sample(refused, (o) => JSON.stringify(o.followUp)),
+    ),
+    zero(
+      'acknowledged follow-ups missing from the store',
+      lost.length,
+      sample(lost, (o) => o.incidentId ?? ''),
+    ),
+    zero(
+      'follow-ups stored more often than sent',
+      extra.length,
+      sample(extra, (o) => o.incidentId ?? ''),
+    ),
+    zero(
+      'incidents whose follow-up records are not all applied, once',
+      unapplied.length,
+      sample(
+        unapplied,
+        (i) => `${i.id}: ${String(i.followUpRecords)} records, updateCount ${String(i.updateCount)}`,
+      ),
+    ),
+    zero(
+      'incidents without one incident.updated event per follow-up record',
+      eventsOff.length,
+      sample(
+        eventsOff,
+        (i) => `${i.id}: ${String(updated.get(i.id) ?? 0)} events, ${String(i.followUpRecords)} records`,
+      ),
     ),
   ];
 }

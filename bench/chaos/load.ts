@@ -20,7 +20,30 @@ export interface Offer {
   gaveUp: boolean;
   /** Answers by status (`net` for a network error or timeout). */
   answers: Record<string, number>;
+  /** The bureau's follow-up sent once the report is acknowledged (every fourth report), or null. */
+  followUp: FollowUp | null;
 }
+
+/**
+ * A follow-up and what came of it. It has no Idempotency-Key (the API takes none for follow-ups), so
+ * a retry after an answer lost in a crash may store it twice: the checks allow `acknowledged` to
+ * `acknowledged + unanswered` records.
+ */
+export interface FollowUp {
+  attempts: number;
+  /** 201 answers (1 once delivered). */
+  acknowledged: number;
+  /** Attempts that ended in a network error, a timeout or a 5xx: stored or not, unknown. */
+  unanswered: number;
+  rejected: { status: number; body: string } | null;
+  gaveUp: boolean;
+}
+
+/** A material follow-up: a new round of triage, with the director's notification it adds. */
+const FOLLOW_UP = JSON.stringify({
+  note: 'Chaos follow-up: the press has asked about the outage.',
+  flags: { mediaInterest: true },
+});
 
 const CATEGORIES = [
   'ransomware',
@@ -97,6 +120,7 @@ export class Load {
       rejected: null,
       gaveUp: false,
       answers: {},
+      followUp: null,
     };
   }
 
@@ -111,6 +135,7 @@ export class Load {
       if (answer.status === 200 || answer.status === 201) {
         offer.incidentId = answer.id;
         if (offer.incidentId === null) offer.rejected = { status: answer.status, body: answer.text };
+        else if (first % 4 === 1) await this.followUp(offer, offer.incidentId, first + attempt + 1);
         return;
       }
       if (answer.status !== 'net' && answer.status !== 429 && answer.status < 500) {
@@ -119,6 +144,46 @@ export class Load {
       }
       if (Date.now() > this.retryUntil) {
         offer.gaveUp = true;
+        return;
+      }
+      await sleep(Math.min(3000, 250 * 2 ** Math.min(attempt, 4)));
+    }
+  }
+
+  /** Sends the follow-up until acknowledged or refused, retrying as the report was. */
+  private async followUp(offer: Offer, incidentId: string, next: number): Promise<void> {
+    const apis = this.options.apis;
+    const sent: FollowUp = { attempts: 0, acknowledged: 0, unanswered: 0, rejected: null, gaveUp: false };
+    offer.followUp = sent;
+    for (let attempt = 0; ; attempt++) {
+      const base = apis[(next + attempt) % apis.length] ?? '';
+      sent.attempts += 1;
+      let status: number | 'net';
+      let text: string;
+      try {
+        const res = await fetch(`${base}/api/v1/incidents/${incidentId}/updates`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${offer.reporter}`, 'content-type': 'application/json' },
+          body: FOLLOW_UP,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        status = res.status;
+        text = await res.text();
+      } catch (err) {
+        status = 'net';
+        text = (err as Error).message;
+      }
+      if (status === 201) {
+        sent.acknowledged += 1;
+        return;
+      }
+      if (status === 'net' || status >= 500) sent.unanswered += 1;
+      else if (status !== 429) {
+        sent.rejected = { status, body: text.slice(0, 300) };
+        return;
+      }
+      if (Date.now() > this.retryUntil) {
+        sent.gaveUp = true;
         return;
       }
       await sleep(Math.min(3000, 250 * 2 ** Math.min(attempt, 4)));

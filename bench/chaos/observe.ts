@@ -18,6 +18,10 @@ export interface IncidentRow {
    * work left. Once requested, a notification counts among the notifications' own statuses.
    */
   unrequestedNotifications: number;
+  /** The bureau's follow-ups applied to the incident (`updateCount`). */
+  updateCount: number;
+  /** The follow-up records stored for it (`incident_updates`), applied or not. */
+  followUpRecords: number;
 }
 
 /** Spec statuses an earlier version wrote onto the incident as settled: never requested again. */
@@ -78,9 +82,25 @@ export class Observer {
     const docs = await this.collection('incidents')
       .find(
         {},
-        { projection: { facts: 1, status: 1, triagePending: 1, triagedAt: 1, 'triage.decisionId': 1 } },
+        {
+          projection: {
+            facts: 1,
+            status: 1,
+            triagePending: 1,
+            triagedAt: 1,
+            'triage.decisionId': 1,
+            updateCount: 1,
+          },
+        },
       )
       .toArray();
+    const followUps = new Map<string, number>();
+    for (const record of await this.collection('incident_updates')
+      .find({}, { projection: { incidentId: 1 } })
+      .toArray()) {
+      const id = String(record.incidentId);
+      followUps.set(id, (followUps.get(id) ?? 0) + 1);
+    }
     // The notifications an incident owes are its decision record's (the one in force): one read of
     // the records' lists, and one of the notifications' keys (`incident:<id>:<spec key>`).
     const owedBy = new Map(
@@ -114,6 +134,8 @@ export class Observer {
           (n) =>
             !SETTLED_SPEC.has(n.status ?? '') && !requested.has(`incident:${String(doc._id)}:${n.key ?? ''}`),
         ).length,
+        updateCount: typeof doc.updateCount === 'number' ? doc.updateCount : 0,
+        followUpRecords: followUps.get(String(doc._id)) ?? 0,
       };
     });
   }

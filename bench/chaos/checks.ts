@@ -242,7 +242,7 @@ async function mailChecks(inputs: CheckInputs): Promise<Check[]> {
 }
 
 async function storeChecks(inputs: CheckInputs): Promise<Check[]> {
-  const outbox = await inputs.observer.outboxDrafts();
+  const outbox = await inputs.observer.outboxDrafts(inputs.drain.quiet ? inputs.drain.quietAt : undefined);
   const queues = await inputs.observer.queueStates();
   const failed = Object.entries(queues).filter(([, s]) => s.failed > 0);
   const failedDetail: string[] = [];
@@ -263,6 +263,11 @@ async function storeChecks(inputs: CheckInputs): Promise<Check[]> {
       outbox.jobs,
       Object.entries(outbox.jobsByCollection).map(([c, n]) => `${c}: ${n}`),
     ),
+    {
+      name: 'written after the quiet point, in flight (drafts / jobs)',
+      value: `${String(outbox.newer.drafts)} / ${String(outbox.newer.jobs)}`,
+      ok: null,
+    },
     zero(
       'failed jobs in BullMQ queues',
       failed.reduce((sum, [, s]) => sum + s.failed, 0),

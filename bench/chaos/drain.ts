@@ -6,6 +6,8 @@ import type { SmtpSink } from './smtp-sink.js';
 export interface DrainReport {
   quiet: boolean;
   seconds: number;
+  /** When the look that found it quiet began: writes after it are new work, not leftovers. */
+  quietAt: Date;
   /** Why it was not quiet at the last look (empty when quiet). */
   notQuiet: string[];
 }
@@ -72,9 +74,11 @@ export async function waitQuiet(
       .catch(() => -1);
     const signature = `${String(events)}/${smtp.accepted}`;
     const seconds = Math.round((Date.now() - started) / 1000);
-    if (reasons.length === 0 && signature === previous) return { quiet: true, seconds, notQuiet: [] };
+    const quietAt = new Date(lookStarted);
+    if (reasons.length === 0 && signature === previous)
+      return { quiet: true, seconds, quietAt, notQuiet: [] };
     previous = reasons.length === 0 ? signature : null;
-    if (Date.now() - started > timeoutMs) return { quiet: false, seconds, notQuiet: reasons };
+    if (Date.now() - started > timeoutMs) return { quiet: false, seconds, quietAt, notQuiet: reasons };
     if (Date.now() - lastProgress > PROGRESS_MS) {
       lastProgress = Date.now();
       say(`  draining ${seconds}s: ${reasons.join('; ') || 'settling'}`);

@@ -142,14 +142,18 @@ export class Observer {
 
   /**
    * Documents with drafts still in their `pendingAudit` outbox, per collection, and the job intents
-   * still in their `pendingJobs` outbox (not yet enqueued by a relay).
+   * still in their `pendingJobs` outbox (not yet enqueued by a relay). With `before`, what was written
+   * after it is counted apart as in flight (`newer`): a clock timer that fires while the checks run
+   * writes after the quiet point, and its drafts and jobs are new work, not leftovers. A document's
+   * jobs are in flight when every draft beside them is newer (one write records both).
    */
-  async outboxDrafts(): Promise<{
+  async outboxDrafts(before?: Date): Promise<{
     documents: number;
     drafts: number;
     byCollection: Record<string, number>;
     jobs: number;
     jobsByCollection: Record<string, number>;
+    newer: { drafts: number; jobs: number };
   }> {
     const db = this.db.db;
     if (!db) throw new Error('database not connected');
@@ -161,25 +165,34 @@ export class Observer {
     let jobs = 0;
     const byCollection: Record<string, number> = {};
     const jobsByCollection: Record<string, number> = {};
+    const newer = { drafts: 0, jobs: 0 };
+    const isNewer = (draft: unknown): boolean =>
+      before !== undefined &&
+      new Date((draft as { at?: Date | string }).at ?? 0).getTime() > before.getTime();
     for (const name of names) {
       const docs = await db
         .collection(name)
         .find({}, { projection: { pendingAudit: 1, pendingJobs: 1 } })
         .toArray();
       for (const doc of docs) {
+        const outbox: unknown[] = Array.isArray(doc.pendingAudit) ? (doc.pendingAudit as unknown[]) : [];
+        const fresh = outbox.filter(isNewer).length;
         const waitingJobs = Array.isArray(doc.pendingJobs) ? doc.pendingJobs.length : 0;
-        if (waitingJobs > 0) {
+        const jobsInFlight = waitingJobs > 0 && outbox.length > 0 && fresh === outbox.length;
+        if (jobsInFlight) newer.jobs += waitingJobs;
+        else if (waitingJobs > 0) {
           jobs += waitingJobs;
           jobsByCollection[name] = (jobsByCollection[name] ?? 0) + waitingJobs;
         }
-        const pending = Array.isArray(doc.pendingAudit) ? doc.pendingAudit.length : 0;
+        newer.drafts += fresh;
+        const pending = outbox.length - fresh;
         if (pending === 0) continue;
         documents += 1;
         drafts += pending;
         byCollection[name] = (byCollection[name] ?? 0) + pending;
       }
     }
-    return { documents, drafts, byCollection, jobs, jobsByCollection };
+    return { documents, drafts, byCollection, jobs, jobsByCollection, newer };
   }
 
   async auditEvents(): Promise<AuditRow[]> {

@@ -125,7 +125,12 @@ export async function runChaos(options: ChaosOptions, handleSignals = false): Pr
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
 
     say(`offering ${options.rate} reports/s for ${options.seconds} s with ${options.faults.length} faults`);
-    const load = new Load({ rate: options.rate, apis: urls, reporters: keys.reporters });
+    const load = new Load({
+      rate: options.rate,
+      followUpEvery: options.followUpEvery ?? 0,
+      apis: urls,
+      reporters: keys.reporters,
+    });
     const t0 = Date.now();
     load.start();
     const faulting = runFaults(

@@ -20,7 +20,7 @@ export interface Offer {
   gaveUp: boolean;
   /** Answers by status (`net` for a network error or timeout). */
   answers: Record<string, number>;
-  /** The bureau's follow-up sent once the report is acknowledged (every fourth report), or null. */
+  /** The bureau's follow-up sent once the report is acknowledged (`CHAOS_FOLLOW_UP_EVERY`), or null. */
   followUp: FollowUp | null;
 }
 
@@ -58,6 +58,8 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 export interface LoadOptions {
   rate: number;
+  /** Every how many reports one gets a follow-up once acknowledged; 0: none. */
+  followUpEvery: number;
   /** Base URLs of the API processes (read per request: restarts keep their ports). */
   apis: readonly string[];
   reporters: ReadonlyArray<{ bureauId: string; key: string }>;
@@ -135,7 +137,8 @@ export class Load {
       if (answer.status === 200 || answer.status === 201) {
         offer.incidentId = answer.id;
         if (offer.incidentId === null) offer.rejected = { status: answer.status, body: answer.text };
-        else if (first % 4 === 1) await this.followUp(offer, offer.incidentId, first + attempt + 1);
+        else if (this.options.followUpEvery > 0 && (first + 1) % this.options.followUpEvery === 0)
+          await this.followUp(offer, offer.incidentId, first + attempt + 1);
         return;
       }
       if (answer.status !== 'net' && answer.status !== 429 && answer.status < 500) {

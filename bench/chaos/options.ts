@@ -35,6 +35,8 @@ export interface ChaosOptions {
   seconds: number;
   /** Reports offered per second, spread over the API processes. */
   rate: number;
+  /** Every how many reports one gets a material follow-up once acknowledged; 0 or absent: none. */
+  followUpEvery?: number;
   apiProcesses: number;
   workerProcesses: number;
   faults: Fault[];
@@ -117,6 +119,16 @@ function positive(env: Record<string, string | undefined>, key: string, fallback
   return value;
 }
 
+/** A whole number of zero or more from the environment, or `fallback` when unset. */
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number ≥ 0, not ${raw}`);
+  return value;
+}
+
 /** The options of `npx tsx bench/chaos/run.ts`, from its environment. */
 export function optionsFromEnv(
   env: Record<string, string | undefined>,
@@ -129,6 +141,7 @@ export function optionsFromEnv(
   return {
     seconds,
     rate: positive(env, 'CHAOS_RATE', 5),
+    followUpEvery: wholeNumber(env, 'CHAOS_FOLLOW_UP_EVERY', 0),
     apiProcesses,
     workerProcesses,
     faults: parseFaults(env.CHAOS_FAULTS ?? 'default', seconds, apiProcesses, workerProcesses),

@@ -22,6 +22,8 @@ describe('chaos: processes and stores killed under load', function () {
       {
         seconds,
         rate: 3,
+        // Every fourth report gets a follow-up: a record and an incident write, with a job between.
+        followUpEvery: 4,
         apiProcesses: 2,
         workerProcesses: 2,
         faults: parseFaults(

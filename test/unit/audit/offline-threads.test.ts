@@ -107,7 +107,8 @@ describe('offline verification in chunks and threads', () => {
       ),
       { numRuns: 150 },
     );
-  });
+    // 150 verifications of a whole trail, CPU-bound: 29 s on a slow 2-core machine, past mocha's 30 s.
+  }).timeout(120_000);
 
   for (const [name, at] of [
     ['intact', 0],

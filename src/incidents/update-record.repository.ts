@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { AuditDraft } from '../audit/index.js';
-import { isDuplicateKeyError, type Connection } from '../platform/db/index.js';
+import { duplicateKeyIndexes, isDuplicateKeyError, type Connection } from '../platform/db/index.js';
 import type { JobIntent } from '../platform/index.js';
 import type { IncidentUpdateInput } from './incident.schemas.js';
 import type { IncidentUpdate } from './incident.types.js';
@@ -121,13 +121,7 @@ export class UpdateRecordRepository {
       await this.collection.insertMany(docs, { ordered: false });
     } catch (err) {
       // A repeat after a stop: the records written the first time stay as they are.
-      if (!isDuplicateKeyError(err) && !allDuplicates(err)) throw err;
+      if (!isDuplicateKeyError(err) && duplicateKeyIndexes(err) === null) throw err;
     }
   }
-}
-
-/** Whether a bulk insert failed only on ids that already exist. */
-function allDuplicates(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: Array<{ code?: number }> } | null)?.writeErrors;
-  return Array.isArray(writeErrors) && writeErrors.every((e) => e.code === 11000);
 }

@@ -1,5 +1,5 @@
 import { storedOutbox, type AuditDraft } from '../audit/index.js';
-import { updateIf, isDuplicateKeyError } from '../platform/db/index.js';
+import { updateIf, isDuplicateKeyError, duplicateKeyIndexes } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { DeliveryStatus, MailDelivery } from './notification.types.js';
@@ -79,15 +79,7 @@ export class MailDeliveryRepository {
       await this.models.deliveries.insertMany(missing, { ordered: false });
     } catch (err) {
       // Another run inserted some of them meanwhile: those stand as they are, the rest went in.
-      const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-      const failures = Array.isArray(writeErrors) ? (writeErrors as unknown[]) : [err];
-      if (
-        !failures.every(
-          (failure) =>
-            isDuplicateKeyError(failure) || isDuplicateKeyError((failure as { err?: unknown }).err),
-        )
-      )
-        throw err;
+      if (!isDuplicateKeyError(err) && duplicateKeyIndexes(err) === null) throw err;
     }
   }
 

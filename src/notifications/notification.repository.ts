@@ -1,5 +1,11 @@
 import { storedOutbox, type AuditDraft } from '../audit/index.js';
-import { updateIf, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
+import {
+  updateIf,
+  isDuplicateKeyError,
+  duplicateKeyIndexes,
+  mongoose,
+  trusted,
+} from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
@@ -68,19 +74,13 @@ export class NotificationRepository {
       const id = idForKey(record.key);
       return { ...record, _id: id, pendingAudit: [draft(id.toHexString())] };
     });
-    const refused = new Set<number>();
+    let refused = new Set<number>();
     try {
       await this.models.notifications.insertMany(docs, { ordered: false });
     } catch (err) {
       // Another request stored some of them meanwhile: those stand as they are, the rest went in.
-      const failures = (err as { writeErrors?: unknown }).writeErrors;
-      if (!Array.isArray(failures) || failures.length === 0) throw err;
-      for (const failure of failures as Array<{ index?: number; err?: { index?: number } }>) {
-        const duplicate = isDuplicateKeyError(failure) || isDuplicateKeyError(failure.err);
-        const index = failure.index ?? failure.err?.index;
-        if (!duplicate || index === undefined) throw err;
-        refused.add(index);
-      }
+      refused = duplicateKeyIndexes(err) ?? new Set();
+      if (refused.size === 0) throw err;
     }
     const stored = await this.findByKeys(docs.filter((_, i) => refused.has(i)).map((doc) => doc.key));
     return docs.map((doc, i) => {

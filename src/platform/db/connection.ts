@@ -61,6 +61,24 @@ export function isDuplicateKeyError(err: unknown): boolean {
 }
 
 /**
+ * The positions of the documents an unordered bulk insert refused, when it refused them only as
+ * duplicates of stored ids (another writer came first: those stand, the rest went in); null when
+ * any failure was something else, or the error is not a bulk write's.
+ */
+export function duplicateKeyIndexes(err: unknown): Set<number> | null {
+  const failures = (err as { writeErrors?: unknown } | null)?.writeErrors;
+  if (!Array.isArray(failures) || failures.length === 0) return null;
+  const refused = new Set<number>();
+  for (const failure of failures as Array<{ index?: number; err?: { index?: number } }>) {
+    const index = failure.index ?? failure.err?.index;
+    if (!(isDuplicateKeyError(failure) || isDuplicateKeyError(failure.err)) || index === undefined)
+      return null;
+    refused.add(index);
+  }
+  return refused;
+}
+
+/**
  * True for an error that says the database was out of reach (connection closed or refused, no server
  * selected, a network timeout), not that the command was wrong: worth the same command again later.
  */

@@ -6,6 +6,7 @@ export {
   mongoReachable,
   isDatabaseUnreachableError,
   isDuplicateKeyError,
+  duplicateKeyIndexes,
   retryWhileDatabaseAway,
   type ConnectOptions,
 } from './connection.js';

@@ -1,6 +1,6 @@
 import { scopeOf, type Actor, ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
 import { auditDraft } from '../audit/index.js';
-import { readDecideWrite, type Decision } from '../platform/db/index.js';
+import { readDecideWrite, WriteContentionError, type Decision } from '../platform/db/index.js';
 import { updateEntry, type IncidentFollowUps, type PlannedUpdate } from './follow-ups.js';
 import { mergeUpdate } from './incident-update.merge.js';
 import type { IncidentRepository } from './incident.repository.js';
@@ -111,17 +111,33 @@ export class IncidentService {
       }),
       write: async (planned, incident) => {
         if (await this.updates.record(planned)) return true;
-        // Another follow-up holds that number: help it land, then number this one after it.
-        await this.updates.apply(incident.id);
+        // Another follow-up holds that number: help it land, then number this one after it. Helping
+        // may lose its own races; the other follow-up's job lands it anyway, so this one just reads
+        // the incident again.
+        await this.applyRecorded(incident.id);
         return null;
       },
       attempts: UPDATE_ATTEMPTS,
       exhausted: () =>
         new ConflictError('The incident is changing too fast; retry the update.', 'update_conflict'),
     });
-    const applied = await this.updates.apply(id);
+    const applied = (await this.applyRecorded(id)) ?? (await this.incidents.findById(scope, id));
     if (!applied) throw new NotFoundError('Incident');
     return this.view(applied, actor);
+  }
+
+  /**
+   * Applies the incident's recorded follow-ups; undefined when every attempt lost its race. The records
+   * stand and their jobs apply them: an error here would have the client send the follow-up again,
+   * and the API would store it twice.
+   */
+  private async applyRecorded(id: string): Promise<Incident | null | undefined> {
+    try {
+      return await this.updates.apply(id);
+    } catch (err) {
+      if (err instanceof WriteContentionError) return undefined;
+      throw err;
+    }
   }
 
   /** The follow-up `input` makes on `incident` as read; throws the 409/422 it deserves instead. */

@@ -112,4 +112,38 @@ describe("The bureau's follow-ups are records of their own, applied once", funct
     ).map((record) => record._id);
     expect(ids.sort()).to.deep.equal([`${triaged.id}-u1`, `${triaged.id}-u2`]);
   });
+
+  it('when many follow-ups race on one incident, then none is answered with a server error: each one answered 201 is stored once, and one refused (409 update_conflict) stored nothing', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {
+      indicators: [uniqueIndicator()],
+    });
+    const notes = Array.from({ length: 12 }, (_, n) => `Racing follow-up ${String(n + 1)}.`);
+    const answers = await Promise.all(
+      notes.map((note) =>
+        call<IncidentJson>(runtime.url, 'POST', `/api/v1/incidents/${triaged.id}/updates`, {
+          key: reporter.key,
+          body: { note },
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    for (const answer of answers) {
+      expect([201, 409], answer.text).to.include(answer.status);
+      if (answer.status === 409) expect(answer.text).to.include('update_conflict');
+    }
+    const accepted = notes.filter((_, n) => statuses[n] === 201);
+    const refused = notes.filter((_, n) => statuses[n] === 409);
+    // A follow-up answered 201 may still be applying (its job finishes it): wait for all of them.
+    const after = await waitFor(
+      () => read(triaged.id),
+      (answer) => answer.body.updates.length >= accepted.length,
+    );
+    const stored = after.body.updates.map((update) => update.note);
+    expect(stored).to.have.members(accepted);
+    for (const note of refused) expect(stored).to.not.include(note);
+    const records = await runtime.platform.db
+      .db!.collection('incident_updates')
+      .countDocuments({ incidentId: triaged.id });
+    expect(records).to.equal(accepted.length);
+  });
 });

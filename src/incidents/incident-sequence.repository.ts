@@ -74,6 +74,8 @@ function storedBeforeFailure(err: unknown): number {
 export class IncidentSequence {
   private readonly next = new Map<string, number>();
   private readonly waiting: Waiting[] = [];
+  /** Per series, the highest number waiting to be noted while a note is being written. */
+  private readonly notesWaiting = new Map<string, { highest: number }>();
   private flushing = false;
 
   constructor(private readonly models: IncidentModels) {}
@@ -122,11 +124,32 @@ export class IncidentSequence {
     return top?.seq ?? 0;
   }
 
-  /** Raises the series' note to `highest`; a failure only leaves it lagging, which probing covers. */
-  private async note(series: string, highest: number): Promise<void> {
-    await this.seriesNotes
-      .updateOne({ _id: series }, { $max: { highest } }, { upsert: true })
-      .catch(() => undefined);
+  /**
+   * Raises the series' note to `highest`, off the insert path: the next batch's insert does not wait
+   * for it, and notes asked for while one is written are folded into one more write. A note that is
+   * late or lost (a failure, a process ending) only leaves it lagging, which probing covers.
+   */
+  private note(series: string, highest: number): void {
+    const waiting = this.notesWaiting.get(series);
+    if (waiting) {
+      waiting.highest = Math.max(waiting.highest, highest);
+      return;
+    }
+    const entry = { highest };
+    this.notesWaiting.set(series, entry);
+    void this.writeNotes(series, entry);
+  }
+
+  private async writeNotes(series: string, entry: { highest: number }): Promise<void> {
+    let written = 0;
+    while (entry.highest > written) {
+      const highest = entry.highest;
+      await this.seriesNotes
+        .updateOne({ _id: series }, { $max: { highest } }, { upsert: true })
+        .catch(() => undefined);
+      written = highest;
+    }
+    this.notesWaiting.delete(series);
   }
 
   /** Inserts one series' batch; settles every item (rejections are thrown for the caller to spread). */
@@ -143,14 +166,14 @@ export class IncidentSequence {
         remaining.forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
-        await this.note(series, first + docs.length - 1);
+        this.note(series, first + docs.length - 1);
         return;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
         // Those before the clash are stored with their numbers; the clash itself is either the id (a
         // retry stored it already) or the number (another process took it): FerretDB does not say which.
         const stored = storedBeforeFailure(err);
-        if (stored > 0) await this.note(series, first + stored - 1);
+        if (stored > 0) this.note(series, first + stored - 1);
         remaining.slice(0, stored).forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });

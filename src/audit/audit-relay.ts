@@ -69,6 +69,13 @@ export interface JobSink {
  */
 const MAX_SWEEP_EVERY_MS = 60_000;
 
+/**
+ * How many times a sweep's pause doubles while sweeps find nothing: 3, so an idle store is swept every
+ * 8 s by default instead of every second. Sweeps only find what a crash or a lost kick left, and a sweep
+ * that finds anything brings the pause back to its base.
+ */
+const QUIET_SWEEP_DOUBLINGS = 3;
+
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
 
@@ -121,6 +128,8 @@ export class AuditRelay {
   private fullSweepWanted = true;
   /** The last sweep found a full page in some collection: more is waiting than one sweep reads. */
   private sweepBacklog = false;
+  /** Sweeps in a row that found nothing to relay (at most QUIET_SWEEP_DOUBLINGS). */
+  private quietSweeps = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -237,9 +246,15 @@ export class AuditRelay {
       // Sweeps scan whole collections on FerretDB: keep the scans (their reads only) under ~10% of the
       // time, but sweep at least every minute (drafts nobody kicked wait for it), and again soon
       // after a sweep that found a full page (a backlog after a crash or an outage).
+      // An idle store is swept less often: each sweep in a row that found nothing doubles the pause,
+      // up to 2^QUIET_SWEEP_DOUBLINGS times (28 reads a second on an idle store before). A sweep that finds
+      // anything brings it back at once.
       const sweepEvery = this.sweepBacklog
         ? 0
-        : Math.min(Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10), MAX_SWEEP_EVERY_MS);
+        : Math.min(
+            Math.max(this.options.sweepMs ?? 1000, this.lastScanMs * 10) * 2 ** this.quietSweeps,
+            MAX_SWEEP_EVERY_MS,
+          );
       // Never two sweeps back to back: a sweep pass leaves the kicks (and the hand-off's hints) that
       // came in meanwhile, and with sweeps one after the other they would wait for a sweep to find them.
       if (this.sweeps && !lastWasSweep && Date.now() - lastSweep >= sweepEvery) {
@@ -329,6 +344,7 @@ export class AuditRelay {
           documents.push(...found.filter((document) => !this.pulls.holds(document)));
         }
         this.lastScanMs = Date.now() - phaseStarted;
+        this.quietSweeps = documents.length === 0 ? Math.min(this.quietSweeps + 1, QUIET_SWEEP_DOUBLINGS) : 0;
       } else {
         documents.push(...(await this.hinted(hints)));
       }

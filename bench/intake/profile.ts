@@ -1,7 +1,8 @@
 // Command profile of intake (not part of npm test): `npx tsx bench/intake/profile.ts`.
 // Files BENCH_REPORTS (default 100) reports one at a time through the full stack, waits until the
 // system is quiet, and prints the database commands per report by command, collection and filter
-// shape: the cost model behind bench/intake/run.ts.
+// shape: the cost model behind bench/intake/run.ts. Then, for BENCH_IDLE_SECONDS (default 30), the
+// commands an idle system sends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,24 @@ console.log(
 for (const [name, n] of [...counts.entries()].sort((a, b) => b[1] - a[1])) {
   console.log(`${(n / REPORTS).toFixed(2).padStart(7)}  ${name}`);
 }
+
+// Then the store left alone: what the background loops (relay sweeps, reconcilers, keepers) read
+// while nothing happens.
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+if (IDLE_SECONDS > 0) {
+  counts.clear();
+  counting = true;
+  await sleep(IDLE_SECONDS * 1000);
+  counting = false;
+  const idle = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  console.log(
+    `\nidle for ${String(IDLE_SECONDS)} s: ${String(idle)} commands, ${(idle / IDLE_SECONDS).toFixed(1)} per second`,
+  );
+  for (const [name, n] of [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+    console.log(`${String(n).padStart(7)}  ${name}`);
+  }
+}
+
 await runtime.stop();
 await Promise.all([ferret.stop(), redisServer.stop()]);
 rmSync(dir, { recursive: true, force: true });

@@ -1,12 +1,13 @@
 // Command profile of intake (not part of npm test): `npx tsx bench/intake/profile.ts`.
 // Files BENCH_REPORTS (default 100) reports one at a time through the full stack, waits until the
 // system is quiet, and prints the database commands per report by command, collection and filter
-// shape: the cost model behind bench/intake/run.ts. Then, for BENCH_IDLE_SECONDS (default 30), the
-// commands an idle system sends.
+// shape, and the bytes written by command and collection: the cost model behind bench/intake/run.ts.
+// Then, for BENCH_IDLE_SECONDS (default 30), the commands an idle system sends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mongoose } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
 import { commandShape } from './command-shape.js';
 import { startIntakeStack } from './full-stack.js';
@@ -19,6 +20,8 @@ const [ferret, redisServer] = await Promise.all([
 ]);
 
 const counts = new Map<string, number>();
+const bytes = new Map<string, number>();
+const WRITES = new Set(['insert', 'update', 'findAndModify', 'delete']);
 let counting = false;
 let lastCommandAt = Date.now();
 
@@ -29,6 +32,15 @@ const { runtime, url, auth, body } = await startIntakeStack(ferret.uri, redisSer
     lastCommandAt = Date.now();
     const key = commandShape(event);
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (WRITES.has(event.commandName)) {
+      // By command and collection: the bytes of the documents and updates it carries.
+      const target = (event.command as Record<string, unknown>)[event.commandName];
+      const byCollection = `${event.commandName} ${typeof target === 'string' ? target : ''}`;
+      bytes.set(
+        byCollection,
+        (bytes.get(byCollection) ?? 0) + mongoose.mongo.BSON.calculateObjectSize(event.command),
+      );
+    }
   },
 });
 
@@ -58,6 +70,11 @@ console.log(
 );
 for (const [name, n] of [...counts.entries()].sort((a, b) => b[1] - a[1])) {
   console.log(`${(n / REPORTS).toFixed(2).padStart(7)}  ${name}`);
+}
+const written = [...bytes.values()].reduce((sum, n) => sum + n, 0);
+console.log(`\nbytes written per report: ${(written / REPORTS).toFixed(0)}`);
+for (const [name, n] of [...bytes.entries()].sort((a, b) => b[1] - a[1])) {
+  console.log(`${(n / REPORTS).toFixed(0).padStart(7)}  ${name}`);
 }
 
 // Then the store left alone: what the background loops (relay sweeps, reconcilers, keepers) read

@@ -162,11 +162,6 @@ async function phase<Filed extends { accepted: number }>(system: System, file: (
   const since = new Date();
   system.meter.start();
   const filed = await file();
-  // No write for a while before the first look at the reports, which scans every one of them: when a
-  // duration ends, autocannon drops the requests in flight while the API is still storing those
-  // reports, so the triage queue can look idle before their jobs are added, and a scan then slowed
-  // exactly those reports (1-3 s: the 20/s phase's p99 until session 15).
-  await quiet(system.meter);
   const { stored, triaged } = await triagedSince(system, since, filed.accepted);
   const wasQuiet = await quiet(system.meter);
   return { filed, stored, triaged, cost: { ...system.meter.stop(stored), quiet: wasQuiet } };

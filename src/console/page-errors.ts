@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, InternalError, NotFoundError, currentContext } from '../platform/index.js';
+import { NotFoundError, currentContext, type AppError } from '../platform/index.js';
+import { toAppError } from '../platform/http/index.js';
 import type { Language } from '../accounts/index.js';
 import type { Translator } from './i18n.js';
 import type { ConsoleLocals } from './page.js';
@@ -50,8 +51,7 @@ export function pageErrorHandler(
       message = { key: 'errors.message.csrf' };
       logger.info({ path: req.path }, 'console form refused: CSRF token missing or wrong');
     } else {
-      const appError =
-        err instanceof AppError ? err : new InternalError('An unexpected error occurred.', { cause: err });
+      const appError = toAppError(err);
       status = appError.status;
       message = messageOf(appError);
       if (status >= 500 && status !== 503) logger.error({ err }, 'console page failed');

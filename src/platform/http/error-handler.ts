@@ -7,10 +7,11 @@ import {
   InternalError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
 } from '../errors.js';
 import { currentContext } from '../context.js';
-import { isDuplicateKeyError } from '../db/connection.js';
+import { isDatabaseUnreachableError, isDuplicateKeyError } from '../db/connection.js';
 
 interface BodyParserError {
   type?: string;
@@ -45,6 +46,30 @@ function clientWentAway(err: unknown, req: Request, res: Response): boolean {
   return typeof code === 'string' && CLIENT_GONE.has(code) && !res.writableFinished && req.socket.destroyed;
 }
 
+/**
+ * Any thrown value as one of the error family, for the API and the console alike: a duplicate key is a
+ * 409, the store out of reach a 503, what is not known a 500 that keeps it as its cause.
+ */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  // Repositories translate the duplicates they expect; this is the safety net for the rest.
+  if (isDuplicateKeyError(err)) {
+    return new ConflictError('A record with the same unique value already exists.', 'duplicate');
+  }
+  // The store restarting or out of reach: nothing was wrong with the request, and the same request a
+  // little later may well succeed (a report with the same Idempotency-Key).
+  if (isDatabaseUnreachableError(err)) {
+    return new ServiceUnavailableError('The database is out of reach; retry shortly.', {
+      headers: { 'Retry-After': '5' },
+      cause: err,
+    });
+  }
+  return (
+    fromBodyParser(err as BodyParserError) ??
+    new InternalError('An unexpected error occurred.', { cause: err })
+  );
+}
+
 /** The single place where an error becomes an HTTP answer. No stack traces leave the server. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -56,14 +81,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const appError =
-      err instanceof AppError
-        ? err
-        : isDuplicateKeyError(err)
-          ? // Repositories translate the duplicates they expect; this is the safety net for the rest.
-            new ConflictError('A record with the same unique value already exists.', 'duplicate')
-          : (fromBodyParser(err as BodyParserError) ??
-            new InternalError('An unexpected error occurred.', { cause: err }));
+    const appError = toAppError(err);
     // A 503 (a dependency down, a busy route) is an expected answer: a warning, without a stack.
     if (appError.status === 503) {
       const { code, status, details } = appError;

@@ -9,7 +9,8 @@ import {
   type ManagedProcess,
 } from '../../../src/platform/embedded/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
-import { LogCapture, testConfig } from '../../helpers/runtime.js';
+import { createActor } from '../../helpers/actors.js';
+import { LogCapture, testConfig, type TestRuntime } from '../../helpers/runtime.js';
 import { testDataRoot } from '../../helpers/services.js';
 
 /** Polls /readyz until it answers `status` (services take a moment to be noticed down or back). */
@@ -75,9 +76,25 @@ describe('readiness follows MongoDB and Redis', function () {
     expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
   });
 
-  it('turns 503 when FerretDB stops and 200 when it is back', async () => {
+  it('turns 503 when FerretDB stops and 200 when it is back; a request that needs the store meanwhile is a 503 to retry, not a 500', async () => {
+    const responder = await createActor(runtime as TestRuntime, { role: 'responder' });
     await ferret.stop();
     expect(await readyzBecomes(runtime.url!, 503)).to.equal(503);
+    logs.lines.length = 0;
+    const away = await fetch(`${runtime.url!}/api/v1/incidents`, {
+      headers: { authorization: `Bearer ${responder.key}` },
+    });
+    expect(away.status).to.equal(503);
+    expect(away.headers.get('retry-after')).to.equal('5');
+    const body = (await away.json()) as { error: { code: string } };
+    expect(body.error.code).to.equal('service_unavailable');
+    // An expected answer while the store is away: a warning, not a failed request with its stack.
+    expect(logs.lines.filter((line) => line.msg === 'request failed')).to.deep.equal([]);
+    expect(
+      logs.lines.some(
+        (line) => line.level === 40 && String(line.msg).startsWith('The database is out of reach'),
+      ),
+    ).to.equal(true);
     ferret = await startFerretDb(join(dir, 'ferret'), ferret.port);
     expect(await readyzBecomes(runtime.url!, 200)).to.equal(200);
   });

@@ -239,6 +239,7 @@ export function buildModules(platform: PlatformDeps): Modules {
     ],
     workers: [
       echoWorker,
+      ...auth.workers,
       ...intake.workers,
       ...reports.workers,
       ...notifications.workers,

@@ -55,7 +55,8 @@ export class ApiKeyAccessControl implements AccessControl {
       await this.failed(req, check.reason, check.keyId);
       throw new UnauthorizedError();
     }
-    const { user, key } = check;
+    const { key } = check;
+    const { user } = key;
     await this.perKey?.hit(key.keyId, req);
     return { userId: user.id, keyId: key.keyId, role: user.role, bureauId: user.bureauId, name: user.name };
   }

@@ -1,5 +1,6 @@
 import type { AuditDraft } from '../audit/index.js';
 import { updateIf, type Model } from '../platform/db/index.js';
+import { PENDING_JOBS_FIELD, type JobIntent } from '../platform/index.js';
 import type { ApiKeyDoc } from './auth.models.js';
 import type { ApiKeyInfo, StoredApiKey } from './auth.types.js';
 
@@ -71,12 +72,17 @@ export class ApiKeyRepository {
   }
 
   /** Revokes a key that is not yet revoked, with its audit event; null when there was nothing to do. */
-  async revoke(keyId: string, at: Date, draft: AuditDraft): Promise<ApiKeyInfo | null> {
+  async revoke(
+    keyId: string,
+    at: Date,
+    draft: AuditDraft,
+    jobs: readonly JobIntent[],
+  ): Promise<ApiKeyInfo | null> {
     const revoked = await updateIf(
       this.model.collection,
       keyId,
       { revokedAt: null },
-      { $set: { revokedAt: at }, $push: { pendingAudit: draft } },
+      { $set: { revokedAt: at }, $push: { pendingAudit: draft, [PENDING_JOBS_FIELD]: { $each: jobs } } },
     );
     return revoked ? this.findByKeyId(keyId) : null;
   }

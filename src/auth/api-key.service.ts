@@ -4,8 +4,15 @@ import { NotFoundError, ValidationError, type Actor } from '../platform/index.js
 import { generateKey, parseKey } from './api-key.format.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
 import type { CreateKeyInput } from './auth.schemas.js';
-import type { ApiKeyInfo, IssuedApiKey, StoredApiKey, User } from './auth.types.js';
+import type { ApiKeyInfo, IssuedApiKey, StoredApiKey } from './auth.types.js';
 import type { UserRepository } from './user.repository.js';
+import {
+  forgetKeysJob,
+  type CacheLook,
+  type KeyForgetting,
+  type VerifiedKey,
+  type VerifiedKeyCache,
+} from './verified-key-cache.js';
 
 const DAY_MS = 86_400_000;
 /** Last-used times are coarse on purpose: one write a minute per key, not one per request. */
@@ -16,7 +23,7 @@ export type KeyRefusal =
   'malformed' | 'unknown' | 'bad_secret' | 'revoked' | 'expired' | 'no_user' | 'user_disabled';
 
 export type KeyCheck =
-  { ok: true; key: StoredApiKey; user: User } | { ok: false; reason: KeyRefusal; keyId: string | null };
+  { ok: true; key: VerifiedKey } | { ok: false; reason: KeyRefusal; keyId: string | null };
 
 function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
@@ -25,14 +32,26 @@ function hashSecret(secret: string): Buffer {
 // Compared against when the key id is unknown, so a miss costs the same hash-and-compare as a hit.
 const DECOY_HASH = hashSecret('decoy');
 
+const NOT_CACHED: CacheLook = { hit: null, generation: null };
+/** Keys whose last use this process remembers writing; past this many it starts over. */
+const MAX_TOUCHED = 10_000;
+
 /** API keys: issued to one user (so one role and one bureau), stored as SHA-256 of the secret. */
 export class ApiKeyService {
   /** Keys whose last-used time is being written: a burst of requests writes it once. */
   private readonly touching = new Set<string>();
+  /** When this process last wrote each key's last use (a cached key's own time does not move). */
+  private readonly touched = new Map<string, number>();
 
+  /**
+   * `verified`: where keys checked against the store are kept a while (null: every request reads
+   * the store). `forgetting`: how a revocation makes them forgotten at once (null: by its job only).
+   */
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly users: UserRepository,
+    private readonly verified: VerifiedKeyCache | null = null,
+    private readonly forgetting: KeyForgetting | null = null,
   ) {}
 
   /** Issues a key; the returned `key` text is shown once and exists nowhere else. Audited. */
@@ -91,13 +110,26 @@ export class ApiKeyService {
       { type: 'apikey', id: keyId, ref: existing.label },
       { bureauId: user?.bureauId ?? null, changes: [{ field: 'revokedAt', before: null, after: at }] },
     );
-    return (await this.keys.revoke(keyId, at, draft)) ?? (await this.keys.findByKeyId(keyId)) ?? existing;
+    const revoked = await this.keys.revoke(keyId, at, draft, [forgetKeysJob('key', keyId, at)]);
+    if (!revoked) return (await this.keys.findByKeyId(keyId)) ?? existing;
+    await this.forgetting?.afterWrite();
+    return revoked;
   }
 
-  /** Checks a presented key: checksum, lookup by id, constant-time secret comparison, state, owner. */
+  /**
+   * Checks a presented key: checksum, then the verified-key cache, else lookup by id, constant-time
+   * secret comparison, state and owner from the store (and the result cached). A disabled user or a
+   * revoked key makes the cache forget every key at once, so the next request reads the store.
+   */
   async check(text: string, now = new Date()): Promise<KeyCheck> {
     const parsed = parseKey(text);
     if (!parsed) return { ok: false, reason: 'malformed', keyId: null };
+    // Read before the store: an entry filed under it is never used once a later write forgets.
+    const look = this.verified ? await this.verified.look(text) : NOT_CACHED;
+    if (look.hit?.keyId === parsed.keyId && look.hit.expiresAt.getTime() > now.getTime()) {
+      this.touchIfDue(look.hit, now);
+      return { ok: true, key: look.hit };
+    }
     const stored = await this.keys.findForAuthentication(parsed.keyId);
     const presented = hashSecret(parsed.secret);
     const expected = stored?.secretHash.length === presented.length ? stored.secretHash : DECOY_HASH;
@@ -109,12 +141,24 @@ export class ApiKeyService {
       return { ok: false, reason: 'expired', keyId: parsed.keyId };
     const user = await this.users.findById(stored.userId);
     if (!user) return { ok: false, reason: 'no_user', keyId: parsed.keyId };
-    // Read per request, never cached: disabling a user must lock out the very next request.
     if (user.disabledAt) return { ok: false, reason: 'user_disabled', keyId: parsed.keyId };
-    if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-      this.touchLater(stored.keyId, now);
-    }
-    return { ok: true, key: stored, user };
+    const key: VerifiedKey = {
+      keyId: stored.keyId,
+      expiresAt: stored.expiresAt,
+      lastUsedAt: stored.lastUsedAt,
+      user: { id: user.id, role: user.role, bureauId: user.bureauId, name: user.name },
+    };
+    if (look.generation !== null) await this.verified?.file(text, look.generation, key);
+    this.touchIfDue(key, now);
+    return { ok: true, key };
+  }
+
+  private touchIfDue(key: VerifiedKey, now: Date): void {
+    const last = Math.max(key.lastUsedAt?.getTime() ?? 0, this.touched.get(key.keyId) ?? 0);
+    if (now.getTime() - last < LAST_USED_RESOLUTION_MS) return;
+    if (this.touched.size >= MAX_TOUCHED) this.touched.clear();
+    this.touched.set(key.keyId, now.getTime());
+    this.touchLater(key.keyId, now);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Connection } from '../platform/db/index.js';
 import type { AccessControl, AnyRoute } from '../platform/http/index.js';
+import type { WorkerSpec } from '../platform/queue/index.js';
 import { systemActor } from '../platform/index.js';
 import { ApiKeyAccessControl, type AuditRecorder } from './api-key.access.js';
 import { ApiKeyRepository } from './api-key.repository.js';
@@ -16,6 +17,7 @@ import { seedDemo, type DemoCredential } from './demo-seed.js';
 import { createRateLimits } from './rate-limit.js';
 import { UserRepository } from './user.repository.js';
 import { UserService } from './user.service.js';
+import { keyForgetting, VerifiedKeyCache, type KeyForgetting } from './verified-key-cache.js';
 
 /** What the auth module takes from the platform (a subset of `PlatformDeps`). */
 export interface AuthPlatform {
@@ -48,16 +50,28 @@ export interface AuthModule {
   /** Rate limits, run before body parsing. */
   before: RequestHandler[];
   background: Array<{ name: string; start(): void; stop(): Promise<void> }>;
+  /** The `auth` queue: forgets verified keys when the write that refused them could not. */
+  workers: WorkerSpec[];
   /** Builds indexes and, in demo mode, seeds demo data. */
   init(): Promise<void>;
   /** Filled by `init()` in demo mode: the keys to print. */
   demoCredentials: DemoCredential[];
 }
 
-/** Only repositories and services, for processes without HTTP (the CLI). */
+/** Where verified keys are kept (null: every request reads the store) and how writes forget them. */
+export interface KeyCaching {
+  verified: VerifiedKeyCache | null;
+  forgetting: KeyForgetting | null;
+}
+
+/**
+ * Only repositories and services, for processes without HTTP (the CLI, which passes no caching: its
+ * writes record the job that makes the API processes forget).
+ */
 export function createAuthServices(
   db: Connection,
   knownRegimes: KnownRegimes,
+  caching: KeyCaching = { verified: null, forgetting: null },
 ): AuthServices & { init: () => Promise<void> } {
   const models = authModels(db);
   const bureauRepository = new BureauRepository(models.bureaux);
@@ -65,8 +79,8 @@ export function createAuthServices(
   const keyRepository = new ApiKeyRepository(models.apiKeys);
   return {
     bureaux: new BureauService(bureauRepository, knownRegimes),
-    users: new UserService(userRepository, bureauRepository),
-    keys: new ApiKeyService(keyRepository, userRepository),
+    users: new UserService(userRepository, bureauRepository, caching.forgetting),
+    keys: new ApiKeyService(keyRepository, userRepository, caching.verified, caching.forgetting),
     init: async () => {
       await Promise.all([bureauRepository.init(), userRepository.init(), keyRepository.init()]);
     },
@@ -75,7 +89,23 @@ export function createAuthServices(
 
 /** Builds access control, admin routes and rate limits over the bureaux, users and api_keys collections. */
 export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthModule {
-  const { init: initServices, bureaux, users, keys } = createAuthServices(platform.db, deps.knownRegimes);
+  const { config, logger } = platform;
+  const cache = new VerifiedKeyCache(
+    platform.redis,
+    config.REDIS_PREFIX,
+    config.API_KEY_CACHE_SECONDS * 1000,
+    logger,
+  );
+  const forgetting = keyForgetting(cache, logger);
+  const {
+    init: initServices,
+    bureaux,
+    users,
+    keys,
+  } = createAuthServices(platform.db, deps.knownRegimes, {
+    verified: config.API_KEY_CACHE_SECONDS > 0 ? cache : null,
+    forgetting,
+  });
   const services: AuthServices = { bureaux, users, keys };
   for (const collection of Object.values(AUTH_COLLECTIONS)) deps.registerOutbox(collection);
   const limits = createRateLimits({
@@ -103,6 +133,10 @@ export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthMo
           await access.flushSuppressed(true);
         },
       },
+    ],
+    // Throws while Redis cannot be told, so the job is retried (the queue's backoff) until it can.
+    workers: [
+      { queue: 'auth', concurrency: 1, process: () => cache.forgetAll() } satisfies WorkerSpec<'auth'>,
     ],
     demoCredentials: [],
     init: async () => {

@@ -3,6 +3,7 @@
  * Authentication is by API key (`Authorization: Bearer gck_...`); the role matrix is `permissions.ts`.
  */
 export { createAuthModule, createAuthServices } from './auth.module.js';
+export { oneShotKeyForgetting } from './verified-key-cache.js';
 export type { AuthModule, AuthDeps, AuthPlatform, AuthServices } from './auth.module.js';
 export type { AuditRecorder } from './api-key.access.js';
 export {

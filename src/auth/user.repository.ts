@@ -1,6 +1,6 @@
 import type { AuditDraft } from '../audit/index.js';
 import { updateIf, isDuplicateKeyError, mongoose, type Model } from '../platform/db/index.js';
-import { ConflictError, type Role } from '../platform/index.js';
+import { ConflictError, PENDING_JOBS_FIELD, type JobIntent, type Role } from '../platform/index.js';
 import type { UserDoc } from './auth.models.js';
 import type { User } from './auth.types.js';
 
@@ -58,13 +58,18 @@ export class UserRepository {
    * compare-and-set on the field it changes. Null when the
    * user is missing or already in that state (another administrator was first).
    */
-  async setDisabled(id: string, disabledAt: Date | null, draft: AuditDraft): Promise<User | null> {
+  async setDisabled(
+    id: string,
+    disabledAt: Date | null,
+    draft: AuditDraft,
+    jobs: readonly JobIntent[],
+  ): Promise<User | null> {
     if (!mongoose.isObjectIdOrHexString(id)) return null;
     // `null` also matches users stored before the field existed, which are enabled.
     const guard = disabledAt ? { disabledAt: null } : { disabledAt: { $ne: null } };
     const done = await updateIf(this.model.collection, new mongoose.Types.ObjectId(id), guard, {
       $set: { disabledAt },
-      $push: { pendingAudit: draft },
+      $push: { pendingAudit: draft, [PENDING_JOBS_FIELD]: { $each: jobs } },
     });
     return done ? this.findById(id) : null;
   }

@@ -4,12 +4,15 @@ import type { CreateUserInput } from './auth.schemas.js';
 import type { User } from './auth.types.js';
 import type { BureauRepository } from './bureau.repository.js';
 import { newUserId, type UserFilter, type UserRepository } from './user.repository.js';
+import { forgetKeysJob, type KeyForgetting } from './verified-key-cache.js';
 
 /** Users: each holds exactly one role and at most one bureau (reporters always one). */
 export class UserService {
+  /** `forgetting`: how disabling or enabling makes verified keys forgotten at once (null: by its job only). */
   constructor(
     private readonly users: UserRepository,
     private readonly bureaux: BureauRepository,
+    private readonly forgetting: KeyForgetting | null = null,
   ) {}
 
   /** Creates a user; 422 when the bureau does not exist, 409 `user_exists` on a taken email. */
@@ -47,7 +50,8 @@ export class UserService {
 
   /**
    * Disables (true) or enables (false) a user. A disabled user's API keys stop authenticating with the
-   * next request, in every process (each request reads the user), and work again once enabled: the
+   * next request, in every process (the write makes every verified key forgotten before it answers,
+   * see `VerifiedKeyCache`), and work again once enabled: the
    * keys themselves are left as they are. Asking for the state the user is in changes nothing.
    * Audited as `user.disabled` / `user.enabled`. 404 when unknown; 409 `cannot_disable_self` for the
    * caller's own account, so that the last administrator cannot lock everyone out by mistake.
@@ -68,7 +72,13 @@ export class UserService {
         changes: [{ field: 'disabledAt', before: user.disabledAt, after: disabledAt }],
       },
     );
-    return (await this.users.setDisabled(user.id, disabledAt, draft)) ?? (await this.require(id));
+    const at = disabledAt ?? new Date();
+    const written = await this.users.setDisabled(user.id, disabledAt, draft, [
+      forgetKeysJob('user', user.id, at),
+    ]);
+    if (!written) return this.require(id);
+    await this.forgetting?.afterWrite();
+    return written;
   }
 
   get(id: string): Promise<User | null> {

@@ -3,6 +3,7 @@ import { createAuditModule } from '../audit/index.js';
 import {
   AUTH_COLLECTIONS,
   createAuthServices,
+  oneShotKeyForgetting,
   systemActor,
   type Actor,
   type AuthServices,
@@ -39,7 +40,11 @@ export async function withStore(
     await assertAtomicWrites(db); // admin commands write bureaux and users by compare-and-set too
     let policy: Policy | undefined;
     const loaded = (): Policy => (policy ??= loadPolicy(config.POLICY_DIR));
-    const auth = createAuthServices(db, () => knownRegimes(loaded()));
+    // Its writes make the API processes' verified keys forgotten at once (else by the recorded job).
+    const auth = createAuthServices(db, () => knownRegimes(loaded()), {
+      verified: null,
+      forgetting: oneShotKeyForgetting(config.REDIS_URL ?? '', config.REDIS_PREFIX, logger),
+    });
     await auth.init();
     await work({ config, db, auth, actor: systemActor(`cli:${userInfo().username}`), policy: loaded });
     const audit = createAuditModule({ db, config, logger });

@@ -172,6 +172,15 @@ export const configSchema = z.object({
     .describe(
       'How long `GET /api/v1/audit/verify` answers with its last verification while the chain head and checkpoints have not moved (0 = always recompute).',
     ),
+  API_KEY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(60)
+    .describe(
+      'How long an API key checked against the store is taken as verified without reading it again (Redis; 0 = read the store on every request). Disabling a user or revoking a key makes every process forget them before it answers.',
+    ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
     .int()

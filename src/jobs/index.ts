@@ -49,6 +49,15 @@ export const JOB_PAYLOADS = {
   notifications: z.strictObject({ notificationId: objectId }),
   /** Produce one stored export. Job id: `<exportId>`. */
   exports: z.strictObject({ exportId: objectId }),
+  /**
+   * Forget the verified API keys cached so far (see `VerifiedKeyCache`): recorded by the write that
+   * disables or enables a user or revokes a key, for when the request could not tell Redis itself.
+   * Job id: `forget-keys-<user|key>-<id>-<epochMs>`.
+   */
+  auth: z.strictObject({
+    cause: z.enum(['user', 'key']),
+    id: z.string().min(1).max(100),
+  }),
   /** Platform self-test: a round trip through a worker (health checks and tests). */
   echo: z.strictObject({
     value: z.string().max(200),

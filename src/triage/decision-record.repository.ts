@@ -28,14 +28,16 @@ export class DecisionRecordRepository {
 
   /**
    * Stores the record unless one with its id is there: same id, same incident, round and input, so
-   * the stored one says the same (a repeated run after a crash).
+   * the stored one says the same (a repeated run after a crash). True when this call stored it.
    */
-  async insert(record: TriageDecisionRecord): Promise<void> {
+  async insert(record: TriageDecisionRecord): Promise<boolean> {
     const { id, ...rest } = record;
     try {
       await this.model.create({ _id: id, ...rest });
+      return true;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      return false;
     }
   }
 

@@ -225,24 +225,20 @@ describe('notifications triage stores on incidents', function () {
       key: 'hk-gov.bogus',
       to: 'pcpd',
       template: 'no-such-template',
-      tlp: 'AMBER',
+      tlp: 'AMBER' as const,
       regime: 'HK-GOV',
       mandatory: true,
       clock: null,
-      status: 'pending',
+      status: 'pending' as const,
       policyVersion: 'sha256:test',
       createdAt: new Date(),
     };
     // The policy cannot name a template that does not exist (its loader refuses it): the record in
-    // force is given one as a policy installed before a template was removed would have left it.
+    // force is given one as a policy installed before a template was removed would have left it, by
+    // the only change a stored record takes (the migration of what the incident held before records).
     const stored = await incidents.findOne({ _id: new mongoose.Types.ObjectId(id) });
-    const decisions = runtime.platform.db.db!.collection('triage_decisions');
-    const decisionId = (stored?.triage as { decisionId: string }).decisionId as never;
-    const record = await decisions.findOne({ _id: decisionId });
-    await decisions.updateOne(
-      { _id: decisionId },
-      { $set: { owed: [...(record?.owed as unknown[]), bogus] } },
-    );
+    const decisionId = (stored?.triage as { decisionId: string }).decisionId;
+    expect(await runtime.modules.intake.decisions.addOwed(decisionId, [bogus])).to.equal(true);
     const run = await runtime.modules.notifications.dispatcher.dispatch(id);
     expect(run?.get('hk-gov.bogus')).to.equal('failed');
     await waitForNotification(id, 'hk-gov.bogus', 'failed');

@@ -1,4 +1,10 @@
-import { isDuplicateKeyError, readDecideWrite, trusted, type Connection } from '../platform/db/index.js';
+import {
+  GroupInsert,
+  isDuplicateKeyError,
+  readDecideWrite,
+  trusted,
+  type Connection,
+} from '../platform/db/index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 
 /** Per indicator key, the bureaux that reported it. */
@@ -18,9 +24,12 @@ export interface Sighting {
  */
 export class IndicatorSightingRepository {
   private readonly models: IncidentModels;
+  /** Concurrent triage jobs' sightings share a write (see `GroupInsert`). */
+  private readonly inserts: GroupInsert;
 
   constructor(db: Connection) {
     this.models = incidentModels(db);
+    this.inserts = new GroupInsert(() => this.models.Sighting.collection);
   }
 
   /**
@@ -32,15 +41,9 @@ export class IndicatorSightingRepository {
   async record(incidentId: string, bureauId: string, keys: readonly string[]): Promise<Holders | undefined> {
     if (keys.length === 0) return new Map();
     const at = new Date();
-    await this.models.Sighting.bulkWrite(
-      keys.map((key) => ({
-        updateOne: {
-          filter: { _id: `${key}|${incidentId}` },
-          update: { $setOnInsert: { key, incidentId, bureauId, at } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
+    // Keyed by indicator and incident: a row already stored (a retried job) stays as it is.
+    await this.inserts.insert(
+      [...new Set(keys)].map((key) => ({ _id: `${key}|${incidentId}`, key, incidentId, bureauId, at })),
     );
     // After the rows: a bureau listed for an indicator always has its rows stored.
     const holders = await this.bureauxOf(keys);

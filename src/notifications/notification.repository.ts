@@ -1,11 +1,5 @@
 import { storedOutbox, type AuditDraft } from '../audit/index.js';
-import {
-  updateIf,
-  isDuplicateKeyError,
-  duplicateKeyIndexes,
-  mongoose,
-  trusted,
-} from '../platform/db/index.js';
+import { GroupInsert, updateIf, isDuplicateKeyError, mongoose, trusted } from '../platform/db/index.js';
 import { idForKey } from './key-id.js';
 import type { NotificationModels } from './notification.model.js';
 import type { NotificationRecord, NotificationStatus } from './notification.types.js';
@@ -19,18 +13,17 @@ function toRecord(doc: Record<string, unknown>): NotificationRecord {
 
 /** The notifications collection: what to send, to whom. Not bureau-scoped: CERT-internal machinery. */
 export class NotificationRepository {
-  /**
-   * Every update of a notification takes its document lock, like the audit relay's outbox pull: on
-   * FerretDB v1 an update is read-then-write, and two unlocked writers lose one another's change.
-   */
+  /** Concurrent dispatches' notifications share a write (see `GroupInsert`). */
+  private readonly inserts: GroupInsert;
 
   constructor(
     private readonly models: NotificationModels,
-    /** Told of each write that carries an audit draft, so the relay can chain it promptly. */
     /** Told of each write with its outbox as stored (the audit relay's `kick`). */
     private readonly audited: (collection: string, id: unknown, pendingAudit: unknown[]) => void = () =>
       undefined,
-  ) {}
+  ) {
+    this.inserts = new GroupInsert(() => this.models.notifications.collection);
+  }
 
   private get collectionName(): string {
     return this.models.notifications.collection.collectionName;
@@ -74,14 +67,17 @@ export class NotificationRepository {
       const id = idForKey(record.key);
       return { ...record, _id: id, pendingAudit: [draft(id.toHexString())] };
     });
-    let refused = new Set<number>();
-    try {
-      await this.models.notifications.insertMany(docs, { ordered: false });
-    } catch (err) {
-      // Another request stored some of them meanwhile: those stand as they are, the rest went in.
-      refused = duplicateKeyIndexes(err) ?? new Set();
-      if (refused.size === 0) throw err;
-    }
+    // Cast and checked by the schema as `insertMany` would, then written with the others waiting.
+    const cast = await Promise.all(
+      docs.map(async (doc) => {
+        const model = new this.models.notifications(doc);
+        await model.validate();
+        return model.toObject();
+      }),
+    );
+    // Another request may have stored some of them meanwhile: those stand as they are.
+    const inserted = await this.inserts.insert(cast);
+    const refused = new Set(inserted.flatMap((stored, i) => (stored ? [] : [i])));
     const stored = await this.findByKeys(docs.filter((_, i) => refused.has(i)).map((doc) => doc.key));
     return docs.map((doc, i) => {
       if (refused.has(i)) {

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, trusted, type Connection } from '../platform/db/index.js';
+import { GroupInsert, trusted, type Connection } from '../platform/db/index.js';
 import { decisionRecordModel } from './decision-record.model.js';
 import type { TriageDecisionRecord } from './decision-record.js';
 
@@ -17,9 +17,12 @@ const toRecord = ({ _id, owed, ...rest }: StoredRecord): TriageDecisionRecord =>
 /** The triage decisions' own collection: inserts and reads by id, nothing else. */
 export class DecisionRecordRepository {
   private readonly model: ReturnType<typeof decisionRecordModel>;
+  /** Concurrent triage jobs' records share a write (see `GroupInsert`). */
+  private readonly inserts: GroupInsert;
 
   constructor(db: Connection) {
     this.model = decisionRecordModel(db);
+    this.inserts = new GroupInsert(() => this.model.collection);
   }
 
   async init(): Promise<void> {
@@ -32,13 +35,11 @@ export class DecisionRecordRepository {
    */
   async insert(record: TriageDecisionRecord): Promise<boolean> {
     const { id, ...rest } = record;
-    try {
-      await this.model.create({ _id: id, ...rest });
-      return true;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      return false;
-    }
+    // Cast and checked by the schema as `create` would, then written with the others waiting.
+    const doc = new this.model({ _id: id, ...rest });
+    await doc.validate();
+    const [stored = false] = await this.inserts.insert([doc.toObject()]);
+    return stored;
   }
 
   /**

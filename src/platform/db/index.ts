@@ -23,4 +23,5 @@ export {
 } from './read-decide-write.js';
 export { assertAtomicWrites, storeContractBreach, StoreContractError } from './write-atomicity.js';
 export { inBatches } from './batches.js';
+export { GroupInsert } from './group-insert.js';
 export { runMigrations, type Migration, type MigrationOutcome } from './migrations.js';

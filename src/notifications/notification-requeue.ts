@@ -26,7 +26,10 @@ export class NotificationRequeue {
     logger: Logger,
     private readonly options: RequeueOptions = {},
   ) {
+    // With nothing to re-queue it looks less often, up to 8 times the interval (a lost job is only
+    // looked for after `requeueAfterMs` anyway).
     this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.passNow(), logger, {
+      idleBackoff: 8,
       ...(options.turn ? { turn: options.turn } : {}),
     });
   }
@@ -39,12 +42,14 @@ export class NotificationRequeue {
     return this.loop.stop();
   }
 
-  /** One pass now (tests): re-queue stale open notifications. */
-  async passNow(): Promise<void> {
+  /** One pass now (tests): re-queue stale open notifications. Returns how many. */
+  async passNow(): Promise<number> {
     const stale = new Date(Date.now() - (this.options.requeueAfterMs ?? 60_000));
-    for (const open of await this.records.findOpen(stale, 100)) {
+    const found = await this.records.findOpen(stale, 100);
+    for (const open of found) {
       await this.records.touch(open.id);
       await this.notifications.enqueue(open.id);
     }
+    return found.length;
   }
 }

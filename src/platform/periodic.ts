@@ -17,7 +17,17 @@ export interface PeriodicOptions {
    * skip their turn), held for the pause after it. Without, every process passes on its own.
    */
   turn?: SharedTurn;
+  /**
+   * Back off while passes find nothing: each pass in a row whose result is `0` or `false` doubles the
+   * pause, up to this many times the interval; a pass that finds anything brings the interval back.
+   * For safety nets that look for rare leftovers, so an idle system is not asked every few seconds.
+   * Default 1 (no back-off).
+   */
+  idleBackoff?: number;
 }
+
+/** Whether a pass's result says it found nothing (a count of zero, or false). */
+const foundNothing = (result: unknown): boolean => result === 0 || result === false;
 
 /** The pause after a pass that took `costMs`, so passes take at most `dutyCycle` of the time. */
 export function pauseAfter(costMs: number, intervalMs: number, dutyCycle: number): number {
@@ -52,6 +62,10 @@ export class Periodic {
   private readonly dutyCycle: number;
   private readonly maxPauseMs: number;
   private readonly turn: SharedTurn | undefined;
+  private readonly idleBackoff: number;
+  /** Passes in a row that found nothing. */
+  private idlePasses = 0;
+  private pausedMs = 0;
 
   constructor(
     private readonly name: string,
@@ -63,6 +77,7 @@ export class Periodic {
     this.dutyCycle = options.dutyCycle ?? 0.1;
     this.maxPauseMs = Math.max(options.maxPauseMs ?? 300_000, intervalMs);
     this.turn = options.turn;
+    this.idleBackoff = Math.max(1, options.idleBackoff ?? 1);
   }
 
   /** False once `stop()` was called: long passes check it between steps. */
@@ -90,6 +105,16 @@ export class Periodic {
     await this.running;
   }
 
+  /** 2 to the power of the idle passes in a row, at most `idleBackoff`. */
+  private idleFactor(): number {
+    return Math.min(2 ** Math.min(this.idlePasses, 30), this.idleBackoff);
+  }
+
+  /** The pause chosen after the last pass (health and tests). */
+  get lastPauseMs(): number {
+    return this.pausedMs;
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -104,10 +129,14 @@ export class Periodic {
         .then((ours): Promise<boolean | 'skipped'> | 'skipped' => {
           if (!ours) return 'skipped';
           return runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass()).then(
-            () => true,
+            (result) => {
+              this.idlePasses = foundNothing(result) ? this.idlePasses + 1 : 0;
+              return true;
+            },
           );
         })
         .catch((err: unknown): boolean => {
+          this.idlePasses = 0; // a failure is no sign of quiet: look again at the interval
           this.logger.warn({ err: (err as Error).message }, `${this.name} pass failed`);
           return false;
         })
@@ -118,11 +147,12 @@ export class Periodic {
               : pauseAfterPass(
                   { succeeded: outcome, costMs: Date.now() - started },
                   { intervalMs: this.intervalMs, dutyCycle: this.dutyCycle, maxPauseMs: this.maxPauseMs },
-                );
+                ) * this.idleFactor();
           // The others wait out this pause too, but at most 30 s: if this process dies, another takes over.
           if (outcome !== 'skipped')
             await this.turn?.hold(Math.min(pause, Math.max(this.intervalMs, 30_000)));
           this.running = undefined;
+          this.pausedMs = pause;
           this.schedule(this.wakeWanted ? 0 : pause);
         });
     }, delayMs);

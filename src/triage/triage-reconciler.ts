@@ -32,6 +32,8 @@ export class TriageReconciler {
   private readonly batch: number;
   private readonly graceMs: number;
   private failuresSeen = 0;
+  /** Incidents the last pass found pending (none: the loop backs off). */
+  private lastPending = 0;
 
   constructor(
     private readonly incidents: Pick<TriageStore, 'findTriagePending'>,
@@ -44,8 +46,15 @@ export class TriageReconciler {
     this.batch = options.batch ?? 500;
     this.graceMs = options.graceMs ?? 5000;
     // The pass scans every incident on FerretDB v1: 5% of the time at most, however many there are.
-    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.pass(), logger, {
+    // With nothing pending it looks less often, up to 8 times the interval: a report's own job and the
+    // audit relay's job outbox come first, this loop only catches what both missed.
+    const loopPass = async (): Promise<number> => {
+      await this.pass();
+      return this.lastPending;
+    };
+    this.loop = new Periodic(this.name, options.intervalMs ?? 2000, loopPass, logger, {
       dutyCycle: 0.05,
+      idleBackoff: 8,
       ...(options.turn ? { turn: options.turn } : {}),
     });
   }
@@ -65,6 +74,7 @@ export class TriageReconciler {
     const graceFrom = failures === this.failuresSeen ? Date.now() - this.graceMs : Infinity;
     this.failuresSeen = failures;
     const pending = await this.incidents.findTriagePending(ALL_SCOPE, this.batch);
+    this.lastPending = pending.length;
     let queued = 0;
     for (const incident of pending) {
       if (!this.loop.active) break;

@@ -80,3 +80,33 @@ describe('how long a background loop pauses', () => {
     expect(pauseAfterPass({ succeeded: true, costMs: 300_000 }, loop)).to.equal(300_000);
   });
 });
+
+describe('a background loop that finds nothing', () => {
+  it('when passes in a row find nothing, then each doubles the pause up to its ceiling, and a pass that finds something brings the interval back', async () => {
+    const results = [0, 0, 0, 0, 7, 0];
+    const pauses: number[] = [];
+    let loop: Periodic | undefined;
+    const done = new Promise<void>((resolve) => {
+      let pass = 0;
+      loop = new Periodic(
+        'sweeper',
+        50,
+        () => {
+          // The pause chosen after the previous pass, read as the next one starts.
+          if (pass > 0) pauses.push(loop?.lastPauseMs ?? -1);
+          if (pass === results.length) resolve();
+          const result = pass < results.length ? results[pass] : 1;
+          pass += 1;
+          return Promise.resolve(result);
+        },
+        createLogger('silent'),
+        // A high duty cycle, so that a pass's own cost never stretches the pause here.
+        { idleBackoff: 8, dutyCycle: 0.9 },
+      );
+    });
+    loop?.start();
+    await done;
+    await loop?.stop();
+    expect(pauses).to.deep.equal([100, 200, 400, 400, 50, 100]);
+  });
+});

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { mongo } from 'mongoose';
-import { createAuthServices, systemActor } from '../../../src/auth/index.js';
+import { createAuthServices, oneShotKeyForgetting, systemActor } from '../../../src/auth/index.js';
 import { createLogger } from '../../../src/platform/index.js';
 import { startRuntime, type Runtime } from '../../../src/runtime.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
@@ -117,5 +117,19 @@ describe('Verified API keys (read from Redis, forgotten on every change that ref
       (statuses) => statuses.every((status) => status === 401),
     );
     expect(answers).to.deep.equal([401, 401]);
+  });
+
+  it('when the CLI disables a user while Redis is reachable, then it tells Redis itself and the next request is refused at once', async () => {
+    const victim = await createActor(runtime, { role: 'auditor' });
+    expect((await me(runtime.url, victim.key)).status).to.equal(200);
+    expect((await me(other.url, victim.key)).status).to.equal(200);
+    const { config } = runtime.platform;
+    const cli = createAuthServices(runtime.platform.db, () => ['HK-GOV'], {
+      verified: null,
+      forgetting: oneShotKeyForgetting(config.REDIS_URL ?? '', config.REDIS_PREFIX, createLogger('silent')),
+    });
+    await cli.users.setDisabled(systemActor('cli:test'), victim.userId, true);
+    expect((await me(other.url, victim.key)).status).to.equal(401);
+    expect((await me(runtime.url, victim.key)).status).to.equal(401);
   });
 });

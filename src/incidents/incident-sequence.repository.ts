@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '../platform/db/index.js';
+import { GroupCommit, isDuplicateKeyError, type Waiting } from '../platform/db/index.js';
 import type { IncidentModels } from './incident.model.js';
 
 /** How many times one insert retries after another process took the sequence number it tried. */
@@ -46,13 +46,14 @@ export const seriesKey = (series: IncidentSeries): string => `${series.bureauId}
 /** The outcome of {@link IncidentSequence.insert}: stored now, or found already stored under the id. */
 export type SequencedInsert = { kind: 'inserted'; seq: number } | { kind: 'exists' };
 
-interface Waiting {
+/** One incident to number and insert. */
+interface Pending {
   id: string;
   series: string;
   build: (seq: number) => Record<string, unknown>;
-  resolve: (outcome: SequencedInsert) => void;
-  reject: (err: unknown) => void;
 }
+
+type Call = Waiting<Pending, SequencedInsert>;
 
 /** How many documents of an ordered `insertMany` were stored before it failed. */
 function storedBeforeFailure(err: unknown): number {
@@ -73,10 +74,16 @@ function storedBeforeFailure(err: unknown): number {
  */
 export class IncidentSequence {
   private readonly next = new Map<string, number>();
-  private readonly waiting: Waiting[] = [];
   /** Per series, the highest number waiting to be noted while a note is being written. */
   private readonly notesWaiting = new Map<string, { highest: number }>();
-  private flushing = false;
+  /** One series per write: the oldest waiting call's, up to `MAX_BATCH`, ordered. */
+  private readonly commits = new GroupCommit<Pending, SequencedInsert>({
+    take: (waiting) => {
+      const series = waiting[0]?.item.series;
+      return waiting.filter((call) => call.item.series === series).slice(0, MAX_BATCH);
+    },
+    write: (batch) => this.insertBatch(batch),
+  });
 
   constructor(private readonly models: IncidentModels) {}
 
@@ -89,27 +96,7 @@ export class IncidentSequence {
     series: string,
     build: (seq: number) => Record<string, unknown>,
   ): Promise<SequencedInsert> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ id, series, build, resolve, reject });
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.waiting.length > 0) {
-        const series = this.waiting[0]?.series;
-        const batch = this.waiting.filter((item) => item.series === series).slice(0, MAX_BATCH);
-        for (const item of batch) this.waiting.splice(this.waiting.indexOf(item), 1);
-        await this.insertBatch(batch).catch((err: unknown) => {
-          for (const item of batch) item.reject(err);
-        });
-      }
-    } finally {
-      this.flushing = false;
-    }
+    return this.commits.submit({ id, series, build });
   }
 
   private get seriesNotes() {
@@ -153,13 +140,13 @@ export class IncidentSequence {
   }
 
   /** Inserts one series' batch; settles every item (rejections are thrown for the caller to spread). */
-  private async insertBatch(batch: Waiting[]): Promise<void> {
+  private async insertBatch(batch: Call[]): Promise<void> {
     let remaining = batch;
     let probes = 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS && remaining.length > 0; attempt++) {
-      const series = remaining[0]?.series ?? '';
+      const series = remaining[0]?.item.series ?? '';
       const first = this.next.get(series) ?? (await this.highest(series)) + 1;
-      const docs = remaining.map((item, index) => item.build(first + index));
+      const docs = remaining.map((call, index) => call.item.build(first + index));
       try {
         await this.models.Incident.collection.insertMany(docs, { ordered: true });
         this.next.set(series, first + docs.length);
@@ -179,7 +166,7 @@ export class IncidentSequence {
         });
         remaining = remaining.slice(stored);
         const clashed = remaining.at(0);
-        if (clashed !== undefined && (await this.models.Incident.exists({ _id: clashed.id }))) {
+        if (clashed !== undefined && (await this.models.Incident.exists({ _id: clashed.item.id }))) {
           // The id clashed, not the number: that number is still free for the next one.
           clashed.resolve({ kind: 'exists' });
           remaining = remaining.slice(1);

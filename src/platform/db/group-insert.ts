@@ -1,14 +1,11 @@
 import { isDuplicateKeyError } from './connection.js';
+import { GroupCommit, type Waiting } from './group-commit.js';
 import type { mongo } from './mongoose.js';
 
 /** Most documents written by one `insertMany`. */
 const MAX_BATCH = 200;
 
-interface Waiting {
-  docs: mongo.Document[];
-  resolve: (stored: boolean[]) => void;
-  reject: (err: unknown) => void;
-}
+type Call = Waiting<mongo.Document[], boolean[]>;
 
 /**
  * Inserts into one collection, group-committed: while one `insertMany` is in flight, the inserts
@@ -22,61 +19,45 @@ interface Waiting {
  * fails every call in it.
  */
 export class GroupInsert {
-  private readonly waiting: Waiting[] = [];
-  private flushing = false;
+  private readonly commits: GroupCommit<mongo.Document[], boolean[]>;
 
-  constructor(private readonly collection: () => mongo.Collection) {}
+  constructor(private readonly collection: () => mongo.Collection) {
+    this.commits = new GroupCommit({
+      // Whole calls only, so each call's documents are answered by one command.
+      take: (waiting) => {
+        const batch: Call[] = [];
+        let size = 0;
+        for (const call of waiting) {
+          if (batch.length > 0 && size + call.item.length > MAX_BATCH) break;
+          batch.push(call);
+          size += call.item.length;
+        }
+        return batch;
+      },
+      write: (batch) => this.write(batch),
+    });
+  }
 
   /** Per document, true when this call stored it, false when one with its `_id` was there. */
   insert(docs: readonly mongo.Document[]): Promise<boolean[]> {
     if (docs.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ docs: [...docs], resolve, reject });
-      void this.flush();
-    });
+    return this.commits.submit([...docs]);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.waiting.length > 0) {
-        const batch: Waiting[] = [];
-        let size = 0;
-        // Whole calls only, so each call's documents are answered by one command.
-        while (
-          this.waiting.length > 0 &&
-          (batch.length === 0 || size + (this.waiting[0]?.docs.length ?? 0) <= MAX_BATCH)
-        ) {
-          const next = this.waiting.shift();
-          if (!next) break;
-          batch.push(next);
-          size += next.docs.length;
-        }
-        await this.write(batch);
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private async write(batch: Waiting[]): Promise<void> {
-    const docs = batch.flatMap((call) => call.docs);
+  private async write(batch: Call[]): Promise<void> {
+    const docs = batch.flatMap((call) => call.item);
     let refused = new Map<number, unknown>();
     try {
       await this.collection().insertMany(docs, { ordered: false });
     } catch (err) {
       const failures = writeFailures(err);
-      if (!failures) {
-        for (const call of batch) call.reject(err);
-        return;
-      }
+      if (!failures) throw err;
       refused = failures;
     }
     let offset = 0;
     for (const call of batch) {
-      const positions = call.docs.map((_, i) => offset + i);
-      offset += call.docs.length;
+      const positions = call.item.map((_, i) => offset + i);
+      offset += call.item.length;
       const failure = positions
         .map((at) => refused.get(at))
         .find((err) => err !== undefined && !isDuplicateKeyError(err));

@@ -7,8 +7,8 @@ import type { CreateKeyInput } from './auth.schemas.js';
 import type { ApiKeyInfo, IssuedApiKey, StoredApiKey } from './auth.types.js';
 import type { UserRepository } from './user.repository.js';
 import {
+  CACHE_MISS,
   forgetKeysJob,
-  type CacheLook,
   type KeyForgetting,
   type VerifiedKey,
   type VerifiedKeyCache,
@@ -32,7 +32,6 @@ function hashSecret(secret: string): Buffer {
 // Compared against when the key id is unknown, so a miss costs the same hash-and-compare as a hit.
 const DECOY_HASH = hashSecret('decoy');
 
-const NOT_CACHED: CacheLook = { hit: null, generation: null };
 /** Keys whose last use this process remembers writing; past this many it starts over. */
 const MAX_TOUCHED = 10_000;
 
@@ -125,7 +124,7 @@ export class ApiKeyService {
     const parsed = parseKey(text);
     if (!parsed) return { ok: false, reason: 'malformed', keyId: null };
     // Read before the store: an entry filed under it is never used once a later write forgets.
-    const look = this.verified ? await this.verified.look(text) : NOT_CACHED;
+    const look = this.verified ? await this.verified.look(text) : CACHE_MISS;
     if (look.hit?.keyId === parsed.keyId && look.hit.expiresAt.getTime() > now.getTime()) {
       this.touchIfDue(look.hit, now);
       return { ok: true, key: look.hit };

@@ -33,7 +33,8 @@ export interface CacheLook {
   generation: string | null;
 }
 
-const MISS: CacheLook = { hit: null, generation: null };
+/** Nothing to use and nothing to file (no cache, Redis away, its run id not known). */
+export const CACHE_MISS: CacheLook = { hit: null, generation: null };
 
 /**
  * Verified API keys in Redis, so that a request with a key checked recently costs the store no read.
@@ -43,7 +44,8 @@ const MISS: CacheLook = { hit: null, generation: null };
  * a key revoked) sets a new generation after its write, in the same request, so the very next request
  * in any process misses and reads the store; a request that read the store before the write and files
  * its entry after it files it under the old generation, which is never used. A write whose generation
- * could not be set (a crash in between, Redis away) recorded a job that sets it (see `auth.worker`).
+ * could not be set (a crash in between, Redis away) recorded a job that sets it (the `auth` queue's
+ * worker, in `auth.module.ts`).
  *
  * Keys live under the Redis server's run id: a Redis restarted, or restored from a snapshot that lost
  * the last generation change, starts an empty namespace, and no entry is used while the run id of
@@ -70,13 +72,13 @@ export class VerifiedKeyCache {
   /** The entry for a presented key, when current, and the generation a new one goes under. */
   async look(token: string): Promise<CacheLook> {
     const runId = this.runId;
-    if (!runId) return MISS;
+    if (!runId) return CACHE_MISS;
     try {
       const [generation, raw] = await this.redis.mget(this.generationKey(runId), this.entryKey(runId, token));
       if (!generation) {
         // First use on this server: set one (NX: never replaces a generation another process set).
         await this.redis.set(this.generationKey(runId), randomUUID(), 'NX');
-        return MISS;
+        return CACHE_MISS;
       }
       const entry = raw ? entrySchema.safeParse(JSON.parse(raw)) : null;
       if (!entry?.success || entry.data.generation !== generation) return { hit: null, generation };
@@ -92,7 +94,7 @@ export class VerifiedKeyCache {
       };
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'verified-key cache unavailable; reading the store');
-      return MISS;
+      return CACHE_MISS;
     }
   }
 

@@ -61,21 +61,35 @@ export function isDuplicateKeyError(err: unknown): boolean {
 }
 
 /**
+ * The documents a bulk write refused, by their position in it, each with its own error; null when
+ * the error is not a bulk write's refusal of some documents (the command itself failed).
+ */
+export function writeErrorsByIndex(err: unknown): Map<number, unknown> | null {
+  const failures = (err as { writeErrors?: unknown } | null)?.writeErrors;
+  if (failures === undefined || failures === null) return null;
+  const list = (Array.isArray(failures) ? failures : [failures]) as Array<{
+    index?: number;
+    err?: { index?: number };
+  }>;
+  if (list.length === 0) return null;
+  const refused = new Map<number, unknown>();
+  for (const failure of list) {
+    const index = failure.index ?? failure.err?.index;
+    if (index === undefined) return null;
+    refused.set(index, failure.err ?? failure);
+  }
+  return refused;
+}
+
+/**
  * The positions of the documents an unordered bulk insert refused, when it refused them only as
  * duplicates of stored ids (another writer came first: those stand, the rest went in); null when
  * any failure was something else, or the error is not a bulk write's.
  */
 export function duplicateKeyIndexes(err: unknown): Set<number> | null {
-  const failures = (err as { writeErrors?: unknown } | null)?.writeErrors;
-  if (!Array.isArray(failures) || failures.length === 0) return null;
-  const refused = new Set<number>();
-  for (const failure of failures as Array<{ index?: number; err?: { index?: number } }>) {
-    const index = failure.index ?? failure.err?.index;
-    if (!(isDuplicateKeyError(failure) || isDuplicateKeyError(failure.err)) || index === undefined)
-      return null;
-    refused.add(index);
-  }
-  return refused;
+  const refused = writeErrorsByIndex(err);
+  if (!refused || [...refused.values()].some((failure) => !isDuplicateKeyError(failure))) return null;
+  return new Set(refused.keys());
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from './connection.js';
+import { isDuplicateKeyError, writeErrorsByIndex } from './connection.js';
 import { GroupCommit, type Waiting } from './group-commit.js';
 import type { mongo } from './mongoose.js';
 
@@ -50,7 +50,7 @@ export class GroupInsert {
     try {
       await this.collection().insertMany(docs, { ordered: false });
     } catch (err) {
-      const failures = writeFailures(err);
+      const failures = writeErrorsByIndex(err);
       if (!failures) throw err;
       refused = failures;
     }
@@ -65,26 +65,4 @@ export class GroupInsert {
       else call.resolve(positions.map((at) => !refused.has(at)));
     }
   }
-}
-
-/** The refused documents of an unordered insert by position, or null when the command itself failed. */
-function writeFailures(err: unknown): Map<number, unknown> | null {
-  if (!hasWriteErrors(err)) return null;
-  const failures = (err as { writeErrors: unknown }).writeErrors;
-  const list = (Array.isArray(failures) ? failures : [failures]) as Array<{
-    index?: number;
-    err?: { index?: number };
-  }>;
-  const refused = new Map<number, unknown>();
-  for (const failure of list) {
-    const index = failure.index ?? failure.err?.index;
-    if (index === undefined) return null;
-    refused.set(index, failure.err ?? failure);
-  }
-  return refused;
-}
-
-function hasWriteErrors(err: unknown): boolean {
-  const failures = (err as { writeErrors?: unknown } | null)?.writeErrors;
-  return Array.isArray(failures) ? failures.length > 0 : failures !== undefined && failures !== null;
 }

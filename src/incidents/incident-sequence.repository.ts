@@ -11,14 +11,24 @@ const MAX_BATCH = 100;
  */
 const PROBES_BEFORE_READ = 8;
 /**
- * Where each series' highest stored number is noted after every insert (`{_id: series, highest}`,
- * raised with `$max`). Finding the highest among the incidents is a sorted query, which FerretDB
- * answers by decoding every incident of the series: with two API processes taking turns it ran on
- * nearly every report, and a restarted API process, reading it for tens of seconds on a loaded store,
- * never caught up with the other one and refused reports for the rest of a chaos run. The note can
- * only lag (it is raised after the insert lands), never lead, so probing upwards from it stays gapless.
+ * Where each series' highest stored number is noted (`{_id: series, highest}`, raised with `$max`).
+ * Finding the highest among the incidents is a sorted query, which FerretDB answers by decoding every
+ * incident of the series: with two API processes taking turns it ran on nearly every report, and a
+ * restarted API process, reading it for tens of seconds on a loaded store, never caught up with the
+ * other one and refused reports for the rest of a chaos run. The note can only lag (it is raised
+ * after the insert lands), never lead, so probing upwards from it stays gapless.
  */
 const SERIES_COLLECTION = 'incident_series';
+/**
+ * The note is raised by the insert that stores a multiple of this number, not by every insert: a
+ * report filed on its own cost one more command for it. Whichever process stores number 4k notes at
+ * least 4k, so the note lags the highest by at most 3 (plus notes in flight), which the probes cover.
+ */
+const NOTE_EVERY = 4;
+
+/** Whether storing the numbers `from` to `to` stores a multiple of {@link NOTE_EVERY}. */
+export const storesNoteMark = (from: number, to: number): boolean =>
+  to >= from && Math.floor(to / NOTE_EVERY) > Math.floor((from - 1) / NOTE_EVERY);
 
 /** The year of an instant in Hong Kong (UTC+8, no daylight saving): references count per HK year. */
 export function hongKongYear(at: Date): number {
@@ -74,6 +84,11 @@ function storedBeforeFailure(err: unknown): number {
  */
 export class IncidentSequence {
   private readonly next = new Map<string, number>();
+  /**
+   * Per series, a number this process found taken after probing past the note: a note below it is
+   * stale (its writer died before noting, or the note write failed), so the highest is read instead.
+   */
+  private readonly foundTaken = new Map<string, number>();
   /** Per series, the highest number waiting to be noted while a note is being written. */
   private readonly notesWaiting = new Map<string, { highest: number }>();
   /** One series per write: the oldest waiting call's, up to `MAX_BATCH`, ordered. */
@@ -103,12 +118,19 @@ export class IncidentSequence {
     return this.models.Incident.db.collection<{ _id: string; highest: number }>(SERIES_COLLECTION);
   }
 
-  /** The highest number noted for the series, else (a database written before the notes) the highest stored. */
+  /**
+   * The highest number noted for the series; the highest stored when there is no note (a database
+   * written before the notes) or the note is below a number this process found taken (then noted).
+   */
   private async highest(series: string): Promise<number> {
     const noted = await this.seriesNotes.findOne({ _id: series });
-    if (noted) return noted.highest;
+    const taken = this.foundTaken.get(series);
+    if (noted && (taken === undefined || noted.highest >= taken)) return noted.highest;
     const top = await this.models.Incident.findOne({ series }, { seq: 1 }).sort({ seq: -1 }).lean();
-    return top?.seq ?? 0;
+    const highest = top?.seq ?? 0;
+    this.foundTaken.delete(series);
+    if (highest > 0) this.note(series, highest);
+    return highest;
   }
 
   /**
@@ -153,14 +175,15 @@ export class IncidentSequence {
         remaining.forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
-        this.note(series, first + docs.length - 1);
+        const last = first + docs.length - 1;
+        if (storesNoteMark(first, last)) this.note(series, last);
         return;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
         // Those before the clash are stored with their numbers; the clash itself is either the id (a
         // retry stored it already) or the number (another process took it): FerretDB does not say which.
         const stored = storedBeforeFailure(err);
-        if (stored > 0) this.note(series, first + stored - 1);
+        if (storesNoteMark(first, first + stored - 1)) this.note(series, first + stored - 1);
         remaining.slice(0, stored).forEach((item, index) => {
           item.resolve({ kind: 'inserted', seq: first + index });
         });
@@ -177,7 +200,10 @@ export class IncidentSequence {
           // the first free number and leaves no gap.
           this.next.set(series, first + stored + 1);
         } else {
+          // Read the note again; if it has not moved past the number just found taken, it is stale and
+          // the highest is read from the incidents (which probing from the note would never reach).
           probes = 0;
+          this.foundTaken.set(series, first + stored);
           this.next.delete(series);
         }
       }

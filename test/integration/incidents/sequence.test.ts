@@ -11,10 +11,13 @@ describe('Incident references across processes', () => {
   let second: Connection;
   /** Sorted reads of the incidents (the highest number of a series), by either connection. */
   let sortedReads = 0;
+  /** Writes of the series' note (the highest number stored), by either connection. */
+  let noteWrites = 0;
   const countSorted = (event: { commandName: string; command: Record<string, unknown> }): void => {
     if (event.commandName === 'find' && event.command.find === 'incidents' && event.command.sort) {
       sortedReads += 1;
     }
+    if (event.commandName === 'update' && event.command.update === 'incident_series') noteWrites += 1;
   };
 
   before(async () => {
@@ -82,5 +85,51 @@ describe('Incident references across processes', () => {
     // Before, every clash read the highest number: a sorted query FerretDB answers by decoding every
     // incident of the series.
     expect(sortedReads).to.equal(0);
+  });
+
+  const noted = async (): Promise<number> =>
+    Number((await first.collection('incident_series').findOne({ _id: 'B/2026' } as object))?.highest ?? 0);
+
+  it('when numbers were stored but never noted (their process died first), then a new process probes past the note, reads the highest once and goes on without a gap', async () => {
+    const before = await noted();
+    const top = (await storedSeqs()).at(-1) ?? 0;
+    // Twelve numbers past the note, as a process that crashed before noting them leaves them: more
+    // than the probes try, so probing from the note alone would never find a free number.
+    await first.collection('incidents').insertMany(
+      Array.from({ length: 12 }, (_, i) => ({
+        _id: new mongoose.Types.ObjectId(),
+        seq: top + 1 + i,
+        ref: `T-B-2026-${top + 1 + i}`,
+        bureauId: 'B',
+        series: 'B/2026',
+        year: 2026,
+      })),
+    );
+    expect(before).to.be.below(top + 1);
+    sortedReads = 0;
+    expect(await file(new IncidentRepository(second))).not.to.equal(null);
+    expect(await storedSeqs()).to.deep.equal(Array.from({ length: top + 13 }, (_, i) => i + 1));
+    expect(sortedReads).to.equal(1);
+    // The highest read is noted again, so the next new process starts from it.
+    for (let waited = 0; (await noted()) < top + 12 && waited < 100; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await noted()).to.be.at.least(top + 12);
+  });
+
+  it('when one process files eight reports one at a time, then the series note is written twice (at each fourth number)', async () => {
+    const repository = new IncidentRepository(first);
+    const top = (await storedSeqs()).at(-1) ?? 0;
+    // Numbers top+1 … top+8 hold exactly two multiples of four.
+    const marks = Array.from({ length: 8 }, (_, i) => top + 1 + i).filter((seq) => seq % 4 === 0);
+    expect(marks).to.have.length(2);
+    noteWrites = 0;
+    for (let i = 0; i < 8; i++) expect(await file(repository)).not.to.equal(null);
+    for (let waited = 0; (await noted()) < (marks.at(-1) ?? 0) && waited < 100; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(noteWrites).to.equal(2);
+    expect(await noted()).to.equal(marks.at(-1));
+    expect(await storedSeqs()).to.deep.equal(Array.from({ length: top + 8 }, (_, i) => i + 1));
   });
 });

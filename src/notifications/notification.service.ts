@@ -244,7 +244,7 @@ export class NotificationService {
     const routes = input.routes ?? [];
     const bureauId =
       input.bureauId ?? (input.incidentId ? await this.incidents.bureauOf(input.incidentId) : null);
-    const { recipients, unresolved } = await this.lists.resolve(routes, { bureauId });
+    const { recipients, unresolved } = await this.lists.resolve(routes, { bureauId, recent: true });
     if (unresolved.length > 0)
       this.logger.warn({ kind: input.kind, unresolved }, 'notification routes unresolved');
     const all = new Map<string, NotificationRecipient>();

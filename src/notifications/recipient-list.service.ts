@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { auditDraft } from '../audit/index.js';
 import type { Actor, Bureau } from '../auth/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/index.js';
@@ -26,6 +27,14 @@ const BUREAU_ROUTES = new Set(['reporting-bureau', 'director-of-bureau']);
  * `bureau:<code>` any bureau's contacts, anything else a list slug.
  */
 export class RecipientListService {
+  /**
+   * Lists found lately, for the notifications' routing (`recent`): every notification a report owes
+   * resolves its routes, which cost the store a read each. An advisory send reads them fresh. As with the bureaux' contacts (`BureauService`), only hits are kept, so a
+   * list created in another process is found at once; a change made here is seen here at once, one
+   * made in another process within the TTL.
+   */
+  private readonly found = new LRUCache<string, RecipientList>({ max: 500, ttl: 10_000 });
+
   /**
    * @param activeRoutes the routes the active policy sends mail to (a list one of them names cannot be
    *   disabled); none given, as in the CLI, checks nothing.
@@ -56,7 +65,9 @@ export class RecipientListService {
         changes: [{ field: 'list', before: before ? { ...before } : null, after: { ...input } }],
       },
     );
-    return this.repository.upsert(list, draft);
+    const written = await this.repository.upsert(list, draft);
+    this.found.delete(slug);
+    return written;
   }
 
   list(): Promise<RecipientList[]> {
@@ -96,6 +107,7 @@ export class RecipientListService {
       { changes: [{ field: 'disabledAt', before: current.disabledAt, after: at }] },
     );
     const written = await this.repository.setDisabled(slug, at, draft);
+    this.found.delete(slug);
     if (!written) throw new NotFoundError(`Recipient list ${slug}`);
     return written;
   }
@@ -115,11 +127,18 @@ export class RecipientListService {
   }
 
   /** Resolves routes to recipients (deduplicated by address, first route wins). */
-  async resolve(routes: readonly string[], context: { bureauId?: string | null } = {}): Promise<Resolution> {
+  async resolve(
+    routes: readonly string[],
+    context: {
+      bureauId?: string | null;
+      /** A list found in this process in the last seconds will do (the notifications' routing). */
+      recent?: boolean;
+    } = {},
+  ): Promise<Resolution> {
     const recipients = new Map<string, NotificationRecipient>();
     const unresolved: Resolution['unresolved'] = [];
     for (const route of routes) {
-      const found = await this.resolveOne(route, context.bureauId ?? null);
+      const found = await this.resolveOne(route, context.bureauId ?? null, context.recent ?? false);
       if (typeof found === 'string') unresolved.push({ route, reason: found });
       else for (const r of found) if (!recipients.has(r.address)) recipients.set(r.address, r);
     }
@@ -141,6 +160,7 @@ export class RecipientListService {
   private async resolveOne(
     route: string,
     bureauId: string | null,
+    recent: boolean,
   ): Promise<NotificationRecipient[] | string> {
     if (BUREAU_ROUTES.has(route) || route.startsWith('bureau:')) {
       const code = route.startsWith('bureau:') ? route.slice('bureau:'.length) : bureauId;
@@ -162,7 +182,7 @@ export class RecipientListService {
         via: route,
       }));
     }
-    const list = await this.repository.findBySlug(route);
+    const list = recent ? await this.findRecent(route) : await this.repository.findBySlug(route);
     if (!list) return `no recipient list "${route}"`;
     if (list.disabledAt) return `recipient list "${route}" is disabled`;
     return list.members.map((m) => ({
@@ -173,5 +193,13 @@ export class RecipientListService {
       kind: 'list' as const,
       via: route,
     }));
+  }
+
+  private async findRecent(slug: string): Promise<RecipientList | null> {
+    const cached = this.found.get(slug);
+    if (cached) return cached;
+    const list = await this.repository.findBySlug(slug);
+    if (list) this.found.set(slug, list);
+    return list;
   }
 }

@@ -43,7 +43,7 @@ import {
   stagedReportPages,
   stagedReportSections,
 } from './console/index.js';
-import { knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
+import { DECISION_REASONS, knownRegimes, policyQueues, policyRoutes } from './triage/index.js';
 import { QUEUE_NAMES } from './jobs/index.js';
 
 /** What every module is built from: the platform, opened once per process. */
@@ -141,6 +141,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     // Read when a first decision is stored, by then the workflow module below exists.
     fileQueueRow: (incident, nextDueAt) => workflow.services.writer.fileDecided(incident, nextDueAt),
   });
+  // A decision's audit events name its record for their reasons; the relay adds them when it chains.
+  audit.relay.completeWith(DECISION_REASONS, (ids) => intake.services.decisions.reasonsForAudit(ids));
   // Notifications: requests from other modules, the incident's notifications (the `dispatch` job
   // triage's write records), mail delivery worker.
   const notifications = createNotificationsModule(platform, {

@@ -27,6 +27,19 @@ export interface AuditChange {
 }
 
 /**
+ * Data of a draft kept in an insert-only record stored before the draft's write (a triage decision's
+ * reasons, in its record): the outbox carries the record's id, and the relay adds the data when it
+ * chains the draft (`AuditRelay.completeWith`). The event chained is the same as with the data inline;
+ * the document written, and rewritten by the relay's pull, does not carry it twice.
+ */
+export interface DraftCompletion {
+  /** Which completer fills it in, e.g. `triage-decision-reasons`. */
+  source: string;
+  /** The record's id. */
+  id: string;
+}
+
+/**
  * An audit event before it joins the hash chain. Drafts travel inside the changed document's
  * `pendingAudit` array (the outbox), so the change and its event are written by one atomic update.
  */
@@ -42,6 +55,8 @@ export interface AuditDraft {
   requestId: string | null;
   policyVersion: string | null;
   data: Record<string, unknown>;
+  /** Data the relay adds from a record before chaining (never part of the chained event itself). */
+  completeFrom?: DraftCompletion;
 }
 
 /** The outbox field every audited collection carries. */
@@ -53,6 +68,7 @@ export interface DraftOptions {
   policyVersion?: string | null;
   data?: Record<string, unknown>;
   at?: Date;
+  completeFrom?: DraftCompletion;
 }
 
 /**
@@ -84,6 +100,7 @@ export function auditDraft(
     requestId: context?.requestId ?? null,
     policyVersion: options.policyVersion ?? null,
     data: context?.clientRequestId ? { clientRequestId: context.clientRequestId, ...data } : data,
+    ...(options.completeFrom ? { completeFrom: options.completeFrom } : {}),
   };
 }
 

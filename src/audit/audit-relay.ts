@@ -7,6 +7,7 @@ import {
 } from '../platform/index.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
+import { DraftCompletions, type DraftCompleter } from './draft-completion.js';
 import { OutboxPulls } from './outbox-pulls.js';
 import type { OutboxRepository } from './outbox.repository.js';
 import { documentKey, mergeOutbox, type PendingDocument } from './pending-document.js';
@@ -136,6 +137,7 @@ export class AuditRelay {
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<number> | null = null;
   private readonly pulls: OutboxPulls;
+  private readonly completions: DraftCompletions;
   private activity = freshActivity();
 
   constructor(
@@ -147,6 +149,7 @@ export class AuditRelay {
     private readonly jobs?: JobSink,
   ) {
     this.pulls = new OutboxPulls(outbox, options.pullHoldMs ?? 1000);
+    this.completions = new DraftCompletions(logger);
   }
 
   private get sweeps(): boolean {
@@ -161,6 +164,11 @@ export class AuditRelay {
   /** Declares a collection whose documents carry the `pendingAudit` outbox. */
   register(collection: string): void {
     if (!this.collections.includes(collection)) this.collections.push(collection);
+  }
+
+  /** Lets this relay chain drafts whose data is kept in `source`'s records (see `DraftCompletion`). */
+  completeWith(source: string, completer: DraftCompleter): void {
+    this.completions.register(source, completer);
   }
 
   /**
@@ -349,6 +357,7 @@ export class AuditRelay {
         documents.push(...(await this.hinted(hints)));
       }
       phaseDone('readMs');
+      documents.splice(0, documents.length, ...this.completions.relayable(documents));
       if (documents.length === 0) {
         await this.pulls.flush(pullAll);
         phaseDone('pullMs');
@@ -362,7 +371,8 @@ export class AuditRelay {
       phaseDone('enqueueMs');
       // Drafts chained already (by this process or another, their pull not landed yet) are recognised
       // by id in the appender and not sent again; they are pulled all the same.
-      const drafts = orderDrafts(documents);
+      // Completed for the chain only: the pulls below remove the drafts as stored.
+      const drafts = await this.completions.complete(orderDrafts(documents));
       activity.drafts += drafts.length;
       const appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
       activity.appended += appended.length;

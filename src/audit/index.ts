@@ -15,7 +15,8 @@ import { RelayHints } from './relay-hints.js';
 import { OPEN_GATE, RedisAppendLock } from './append-lock.js';
 
 export { auditDraft, diffFields, PENDING_AUDIT_FIELD, storedOutbox } from './audit-draft.js';
-export type { AuditDraft, AuditChange, AuditSubject, DraftOptions } from './audit-draft.js';
+export type { AuditDraft, AuditChange, AuditSubject, DraftCompletion, DraftOptions } from './audit-draft.js';
+export type { DraftCompleter } from './draft-completion.js';
 export type {
   AuditEvent,
   AuditCheckpoint,

@@ -34,3 +34,9 @@ export type DecisionDetailsLookup = (ids: readonly string[]) => Promise<Map<stri
 
 /** What the clocks take: the clock specs of the named decision, or null when it has no record. */
 export type DecisionClockLookup = (decisionId: string) => Promise<ClockSpec[] | null>;
+
+/**
+ * The source under which a decision's audit events name their record for their reasons (see the audit
+ * module's `DraftCompletion`); `DecisionRecords.reasonsForAudit` fills them in.
+ */
+export const DECISION_REASONS = 'triage-decision-reasons';

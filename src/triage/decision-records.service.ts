@@ -85,4 +85,10 @@ export class DecisionRecords {
     const records = await this.byIds(ids);
     return new Map([...records].map(([id, record]) => [id, record.reasons]));
   }
+
+  /** The data the audit relay adds to the decisions' events that name these records: their reasons. */
+  async reasonsForAudit(ids: readonly string[]): Promise<Map<string, { reasons: DecisionReason[] }>> {
+    const reasons = await this.reasonsOf(ids);
+    return new Map([...reasons].map(([id, list]) => [id, { reasons: list }]));
+  }
 }

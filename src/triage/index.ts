@@ -20,6 +20,7 @@ export {
 } from './triage-decision.types.js';
 export type { Policy, PolicyPack } from './policy.types.js';
 export {
+  DECISION_REASONS,
   decisionRecordId,
   type TriageDecisionRecord,
   type DecisionReasonLookup,

@@ -22,7 +22,7 @@ import {
   type TriageDecision,
   type TriageInput,
 } from './index.js';
-import { decisionRecordId, type TriageDecisionRecord } from './decision-record.js';
+import { DECISION_REASONS, decisionRecordId, type TriageDecisionRecord } from './decision-record.js';
 import type { DecisionRecords } from './decision-records.service.js';
 import type { TriageStore } from './triage-store.js';
 
@@ -72,6 +72,18 @@ function decisionChanges(incident: Incident, next: Record<string, unknown>): Aud
   return Object.keys(before)
     .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(next[field]))
     .map((field) => ({ field, before: before[field], after: next[field] }));
+}
+
+/**
+ * The data of a decision's audit event: its round and input, and its reasons, which the relay adds
+ * from the decision's record when it chains the event (stored before this write, never changed): the
+ * incident's write and the relay's pull do not carry them a second time.
+ */
+function reasonsOfRecord(round: number, inputHash: string, decisionId: string) {
+  return {
+    data: { round, inputHash, decisionId },
+    completeFrom: { source: DECISION_REASONS, id: decisionId },
+  };
 }
 
 /**
@@ -226,7 +238,7 @@ export class TriageService {
           clocks: decision.clocks.map((c) => ({ key: c.key, dueAt: c.dueAt ?? null })),
           policyVersion: policy.version,
         }),
-        data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
+        ...reasonsOfRecord(incident.triageRound, inputHash, decisionId),
       }),
     ];
     if (clocks && clocks.changes.length > 0) {
@@ -304,7 +316,7 @@ export class TriageService {
         bureauId: incident.bureauId,
         policyVersion: decision.policyVersion,
         changes: [],
-        data: { round: incident.triageRound, reasons: decision.reasons, inputHash },
+        ...reasonsOfRecord(incident.triageRound, inputHash, decisionId),
       },
     );
     const stored = await this.incidents.applyUnseenTriage(

@@ -51,6 +51,20 @@ describe('Triage decisions as their own records', function () {
     expect(own.body.triage).to.equal(undefined);
   });
 
+  it('when a report is triaged, then its audit event has the reasons, taken from the record when chained rather than written twice on the incident', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+    const [record] = await stored('triage_decisions', { incidentId: triaged.id });
+    const events = await waitFor(
+      () => stored('audit_events', { 'subject.id': triaged.id, action: 'incident.triaged' }),
+      (found) => found.length === 1,
+    );
+    expect(events).to.have.length(1);
+    const data = events[0]?.data as { reasons?: unknown; decisionId?: unknown; round?: unknown };
+    expect(data.decisionId).to.equal(String(record._id));
+    expect(data.round).to.equal(0);
+    expect(data.reasons).to.deep.equal(record.reasons);
+  });
+
   it('when triage runs again on the same input, then no second record is stored and the version a responder holds stays', async () => {
     const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
     const before = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${triaged.id}`, {

@@ -150,6 +150,15 @@ export const configSchema = z.object({
     .describe(
       'Reports and follow-up updates (`POST /api/v1/incidents`, `.../updates`) handled at once per API process; beyond it a 503 with Retry-After sheds load while the store is slow, and clients retry with the same Idempotency-Key.',
     ),
+  TRIAGE_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(24)
+    .describe(
+      'Triage jobs each worker process runs at once. A triage mostly waits for the store, so more at once triage a burst faster while the store has CPU to spare, and take that much more of the store from intake (measured in docs/benchmarks.md).',
+    ),
   CONCURRENCY_EXPORTS: z.coerce
     .number()
     .int()

@@ -164,7 +164,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   deps.registerOutbox(updateRecords.collectionName);
   return {
     routes: incidentRoutes({ intake, incidents }),
-    workers: [triageWorker(triage), followUpWorker(followUps)],
+    workers: [triageWorker(triage, platform.config.TRIAGE_CONCURRENCY), followUpWorker(followUps)],
     background: [reconciler, listReconciler],
     migrations: [
       decisionRecordsMigration(repository, decisions),

@@ -7,7 +7,7 @@ import type { TriageService } from './triage.service.js';
  * The triage queue's processor: thin, the service does the work. A missing incident can never
  * succeed, so it skips the retries; anything else is thrown for BullMQ to retry with backoff.
  */
-export function triageWorker(service: TriageService, concurrency = 8): WorkerSpec<'triage'> {
+export function triageWorker(service: TriageService, concurrency: number): WorkerSpec<'triage'> {
   return {
     queue: 'triage',
     concurrency,

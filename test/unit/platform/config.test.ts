@@ -23,6 +23,7 @@ describe('config', () => {
     ['a bad MongoDB URI', { MONGODB_URI: 'postgres://x' }, /MONGODB_URI/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     ['a bad boolean', { DEMO_MODE: 'maybe' }, /DEMO_MODE/],
+    ['no triage at all', { TRIAGE_CONCURRENCY: '0' }, /TRIAGE_CONCURRENCY/],
   ];
   for (const [name, env, key] of bad) {
     it(`stops on ${name}, naming the key`, () => {

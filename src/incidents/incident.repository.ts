@@ -6,7 +6,7 @@ import {
   DEFAULT_INCIDENT_TLP,
 } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
-import { inBatches, mongoose, trusted, updateIf, type Connection } from '../platform/db/index.js';
+import { GroupRead, inBatches, mongoose, trusted, updateIf, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
 import { incidentModels, type IncidentModels } from './incident.model.js';
 import { IncidentSequence, seriesKey, type IncidentSeries } from './incident-sequence.repository.js';
@@ -125,6 +125,17 @@ function toIncident(doc: Record<string, unknown>): Incident {
 export class IncidentRepository {
   private readonly models: IncidentModels;
   private readonly sequence: IncidentSequence;
+  /**
+   * Reads of one incident whatever its bureau, grouped: the triage jobs running at once (and any
+   * CERT-wide read meanwhile) share a `_id $in` read instead of one command each.
+   */
+  private readonly anyBureau = new GroupRead<Incident>(async (ids) => {
+    const docs = await this.models.Incident.find(
+      { _id: trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) },
+      { pendingAudit: 0, pendingJobs: 0 },
+    ).lean();
+    return new Map(docs.map((doc) => [String(doc._id), toIncident(doc)]));
+  });
 
   /**
    * @param writeListener called after every write that queued audit drafts (the audit relay's `kick`),
@@ -233,6 +244,7 @@ export class IncidentRepository {
    */
   async findById(scope: Scope, id: string): Promise<Incident | null> {
     if (!isObjectId(id)) return null;
+    if (scope.kind === 'all') return this.anyBureau.load(id);
     const doc = await this.models.Incident.findOne(this.scoped(scope, { _id: id }), {
       pendingAudit: 0,
       pendingJobs: 0,
@@ -240,7 +252,7 @@ export class IncidentRepository {
     return doc ? toIncident(doc) : null;
   }
 
-  /** Point lookups in parallel rather than one `$in` query, which FerretDB v1 answers with a full scan. */
+  /** Point lookups in parallel (CERT-wide ones grouped into `_id $in` reads by {@link findById}). */
   async findByIds(scope: Scope, ids: readonly string[]): Promise<Incident[]> {
     const found = await Promise.all([...new Set(ids)].map((id) => this.findById(scope, id)));
     return found.filter((incident): incident is Incident => incident !== null);

@@ -1,5 +1,6 @@
 import {
   GroupInsert,
+  GroupRead,
   isDuplicateKeyError,
   readDecideWrite,
   trusted,
@@ -26,10 +27,17 @@ export class IndicatorSightingRepository {
   private readonly models: IncidentModels;
   /** Concurrent triage jobs' sightings share a write (see `GroupInsert`). */
   private readonly inserts: GroupInsert;
+  /** And their reads of the indicators' bureaux share a read (see `GroupRead`). */
+  private readonly holders: GroupRead<string[]>;
 
   constructor(db: Connection) {
     this.models = incidentModels(db);
     this.inserts = new GroupInsert(() => this.models.Sighting.collection);
+    // One read for all of them: the store narrows an `_id` `$in` through its index (tools/ferretdb).
+    this.holders = new GroupRead(async (keys) => {
+      const docs = await this.models.IndicatorBureaux.find({ _id: trusted({ $in: [...keys] }) }).lean();
+      return new Map(docs.map((doc) => [doc._id, doc.bureaux] as const));
+    });
   }
 
   /**
@@ -70,13 +78,19 @@ export class IndicatorSightingRepository {
       .map((row) => ({ key: row.key, incidentId: row.incidentId, bureauId: row.bureauId }));
   }
 
-  /** One read for all of them: the store narrows an `_id` `$in` through its index (tools/ferretdb). */
+  /**
+   * The bureaux of each indicator that has any, read after the call (never an answer read before it:
+   * `record` relies on reading after its own rows), with other jobs' reads of the moment.
+   */
   private async bureauxOf(keys: readonly string[]): Promise<Holders> {
-    if (keys.length === 0) return new Map();
-    const docs = await this.models.IndicatorBureaux.find({
-      _id: trusted({ $in: [...new Set(keys)] }),
-    }).lean();
-    return new Map(docs.map((doc) => [doc._id, doc.bureaux] as const));
+    const unique = [...new Set(keys)];
+    const found = await Promise.all(unique.map((key) => this.holders.load(key)));
+    const holders: Holders = new Map();
+    unique.forEach((key, i) => {
+      const bureaux = found[i];
+      if (bureaux) holders.set(key, bureaux);
+    });
+    return holders;
   }
 
   private async addBureau(key: string, bureauId: string): Promise<void> {

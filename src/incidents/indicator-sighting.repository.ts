@@ -82,15 +82,8 @@ export class IndicatorSightingRepository {
    * The bureaux of each indicator that has any, read after the call (never an answer read before it:
    * `record` relies on reading after its own rows), with other jobs' reads of the moment.
    */
-  private async bureauxOf(keys: readonly string[]): Promise<Holders> {
-    const unique = [...new Set(keys)];
-    const found = await Promise.all(unique.map((key) => this.holders.load(key)));
-    const holders: Holders = new Map();
-    unique.forEach((key, i) => {
-      const bureaux = found[i];
-      if (bureaux) holders.set(key, bureaux);
-    });
-    return holders;
+  private bureauxOf(keys: readonly string[]): Promise<Holders> {
+    return this.holders.loadMany(keys);
   }
 
   private async addBureau(key: string, bureauId: string): Promise<void> {

@@ -3,44 +3,62 @@ import { GroupCommit, type Waiting } from './group-commit.js';
 /** Most ids in one read (the FerretDB build narrows `_id $in` through the index up to 500). */
 const MAX_IDS = 500;
 
-type Call<V> = Waiting<string, V | null>;
+type Call<V> = Waiting<readonly string[], Map<string, V>>;
 
 /**
  * Reads by id, grouped: while one read is in flight, the ids asked for meanwhile wait and go in the
- * next read together (`_id $in`), so concurrent jobs that each read one document share a command. A
- * read alone goes at once, as before. For reads whose caller writes conditionally on what it read
- * (a fresh read either way), never for scoped reads: the scope stays in the query.
+ * next read together (`_id $in`), so concurrent jobs that each read a few documents share a command. A
+ * call made while nothing is in flight goes at once, as before, and a call is never answered by a read
+ * sent before it was made. For reads whose caller writes conditionally on what it read, or reads after
+ * its own write; never for scoped reads: the scope stays in the query.
  */
 export class GroupRead<V> {
-  private readonly reads: GroupCommit<string, V | null>;
+  private readonly reads: GroupCommit<readonly string[], Map<string, V>>;
 
   /** @param read the documents with these ids, by id (an id with none is absent). */
   constructor(read: (ids: readonly string[]) => Promise<ReadonlyMap<string, V>>) {
-    this.reads = new GroupCommit<string, V | null>({
+    this.reads = new GroupCommit<readonly string[], Map<string, V>>({
+      // Whole calls only, so each call's ids are answered by one read.
       take: (waiting) => {
         const batch: Array<Call<V>> = [];
         const ids = new Set<string>();
         for (const call of waiting) {
-          if (!ids.has(call.item) && ids.size >= MAX_IDS) break;
-          ids.add(call.item);
+          const added = call.item.filter((id) => !ids.has(id)).length;
+          if (batch.length > 0 && ids.size + added > MAX_IDS) break;
+          for (const id of call.item) ids.add(id);
           batch.push(call);
         }
         return batch;
       },
       write: async (batch) => {
-        const found = await read([...new Set(batch.map((call) => call.item))]);
+        const found = await read([...new Set(batch.flatMap((call) => call.item))]);
         const handedOut = new Set<string>();
         for (const call of batch) {
-          const value = found.get(call.item) ?? null;
-          // Two callers of one id each get their own copy: neither sees what the other changes.
-          call.resolve(value !== null && handedOut.has(call.item) ? structuredClone(value) : value);
-          handedOut.add(call.item);
+          const answer = new Map<string, V>();
+          for (const id of call.item) {
+            const value = found.get(id);
+            if (value === undefined) continue;
+            // Two callers of one id each get their own copy: neither sees what the other changes.
+            answer.set(id, handedOut.has(id) ? structuredClone(value) : value);
+            handedOut.add(id);
+          }
+          call.resolve(answer);
         }
       },
     });
   }
 
-  load(id: string): Promise<V | null> {
-    return this.reads.submit(id);
+  /** The documents with these ids, by id (an id with none is absent); 500 ids per read at most. */
+  async loadMany(ids: readonly string[]): Promise<Map<string, V>> {
+    const unique = [...new Set(ids)];
+    if (unique.length <= MAX_IDS) return unique.length === 0 ? new Map() : this.reads.submit(unique);
+    const parts: string[][] = [];
+    for (let i = 0; i < unique.length; i += MAX_IDS) parts.push(unique.slice(i, i + MAX_IDS));
+    const answers = await Promise.all(parts.map((part) => this.reads.submit(part)));
+    return new Map(answers.flatMap((answer) => [...answer]));
+  }
+
+  async load(id: string): Promise<V | null> {
+    return (await this.loadMany([id])).get(id) ?? null;
   }
 }

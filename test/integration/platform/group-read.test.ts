@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { IncidentRepository } from '../../../src/incidents/incident.repository.js';
-import { connectMongo, mongoose, type Connection } from '../../../src/platform/db/index.js';
+import { connectMongo, GroupRead, mongoose, type Connection } from '../../../src/platform/db/index.js';
 import { ALL_SCOPE, createLogger } from '../../../src/platform/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
 
@@ -65,5 +65,42 @@ describe('store: reads by id grouped (GroupRead), as CERT-wide incident reads us
     expect(found.map((incident) => incident?.bureauId ?? null)).to.deep.equal(['EVEN', null, 'EVEN', null]);
     expect(reads).to.have.length(4);
     for (const filter of reads) expect(filter.bureauId).to.equal('EVEN');
+  });
+
+  it('when one caller asks for several ids and another for some of them, then each gets its own in one read per wave, and more than 500 ids are read 500 at a time', async () => {
+    const things = () => db.db!.collection<{ _id: string; n: number }>('group_read_things');
+    await things().insertMany(Array.from({ length: 1200 }, (_, n) => ({ _id: `t${n}`, n })));
+    const filters: unknown[] = [];
+    const group = new GroupRead<number>(async (keys) => {
+      filters.push(keys.length);
+      const docs = await things()
+        .find({ _id: { $in: [...keys] } })
+        .toArray();
+      return new Map(docs.map((doc) => [doc._id, doc.n]));
+    });
+    const [first, second, third] = await Promise.all([
+      group.loadMany(['t1', 't2']),
+      group.loadMany(['t2', 't3', 'none']),
+      group.loadMany(['t3', 't4']),
+    ]);
+    expect([...first]).to.deep.equal([
+      ['t1', 1],
+      ['t2', 2],
+    ]);
+    expect([...second]).to.deep.equal([
+      ['t2', 2],
+      ['t3', 3],
+    ]);
+    expect([...third]).to.deep.equal([
+      ['t3', 3],
+      ['t4', 4],
+    ]);
+    // The first call alone (two ids), then the two that came while it ran, together (four ids).
+    expect(filters).to.deep.equal([2, 4]);
+
+    filters.length = 0;
+    const all = await group.loadMany(Array.from({ length: 1200 }, (_, n) => `t${n}`));
+    expect(all.size).to.equal(1200);
+    expect(filters).to.deep.equal([500, 500, 200]);
   });
 });

@@ -27,7 +27,7 @@ const SERIES_COLLECTION = 'incident_series';
 const NOTE_EVERY = 4;
 
 /** Whether storing the numbers `from` to `to` stores a multiple of {@link NOTE_EVERY}. */
-export const storesNoteMark = (from: number, to: number): boolean =>
+const storesNoteMark = (from: number, to: number): boolean =>
   to >= from && Math.floor(to / NOTE_EVERY) > Math.floor((from - 1) / NOTE_EVERY);
 
 /** The year of an instant in Hong Kong (UTC+8, no daylight saving): references count per HK year. */

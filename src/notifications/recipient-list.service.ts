@@ -29,9 +29,10 @@ const BUREAU_ROUTES = new Set(['reporting-bureau', 'director-of-bureau']);
 export class RecipientListService {
   /**
    * Lists found lately, for the notifications' routing (`recent`): every notification a report owes
-   * resolves its routes, which cost the store a read each. An advisory send reads them fresh. As with the bureaux' contacts (`BureauService`), only hits are kept, so a
-   * list created in another process is found at once; a change made here is seen here at once, one
-   * made in another process within the TTL.
+   * resolves its routes, which cost the store a read each. An advisory send reads them fresh. As with
+   * the bureaux' contacts (`BureauService`), only hits are kept, so a list created in another process
+   * is found at once; a change made here is seen here at once, one made in another process within the
+   * TTL.
    */
   private readonly found = new LRUCache<string, RecipientList>({ max: 500, ttl: 10_000 });
 

@@ -16,7 +16,6 @@ import { createCorrespondenceModule, type CorrespondenceServices } from './corre
 import { createIntakeModule, intakeMigrations, type IntakeModule } from './incidents/intake.module.js';
 import { INCIDENTS_COLLECTION } from './incidents/index.js';
 import { openApiRoutes } from './openapi/index.js';
-import { planDecisionClocks } from './clocks/index.js';
 import { auditDraft, createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, workflowMigrations, type WorkflowServices } from './workflow/index.js';
 import { createNotificationsModule, type NotificationServices } from './notifications/index.js';
@@ -137,8 +136,10 @@ export function buildModules(platform: PlatformDeps): Modules {
     // The notifications own their statuses; the incident API shows them (read when asked, by then
     // the notifications module below exists).
     notificationStatuses: (specs) => notifications.services.incidentNotificationStatuses(specs),
-    planDecisionClocks,
-    // Read when a first decision is stored, by then the workflow module below exists.
+    // Read when a first decision is stored or an incident shown, by then the workflow module (which
+    // assembles the clocks) below exists.
+    startClocks: (decided, now, calendars) => workflow.services.clocks.startFirst(decided, now, calendars),
+    clocks: (ids) => workflow.services.clockReads.clocksOf(ids),
     fileQueueRow: (incident, nextDueAt) => workflow.services.writer.fileDecided(incident, nextDueAt),
   });
   // A decision's audit events name its record for their reasons; the relay adds them when it chains.
@@ -154,6 +155,8 @@ export function buildModules(platform: PlatformDeps): Modules {
     },
     sweeps,
     decisionReasons: (ids) => intake.services.decisions.reasonsOf(ids),
+    // Read when a mail is composed, by then the workflow module below (which holds the clocks) exists.
+    clocks: (ids) => workflow.services.clockReads.clocksOf(ids),
     decisionRecords: (ids) => intake.services.decisions.byIds(ids),
     consoleBase: () => publicUrl.get(),
     policyRoutes: {

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLOCK_RECORDS_COLLECTION } from '../../src/clocks/index.js';
 import { ALL_SCOPE, systemActor, type Role } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
@@ -194,15 +195,26 @@ try {
   //    nothing left in their outboxes, every other one in the second bureau.
   const db = (runtime = await start(false)).platform.db.db!;
   const seeds = await db.collection('incidents').find({}).toArray();
+  // Their clock records too (the clocks' own collection), copied under the copies' ids.
+  const seedClocks = new Map(
+    (await db.collection(CLOCK_RECORDS_COLLECTION).find({}).toArray()).map((record) => [
+      String(record._id),
+      record,
+    ]),
+  );
   const copyStarted = performance.now();
   const copyIds: string[] = [];
   let made = seeds.length;
   while (made < TOTAL) {
     const batch = [];
+    const clockBatch = [];
     for (let i = 0; i < 500 && made < TOTAL; i += 1, made += 1) {
       const seed = seeds[made % seeds.length];
       const id = new ObjectId();
       copyIds.push(id.toHexString());
+      const clocks = seedClocks.get(String(seed._id));
+      if (clocks)
+        clockBatch.push({ ...clocks, _id: id, pendingAudit: [], pendingJobs: [], outbox: [], timers: [] });
       batch.push({
         ...seed,
         _id: id,
@@ -211,10 +223,11 @@ try {
         bureauId: made % 2 === 0 ? BUREAU : OTHER,
         pendingAudit: [],
         notificationOutbox: [],
-        clockTimers: [],
       });
     }
     await db.collection('incidents').insertMany(batch, { ordered: false });
+    if (clockBatch.length > 0)
+      await db.collection(CLOCK_RECORDS_COLLECTION).insertMany(clockBatch, { ordered: false });
   }
   console.log(
     `copied to ${TOTAL.toLocaleString('en')} incidents in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`,
@@ -224,7 +237,7 @@ try {
   const { writer, clocks } = runtime.modules.workflow;
   for (let i = 0; i < copyIds.length; i += 50) {
     await Promise.all(
-      copyIds.slice(i, i + 50).map(async (id) => clocks.reindex(await writer.read(ALL_SCOPE, id))),
+      copyIds.slice(i, i + 50).map(async (id) => clocks.settled(await writer.read(ALL_SCOPE, id))),
     );
   }
   console.log(`queue rows filed in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);

@@ -18,6 +18,7 @@ import { QueueRegistry, createRedis, drainWorkers, startWorker } from '../../src
 import { createWorkflowModule } from '../../src/workflow/index.js';
 import { CommandCounter, summary } from './measure.js';
 import { templateIncident } from './template-incident.js';
+import { CLOCK_RECORDS_COLLECTION } from '../../src/clocks/index.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
 const LIST_CALLS = Number(process.env.BENCH_LIST_CALLS ?? 200);
@@ -80,6 +81,7 @@ const workers = workflow.workers.map((spec) =>
 );
 try {
   const incidents = db.db!.collection('incidents');
+  const clockRecords = db.db!.collection(CLOCK_RECORDS_COLLECTION);
   const now = Date.now();
   let started = performance.now();
   for (let offset = 0; offset < INCIDENTS; offset += 500) {
@@ -92,7 +94,8 @@ try {
         SEVERITIES[n % 4],
       );
     });
-    await incidents.insertMany(batch);
+    await incidents.insertMany(batch.map((made) => made.incident));
+    await clockRecords.insertMany(batch.map((made) => made.clocks));
   }
   console.log(
     `seeded ${INCIDENTS} open incidents with running clocks in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -4,14 +4,15 @@ import { reportBody } from '../../test/factories/incident.factory.js';
 
 /**
  * A triaged incident document as intake, triage and the workflow leave it (report facts, triage
- * reasons and ladder, six HK-GOV clocks), about the size of a real one, due at `dueAt`.
+ * reasons and ladder), about the size of a real one, due at `dueAt`, and its clock record (six HK-GOV
+ * clocks).
  */
 export function templateIncident(
   n: number,
   dueAt: Date,
   queue: string,
   severity: string,
-): Record<string, unknown> {
+): { incident: Record<string, unknown>; clocks: Record<string, unknown> } {
   const reportedAt = new Date(dueAt.getTime() - 3_600_000);
   const { indicators, ...facts } = reportBody();
   const clock = (key: string, seconds: number) => ({
@@ -46,16 +47,24 @@ export function templateIncident(
       decided: null,
       clockEvents: [],
       clockTimers: [],
-      obligations: [],
+      facts: {
+        status: 'triaged',
+        obligations: [],
+        appliedObligations: 0,
+        milestones: {},
+        times: {},
+        notApplicable: {},
+      },
       ladder: [],
       severity,
       open: true,
     },
     new Date(),
   );
-  return {
+  const ref = `BENCH-${String(n).padStart(6, '0')}`;
+  const incident = {
     _id,
-    ref: `BENCH-${String(n).padStart(6, '0')}`,
+    ref,
     year: 2026,
     seq: n + 1,
     bureauId: 'BENCH',
@@ -87,11 +96,8 @@ export function templateIncident(
     triagedAt: reportedAt,
     triageRound: 0,
     triagePending: false,
-    clocks,
     clocksDecisionId: 'bench-decision',
-    clockEvents: [],
     clockSeq: 1,
-    clockTimers: plan.timers.map((timer) => timerJobId(String(_id), timer)),
     nextDueAt: dueAt,
     urgencyAt: dueAt,
     notifications: [],
@@ -101,4 +107,21 @@ export function templateIncident(
     updatedAt: reportedAt,
     pendingAudit: [],
   };
+  // Its clock record (`incident_clocks`), as triage stores it with the first decision.
+  const record = {
+    _id,
+    bureauId: 'BENCH',
+    ref,
+    clocks,
+    decisionId: 'bench-decision',
+    events: [],
+    timers: plan.timers.map((timer) => timerJobId(String(_id), timer)),
+    seq: 1,
+    appliedObligations: 0,
+    nextDueAt: dueAt,
+    outbox: [],
+    pendingAudit: [],
+    pendingJobs: [],
+  };
+  return { incident, clocks: record };
 }

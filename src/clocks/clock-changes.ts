@@ -1,8 +1,8 @@
 import type { AuditChange } from '../audit/index.js';
 import type { IncidentClock } from './clock.types.js';
 
-/** Far-future urgency for incidents without a running clock: sorts after every real due time. */
-export const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
+/** Far-future urgency for incidents without a running clock (triage's: its first decision writes it). */
+export { NO_DEADLINE } from '../triage/index.js';
 
 /** Audit changes of clock states between two sets of clocks (`clocks.<key>.state`). */
 export function clockChanges(

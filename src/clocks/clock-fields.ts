@@ -1,58 +1,26 @@
 import type { CalendarSet } from './calendar/index.js';
-import { NO_DEADLINE } from './clock-changes.js';
-import { nextTimer, timerJobId } from './clock-events.js';
-import { nextDueAt, reconcileClocks, startedClocks } from './clock-rules.js';
+import type { ClockFactInput } from './clock-facts.js';
+import { derivedClocks } from './clock-plan.js';
 import type { ClockedIncident } from './clock-store.js';
-import type { ClockTimer, IncidentClock } from './clock.types.js';
+import type { IncidentClock } from './clock.types.js';
+
+/** The facts of an incident the clocks follow, as the clock rules take them. */
+export const clockFactInput = (incident: ClockedIncident): ClockFactInput => ({
+  status: incident.status,
+  obligations: incident.obligations,
+  appliedObligations: incident.clockRecord.appliedObligations,
+  milestones: incident.milestones,
+  times: incident.facts.times,
+  notApplicable: Object.fromEntries(incident.notApplicable.map((entry) => [entry.clock, entry.reason])),
+});
 
 /**
- * The incident's clocks as the rules see them: a triage decision not merged yet (`decidedClocks`, read
- * with the incident) merged in first, times counted with the policy's calendars.
+ * The incident's clocks as the rules see them now, before any time-driven event: the recorded facts
+ * the stored clocks have not taken in yet applied, a triage decision not merged yet (`decidedClocks`,
+ * read with the incident) merged in, times counted with the policy's calendars.
  */
 export const currentClocks = (incident: ClockedIncident, calendars: CalendarSet): IncidentClock[] =>
-  reconcileClocks(
-    incident.decidedClocks ?? incident.clocks,
-    startedClocks(incident.clocks),
-    incident.obligations,
+  derivedClocks(
+    { clocks: incident.clocks, decided: incident.decidedClocks, facts: clockFactInput(incident) },
     calendars,
   );
-
-/** The fields written with a new set of clocks, and the timers they need. */
-export interface ClockFields {
-  set: Record<string, unknown>;
-  timers: ClockTimer[];
-}
-
-/**
- * Everything stored alongside `clocks`: the decision they follow, urgency, and the ids of the timers
- * they need. `clocks` came from `currentClocks`, so the decision in force is merged in.
- */
-export function clockFields(
-  incident: ClockedIncident,
-  clocks: IncidentClock[],
-  /** Whether the incident, as this write leaves it, still runs clocks (the workflow's lifecycle). */
-  open: boolean,
-  now = new Date(),
-): ClockFields {
-  const context = {
-    incidentId: incident.id,
-    severity: incident.severity,
-    ladder: incident.triage?.escalation ?? [],
-    open,
-    done: new Set(incident.clockEvents),
-  };
-  const timers = clocks
-    .map((clock) => nextTimer(clock, context, now))
-    .filter((t): t is ClockTimer => t !== null);
-  const due = nextDueAt(clocks);
-  return {
-    set: {
-      clocks,
-      clocksDecisionId: incident.triage?.decisionId ?? null,
-      clockTimers: timers.map((timer) => timerJobId(incident.id, timer)),
-      nextDueAt: due,
-      urgencyAt: due ?? NO_DEADLINE,
-    },
-    timers,
-  };
-}

@@ -1,8 +1,9 @@
 import type { ClockSpec, EscalationStep } from '../triage/index.js';
 import type { CalendarSet } from './calendar/index.js';
 import { applyEvents, dueEvents, nextTimer } from './clock-events.js';
-import { nextDueAt, reconcileClocks, startedClocks } from './clock-rules.js';
-import type { ClockEvent, ClockTimer, IncidentClock, RecordedObligation } from './clock.types.js';
+import { applyLifecycle, applyRecorded, type ClockFactInput } from './clock-facts.js';
+import { isBareSpec, nextDueAt, reconcileClocks, startedClocks } from './clock-rules.js';
+import type { ClockEvent, ClockTimer, IncidentClock } from './clock.types.js';
 
 /** What the clock rules read from an incident. */
 export interface ClockInput {
@@ -12,7 +13,8 @@ export interface ClockInput {
   decided: readonly ClockSpec[] | null;
   clockEvents: readonly string[];
   clockTimers: readonly string[];
-  obligations: readonly RecordedObligation[];
+  /** The incident facts the clocks follow: obligations recorded, milestones, closure. */
+  facts: ClockFactInput;
   ladder: EscalationStep[];
   severity: string | null;
   open: boolean;
@@ -29,7 +31,10 @@ export interface ClockPlan {
    * reads again: keys of earlier occurrences and reminder keys below the clock's reminder counter.
    */
   clockEvents: string[];
-  /** True when the stored clocks or event keys differ from the plan, or a decision was merged in. */
+  /**
+   * True when the stored clocks or event keys differ from the plan, a decision was merged in, or
+   * obligations were taken in.
+   */
   changed: boolean;
 }
 
@@ -41,12 +46,7 @@ const json = (value: unknown): string => JSON.stringify(value);
  * Timers fire at the stored due times, which were counted with the policy's calendars.
  */
 export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet = new Map()): ClockPlan {
-  const reconciled = reconcileClocks(
-    input.decided ?? input.clocks,
-    startedClocks(input.clocks),
-    input.obligations,
-    calendars,
-  );
+  const reconciled = derivedClocks(input, calendars);
   const context = {
     incidentId: '',
     severity: input.severity,
@@ -65,8 +65,30 @@ export function planClocks(input: ClockInput, now: Date, calendars: CalendarSet 
     .map((clock) => nextTimer(clock, { ...context, done }, now))
     .filter((timer): timer is ClockTimer => timer !== null);
   const clockEvents = liveKeys(done, clocks, lastLevel(input.ladder));
-  const changed = events.length > 0 || input.decided !== null || json(clocks) !== json(input.clocks);
+  const changed =
+    events.length > 0 ||
+    input.decided !== null ||
+    input.facts.appliedObligations !== input.facts.obligations.length ||
+    json(clocks) !== json(input.clocks);
   return { clocks, events, timers, nextDueAt: nextDueAt(clocks), clockEvents, changed };
+}
+
+/**
+ * The clocks as the recorded facts leave them, before any time-driven event: the obligations not
+ * taken in yet and the milestones applied to the stored clocks, a decision not merged yet merged in
+ * (its fresh clocks replay every obligation), then the end of the lifecycle.
+ */
+export function derivedClocks(
+  input: Pick<ClockInput, 'clocks' | 'decided' | 'facts'>,
+  calendars: CalendarSet,
+): IncidentClock[] {
+  const ledger = applyRecorded(startedClocks(input.clocks), input.facts, calendars);
+  const byKey = new Map(ledger.map((clock) => [clock.key, clock]));
+  const current =
+    input.decided ??
+    input.clocks.map((clock) => (isBareSpec(clock) ? clock : (byKey.get(clock.key) ?? clock)));
+  const merged = reconcileClocks(current, ledger, input.facts.obligations, calendars);
+  return applyLifecycle(merged, input.facts, calendars);
 }
 
 /** The ladder's last level (reminders are the steps above it), or 0 without one. */

@@ -1,4 +1,6 @@
 import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
+import type { ClockReads } from './clock-reads.js';
+import type { ClockRecordRepository } from './clock-record.repository.js';
 import type { ClockStore } from './clock-store.js';
 import type { ClockTimers } from './clock-timers.js';
 import type { ClockService } from './clock.service.js';
@@ -14,8 +16,9 @@ export interface ClockReconcilerOptions {
 }
 
 /**
- * Keeps timers and clocks honest. At start and every `intervalMs` it walks every incident with clocks,
- * re-filing its queue row (the index is rebuilt from MongoDB): an incident whose stored timer ids are
+ * Keeps timers and clocks honest. At start and every `intervalMs` it walks every clock record with its
+ * incident, re-filing the incident's urgency and queue row from it (the index is rebuilt from the
+ * store; a process that died between a clock write and its urgency leaves this): an incident whose stored timer ids are
  * not all in Redis (lost, never added after a crash) is caught up, which re-adds them. A new triage
  * decision brings its clocks in line through the `sync` job its own write records, not through here.
  */
@@ -26,6 +29,8 @@ export class ClockReconciler {
 
   constructor(
     private readonly store: ClockStore,
+    private readonly records: ClockRecordRepository,
+    private readonly reads: ClockReads,
     private readonly clocks: ClockService,
     private readonly timers: ClockTimers,
     private readonly logger: Logger,
@@ -53,16 +58,17 @@ export class ClockReconciler {
   /** One full pass; resolves with the number of incidents whose clocks or timers were repaired. */
   async pass(): Promise<number> {
     let repaired = 0;
-    for await (const batch of this.store.withClocks(this.batch)) {
+    for await (const records of this.records.all(this.batch)) {
       if (this.halted()) break;
-      await Promise.all(batch.map((incident) => this.clocks.reindex(incident)));
+      const facts = await this.store.findMany(records.map((record) => record.incidentId));
+      const batch = await this.reads.joinMany(facts);
+      await Promise.all(batch.map((incident) => this.clocks.settled(incident)));
       const lost = new Set(await this.timers.missing(batch.flatMap((incident) => incident.clockTimers)));
       for (const incident of batch) {
         if (this.halted()) break;
-        const bare = incident.clocks.some((clock) => !('state' in clock));
-        // A re-triage whose `sync` job was lost: its clock specs were never merged in.
-        const behind = incident.triage !== null && incident.triage.decisionId !== incident.clocksDecisionId;
-        if (!bare && !behind && !incident.clockTimers.some((id) => lost.has(id))) continue;
+        // A write whose `sync` job was lost: a re-triage's specs, an obligation or a milestone not
+        // taken in yet.
+        if (!this.clocks.behind(incident) && !incident.clockTimers.some((id) => lost.has(id))) continue;
         await this.clocks.catchUp(incident.id);
         repaired++;
       }

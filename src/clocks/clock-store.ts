@@ -1,23 +1,16 @@
-import type { AuditDraft } from '../audit/index.js';
 import type { ClockSpec, EscalationStep, Severity } from '../triage/index.js';
-import type { ClockTimer, IncidentClock, RecordedObligation } from './clock.types.js';
+import type { ClockMilestones } from './clock-facts.js';
+import type { ClockRecord } from './clock-record.js';
+import type { IncidentClock, RecordedObligation } from './clock.types.js';
 
-/** A notification a clock event (or a status change) owes, queued with the write that caused it. */
-export interface NotificationRequest {
-  notificationId: string;
-  kind: 'clock-warning' | 'breach-notice' | 'escalation-alert' | 'status-update';
-  template: string;
-  recipients: string[];
-  data: Record<string, unknown>;
-  createdAt: Date;
-}
+export type { NotificationRequest } from './clock.types.js';
 
 /**
- * What the clock rules read of an incident: its clocks and what they follow (the decision in force,
- * its ladder, the obligations recorded, whether the incident is still open), and the two counters a
- * clock write is conditional on. The workflow's incident is one.
+ * What the clock rules read of an incident, from the incident (its owner, the workflow, provides it):
+ * the decision whose clocks it follows, the obligations recorded, the milestones and closure the
+ * clocks are derived from, and whether it is still open.
  */
-export interface ClockedIncident {
+export interface ClockFacts {
   id: string;
   ref: string;
   bureauId: string;
@@ -29,56 +22,55 @@ export interface ClockedIncident {
     queue: string;
     escalation: EscalationStep[];
   } | null;
-  /** Bare triage specs only while a first decision's clocks were not started. */
-  clocks: Array<ClockSpec | IncidentClock>;
-  /** The specs of a decision not merged yet, read from its record with the incident. */
-  decidedClocks: ClockSpec[] | null;
+  /** The triage decision whose clock specs the clocks are to follow (triage names it). */
   clocksDecisionId: string | null;
+  obligations: RecordedObligation[];
+  milestones: ClockMilestones;
+  facts: { times: { containedAt?: Date | string | null; resolvedAt?: Date | string | null } };
+  /** At closing: the clocks marked not applicable, with the reason (a list: clock keys hold dots). */
+  notApplicable: Array<{ clock: string; reason: string }>;
+  /** The responder's version (clock writes never move it). */
+  revision: number;
+  /** The earliest due time the incident carries for the queues, and the record's `seq` it came from. */
+  urgency: { dueAt: Date | null; seq: number };
+}
+
+/**
+ * An incident with its clocks: the facts joined with the clock record (under the names the readers of
+ * incidents know), and the specs of a decision the record has not merged yet.
+ */
+export interface ClockedIncident extends ClockFacts {
+  clocks: Array<ClockSpec | IncidentClock>;
+  /** The specs of a decision not merged yet, read from its record with the clocks. */
+  decidedClocks: ClockSpec[] | null;
   /** Clock events already acted on (exactly-once guard). */
   clockEvents: string[];
-  /** Job ids of the delayed timers the incident should have. */
+  /** Job ids of the delayed timers the clocks should have. */
   clockTimers: string[];
-  obligations: RecordedObligation[];
-  /** The responder's version: clock writes are conditional on it but never move it. */
-  revision: number;
-  /** Moved by every clock write. */
+  /** The clock record's sequence (0: none stored yet). */
   clockSeq: number;
+  /** The earliest due time of a running clock, as the record has it. */
+  nextDueAt: Date | null;
+  clockRecord: ClockRecord;
 }
 
 /**
- * One clock write: the fields stored with the clocks, the mails the events owe, the timers the clocks
- * need (recorded as jobs with the write), their audit events.
+ * The incidents the clocks follow (the workflow's): the clock service and reconciler read the facts
+ * through this port and tell it what a clock write changed for the queues, so the clock rules, their
+ * records, service, worker and reconciler live together here without knowing the workflow's storage.
  */
-export interface ClockWrite {
-  set: Record<string, unknown>;
-  requests: NotificationRequest[];
-  timers: ClockTimer[];
-  /** Event keys that must still be absent (two workers never both apply one step). */
-  eventsAbsent: readonly string[];
-  audit: AuditDraft[];
-}
-
-/**
- * Where the clocks are kept (the workflow's incidents): the clock service and reconciler read and
- * write through this port, so the clock rules, their service, worker and reconciler live together
- * here without knowing the workflow's storage.
- */
-export interface ClockStore<I extends ClockedIncident = ClockedIncident> {
-  /** The incident, whatever its bureau, with a newer decision's clock specs; null when missing. */
-  find(id: string): Promise<I | null>;
+export interface ClockStore<F extends ClockFacts = ClockFacts> {
+  /** The incident's facts, whatever its bureau; null when missing. */
+  find(id: string): Promise<F | null>;
+  /** The facts of these incidents that exist, in one read. */
+  findMany(ids: readonly string[]): Promise<F[]>;
   /** Whether the incident's lifecycle still runs clocks (not closed, rejected or merged). */
-  isOpen(incident: I): boolean;
+  isOpen(incident: F): boolean;
   /**
-   * Writes the clocks on the revision and clock sequence read, moving the sequence only; null when the
-   * incident moved in between.
+   * After a clock write (or a reconciler pass): the incident's urgency for the queues, when the
+   * record's earliest due time moved (a write that never moves the revision), and its index rows.
    */
-  writeClocks(incident: I, write: ClockWrite): Promise<I | null>;
-  /** After a clock write: the incident's rows in the Redis indexes. */
-  after(written: I): Promise<void>;
-  /** Hands the mails a write queued on the incident to the notifications, and clears them. */
-  flushOutbox(incident: I): Promise<void>;
-  /** Files the incident's queue row again. */
-  reindex(incident: I): Promise<void>;
-  /** Every incident with clocks, in batches (the reconciler's pass). */
-  withClocks(batch: number): AsyncGenerator<I[]>;
+  settled(incident: F & ClockedIncident): Promise<void>;
+  /** Hands the mails the incident's own writes queued (a rejection notice) to the notifications. */
+  flushOutbox(incident: F): Promise<void>;
 }

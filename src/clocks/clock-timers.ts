@@ -22,21 +22,35 @@ function timerJobs(incidentId: string, timers: readonly ClockTimer[]): JobIntent
 }
 
 /**
- * The jobs a write of an incident's clocks records: the timers they need, and, when the write queued
- * mails on the incident (`notificationOutbox`), the job that hands them to the notifications (a clock
- * `sync`, whose catch-up starts by handing over and clearing the outbox). One hand-over per write:
- * `version` is the revision and clock sequence the write was made on.
+ * The job that brings an incident's clocks in line with what a write of the incident recorded (a
+ * transition's milestone, an obligation, a triage decision): a clock `sync`, whose catch-up reads the
+ * facts and the record. `cause` makes the id one per write (the revision it produced).
+ */
+export function clockSyncJob(incidentId: string, cause: string): JobIntent<'clocks'> {
+  return jobIntent('clocks', `${incidentId}-sync-${cause}`, {
+    incidentId,
+    clockKey: 'all',
+    kind: 'sync',
+    at: Date.now(),
+  });
+}
+
+/**
+ * The jobs a clock write records: the timers the clocks need, and, when the write queued mails (the
+ * record's outbox, or the incident's), the job that hands them to the notifications (a clock `sync`,
+ * whose catch-up starts by handing over and clearing the outboxes). One hand-over per write: `cause`
+ * names the write (the record's sequence it was made on, or the incident's revision).
  */
 export function clockWriteJobs(
   incidentId: string,
-  version: { revision: number; clockSeq: number },
+  cause: string,
   timers: readonly ClockTimer[],
   mailsQueued: boolean,
 ): JobIntent<'clocks'>[] {
   const jobs = timerJobs(incidentId, timers);
   if (mailsQueued) {
     jobs.push(
-      jobIntent('clocks', `${incidentId}-mail-${String(version.revision)}.${String(version.clockSeq)}`, {
+      jobIntent('clocks', `${incidentId}-mail-${cause}`, {
         incidentId,
         clockKey: 'all',
         kind: 'sync',

@@ -4,14 +4,18 @@ import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { Logger, Metrics } from '../platform/index.js';
 import { queueWarningRoute } from '../triage/index.js';
 import type { CalendarSet } from './calendar/index.js';
-import { clockChanges, NO_DEADLINE } from './clock-changes.js';
+import { clockChanges } from './clock-changes.js';
 import { timerJobId } from './clock-events.js';
+import { clockFactInput, currentClocks } from './clock-fields.js';
 import { planClocks } from './clock-plan.js';
+import type { ClockReads } from './clock-reads.js';
+import type { ClockRecordRepository } from './clock-record.repository.js';
 import { startedClocks } from './clock-rules.js';
 import type { ClockedIncident, ClockStore, NotificationRequest } from './clock-store.js';
-import type { ClockTimers } from './clock-timers.js';
+import { clockSyncJob, clockWriteJobs, type ClockTimers } from './clock-timers.js';
 import type { ClockEvent, IncidentClock } from './clock.types.js';
-import { notificationIdFor } from './notification-requests.js';
+import { planDecisionClocks, type DecidedClocks, type FirstClocks } from './decision-clocks.js';
+import { notificationIdFor, type NotificationRequests } from './notification-requests.js';
 
 const actor = systemActor('clocks');
 const ATTEMPTS = 10;
@@ -74,12 +78,19 @@ export interface CatchUpOptions {
   notBefore?: number;
   /** Set by a timer job: a catch-up that changes nothing writes nothing, not even to Redis. */
   fired?: boolean;
+  /**
+   * Set by a request that has just recorded a fact the clocks follow: the clocks are brought in line
+   * for its answer, and the mails queued by earlier writes are left to the `sync` jobs those recorded.
+   */
+  inline?: boolean;
 }
 
 /** Outcome of one catch-up, for the job's return value and the tests. */
 export interface CatchUpResult {
   outcome: 'missing' | 'unchanged' | 'updated';
   events: string[];
+  /** The incident with its clocks as the catch-up left them (absent when missing). */
+  incident?: ClockedIncident;
 }
 
 /**
@@ -95,6 +106,9 @@ export interface CatchUpResult {
 export class ClockService {
   constructor(
     private readonly store: ClockStore,
+    private readonly records: ClockRecordRepository,
+    private readonly reads: ClockReads,
+    private readonly notifications: NotificationRequests,
     private readonly timers: ClockTimers,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
@@ -104,10 +118,16 @@ export class ClockService {
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
     return readDecideWrite({
-      read: () => this.store.find(incidentId),
+      read: async () => {
+        const facts = await this.store.find(incidentId);
+        return facts ? this.reads.join(facts) : null;
+      },
       decide: async (incident): Promise<Decision<ClockStep, CatchUpResult>> => {
         if (!incident) return { done: { outcome: 'missing', events: [] } };
-        await this.store.flushOutbox(incident);
+        if (!options.inline) await this.flushOutboxes(incident);
+        // Never triaged (or rejected before it): no clocks to keep, and no record to start.
+        if (incident.clockSeq === 0 && incident.decidedClocks === null)
+          return { done: { outcome: 'unchanged', events: [], incident } };
         // Taken after the read, on every attempt: a plan must never be older than the state it reads.
         const now = new Date(Math.max(Date.now(), options.notBefore ?? 0));
         const plan = planClocks(
@@ -116,7 +136,7 @@ export class ClockService {
             decided: incident.decidedClocks,
             clockEvents: incident.clockEvents,
             clockTimers: incident.clockTimers,
-            obligations: incident.obligations,
+            facts: clockFactInput(incident),
             ladder: incident.triage?.escalation ?? [],
             severity: incident.severity,
             open: this.store.isOpen(incident),
@@ -130,37 +150,40 @@ export class ClockService {
           // A fired timer that finds nothing to do costs this one read: the write that stored these
           // timers set them and the queue row (or the reconciler repairs them). Triage follow-ups and
           // reconciler repairs come here to re-add lost timers and re-file the row after triage.
-          if (options.fired) return { done: { outcome: 'unchanged', events: [] } };
+          if (options.fired) return { done: { outcome: 'unchanged', events: [], incident } };
           await this.timers.ensure(incident.id, plan.timers);
-          await this.store.reindex(incident);
-          return { done: { outcome: 'unchanged', events: [] } };
+          await this.store.settled(incident);
+          return { done: { outcome: 'unchanged', events: [], incident } };
         }
         return { write: { incident, plan, timerIds } };
       },
       write: async ({ incident, plan, timerIds }) => {
         const keys = plan.events.map((event) => event.key);
-        // Clock progress does not change the responder's version: a timer never causes a 412.
-        const updated = await this.store.writeClocks(incident, {
+        // Clock progress is written on the clock record only: it never moves the responder's version.
+        const requests = plan.events.map((event) =>
+          requestFor(
+            incident,
+            event,
+            plan.clocks.find((c) => c.key === event.clockKey),
+          ),
+        );
+        const record = incident.clockRecord;
+        const written = await this.records.write(record, {
           set: {
             clocks: plan.clocks,
-            clocksDecisionId: incident.triage?.decisionId ?? null,
-            clockTimers: timerIds,
+            decisionId: incident.clocksDecisionId ?? record.decisionId,
+            timers: timerIds,
             nextDueAt: plan.nextDueAt,
-            urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
-            // The whole list, pruned: the revision and clockSeq guard makes replacing it safe.
-            clockEvents: plan.clockEvents,
+            appliedObligations: incident.obligations.length,
+            // The whole list, pruned: the sequence guard makes replacing it safe.
+            events: plan.clockEvents,
           },
-          requests: plan.events.map((event) =>
-            requestFor(
-              incident,
-              event,
-              plan.clocks.find((c) => c.key === event.clockKey),
-            ),
-          ),
-          timers: plan.timers,
+          outbox: requests,
           eventsAbsent: keys,
           audit: this.drafts(incident, plan),
+          jobs: clockWriteJobs(incident.id, `s${String(record.seq)}`, plan.timers, requests.length > 0),
         });
+        const updated = written ? this.reads.withRecord(incident, written) : null;
         if (!updated) return null;
         for (const event of plan.events.filter((e) => e.kind === 'breach')) {
           const clock = plan.clocks.find((c) => c.key === event.clockKey);
@@ -169,18 +192,51 @@ export class ClockService {
             severity: incident.severity ?? 'none',
           });
         }
-        await this.store.after(updated);
+        await this.store.settled(updated);
         if (keys.length > 0) this.logger.info({ incidentId, events: keys }, 'clock events applied');
-        return { outcome: 'updated', events: keys } satisfies CatchUpResult;
+        return { outcome: 'updated', events: keys, incident: updated } satisfies CatchUpResult;
       },
       attempts: ATTEMPTS,
       exhausted: () => new Error(`incident ${incidentId} kept changing while its clocks were updated`),
     });
   }
 
-  /** Re-files the incident's queue row (reconciler passes rebuild the index this way). */
-  reindex(incident: ClockedIncident): Promise<void> {
-    return this.store.reindex(incident);
+  /**
+   * Stores the clocks of an incident's first triage decision in their record, before the decision's
+   * incident write, and returns what that write carries for them. A record already there (an earlier
+   * attempt's) stands: a `sync` then brings it in line with the decision the incident names.
+   */
+  async startFirst(decided: DecidedClocks, now: Date, calendars: CalendarSet): Promise<FirstClocks> {
+    const { record, first } = planDecisionClocks(decided, now, calendars);
+    if (await this.records.insert(record)) return first;
+    return { ...first, jobs: [...first.jobs, clockSyncJob(decided.incidentId, 'first')] };
+  }
+
+  /**
+   * Whether the stored clocks lag the facts they follow: bare specs not started, a decision not merged,
+   * an obligation or a milestone not taken in (the write that recorded it lost its `sync`).
+   */
+  behind(incident: ClockedIncident): boolean {
+    if (incident.decidedClocks !== null) return true;
+    if (incident.clockRecord.appliedObligations !== incident.obligations.length) return true;
+    if (incident.clocks.some((clock) => !('state' in clock))) return true;
+    return JSON.stringify(currentClocks(incident, this.calendars())) !== JSON.stringify(incident.clocks);
+  }
+
+  /** The incident's urgency and index rows, as its record has them (reconciler passes repair them this way). */
+  settled(incident: ClockedIncident): Promise<void> {
+    return this.store.settled(incident);
+  }
+
+  /**
+   * Hands the mails queued by earlier writes (the record's clock events, the incident's own notices) to
+   * the notifications, then clears exactly those: each request is idempotent by its notification id.
+   */
+  private async flushOutboxes(incident: ClockedIncident): Promise<void> {
+    const queued = incident.clockRecord.outbox;
+    for (const entry of queued) await this.notifications.request({ ...entry, incidentId: incident.id });
+    await this.records.clearOutbox(incident.id, queued);
+    await this.store.flushOutbox(incident);
   }
 
   private drafts(incident: ClockedIncident, plan: ReturnType<typeof planClocks>): AuditDraft[] {

@@ -115,3 +115,13 @@ export type StartEvent = Extract<
   ClockStart,
   'contained' | 'resolved' | 'aware' | 'reported' | 'first_report'
 >;
+
+/** A notification a clock event (or a status change) owes, queued with the write that caused it. */
+export interface NotificationRequest {
+  notificationId: string;
+  kind: 'clock-warning' | 'breach-notice' | 'escalation-alert' | 'status-update';
+  template: string;
+  recipients: string[];
+  data: Record<string, unknown>;
+  createdAt: Date;
+}

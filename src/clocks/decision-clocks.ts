@@ -1,50 +1,63 @@
 import type { AuditChange } from '../audit/index.js';
 import type { ClockSpec, EscalationStep } from '../triage/index.js';
-import type { CalendarSet } from './calendar/index.js';
-import { clockChanges, NO_DEADLINE } from './clock-changes.js';
-import { timerJobId } from './clock-events.js';
-import { clockWriteJobs } from './clock-timers.js';
 import type { JobIntent } from '../platform/index.js';
+import type { CalendarSet } from './calendar/index.js';
+import { clockChanges } from './clock-changes.js';
+import { timerJobId } from './clock-events.js';
 import { planClocks } from './clock-plan.js';
+import type { ClockRecord } from './clock-record.js';
+import { clockSyncJob, clockWriteJobs } from './clock-timers.js';
 
 /** What a first triage decision knows of the clocks it starts. */
 export interface DecidedClocks {
   incidentId: string;
+  bureauId: string;
+  ref: string;
+  decisionId: string;
   clocks: ClockSpec[];
   ladder: EscalationStep[];
   severity: string | null;
 }
 
 /**
- * The clock fields a first decision stores with itself, the state changes its audit event records,
- * and the timers the clocks need, as jobs its write records.
+ * The clocks of an incident's first decision, stored in their own record before the decision's
+ * incident write, and what that write carries for them: the earliest due time (the queue's sort key),
+ * the state changes for its `clocks.updated` event, and the jobs it records (the timers).
  */
-export interface DecisionClocks {
-  set: Record<string, unknown>;
+export interface FirstClocks {
+  nextDueAt: Date | null;
+  /** The record's sequence the incident's urgency comes from. */
+  seq: number;
   changes: AuditChange[];
-  timers: JobIntent[];
+  jobs: JobIntent[];
 }
 
 /**
- * The clocks of an incident's first triage decision, planned as the clock service would plan them
- * right after it, so the decision's own write carries them and their timers, and no clock job
- * follows (the decision files the queue row itself).
- * A first decision has no ledger, event keys, timers or obligations yet (an obligation needs its
- * clock). Null when a clock is already due (a report filed after its deadline): the clock service
- * applies such events, with the notifications they ask for, in a write of its own.
+ * The record of a first decision's clocks, planned as the clock service would plan them right after
+ * it, so no clock job follows (the decision files the queue row itself). A first decision has no event
+ * keys or timers yet, and takes in no obligation: one recorded before triage is taken in by the next
+ * catch-up. When a clock is already due (a report filed after its deadline) the record holds the bare
+ * specs and a `sync` follows: the clock service applies such events, with the mails they ask for.
  */
 export function planDecisionClocks(
   decided: DecidedClocks,
   now: Date,
   calendars: CalendarSet,
-): DecisionClocks | null {
+): { record: ClockRecord; first: FirstClocks } {
   const plan = planClocks(
     {
       clocks: decided.clocks,
       decided: null,
       clockEvents: [],
       clockTimers: [],
-      obligations: [],
+      facts: {
+        status: 'triaged',
+        obligations: [],
+        appliedObligations: 0,
+        milestones: {},
+        times: {},
+        notApplicable: {},
+      },
       ladder: decided.ladder,
       severity: decided.severity,
       open: true,
@@ -52,17 +65,28 @@ export function planDecisionClocks(
     now,
     calendars,
   );
-  if (plan.events.length > 0) return null;
+  const identity = { incidentId: decided.incidentId, bureauId: decided.bureauId, ref: decided.ref };
+  const base = { ...identity, decisionId: decided.decisionId, seq: 1, appliedObligations: 0, outbox: [] };
+  if (plan.events.length > 0) {
+    return {
+      record: { ...base, clocks: decided.clocks, events: [], timers: [], nextDueAt: null },
+      first: { nextDueAt: null, seq: 1, changes: [], jobs: [clockSyncJob(decided.incidentId, 'first')] },
+    };
+  }
   return {
-    set: {
+    record: {
+      ...base,
       clocks: plan.clocks,
-      clockTimers: plan.timers.map((timer) => timerJobId(decided.incidentId, timer)),
-      clockEvents: plan.clockEvents,
+      events: plan.clockEvents,
+      timers: plan.timers.map((timer) => timerJobId(decided.incidentId, timer)),
       nextDueAt: plan.nextDueAt,
-      urgencyAt: plan.nextDueAt ?? NO_DEADLINE,
     },
-    changes: clockChanges([], plan.clocks).filter((change) => change.after !== 'breached'),
-    // A first decision queues no mails (no event is due): the timers are all its clocks need.
-    timers: clockWriteJobs(decided.incidentId, { revision: 0, clockSeq: 0 }, plan.timers, false),
+    first: {
+      nextDueAt: plan.nextDueAt,
+      seq: 1,
+      changes: clockChanges([], plan.clocks).filter((change) => change.after !== 'breached'),
+      // A first decision queues no mails (no event is due): the timers are all its clocks need.
+      jobs: clockWriteJobs(decided.incidentId, 'first', plan.timers, false),
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 export { CLOCK_STATES, MAX_ESCALATIONS, MAX_CLOCK_HISTORY } from './clock.types.js';
 export type {
+  NotificationRequest,
   ClockState,
   ClockEscalation,
   ClockOccurrence,
@@ -39,20 +40,25 @@ export {
   REMINDER,
   REMINDERS_MISSED,
 } from './clock-events.js';
-export { planClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
+export { planClocks, derivedClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
+export type { ClockMilestones, ClockFactInput } from './clock-facts.js';
+export { CLOCK_RECORDS_COLLECTION, type ClockRecord } from './clock-record.js';
+export type { LegacyClockFields, LegacyClockSource } from './clock-records.migration.js';
+export { ClockReads, type WithClocks } from './clock-reads.js';
 export { clockChanges, NO_DEADLINE } from './clock-changes.js';
-export { planDecisionClocks, type DecidedClocks, type DecisionClocks } from './decision-clocks.js';
+export { planDecisionClocks, type DecidedClocks, type FirstClocks } from './decision-clocks.js';
 export { isBureauObligation, MET_BY_STATE, metByAction, recordableBy } from './obligation-owner.js';
 export type { CalendarSet } from './calendar/index.js';
-export { ClockTimers, clockWriteJobs } from './clock-timers.js';
+export { ClockTimers, clockWriteJobs, clockSyncJob } from './clock-timers.js';
 export {
   StoredNotificationRequests,
   notificationIdFor,
   type NotificationRequests,
   type NotificationRequestInput,
 } from './notification-requests.js';
-export { clockFields, currentClocks, type ClockFields } from './clock-fields.js';
-export type { ClockStore, ClockedIncident, ClockWrite, NotificationRequest } from './clock-store.js';
+export { clockFactInput, currentClocks } from './clock-fields.js';
+export type { ClockStore, ClockFacts, ClockedIncident } from './clock-store.js';
 export { ClockService, type CatchUpOptions, type CatchUpResult } from './clock.service.js';
 export { ClockReconciler, type ClockReconcilerOptions } from './clock-reconciler.js';
 export { clockWorker } from './clock.worker.js';
+export { createClocksModule, clockMigrations, type ClocksDeps, type ClocksModule } from './clocks.module.js';

@@ -33,7 +33,6 @@ const incidentSchema = new Schema(
     triagedAt: { type: Date, default: null },
     triageRound: { type: Number, default: 0 },
     triagePending: { type: Boolean, default: true },
-    clocks: { type: [Mixed], default: [] },
     campaign: { type: Mixed, default: null },
     revision: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },

@@ -1,7 +1,6 @@
 import type { PapLevel, TlpLevel } from '../platform/index.js';
 import type { AuditDraft } from '../audit/index.js';
 import type {
-  ClockSpec,
   DecisionReason,
   EscalationStep,
   OwedNotification,
@@ -58,7 +57,7 @@ export interface IncidentUpdate {
 /**
  * The short summary of the decision in force; `inputHash` makes a re-run with the same input and
  * policy a no-op. The whole decision, reasons included, is its own record (`decisionId`, triage's
- * `triage_decisions`). The ladder stays here while the clocks, which follow it, live on the incident.
+ * `triage_decisions`). The ladder stays here; the clocks, which follow it, are a record of their own.
  */
 export interface IncidentTriage {
   decisionId: string;
@@ -126,8 +125,10 @@ export interface Incident {
   triageRound: number;
   /** True from the report (or a material update) until the worker has stored the matching decision. */
   triagePending: boolean;
-  clocks: ClockSpec[];
-  /** The decision whose clock specs `clocks` follow (the clock rules merge a newer one in). */
+  /**
+   * The triage decision whose clock specs the incident's clocks are to follow (triage names it; the
+   * clocks are a record of their own, which the clock service brings in line with it).
+   */
   clocksDecisionId?: string | null;
   campaign: CampaignLink | null;
   /** Bumped by every write: conditional updates use it to detect a concurrent change. */

@@ -1,5 +1,5 @@
 import type { Actor } from '../platform/index.js';
-import type { DecisionDetailsLookup, DecisionReason, Severity } from '../triage/index.js';
+import type { ClockSpec, DecisionDetailsLookup, DecisionReason, Severity } from '../triage/index.js';
 import type { Incident, IncidentNotification, IncidentTriage, IncidentUpdate } from './incident.types.js';
 
 /** The decision in force as the API shows it: the incident's summary with the record's reasons. */
@@ -20,7 +20,8 @@ export interface IncidentView {
   indicators: Incident['indicators'];
   externalNotified: Incident['externalNotified'];
   updates: IncidentUpdate[];
-  clocks: Incident['clocks'];
+  /** The incident's clocks, from their record (`completeViews` reads them). */
+  clocks: ClockSpec[];
   revision: number;
   triage?: IncidentTriageView | null;
   /** The notifications owed (CERT roles), from the decision in force, each with its own status. */
@@ -60,7 +61,8 @@ export function toIncidentView(incident: Incident, actor: Actor): IncidentView {
     externalNotified: incident.externalNotified,
     // The follow-ups are their own records: the incident service reads them for the views it returns.
     updates: [],
-    clocks: incident.clocks,
+    // The clocks are their own record: `completeViews` reads them for the views it returns.
+    clocks: [],
     revision: incident.revision,
   };
   if (!isCertRole(actor)) return view;
@@ -100,15 +102,35 @@ export type NotificationStatusLookup = (
 export interface ViewLookups {
   notificationStatuses?: NotificationStatusLookup | undefined;
   decisionDetails?: DecisionDetailsLookup | undefined;
+  clocks?: ClockLookup | undefined;
 }
 
+/** The clocks of these incidents, by id, from their records (the clocks module's; injected). */
+export type ClockLookup = (incidentIds: readonly string[]) => Promise<Map<string, ClockSpec[]>>;
+
 /**
- * The views with their decisions' reasons and notifications owed, and those notifications' statuses:
- * one read of each for all of them.
+ * The views with their clocks, their decisions' reasons and notifications owed, and those
+ * notifications' statuses: one read of each for all of them.
  */
 export async function completeViews(views: IncidentView[], lookups: ViewLookups): Promise<IncidentView[]> {
-  const withDetails = await withDecisionDetails(views, lookups.decisionDetails);
-  return withNotificationStatuses(withDetails, lookups.notificationStatuses);
+  const [withDetails, clocks] = await Promise.all([
+    withDecisionDetails(views, lookups.decisionDetails),
+    clocksOf(views, lookups.clocks),
+  ]);
+  const complete = await withNotificationStatuses(withDetails, lookups.notificationStatuses);
+  return clocks.size === 0
+    ? complete
+    : complete.map((view) => ({ ...view, clocks: clocks.get(view.id) ?? [] }));
+}
+
+/** The clocks of the triaged views, in one read: an incident not triaged yet has none. */
+async function clocksOf(
+  views: IncidentView[],
+  lookup: ClockLookup | undefined,
+): Promise<Map<string, ClockSpec[]>> {
+  const ids = views.filter((view) => view.triagedAt !== null).map((view) => view.id);
+  if (!lookup || ids.length === 0) return new Map();
+  return lookup(ids);
 }
 
 /**

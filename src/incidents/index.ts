@@ -41,6 +41,7 @@ export {
   type IncidentView,
   type NotificationSpecKeys,
   type NotificationStatusLookup,
+  type ClockLookup,
   type IncidentTriageView,
 } from './incident.view.js';
 export {

@@ -12,7 +12,7 @@ import {
   TriageReconciler,
   TriageService,
   triageWorker,
-  type DecisionClockPlanner,
+  type DecisionClockStarter,
   type QueueRowFiler,
   type TriageReconcilerOptions,
 } from '../triage/worker.js';
@@ -30,7 +30,7 @@ import { IncidentListReconciler, type IncidentListReconcilerOptions } from './in
 import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
-import type { NotificationStatusLookup, ViewLookups } from './incident.view.js';
+import type { ClockLookup, NotificationStatusLookup, ViewLookups } from './incident.view.js';
 import { IndicatorMatchService } from './indicator-match.service.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import { PolicyReviewService } from './policy-review.service.js';
@@ -56,8 +56,10 @@ export interface IntakeDeps {
   kickAudit?(collectionName: string, id: unknown, pendingAudit: unknown[], pendingJobs: unknown[]): void;
   /** The notifications module's statuses of incidents' notification specs, shown by the incident API. */
   notificationStatuses?: NotificationStatusLookup;
-  /** The clocks module's planner: a first decision stores the clocks it starts in its own write. */
-  planDecisionClocks?: DecisionClockPlanner;
+  /** The clocks module's: a first decision stores the clocks it starts in their record before its write. */
+  startClocks?: DecisionClockStarter;
+  /** The clocks module's records: the incident API shows each incident's clocks from its record. */
+  clocks?: ClockLookup;
   /** The workflow's queue index: a first decision that started the clocks files the incident's row. */
   fileQueueRow?: QueueRowFiler;
   reconciler?: TriageReconcilerOptions;
@@ -132,6 +134,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   const lookups: ViewLookups = {
     notificationStatuses: deps.notificationStatuses,
     decisionDetails: (ids) => decisions.detailsOf(ids),
+    clocks: deps.clocks,
   };
   const intake = new IncidentIntakeService(
     repository,
@@ -153,7 +156,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     deps.bureaux,
     platform.config.POLICY_DIR,
     decisions,
-    deps.planDecisionClocks,
+    deps.startClocks,
     deps.fileQueueRow,
   );
   const reconciler = new TriageReconciler(repository, requester, platform.queues, platform.logger, {

@@ -34,6 +34,7 @@ import { seedDemoLists } from './recipient-list.seed.js';
 import { RecipientListService, type BureauContacts } from './recipient-list.service.js';
 import type { PolicyRouteUse } from './recipient-list.types.js';
 import type { DecisionReasonLookup } from '../triage/index.js';
+import type { ClockLookup } from '../incidents/index.js';
 
 export { NotificationService, ledgerKey } from './notification.service.js';
 export { RecipientListService } from './recipient-list.service.js';
@@ -61,6 +62,8 @@ export interface NotificationDeps {
   requeue?: RequeueOptions;
   /** The triage decisions' reasons, for the mails that show the decision (intake's records). */
   decisionReasons: DecisionReasonLookup;
+  /** The clocks of incidents, from their records (a party's mail names its deadline). */
+  clocks?: ClockLookup;
   /** Triage decision records by id: the notifications a decision owes (the `dispatch` job's). */
   decisionRecords: DecisionRecordReader;
   /** The console's base URL for links in mail (PUBLIC_URL, else where the server listens, port included). */
@@ -157,6 +160,7 @@ export function createNotificationsModule(
       findIncident: (id) => incidents.findById(ALL, id),
       getBureau: (code) => deps.bureaux.getBureau(code),
       decisionReasons: (ids) => deps.decisionReasons(ids),
+      clocks: async (ids) => (deps.clocks ? deps.clocks(ids) : new Map()),
     },
     () => deps.consoleBase(),
   );

@@ -1,5 +1,5 @@
 import type { Bureau } from '../auth/index.js';
-import type { Incident } from '../incidents/index.js';
+import type { ClockLookup, Incident } from '../incidents/index.js';
 import {
   templateShowsDecision,
   type TemplateInput,
@@ -16,6 +16,8 @@ export interface ComposerSources {
   getBureau(code: string): Promise<Bureau | null>;
   /** The triage decisions' reasons (their own records), read only for mails that show them. */
   decisionReasons: DecisionReasonLookup;
+  /** The incidents' clocks (their own records), read only for mails that name a deadline. */
+  clocks: ClockLookup;
 }
 
 /** Raised when a notification's subject no longer exists: nothing can ever be rendered. */
@@ -49,11 +51,23 @@ export class NotificationComposer {
       const reasons = await this.reasonsFor(record.template, incident);
       Object.assign(base, incidentData(incident, bureau, reasons), { tlp: 'AMBER' });
       base.consoleUrl = `${this.consoleBase()}/console/incidents/${incident.id}`;
-      base.deadline = deadlineOf(incident, record.dataRef.data.deadlineClock);
+      base.deadline = await this.deadlineOf(incident, record.dataRef.data.deadlineClock);
     }
     if (record.advisoryId) base.consoleUrl = `${this.consoleBase()}/console/advisories/${record.advisoryId}`;
     base.consoleUrl ??= `${this.consoleBase()}/console`;
     return { ...base, ...record.dataRef.data };
+  }
+
+  /**
+   * The deadline a party's mail concerns: the one clock its policy route names (`deadlineClock`, a
+   * clock key), as the incident has it now (a re-triage may have moved it); null when there is none.
+   */
+  private async deadlineOf(incident: Incident, clockKey: unknown): Promise<Record<string, unknown> | null> {
+    if (typeof clockKey !== 'string') return null;
+    const clocks = (await this.sources.clocks([incident.id])).get(incident.id) ?? [];
+    const clock = clocks.find((c) => c.key === clockKey);
+    if (clock?.dueAt === undefined) return null;
+    return { name: clock.name, regime: clock.regime, dueAt: new Date(clock.dueAt).toISOString() };
   }
 
   private async reasonsFor(template: string, incident: Incident): Promise<DecisionReason[]> {
@@ -71,16 +85,6 @@ export class NotificationComposer {
     const data = { ...context, recipientName: recipient.name };
     return this.renderer.render(record.template, data as TemplateInput<TemplateName>);
   }
-}
-
-/**
- * The deadline a party's mail concerns: the one clock its policy route names (`deadlineClock`, a
- * clock key), as the incident has it now (a re-triage may have moved it); null when there is none.
- */
-function deadlineOf(incident: Incident, clockKey: unknown): Record<string, unknown> | null {
-  const clock = typeof clockKey === 'string' ? incident.clocks.find((c) => c.key === clockKey) : undefined;
-  if (clock?.dueAt === undefined) return null;
-  return { name: clock.name, regime: clock.regime, dueAt: new Date(clock.dueAt).toISOString() };
 }
 
 /** A time the report may leave out (stored absent or null) as ISO 8601, or null. */

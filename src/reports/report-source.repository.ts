@@ -1,6 +1,7 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../platform/index.js';
 import { mongoose, type Connection } from '../platform/db/index.js';
+import { CLOCK_RECORDS_COLLECTION } from '../clocks/index.js';
 import { toReportIncident, type ReportIncident } from './report-incident.js';
 import type { ReportFilter } from './report.types.js';
 
@@ -9,12 +10,15 @@ type Doc = mongo.Document;
 /** Large batches: a report reads every matching document once, front to back. */
 const BATCH_SIZE = 2000;
 
+/** Incidents whose clock records are read at once (one `_id $in` read). */
+const CLOCK_BATCH = 500;
+
 /** Fields a report never needs: the outbox, follow-ups, indicators and free text stay in the database. */
 const INCIDENT_PROJECTION = { pendingAudit: 0, indicators: 0, 'facts.description': 0 } as const;
 
 /**
- * Read-only cursors over what reports cover: incidents (the stored shape agreed with intake and the
- * workflow engine), advisories and mail deliveries. A collection that does not exist yet reads as
+ * Read-only cursors over what reports cover: incidents (the stored shape agreed with intake, the
+ * workflow engine and the clocks), advisories and mail deliveries. A collection that does not exist yet reads as
  * empty, so a report section of a module not deployed is empty rather than an error. Uses the native
  * driver: every filter here is built from validated values, and nothing is ever written.
  */
@@ -48,16 +52,38 @@ export class ReportSourceRepository {
     return query;
   }
 
-  /** Matching incidents in filing order, streamed; the cursor is closed however the loop ends. */
+  /**
+   * Matching incidents in filing order, streamed, each with its clocks (their own records, read by
+   * `_id` for a batch at a time); the cursor is closed however the loop ends.
+   */
   async *incidents(scope: Scope, filter: ReportFilter): AsyncGenerator<ReportIncident> {
     const cursor = this.collection('incidents')
       .find(this.incidentFilter(scope, filter), { projection: INCIDENT_PROJECTION })
       .batchSize(BATCH_SIZE);
     try {
-      for await (const doc of cursor) yield toReportIncident(doc);
+      let batch: Doc[] = [];
+      for await (const doc of cursor) {
+        batch.push(doc);
+        if (batch.length < CLOCK_BATCH) continue;
+        yield* await this.withClocks(batch);
+        batch = [];
+      }
+      if (batch.length > 0) yield* await this.withClocks(batch);
     } finally {
       await cursor.close();
     }
+  }
+
+  /** The incidents of a batch with the clocks of their records (an incident without one has none). */
+  private async withClocks(docs: Doc[]): Promise<ReportIncident[]> {
+    const records = await this.collection(CLOCK_RECORDS_COLLECTION)
+      .find(
+        { _id: { $in: docs.map((doc) => doc._id as mongo.BSON.ObjectId) } },
+        { projection: { clocks: 1 } },
+      )
+      .toArray();
+    const clocks = new Map(records.map((record) => [String(record._id), record.clocks as unknown]));
+    return docs.map((doc) => toReportIncident({ ...doc, clocks: clocks.get(String(doc._id)) ?? [] }));
   }
 
   countIncidents(scope: Scope, filter: ReportFilter): Promise<number> {

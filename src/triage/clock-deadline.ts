@@ -1,6 +1,9 @@
 import { deadlineTimes, type CalendarSet, type DeadlineRule, type Span } from '../clocks/calendar/index.js';
 import type { ClockSpec } from './triage-decision.types.js';
 
+/** Far-future urgency for incidents without a running clock: sorts after every real due time. */
+export const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
+
 /** The clock's length as a span (clocks stored before calendar counting have seconds only). */
 export const durationOf = (clock: ClockSpec): Span =>
   clock.duration ?? { seconds: clock.durationSeconds ?? 0 };

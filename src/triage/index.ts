@@ -55,5 +55,5 @@ export {
 export { diffDecisions, type FieldDifference } from './decision-diff.js';
 export { parseDuration, formatDuration } from './duration.parser.js';
 export { parseSpan, formatSpan } from './duration.parser.js';
-export { timedClock, durationOf, repeatSpanOf } from './clock-deadline.js';
+export { timedClock, durationOf, repeatSpanOf, NO_DEADLINE } from './clock-deadline.js';
 export { chainStart, type MetObligation } from './clock.evaluator.js';

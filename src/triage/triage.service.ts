@@ -22,20 +22,30 @@ import {
   type TriageDecision,
   type TriageInput,
 } from './index.js';
+import { NO_DEADLINE } from './clock-deadline.js';
 import { DECISION_REASONS, decisionRecordId, type TriageDecisionRecord } from './decision-record.js';
 import type { DecisionRecords } from './decision-records.service.js';
 import type { TriageStore } from './triage-store.js';
 
 /**
- * Plans the clocks a first decision starts, for the decision's own write (the clocks module's
- * `planDecisionClocks`, passed in: the clocks module reads triage's types). Null leaves the clocks to
- * the clock service's write after the decision.
+ * Stores the clocks a first decision starts in their own record, before the decision's incident write,
+ * and returns what that write carries for them (the clocks module's `startFirst`, passed in: the
+ * clocks module reads triage's types): the earliest due time for the queues, the record's sequence it
+ * came from, the state changes for the `clocks.updated` event, and the jobs (the timers, or a `sync`).
  */
-export type DecisionClockPlanner = (
-  decided: { incidentId: string; clocks: ClockSpec[]; ladder: EscalationStep[]; severity: string | null },
+export type DecisionClockStarter = (
+  decided: {
+    incidentId: string;
+    bureauId: string;
+    ref: string;
+    decisionId: string;
+    clocks: ClockSpec[];
+    ladder: EscalationStep[];
+    severity: string | null;
+  },
   now: Date,
   calendars: CalendarSet,
-) => { set: Record<string, unknown>; changes: AuditChange[]; timers: JobIntent[] } | null;
+) => Promise<{ nextDueAt: Date | null; seq: number; changes: AuditChange[]; jobs: JobIntent[] }>;
 
 /**
  * Files the queue row of an incident its first decision has just written (the workflow's queue
@@ -58,7 +68,11 @@ const hashInput = (value: unknown, policyVersion: string): string =>
     .digest('hex');
 
 /** What the audit event records as changed by a decision. */
-function decisionChanges(incident: Incident, next: Record<string, unknown>): AuditChange[] {
+function decisionChanges(
+  incident: Incident,
+  clocksBefore: readonly ClockSpec[],
+  next: Record<string, unknown>,
+): AuditChange[] {
   const before: Record<string, unknown> = {
     status: incident.status,
     severity: incident.severity,
@@ -66,7 +80,7 @@ function decisionChanges(incident: Incident, next: Record<string, unknown>): Aud
     reportable: incident.triage?.reportable ?? null,
     categoryClass: incident.triage?.categoryClass ?? null,
     regimes: incident.triage?.regimes ?? null,
-    clocks: incident.clocks.map((c) => ({ key: c.key, dueAt: c.dueAt ?? null })),
+    clocks: clocksBefore.map((c) => ({ key: c.key, dueAt: c.dueAt ?? null })),
     policyVersion: incident.triage?.policyVersion ?? null,
   };
   return Object.keys(before)
@@ -102,7 +116,7 @@ export class TriageService {
     private readonly policyDir: string,
     private readonly decisions: DecisionRecords,
     /** Without it every decision leaves its clocks to the clock service (one more write per report). */
-    private readonly planClocks?: DecisionClockPlanner,
+    private readonly startClocks?: DecisionClockStarter,
     /** Without it a first decision records a clock `sync` job, whose catch-up files the row. */
     private readonly fileQueueRow?: QueueRowFiler,
   ) {}
@@ -215,20 +229,22 @@ export class TriageService {
       owed: [...owedBefore, ...added],
     });
     const first = incident.triage === null;
-    if (incident.triage && inForce && added.length === 0 && this.unseen(incident, inForce, decision)) {
+    if (incident.triage && inForce && added.length === 0 && this.unseen(inForce, decision)) {
       return this.storeUnseen(incident, incident.triage.decisionId, decision, decisionId, inputHash, now);
     }
-    const clocks = this.firstClocks(incident, decision, policy, now);
+    const clocks = await this.firstClocks(incident, decision, decisionId, policy, now);
     const set = {
       ...this.decisionFields(incident, decision, decisionId, inputHash, now),
-      ...this.decisionClocks(incident, decision, decisionId, clocks?.set),
+      ...decisionClocks(clocks),
+      // The clocks follow this decision: its `sync` (or the record just stored) brings them in line.
+      clocksDecisionId: decisionId,
     };
     const subject = { type: 'incident', id: incident.id, ref: incident.ref } as const;
     const audit = [
       auditDraft(actor, first ? 'incident.triaged' : 'incident.retriaged', subject, {
         bureauId: incident.bureauId,
         policyVersion: policy.version,
-        changes: decisionChanges(incident, {
+        changes: decisionChanges(incident, inForce?.clocks ?? [], {
           status: set.status,
           severity: decision.severity,
           queue: decision.queue,
@@ -251,19 +267,17 @@ export class TriageService {
         }),
       );
     }
-    // Clocks started by this write need nothing of the clock service but their timers (recorded here)
-    // and the queue row (filed below): no `sync` job and its read of the incident follow.
+    // Clocks started in their record need nothing of the clock service but their timers (recorded
+    // here) and the queue row (filed below): no `sync` job and its reads follow.
     const started = clocks && this.fileQueueRow ? clocks : null;
     // The notifications owed are the record's: the incident carries none (the dispatch reads them there).
     const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
       set,
       audit,
-      jobs: decisionJobs(incident, decisionId, added.length > 0, now, started?.timers ?? null),
+      jobs: decisionJobs(incident, decisionId, added.length > 0, now, started?.jobs ?? null),
     });
     if (!updated) return null;
-    if (started && this.fileQueueRow) {
-      await this.fileQueueRow(updated, (started.set.nextDueAt as Date | null | undefined) ?? null);
-    }
+    if (started && this.fileQueueRow) await this.fileQueueRow(updated, started.nextDueAt);
     return first ? 'triaged' : 'retriaged';
   }
 
@@ -272,8 +286,7 @@ export class TriageService {
    * severity, class, queue, regimes, reasons, ladder and clock specs, with the clocks following the
    * decision in force. (The caller has checked it calls for no notification not owed already.)
    */
-  private unseen(incident: Incident, stored: TriageDecisionRecord, decision: TriageDecision): boolean {
-    if (incident.clocksDecisionId !== stored.id) return false;
+  private unseen(stored: TriageDecisionRecord, decision: TriageDecision): boolean {
     // A clock counting from triage is timed from each decision, but a running one keeps its first
     // start (the clock rules' merge): its times say nothing new.
     const clocks = (specs: readonly ClockSpec[]) =>
@@ -295,9 +308,10 @@ export class TriageService {
   }
 
   /**
-   * Stores a decision a responder cannot tell from the one in force: its summary and its clocks'
-   * allegiance move to it, with the `incident.retriaged` event, and the revision (the responder's
-   * ETag) stays. No clock sync or notification follows: there is nothing new for them.
+   * Stores a decision a responder cannot tell from the one in force: its summary moves to it, with the
+   * `incident.retriaged` event, and the revision (the responder's ETag) stays. The clocks keep
+   * following the decision they follow (same specs), and no clock sync or notification follows:
+   * there is nothing new for them.
    */
   private async storeUnseen(
     incident: Incident,
@@ -322,21 +336,31 @@ export class TriageService {
     const stored = await this.incidents.applyUnseenTriage(
       incident.id,
       { revision: incident.revision, decisionId: inForce },
-      { set: { triage, triagePending, clocksDecisionId: decisionId }, audit: [draft] },
+      { set: { triage, triagePending }, audit: [draft] },
     );
     return stored ? 'retriaged' : null;
   }
 
   /**
-   * The clocks of a first decision, planned for its own write; null for a re-triage (the clock service
-   * merges a new decision with the clocks' progress) or when no planner is wired.
+   * The clocks of a first decision, stored in their record before its incident write; null for a
+   * re-triage (the clock service merges a new decision with the clocks' progress: the `sync` the write
+   * records) or when no starter is wired.
    */
-  private firstClocks(incident: Incident, decision: TriageDecision, policy: Policy, now: Date) {
-    const first = incident.triage === null && incident.status === 'reported' && incident.clocks.length === 0;
-    if (!first || !this.planClocks) return null;
-    return this.planClocks(
+  private async firstClocks(
+    incident: Incident,
+    decision: TriageDecision,
+    decisionId: string,
+    policy: Policy,
+    now: Date,
+  ) {
+    const first = incident.triage === null && incident.status === 'reported';
+    if (!first || !this.startClocks) return null;
+    return this.startClocks(
       {
         incidentId: incident.id,
+        bureauId: incident.bureauId,
+        ref: incident.ref,
+        decisionId,
         clocks: decision.clocks,
         ladder: decision.escalation,
         severity: decision.severity,
@@ -344,22 +368,6 @@ export class TriageService {
       now,
       policy.calendars,
     );
-  }
-
-  /**
-   * The clock fields a decision writes itself. With no clocks yet it writes its own (started, when the
-   * planner could; bare specs otherwise, which the clock service starts) and that they follow it. With
-   * clocks running it writes none: the `sync` job it records merges its specs, read from its record,
-   * with their progress.
-   */
-  private decisionClocks(
-    incident: Incident,
-    decision: TriageDecision,
-    decisionId: string,
-    planned: Record<string, unknown> | undefined,
-  ): Record<string, unknown> {
-    if (incident.clocks.length > 0) return {};
-    return { clocks: decision.clocks, clocksDecisionId: decisionId, ...planned };
   }
 
   /**
@@ -407,6 +415,15 @@ export class TriageService {
       triagePending: false,
     };
   }
+}
+
+/**
+ * What a first decision's incident write carries of the clocks it stored in their record: the earliest
+ * due time for the queues' sort, and the record's sequence it came from.
+ */
+function decisionClocks(clocks: { nextDueAt: Date | null; seq: number } | null): Record<string, unknown> {
+  if (!clocks) return {};
+  return { nextDueAt: clocks.nextDueAt, urgencyAt: clocks.nextDueAt ?? NO_DEADLINE, clockSeq: clocks.seq };
 }
 
 /**

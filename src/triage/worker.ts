@@ -1,7 +1,7 @@
 /** The triage worker side (intake's half of triage): service, BullMQ processor, reconciler. */
 export {
   TriageService,
-  type DecisionClockPlanner,
+  type DecisionClockStarter,
   type QueueRowFiler,
   type TriageOutcome,
 } from './triage.service.js';

@@ -1,54 +1,70 @@
 import { ALL_SCOPE } from '../auth/index.js';
-import { clockWriteJobs, type ClockStore, type ClockWrite } from '../clocks/index.js';
+import type { ClockStore, NotificationRequests } from '../clocks/index.js';
+import { listedOf, type IncidentListIndex } from '../incidents/index.js';
+import type { Logger } from '../platform/index.js';
 import { isOpen } from './lifecycle.js';
-import type { WorkflowWriter } from './workflow-writer.js';
-import type { WorkflowIncident } from './workflow.types.js';
+import type { QueueIndex } from './queue-index.js';
+import type { WorkflowRepository } from './workflow.repository.js';
+import type { StoredWorkflowIncident, WorkflowIncident } from './workflow.types.js';
 
 /**
- * The clocks' store is the workflow's incident: the clock service reads it (with a newer decision's
- * specs) and writes its clock fields, queued mails and audit events in one conditional update that
- * moves the clock sequence and never the responder's revision.
+ * The incidents the clocks follow are the workflow's: the clock service reads their facts here, and
+ * after each clock write the incident takes the record's earliest due time for the queues' sort (a
+ * write that never moves the revision) and its rows in the Redis indexes are filed again.
  */
-export class WorkflowClockStore implements ClockStore<WorkflowIncident> {
-  constructor(private readonly writer: WorkflowWriter) {}
+export class WorkflowClockStore implements ClockStore<StoredWorkflowIncident> {
+  constructor(
+    private readonly repository: WorkflowRepository,
+    private readonly notifications: NotificationRequests,
+    private readonly logger: Logger,
+    private readonly index: QueueIndex,
+    /** The incident list's index (intake's): a clock write moves the row's version there too. */
+    private readonly listIndex?: Pick<IncidentListIndex, 'put'>,
+  ) {}
 
-  find(id: string): Promise<WorkflowIncident | null> {
-    return this.writer.find(ALL_SCOPE, id);
+  find(id: string): Promise<StoredWorkflowIncident | null> {
+    return this.repository.findById(ALL_SCOPE, id);
   }
 
-  isOpen(incident: WorkflowIncident): boolean {
+  findMany(ids: readonly string[]): Promise<StoredWorkflowIncident[]> {
+    return this.repository.findMany(ids);
+  }
+
+  isOpen(incident: StoredWorkflowIncident): boolean {
     return isOpen(incident.status);
   }
 
-  writeClocks(incident: WorkflowIncident, write: ClockWrite): Promise<WorkflowIncident | null> {
-    return this.writer.repository.update(
-      ALL_SCOPE,
-      incident.id,
-      { revision: incident.revision, clockSeq: incident.clockSeq },
-      {
-        set: write.set,
-        push: { notificationOutbox: write.requests },
-        guard: write.eventsAbsent.length > 0 ? { eventsAbsent: write.eventsAbsent } : undefined,
-        bump: { revision: false, clockSeq: true },
-        audit: write.audit,
-        jobs: clockWriteJobs(incident.id, incident, write.timers, write.requests.length > 0),
-      },
-    );
+  async settled(incident: WorkflowIncident): Promise<void> {
+    const record = incident.clockRecord;
+    // Whenever the record is newer, even with the same time: the incident read may be older than a
+    // projection another write made since, which the sequence condition orders.
+    if (record.seq > incident.urgency.seq)
+      await this.repository.projectUrgency(incident.id, record.seq, record.nextDueAt);
+    await this.after(incident);
   }
 
-  after(written: WorkflowIncident): Promise<void> {
-    return this.writer.after(written);
+  /**
+   * Re-files the incident's rows in the Redis indexes (the queues', the incident list's): projections
+   * of the store, which their reconcilers rebuild when this fails.
+   */
+  async after(incident: WorkflowIncident): Promise<void> {
+    try {
+      await this.index.put(incident);
+      await this.listIndex?.put(listedOf(incident));
+    } catch (err) {
+      this.logger.warn(
+        { incidentId: incident.id, err: (err as Error).message },
+        'follow-up of a workflow write deferred',
+      );
+    }
   }
 
-  flushOutbox(incident: WorkflowIncident): Promise<void> {
-    return this.writer.flushOutbox(incident);
-  }
-
-  reindex(incident: WorkflowIncident): Promise<void> {
-    return this.writer.index.put(incident);
-  }
-
-  withClocks(batch: number): AsyncGenerator<WorkflowIncident[]> {
-    return this.writer.repository.withClocks(batch);
+  async flushOutbox(incident: StoredWorkflowIncident): Promise<void> {
+    const entries = incident.notificationOutbox;
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      await this.notifications.request({ ...entry, incidentId: incident.id });
+    }
+    await this.repository.clearOutbox(incident.id, entries);
   }
 }

@@ -33,8 +33,6 @@ export interface TaskPatch {
   done?: boolean;
 }
 
-const both = { revision: true, clockSeq: false };
-
 /** An incident and its worklog, as a note, task or link write leaves them. */
 export interface WorkedIncident {
   incident: WorkflowIncident;
@@ -208,7 +206,7 @@ export class CollaborationService {
           changes: [{ field: 'postIncident', before: incident.postIncident, after: postIncident }],
         },
       );
-      return { change: { set: { postIncident }, bump: both, audit: [draft] } };
+      return { change: { set: { postIncident }, audit: [draft] } };
     });
   }
 }

@@ -49,7 +49,7 @@ export class MarkingsService {
       { type: 'incident', id: incident.id, ref: incident.ref },
       { bureauId: incident.bureauId, changes },
     );
-    return { change: { set, bump: { revision: true, clockSeq: false }, audit: [draft] } };
+    return { change: { set, audit: [draft] } };
   }
 }
 

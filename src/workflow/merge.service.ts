@@ -1,10 +1,8 @@
-import type { CalendarSet } from '../clocks/index.js';
 import { ALL_SCOPE, scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft } from '../audit/index.js';
 import { checkListLimit } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { ConflictError, ValidationError } from '../platform/index.js';
-import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
 import { allowedNext, canTransition, isOpen } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
@@ -19,11 +17,7 @@ const SURVIVOR_ATTEMPTS = 8;
  * by a crash, so a half-done merge is never stuck.
  */
 export class MergeService {
-  constructor(
-    private readonly writer: WorkflowWriter,
-    /** The active policy's business-day calendars (clocks are counted with them). */
-    private readonly calendars: () => CalendarSet,
-  ) {}
+  constructor(private readonly writer: WorkflowWriter) {}
 
   async merge(
     actor: Actor,
@@ -57,9 +51,7 @@ export class MergeService {
             );
           }
           const at = new Date();
-          const calendars = this.calendars();
-          const effects = transitionEffects(incident, 'duplicate', actor, at, calendars);
-          const fields = clockFields(incident, effects.clocks, isOpen('duplicate'), at);
+          const effects = transitionEffects(incident, 'duplicate', actor, at);
           const mergedInto: MergeRef = { id: survivor.id, ref: survivor.ref, at };
           const draft = auditDraft(
             actor,
@@ -70,17 +62,13 @@ export class MergeService {
               changes: [
                 { field: 'status', before: incident.status, after: 'duplicate' },
                 { field: 'mergedInto', before: null, after: mergedInto },
-                ...clockChanges(currentClocks(incident, calendars), effects.clocks),
               ],
             },
           );
           return {
-            change: {
-              set: { ...fields.set, status: 'duplicate', mergedInto },
-              bump: { revision: true, clockSeq: true },
-              audit: [draft],
-            },
-            timers: fields.timers,
+            change: { set: { ...effects.set, status: 'duplicate', mergedInto }, audit: [draft] },
+            // Its open clocks no longer apply: the clock rules abandon them.
+            clocks: true,
           };
         });
     await this.recordOnSurvivor(actor, survivorId, duplicate);
@@ -92,8 +80,10 @@ export class MergeService {
     survivorId: string,
     duplicate: WorkflowIncident,
   ): Promise<void> {
+    // The survivor as last read: its clocks go with the rows filed after the write.
+    const last: { read?: WorkflowIncident } = {};
     const updated = await readDecideWrite({
-      read: () => this.writer.read(ALL_SCOPE, survivorId),
+      read: async () => (last.read = await this.writer.read(ALL_SCOPE, survivorId)),
       decide: (survivor): Decision<WorkflowChange, null> => {
         if (survivor.merged.some((m) => m.id === duplicate.id)) return { done: null };
         checkListLimit(survivor.ref, 'merged', survivor.merged.length, 1);
@@ -113,16 +103,11 @@ export class MergeService {
           },
         );
         return {
-          write: { push: { merged: [entry] }, bump: { revision: true, clockSeq: false }, audit: [draft] },
+          write: { push: { merged: [entry] }, audit: [draft] },
         };
       },
       write: (change, survivor) =>
-        this.writer.repository.update(
-          ALL_SCOPE,
-          survivorId,
-          { revision: survivor.revision, clockSeq: survivor.clockSeq },
-          change,
-        ),
+        this.writer.repository.update(ALL_SCOPE, survivorId, survivor.revision, change),
       attempts: SURVIVOR_ATTEMPTS,
       exhausted: () =>
         new ConflictError(
@@ -130,6 +115,6 @@ export class MergeService {
           'busy',
         ),
     });
-    if (updated) await this.writer.after(updated);
+    if (updated && last.read) await this.writer.after(updated, last.read);
   }
 }

@@ -10,8 +10,7 @@ import {
 } from '../clocks/index.js';
 import { earliestReportTime, type ReportTimeBounds } from '../incidents/index.js';
 import { ForbiddenError, ValidationError } from '../platform/index.js';
-import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
-import { isOpen } from './lifecycle.js';
+import { clockChanges, currentClocks } from '../clocks/index.js';
 import { recordedBy } from './workflow-effects.js';
 import type { WorkflowWriter } from './workflow-writer.js';
 import type { WorkflowIncident } from './workflow.types.js';
@@ -83,8 +82,9 @@ export class ObligationService {
       const before = currentClocks(incident, calendars);
       // Before triage the incident has no clocks yet: the record is kept and meets them when they come.
       if (incident.triage) checkAgainstClocks(before, caller, input);
+      // What the record meets, for its audit event: the clock service takes it in with the clocks' own
+      // write (`clocks.updated`), from the obligation stored here.
       const { clocks, met } = meetClocks(before, input.obligation, input.at, calendars);
-      const fields = clockFields(incident, clocks, isOpen(incident.status));
       const draft = auditDraft(
         actor,
         'obligation.recorded',
@@ -105,13 +105,8 @@ export class ObligationService {
         },
       );
       return {
-        change: {
-          set: fields.set,
-          push: { obligations: [record] },
-          bump: { revision: true, clockSeq: true },
-          audit: [draft],
-        },
-        timers: fields.timers,
+        change: { push: { obligations: [record] }, audit: [draft] },
+        clocks: true,
       };
     });
   }

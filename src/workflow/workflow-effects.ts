@@ -1,22 +1,10 @@
 import type { Actor } from '../auth/index.js';
-import {
-  MET_BY_STATE,
-  closeClocks,
-  currentClocks,
-  meetClocks,
-  notificationIdFor,
-  startClocks,
-  stopClocks,
-  type CalendarSet,
-  type IncidentClock,
-  type RecordedObligation,
-} from '../clocks/index.js';
+import { MET_BY_STATE, notificationIdFor, type RecordedObligation } from '../clocks/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
 import type { NotificationRequest, WorkflowIncident } from './workflow.types.js';
 
-/** What entering a state does besides the status: clocks met, started or stopped, facts, notices. */
+/** What entering a state records besides the status: the facts the clocks follow, and notices. */
 export interface TransitionEffects {
-  clocks: IncidentClock[];
   set: Record<string, unknown>;
   obligations: RecordedObligation[];
   outbox: NotificationRequest[];
@@ -32,49 +20,44 @@ export const recordedBy = (actor: Actor): RecordedObligation['recordedBy'] => ({
 const MEETS: Partial<Record<IncidentStatus, string>> = MET_BY_STATE;
 
 /**
- * Side effects of moving `incident` to `to` at `at`: acknowledging and containing meet their clocks;
- * containment and recovery are start events (the post-incident report counts from resolution) and
- * set the incident time if the bureau has not; recovery ends the recovery-status repeats, closure the
- * interim reports and stops every clock still running (those marked not applicable keep the reason);
- * a rejected or merged incident's open clocks no longer apply. A rejection is still
- * reported back to the bureau.
+ * The facts moving `incident` to `to` at `at` records: acknowledging and containing record the
+ * obligation they meet; containment and recovery are milestones (clocks start from them: the
+ * post-incident report counts from resolution) and set the incident time if the bureau has not;
+ * closing records when, and the clocks marked not applicable with their reasons. The clocks are derived
+ * from these facts by the clock rules (closing stops every clock still running, rejecting or merging
+ * abandons them), never written here. A rejection is still reported back to the bureau.
  */
 export function transitionEffects(
   incident: WorkflowIncident,
   to: IncidentStatus,
   actor: Actor,
   at: Date,
-  calendars: CalendarSet,
   /** For `closed`: clocks marked not applicable, by key, with the reason (checked by the caller). */
   notApplicable: Readonly<Record<string, string>> = {},
 ): TransitionEffects {
-  let clocks = currentClocks(incident, calendars);
   const set: Record<string, unknown> = {};
   const obligations: RecordedObligation[] = [];
   const outbox: NotificationRequest[] = [];
   const meets = MEETS[to];
-  if (meets) {
-    obligations.push({ obligation: meets, at, recordedBy: recordedBy(actor) });
-    clocks = meetClocks(clocks, meets, at, calendars).clocks;
-  }
+  if (meets) obligations.push({ obligation: meets, at, recordedBy: recordedBy(actor) });
   const times = incident.facts.times as Record<string, unknown>;
   if (to === 'contained') {
-    const containedAt = (times.containedAt as Date | undefined) ?? at;
     if (!times.containedAt) set['facts.times.containedAt'] = at;
-    clocks = startClocks(clocks, 'contained', new Date(containedAt), calendars);
+    if (!incident.milestones.contained) set['milestones.contained'] = at;
   }
   if (to === 'recovered') {
-    const resolvedAt = (times.resolvedAt as Date | undefined) ?? at;
     if (!times.resolvedAt) set['facts.times.resolvedAt'] = at;
-    clocks = stopClocks(startClocks(clocks, 'resolved', new Date(resolvedAt), calendars), 'service_restored');
+    if (!incident.milestones.recovered) set['milestones.recovered'] = at;
   }
   if (to === 'acknowledged') set.acknowledgedAt = at;
-  // Closing stops every clock still running (the interim repeats with them): none shows running after.
-  if (to === 'closed') clocks = closeClocks(clocks, new Map(Object.entries(notApplicable)), at);
-  if (to === 'rejected' || to === 'duplicate') clocks = stopClocks(clocks, 'abandoned');
+  if (to === 'closed') {
+    set['milestones.closed'] = at;
+    // As a list: clock keys hold dots, which a stored field name may not.
+    set.notApplicable = Object.entries(notApplicable).map(([clock, reason]) => ({ clock, reason }));
+  }
   if (to === 'rejected') {
     outbox.push({
-      notificationId: notificationIdFor(incident.id, `status|rejected|${incident.revision}`),
+      notificationId: notificationIdFor(incident.id, `status|rejected|${String(incident.revision)}`),
       kind: 'status-update',
       template: 'status-update',
       recipients: ['reporting-bureau'],
@@ -89,5 +72,5 @@ export function transitionEffects(
       createdAt: at,
     });
   }
-  return { clocks, set, obligations, outbox };
+  return { set, obligations, outbox };
 }

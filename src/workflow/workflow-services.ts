@@ -1,5 +1,5 @@
 import type { Actor, Scope } from '../auth/index.js';
-import type { ClockReconciler, ClockService } from '../clocks/index.js';
+import type { ClockReads, ClockReconciler, ClockService } from '../clocks/index.js';
 import type { CollaborationService } from './collaboration.service.js';
 import type { MarkingsService } from './markings.service.js';
 import type { MergeService } from './merge.service.js';
@@ -23,6 +23,8 @@ export interface WorkflowServices {
   timeline: TimelineService;
   queues: QueueService;
   clocks: ClockService;
+  /** The clocks of incidents, from their records (the incident API and reports read them here). */
+  clockReads: ClockReads;
   reconciler: ClockReconciler;
   scope(actor: Actor): Scope;
 }

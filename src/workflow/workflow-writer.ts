@@ -1,5 +1,5 @@
 import type { Scope } from '../auth/index.js';
-import { clockWriteJobs, type ClockTimer, type NotificationRequests } from '../clocks/index.js';
+import { clockSyncJob, clockWriteJobs, type ClockReads, type ClockService } from '../clocks/index.js';
 import {
   ConflictError,
   NotFoundError,
@@ -11,23 +11,24 @@ import {
   INCIDENT_LIMITS,
   checkDocumentBudget,
   checkListLimit,
-  listedOf,
   type Incident,
-  type IncidentListIndex,
   type LimitedList,
 } from '../incidents/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { etagOf } from '../platform/http/index.js';
-import type { DecisionClockLookup } from '../triage/index.js';
+import type { WorkflowClockStore } from './clock-store.adapter.js';
 import type { QueueIndex } from './queue-index.js';
 import type { WorkflowRepository } from './workflow.repository.js';
-import type { WorkflowChange, WorkflowIncident } from './workflow.types.js';
+import type { StoredWorkflowIncident, WorkflowChange, WorkflowIncident } from './workflow.types.js';
 
-/** A change computed from the incident as read, and the timers it leaves the clocks needing. */
+/** A change computed from the incident as read. */
 export interface PlannedChange {
   change: WorkflowChange;
-  /** Set when the change rewrote the clocks: the timers they need, recorded with the write as jobs. */
-  timers?: ClockTimer[];
+  /**
+   * Set when the change records a fact the clocks follow (a milestone, an obligation, the end of the
+   * lifecycle): the write records a clock `sync`, and the clocks are brought in line before answering.
+   */
+  clocks?: true;
 }
 
 /**
@@ -50,36 +51,36 @@ function checkGrowth(incident: WorkflowIncident, change: WorkflowChange): void {
 const stale = (incident: WorkflowIncident): PreconditionFailedError =>
   new PreconditionFailedError(undefined, { details: { current: etagOf(incident.revision) } });
 
-/** The jobs a planned change causes beside those it names: its clocks' timers, the hand-over of its mails. */
+/**
+ * The jobs a planned change causes beside those it names: the clock `sync` of a fact the clocks
+ * follow, and the hand-over of the mails it queued on the incident. Named by the revision it makes.
+ */
 function causedJobs(incident: WorkflowIncident, planned: PlannedChange): JobIntent[] {
+  const revision = `r${String(incident.revision + 1)}`;
   const queued: unknown[] | undefined = planned.change.push?.notificationOutbox;
-  return clockWriteJobs(
-    incident.id,
-    incident,
-    planned.timers ?? [],
-    queued !== undefined && queued.length > 0,
-  );
+  const jobs = clockWriteJobs(incident.id, revision, [], queued !== undefined && queued.length > 0);
+  if (planned.clocks) jobs.push(clockSyncJob(incident.id, revision));
+  return jobs;
 }
 
-/** How often a write is recomputed when only the clocks moved under it (the responder's version held). */
-const ATTEMPTS = 8;
+/** How often a write is recomputed after losing a race it can still win (a claim's guard). */
+const ATTEMPTS = 3;
 
 /**
- * Runs responder changes: read, check the version the caller saw, compute, write conditionally.
- * A write that loses to a clock update (same `revision`, newer `clockSeq`) is recomputed; one that
- * loses to another responder is a 412. The write records the jobs it causes (its clocks' timers, and
- * the hand-over of the mails it queued) in its job outbox, which the audit relay enqueues.
+ * Runs responder changes: read, check the version the caller saw, compute, write conditionally. A
+ * write that loses to another responder is a 412. The write records the jobs it causes in its job
+ * outbox, which the audit relay enqueues; one that records a fact the clocks follow then has the clock
+ * service bring them in line (the `sync` it recorded does it if this process dies first), so the
+ * answer shows the clocks as they now stand.
  */
 export class WorkflowWriter {
   constructor(
     readonly repository: WorkflowRepository,
-    private readonly notifications: NotificationRequests,
+    private readonly reads: ClockReads,
+    private readonly clocks: Pick<ClockService, 'catchUp'>,
+    private readonly store: WorkflowClockStore,
     private readonly logger: Logger,
     readonly index: QueueIndex,
-    /** The incident list's index (intake's): a status or severity written here moves the row there. */
-    private readonly listIndex?: Pick<IncidentListIndex, 'put'>,
-    /** A triage decision's clock specs, from its record. */
-    private readonly decisionClocks?: DecisionClockLookup,
   ) {}
 
   async read(scope: Scope, id: string): Promise<WorkflowIncident> {
@@ -95,24 +96,10 @@ export class WorkflowWriter {
     return incident;
   }
 
-  /**
-   * The incident, or null, with the clock specs of a decision its clocks do not follow yet (a
-   * re-triage's; one more read, only then), so every clock write merges them.
-   */
+  /** The incident with its clocks (and the specs of a decision they do not follow yet), or null. */
   async find(scope: Scope, id: string): Promise<WorkflowIncident | null> {
     const incident = await this.repository.findById(scope, id);
-    const decisionId = incident?.triage?.decisionId;
-    if (!incident || !decisionId || decisionId === incident.clocksDecisionId || !this.decisionClocks) {
-      return incident;
-    }
-    const decidedClocks = await this.decisionClocks(decisionId);
-    if (decidedClocks === null) {
-      this.logger.warn(
-        { incidentId: id, decisionId },
-        'triage decision record missing; clocks kept as they are',
-      );
-    }
-    return { ...incident, decidedClocks };
+    return incident ? this.reads.join(incident) : null;
   }
 
   /**
@@ -138,13 +125,14 @@ export class WorkflowWriter {
         return { write: planned };
       },
       write: async (planned, incident) => {
-        const updated = await this.repository.update(
-          scope,
-          id,
-          { revision: incident.revision, clockSeq: incident.clockSeq },
-          { ...planned.change, jobs: [...(planned.change.jobs ?? []), ...causedJobs(incident, planned)] },
-        );
-        if (updated) await this.after(updated);
+        const stored = await this.repository.update(scope, id, incident.revision, {
+          ...planned.change,
+          jobs: [...(planned.change.jobs ?? []), ...causedJobs(incident, planned)],
+        });
+        if (!stored) return null;
+        const updated = withClocksOf(stored, incident);
+        if (planned.clocks) return this.clocksFollow(updated);
+        await this.store.after(updated);
         return updated;
       },
       attempts: ATTEMPTS,
@@ -153,19 +141,26 @@ export class WorkflowWriter {
   }
 
   /**
-   * Re-files the incident's rows in the Redis indexes (the queues', the incident list's): projections
-   * of the store, which their reconcilers rebuild when this fails.
+   * Brings the clocks in line with the fact just written and answers with them. A failure here loses
+   * nothing (the write's `sync` job does it): the answer then shows the clocks as they were.
    */
-  async after(incident: WorkflowIncident): Promise<void> {
+  private async clocksFollow(updated: WorkflowIncident): Promise<WorkflowIncident> {
     try {
-      await this.index.put(incident);
-      await this.listIndex?.put(listedOf(incident));
+      const result = await this.clocks.catchUp(updated.id, { inline: true });
+      if (result.incident) return withClocksOf(updated, result.incident as WorkflowIncident);
     } catch (err) {
       this.logger.warn(
-        { incidentId: incident.id, err: (err as Error).message },
-        'follow-up of a workflow write deferred',
+        { incidentId: updated.id, err: (err as Error).message },
+        'clocks left to the sync job of a workflow write',
       );
     }
+    await this.store.after(updated);
+    return updated;
+  }
+
+  /** Re-files the rows of an incident written outside `mutate`, with the clocks of the read before it. */
+  after(stored: StoredWorkflowIncident, read: WorkflowIncident): Promise<void> {
+    return this.store.after(withClocksOf(stored, read));
   }
 
   /**
@@ -174,7 +169,7 @@ export class WorkflowWriter {
    * `after` files: the clock reconciler rebuilds it when this fails.
    */
   async fileDecided(incident: Incident, nextDueAt: Date | null): Promise<void> {
-    const stored = incident as Incident & Partial<Pick<WorkflowIncident, 'assignee' | 'clockSeq'>>;
+    const stored = incident as Incident & Partial<Pick<WorkflowIncident, 'assignee'>> & { clockSeq?: number };
     try {
       await this.index.put({
         id: incident.id,
@@ -196,18 +191,21 @@ export class WorkflowWriter {
       );
     }
   }
+}
 
-  /**
-   * Hands every queued notification request to the notifications port, then clears exactly those (the
-   * clock `sync` a write that queued mails records does this first thing; each request is idempotent
-   * by its notification id).
-   */
-  async flushOutbox(incident: WorkflowIncident): Promise<void> {
-    const entries = incident.notificationOutbox;
-    if (entries.length === 0) return;
-    for (const entry of entries) {
-      await this.notifications.request({ ...entry, incidentId: incident.id });
-    }
-    await this.repository.clearOutbox(incident.id, entries);
-  }
+/** The incident as stored after a write, with the clocks of `from` (a write of the incident leaves them). */
+function withClocksOf(
+  stored: StoredWorkflowIncident | WorkflowIncident,
+  from: WorkflowIncident,
+): WorkflowIncident {
+  return {
+    ...stored,
+    clocks: from.clocks,
+    decidedClocks: from.decidedClocks,
+    clockEvents: from.clockEvents,
+    clockTimers: from.clockTimers,
+    clockSeq: from.clockSeq,
+    nextDueAt: from.nextDueAt,
+    clockRecord: from.clockRecord,
+  };
 }

@@ -1,15 +1,13 @@
 import { scopeOf } from '../auth/index.js';
 import {
-  ClockReconciler,
-  ClockService,
-  ClockTimers,
   StoredNotificationRequests,
-  clockWorker,
+  clockMigrations,
+  createClocksModule,
   type CalendarSet,
   type ClockReconcilerOptions,
 } from '../clocks/index.js';
 import type { IncidentListIndex } from '../incidents/index.js';
-import { loopTurn, type Background, type PlatformDeps } from '../platform/index.js';
+import type { Background, PlatformDeps } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
 import type { DecisionClockLookup } from '../triage/index.js';
@@ -78,9 +76,10 @@ export interface WorkflowModule {
   init(): Promise<void>;
 }
 
-/** The workflow's migrations on a bare connection, for the `govcert migrate` command. */
+/** The workflow's migrations (the clocks' with them) on a bare connection, for `govcert migrate`. */
 export function workflowMigrations(db: Connection, incidentsCollection: string): Migration[] {
-  return [worklogsMigration(new WorkflowRepository(db, incidentsCollection), new WorklogRepository(db))];
+  const incidents = new WorkflowRepository(db, incidentsCollection);
+  return [worklogsMigration(incidents, new WorklogRepository(db)), ...clockMigrations(db, incidents)];
 }
 
 export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
@@ -91,32 +90,34 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     deps.kickAudit?.(WORKLOGS_COLLECTION, id, audit, []);
   });
   deps.registerOutbox(WORKLOGS_COLLECTION);
-  const timers = new ClockTimers(platform.queues, platform.redis);
   const notifications = deps.notifications
     ? new NotificationServiceAdapter(deps.notifications, platform.logger)
     : new StoredNotificationRequests(platform.db, platform.queues);
   const index = new QueueIndex(platform.redis, platform.config.REDIS_PREFIX);
-  const writer = new WorkflowWriter(
-    repository,
-    notifications,
-    platform.logger,
-    index,
-    deps.listIndex,
-    deps.decisionClocks,
-  );
   const calendars = deps.calendars ?? (() => new Map());
-  const store = new WorkflowClockStore(writer);
-  const clocks = new ClockService(store, timers, platform.metrics, platform.logger, calendars);
-  const reconciler = new ClockReconciler(store, clocks, timers, platform.logger, {
-    turn: loopTurn(platform, 'clock-reconciler'),
-    ...deps.reconciler,
+  const store = new WorkflowClockStore(repository, notifications, platform.logger, index, deps.listIndex);
+  // The clocks follow the workflow's incidents (the store above) and keep their own records.
+  const clocks = createClocksModule(platform, {
+    store,
+    notifications,
+    calendars,
+    legacy: repository,
+    ...(deps.decisionClocks ? { decisionClocks: deps.decisionClocks } : {}),
+    ...(deps.reconciler ? { reconciler: deps.reconciler } : {}),
+    registerOutbox: (collection) => {
+      deps.registerOutbox(collection);
+    },
+    kickAudit: (collection, id, pendingAudit, pendingJobs) => {
+      deps.kickAudit?.(collection, id, pendingAudit, pendingJobs);
+    },
   });
+  const writer = new WorkflowWriter(repository, clocks.reads, clocks.service, store, platform.logger, index);
   const collaboration = new CollaborationService(writer, deps.users, worklogs);
   const services: WorkflowServices = {
     writer,
     workflow: new WorkflowService(writer, deps.users, calendars),
     collaboration,
-    merge: new MergeService(writer, calendars),
+    merge: new MergeService(writer),
     markings: new MarkingsService(writer),
     obligations: new ObligationService(
       writer,
@@ -128,16 +129,17 @@ export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps)
     ),
     timeline: new TimelineService(writer, deps.audit, collaboration, deps.followUps),
     queues: new QueueService(repository, index, platform.logger, deps.knownQueues ?? (() => [])),
-    clocks,
-    reconciler,
+    clocks: clocks.service,
+    clockReads: clocks.reads,
+    reconciler: clocks.reconciler,
     scope: scopeOf,
   };
   return {
     routes: [...workflowRoutes(services), ...collaborationRoutes(services)],
-    workers: [clockWorker(clocks)],
-    background: [reconciler],
+    workers: clocks.workers,
+    background: clocks.background,
     services,
-    migrations: [worklogsMigration(repository, worklogs)],
+    migrations: [worklogsMigration(repository, worklogs), ...clocks.migrations],
     init: () => repository.init(),
   };
 }

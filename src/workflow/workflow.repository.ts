@@ -1,16 +1,16 @@
 import type { mongo } from 'mongoose';
 import type { Scope } from '../auth/index.js';
 import { updateIf, inBatches, mongoose, type Connection, type WriteGuard } from '../platform/db/index.js';
+import type { LegacyClockFields } from '../clocks/index.js';
 import { DEFAULT_INCIDENT_PAP, DEFAULT_INCIDENT_TLP } from '../platform/index.js';
 import {
   NO_DEADLINE,
-  type Expectation,
   type IncidentLink,
   type IncidentNote,
   type IncidentTask,
   type NotificationRequest,
+  type StoredWorkflowIncident,
   type WorkflowChange,
-  type WorkflowIncident,
 } from './workflow.types.js';
 
 import { ROW_PROJECTION, toRow, type QueueRow } from './queue-row.js';
@@ -29,6 +29,9 @@ export interface StoredWorklogFields {
   links: IncidentLink[];
 }
 
+/** The clock fields an incident carried before the clock records. */
+const CLOCK_FIELDS = ['clocks', 'clockEvents', 'clockTimers'] as const;
+
 const isObjectId = (id: string): boolean => /^[a-f0-9]{24}$/.test(id);
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
 
@@ -43,8 +46,8 @@ export const QUEUED_STATUSES = [
 ];
 
 /** A plain incident with the workflow's defaults filled in (fresh reports lack those fields). */
-function toWorkflowIncident(doc: Doc): WorkflowIncident {
-  const { _id, pendingAudit: _pending, pendingJobs: _jobs, ...rest } = doc;
+function toWorkflowIncident(doc: Doc): StoredWorkflowIncident {
+  const { _id, pendingAudit: _pending, pendingJobs: _jobs, nextDueAt, clockSeq, ...rest } = doc;
   return {
     assignee: null,
     claimedAt: null,
@@ -55,11 +58,8 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
     finding: null,
     obligations: [],
     clocksDecisionId: null,
-    decidedClocks: null,
-    clockEvents: [],
-    clockSeq: 0,
-    clockTimers: [],
-    nextDueAt: null,
+    milestones: {},
+    notApplicable: [],
     urgencyAt: NO_DEADLINE,
     notificationOutbox: [],
     updateCount: 0,
@@ -67,21 +67,22 @@ function toWorkflowIncident(doc: Doc): WorkflowIncident {
     tlp: DEFAULT_INCIDENT_TLP,
     pap: DEFAULT_INCIDENT_PAP,
     ...rest,
+    urgency: {
+      dueAt: nextDueAt instanceof Date ? nextDueAt : null,
+      seq: typeof clockSeq === 'number' ? clockSeq : 0,
+    },
     id: String(_id),
-  } as unknown as WorkflowIncident;
+  } as unknown as StoredWorkflowIncident;
 }
 
 const inScope = (doc: Doc, scope: Scope): boolean => scope.kind === 'all' || doc.bureauId === scope.bureauId;
 
-/** The condition of a workflow write: in scope, still as `expected`, and the change's guard holding. */
-function writeGuard(scope: Scope, expected: Expectation, guard: WorkflowChange['guard']): WriteGuard {
+/** The condition of a workflow write: in scope, still at `revision`, and the change's guard holding. */
+function writeGuard(scope: Scope, revision: number, guard: WorkflowChange['guard']): WriteGuard {
   return {
     ...(scope.kind === 'bureau' ? { bureauId: scope.bureauId } : {}),
-    revision: expected.revision,
-    // A fresh report has no clockSeq yet: 0 stands for the missing field.
-    clockSeq: expected.clockSeq === 0 ? { $in: [0, null] } : expected.clockSeq,
+    revision,
     ...(guard?.unassigned ? { assignee: null } : {}),
-    ...(guard?.eventsAbsent?.length ? { clockEvents: { $nin: guard.eventsAbsent } } : {}),
   };
 }
 
@@ -116,30 +117,41 @@ export class WorkflowRepository {
    * The scope is in the query: a foreign incident and a missing one are the same read with the same
    * empty answer (our FerretDB build narrows `{ _id, bureauId }` through the `_id` index).
    */
-  async findById(scope: Scope, id: string): Promise<WorkflowIncident | null> {
+  async findById(scope: Scope, id: string): Promise<StoredWorkflowIncident | null> {
     if (!isObjectId(id)) return null;
     const filter = scope.kind === 'bureau' ? { _id: oid(id), bureauId: scope.bureauId } : { _id: oid(id) };
     const doc = await this.collection.findOne(filter, { projection: { pendingAudit: 0, pendingJobs: 0 } });
     return doc && inScope(doc, scope) ? toWorkflowIncident(doc) : null;
   }
 
+  /** These incidents, whatever their bureau, in one read (the clock reconciler's batches). */
+  async findMany(ids: readonly string[]): Promise<StoredWorkflowIncident[]> {
+    const oids = ids.filter(isObjectId).map(oid);
+    if (oids.length === 0) return [];
+    const docs = await this.collection
+      .find({ _id: { $in: oids } }, { projection: { pendingAudit: 0, pendingJobs: 0 } })
+      .toArray();
+    return docs.map(toWorkflowIncident);
+  }
+
   /**
-   * Applies `change` only if the incident is still as `expected` (and the guard holds), in one update
-   * with its audit drafts. Returns the incident after the change, or null when the condition failed.
+   * Applies `change` only if the incident is still at `revision` (and the guard holds), in one update
+   * with its audit drafts, moving the revision. Returns the incident after the change, or null when
+   * the condition failed.
    */
   async update(
     scope: Scope,
     id: string,
-    expected: Expectation,
+    revision: number,
     change: WorkflowChange,
-  ): Promise<WorkflowIncident | null> {
+  ): Promise<StoredWorkflowIncident | null> {
     if (!isObjectId(id)) return null;
     const push: Doc = { pendingAudit: { $each: change.audit } };
     if (change.jobs?.length) push.pendingJobs = { $each: change.jobs };
     for (const [field, values] of Object.entries(change.push ?? {})) push[field] = { $each: values };
     const update: Doc = {
       $set: { ...change.set, updatedAt: new Date() },
-      $inc: { revision: change.bump.revision ? 1 : 0, clockSeq: change.bump.clockSeq ? 1 : 0 },
+      $inc: { revision: 1 },
       $push: push,
     };
     if (change.addToSet) {
@@ -147,7 +159,7 @@ export class WorkflowRepository {
         Object.entries(change.addToSet).map(([f, v]) => [f, { $each: v }]),
       );
     }
-    const doc = await updateIf(this.collection, oid(id), writeGuard(scope, expected, change.guard), update);
+    const doc = await updateIf(this.collection, oid(id), writeGuard(scope, revision, change.guard), update);
     if (!doc) return null;
     const outbox = (field: string): unknown[] => (Array.isArray(doc[field]) ? (doc[field] as unknown[]) : []);
     this.written?.(doc._id, outbox('pendingAudit'), outbox('pendingJobs'));
@@ -209,14 +221,60 @@ export class WorkflowRepository {
   }
 
   /**
-   * Every incident with clocks, in batches, from one scan in natural order: FerretDB reads the whole
-   * collection for this filter anyway, so paging by `_id` would read it once per page.
+   * The earliest due time of the incident's clocks, projected from their record's write `seq` for the
+   * queues' sort: only a newer record state replaces an older one, and the revision does not move.
    */
-  async *withClocks(batch: number): AsyncGenerator<WorkflowIncident[]> {
+  async projectUrgency(id: string, seq: number, nextDueAt: Date | null): Promise<void> {
+    if (!isObjectId(id)) return;
+    await this.collection.updateOne(
+      { _id: oid(id), $or: [{ clockSeq: { $lt: seq } }, { clockSeq: null }] },
+      { $set: { nextDueAt, urgencyAt: nextDueAt ?? NO_DEADLINE, clockSeq: seq } },
+    );
+  }
+
+  /**
+   * Incidents as the version before clock records stored them, with their clocks on the incident (for
+   * the clock records' migration), in batches of one scan.
+   */
+  async *withClockFields(batch: number): AsyncGenerator<LegacyClockFields[]> {
     const cursor = this.collection.find(
-      { 'clocks.0': { $exists: true } },
+      { $or: CLOCK_FIELDS.map((field) => ({ [field]: { $exists: true } })) },
       { projection: { pendingAudit: 0, pendingJobs: 0 }, batchSize: batch },
     );
-    yield* inBatches(cursor, batch, toWorkflowIncident);
+    yield* inBatches(cursor, batch, (doc) => {
+      const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+      const triage = doc.triage as { decisionId?: string } | null | undefined;
+      return {
+        id: String(doc._id),
+        bureauId: String(doc.bureauId),
+        ref: String(doc.ref),
+        status: String(doc.status),
+        triageDecisionId: triage?.decisionId ?? null,
+        clocks: list(doc.clocks),
+        clocksDecisionId: typeof doc.clocksDecisionId === 'string' ? doc.clocksDecisionId : null,
+        clockEvents: list(doc.clockEvents).map(String),
+        clockTimers: list(doc.clockTimers).map(String),
+        clockSeq: typeof doc.clockSeq === 'number' ? doc.clockSeq : 0,
+        obligations: list(doc.obligations).length,
+        nextDueAt: doc.nextDueAt instanceof Date ? doc.nextDueAt : null,
+        times: (doc.facts as { times?: Record<string, unknown> } | undefined)?.times ?? {},
+        updatedAt: doc.updatedAt instanceof Date ? doc.updatedAt : new Date(),
+      };
+    });
+  }
+
+  /**
+   * Drops the clock fields the clock record now holds, and sets what the incident keeps: the decision
+   * the clocks follow, its milestones and the record's sequence its urgency came from (neither the
+   * revision nor `updatedAt` moves).
+   */
+  async dropClockFields(id: string, set: Record<string, unknown>): Promise<void> {
+    await this.collection.updateOne(
+      { _id: oid(id) },
+      {
+        $set: set,
+        $unset: Object.fromEntries(['clocks', 'clockEvents', 'clockTimers'].map((field) => [field, ''])),
+      },
+    );
   }
 }

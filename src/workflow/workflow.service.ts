@@ -3,9 +3,9 @@ import { scopeOf, type Actor } from '../auth/index.js';
 import { auditDraft, type AuditDraft } from '../audit/index.js';
 import type { IncidentStatus } from '../incidents/index.js';
 import { ConflictError, ValidationError } from '../platform/index.js';
-import { clockChanges, clockFields, currentClocks } from '../clocks/index.js';
+import { currentClocks } from '../clocks/index.js';
 import { closeProblems, clockProblems } from './close-requirements.js';
-import { allowedNext, canTransition, isOpen } from './lifecycle.js';
+import { allowedNext, canTransition } from './lifecycle.js';
 import { transitionEffects } from './workflow-effects.js';
 import type { PlannedChange, WorkflowWriter } from './workflow-writer.js';
 import type { Assignee, PostIncident, WorkflowIncident } from './workflow.types.js';
@@ -38,7 +38,6 @@ const subject = (incident: WorkflowIncident) => ({
   id: incident.id,
   ref: incident.ref,
 });
-const both = { revision: true, clockSeq: true };
 
 /** Claim, assign, release, acknowledge and the lifecycle; every change conditional on the caller's version. */
 export class WorkflowService {
@@ -119,7 +118,6 @@ export class WorkflowService {
         // A claim of a free incident also requires it still free (the version check alone would do;
         // this states the rule in the write itself). A lead's assignment takes it from whoever had it.
         guard: action === 'incident.claimed' && !incident.assignee ? { unassigned: true } : undefined,
-        bump: both,
         audit: [this.draft(actor, action, incident, changes)],
       },
     };
@@ -173,21 +171,16 @@ export class WorkflowService {
       throw new ValidationError([{ path: 'finding', message: 'say why this is not an incident' }]);
     }
     const at = new Date();
-    const effects = transitionEffects(incident, input.to, actor, at, calendars, notApplicable);
-    const fields = clockFields(incident, effects.clocks, isOpen(input.to), at);
-    const set: Record<string, unknown> = { ...effects.set, ...fields.set, status: input.to };
+    const effects = transitionEffects(incident, input.to, actor, at, notApplicable);
+    const set: Record<string, unknown> = { ...effects.set, status: input.to };
     if (input.postIncident) set.postIncident = postIncident;
     if (input.finding) set.finding = input.finding;
-    const changes = [
-      { field: 'status', before: from, after: input.to },
-      ...clockChanges(currentClocks(incident, calendars), effects.clocks),
-    ];
+    const changes = [{ field: 'status', before: from, after: input.to }];
     const action = input.to === 'acknowledged' ? 'incident.acknowledged' : 'incident.transitioned';
     return {
       change: {
         set,
         push: { obligations: effects.obligations, notificationOutbox: effects.outbox },
-        bump: both,
         audit: [
           this.draft(actor, action, incident, changes, {
             ...(input.finding ? { finding: input.finding } : {}),
@@ -198,7 +191,8 @@ export class WorkflowService {
           }),
         ],
       },
-      timers: fields.timers,
+      // The clocks follow the status, the milestone and the obligation met: their own write says how.
+      clocks: true,
     };
   }
 }

@@ -1,8 +1,12 @@
 import type { AuditDraft } from '../audit/index.js';
 import type { JobIntent } from '../platform/index.js';
-import type { IncidentClock, NotificationRequest, RecordedObligation } from '../clocks/index.js';
+import type {
+  ClockMilestones,
+  NotificationRequest,
+  RecordedObligation,
+  WithClocks,
+} from '../clocks/index.js';
 import type { Incident } from '../incidents/index.js';
-import type { ClockSpec } from '../triage/index.js';
 
 /** Someone an incident or task is given to. */
 export interface Assignee {
@@ -96,47 +100,45 @@ export interface WorkflowFields {
   finding: string | null;
   obligations: RecordedObligation[];
   /**
-   * The triage decision whose clock specs `clocks` follow. When the decision in force differs (a
-   * re-triage), its specs are merged in by the next clock write (the `sync` job it recorded).
+   * The triage decision whose clock specs the clocks are to follow (triage writes it); the clock
+   * record says which one they follow now, and the next clock write merges a newer one in.
    */
   clocksDecisionId: string | null;
-  /** Clock events already acted on (exactly-once guard; survives re-triage). */
-  clockEvents: string[];
-  /** Bumped by every clock write; clock writes do not bump `revision` (the responder's version). */
-  clockSeq: number;
-  /** Job ids of the delayed timers this incident should have. */
-  clockTimers: string[];
-  /** Earliest due time of a running clock (denormalised for the queues). */
-  nextDueAt: Date | null;
-  /** `nextDueAt`, or the far future when nothing runs: the queue's sort key, nulls last. */
+  /** When the incident first entered the states that start or stop clocks (the clocks follow them). */
+  milestones: ClockMilestones;
+  /** At closing: clocks marked not applicable, with the reason (a list: clock keys hold dots). */
+  notApplicable: Array<{ clock: string; reason: string }>;
+  /**
+   * Earliest due time of a running clock, as projected from the clock record (sequence `seq`) for the
+   * queues; `urgencyAt` is it, or the far future when nothing runs: the queue's sort key, nulls last.
+   */
+  urgency: { dueAt: Date | null; seq: number };
   urgencyAt: Date;
+  /** Mails the incident's own writes queued (a rejection notice), handed over by the clock `sync`. */
   notificationOutbox: NotificationRequest[];
 }
 
+/** An incident as the workflow stores it: without its clocks, which are a record of their own. */
+export type StoredWorkflowIncident = Omit<Incident, 'clocks' | 'pendingAudit' | 'clocksDecisionId'> &
+  WorkflowFields;
+
 /**
- * An incident as the workflow reads it. `clocks` holds bare triage specs only while a first decision's
- * clocks were not started; `decidedClocks` are the specs of a decision not merged yet, read from its
- * record with the incident (never stored on it).
+ * An incident as the workflow reads it: the stored incident joined with its clock record (`clocks`
+ * holds bare triage specs only while a first decision's clocks were not started; `decidedClocks` are
+ * the specs of a decision not merged yet, read from its record).
  */
-export type WorkflowIncident = Omit<Incident, 'clocks' | 'pendingAudit'> &
-  WorkflowFields & { clocks: Array<ClockSpec | IncidentClock>; decidedClocks: ClockSpec[] | null };
+export type WorkflowIncident = WithClocks<StoredWorkflowIncident>;
 
-/** What a write expects to find: the responder's version and the clock sequence it computed from. */
-export interface Expectation {
-  revision: number;
-  clockSeq: number;
-}
-
-/** One conditional single-document update with its audit events. */
+/**
+ * One conditional single-document update with its audit events. Every workflow write is something a
+ * responder sees: it moves the revision (the ETag).
+ */
 export interface WorkflowChange {
   set?: Record<string, unknown>;
   push?: Record<string, unknown[]>;
   addToSet?: Record<string, unknown[]>;
-  /** Bump `revision` (a change a responder must see), `clockSeq` (clock progress), or both. */
-  bump: { revision: boolean; clockSeq: boolean };
-  /** Extra conditions checked with the expectation: a claim needs the incident still unassigned, a
-   * clock write needs its event keys still absent. */
-  guard?: { unassigned?: true; eventsAbsent?: readonly string[] };
+  /** An extra condition checked with the version: a claim needs the incident still unassigned. */
+  guard?: { unassigned?: true };
   audit: AuditDraft[];
   /** The jobs the change causes (its timers, the hand-over of the mails it queued), recorded with it. */
   jobs?: JobIntent[];

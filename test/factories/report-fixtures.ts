@@ -3,6 +3,7 @@ import type { IncidentRepository } from '../../src/incidents/incident.repository
 import { auditDraft, GENESIS_HASH, sealDrafts, type ChainHead } from '../../src/audit/index.js';
 import { systemActor } from '../../src/auth/index.js';
 import { mongoose, type Connection } from '../../src/platform/db/index.js';
+import { CLOCK_RECORDS_COLLECTION } from '../../src/clocks/index.js';
 
 /**
  * A set of incidents whose clocks and outcomes are known by construction, for checking report figures.
@@ -144,9 +145,13 @@ export function fixtureDocument(fixture: IncidentFixture, now: Date) {
   };
 }
 
-/** Inserts the fixtures through the intake repository (reference numbers included); returns their ids. */
+/**
+ * Inserts the fixtures through the intake repository (reference numbers included), and their clocks
+ * as the clock records triage and the clock service store (`db`); returns their ids.
+ */
 export async function insertFixtures(
   repository: IncidentRepository,
+  db: Connection,
   fixtures: readonly IncidentFixture[],
   now = new Date(),
 ): Promise<string[]> {
@@ -154,11 +159,12 @@ export async function insertFixtures(
   for (const fixture of fixtures) {
     const id = new mongoose.Types.ObjectId().toHexString();
     const year = fixture.reportedAt.getUTCFullYear();
-    await repository.insertNew(id, { bureauId: fixture.bureauId, year }, (seq) => ({
+    const { clocks, ...document } = fixtureDocument(fixture, now);
+    const incident = await repository.insertNew(id, { bureauId: fixture.bureauId, year }, (seq) => ({
       ref: formatRef('GIRO', year, seq, fixture.bureauId),
       year,
       seq,
-      ...fixtureDocument(fixture, now),
+      ...document,
       indicators: [],
       updateCount: 0,
       reportedBy: { userId: 'fixture', name: 'Fixture', role: 'reporter' },
@@ -173,6 +179,19 @@ export async function insertFixtures(
       updatedAt: fixture.reportedAt,
       pendingAudit: [],
     }));
+    await db.db!.collection(CLOCK_RECORDS_COLLECTION).insertOne({
+      _id: new mongoose.Types.ObjectId(id),
+      bureauId: fixture.bureauId,
+      ref: incident?.ref ?? id,
+      clocks,
+      decisionId: null,
+      events: [],
+      timers: [],
+      seq: 1,
+      appliedObligations: document.obligations.length,
+      nextDueAt: null,
+      outbox: [],
+    });
     ids.push(id);
   }
   return ids;

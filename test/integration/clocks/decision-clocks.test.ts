@@ -2,22 +2,24 @@ import { expect } from 'chai';
 import type { Job } from 'bullmq';
 import { mongo } from 'mongoose';
 import { createAuditModule } from '../../../src/audit/index.js';
+import { CLOCK_RECORDS_COLLECTION } from '../../../src/clocks/index.js';
 import { reportBody } from '../../factories/incident.factory.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { waitFor } from '../workflow/workflow-fixture.js';
 
-interface StoredIncident {
+interface StoredClocks {
   clocks: Array<{ key: string; state?: string }>;
-  clockTimers: string[];
-  clockSeq?: number;
-  revision: number;
+  timers: string[];
+  seq: number;
+  decisionId: string;
 }
 
 /**
- * A first triage decision stores the clocks it starts in its own write, with their timers as jobs,
- * and files the queue row itself (issue 16: fewer commands per report): no clock job follows it.
+ * A first triage decision stores the clocks it starts in their own record before its incident write,
+ * which carries their timers as jobs, and files the queue row itself (issue 16: fewer commands per
+ * report): no clock job follows it.
  */
 describe('Clocks planned in the first triage decision', function () {
   this.timeout(60_000);
@@ -32,10 +34,10 @@ describe('Clocks planned in the first triage decision', function () {
     await runtime.stop();
   });
 
-  const stored = async (id: string): Promise<StoredIncident | null> =>
+  const stored = async (id: string): Promise<StoredClocks | null> =>
     (await runtime.platform.db.db
-      ?.collection('incidents')
-      .findOne({ _id: new mongo.ObjectId(id) })) as StoredIncident | null;
+      ?.collection(CLOCK_RECORDS_COLLECTION)
+      .findOne({ _id: new mongo.ObjectId(id) })) as StoredClocks | null;
 
   it('when a report is triaged, then its clocks run from that write, their timers are set, its queue row is filed, and no clock job reads it again', async () => {
     const created = await call<{ id: string }>(runtime.url, 'POST', '/api/v1/incidents', {
@@ -73,10 +75,11 @@ describe('Clocks planned in the first triage decision', function () {
     expect(states).to.include('running');
     expect(states).to.include('met');
     expect(states).not.to.include(undefined);
-    // No clock write came after the decision: the clock sequence never moved.
-    expect(incident?.clockSeq ?? 0).to.equal(0);
-    expect(incident?.clockTimers.length).to.be.greaterThan(0);
-    for (const timerId of incident?.clockTimers ?? []) {
+    // No clock write came after the decision: the record is as triage stored it, following it.
+    expect(incident?.seq).to.equal(1);
+    expect(incident?.decisionId).to.equal((triaged.body.triage as { decisionId?: string }).decisionId);
+    expect(incident?.timers.length).to.be.greaterThan(0);
+    for (const timerId of incident?.timers ?? []) {
       const state = await waitFor(
         () => clocksQueue.getJobState(timerId),
         (found) => found !== 'unknown',

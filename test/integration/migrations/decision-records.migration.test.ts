@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { CLOCK_RECORDS_COLLECTION } from '../../../src/clocks/index.js';
 import { ObjectId, type Document } from 'bson';
 import { createActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
@@ -91,6 +92,9 @@ describe('Migration: triage decisions move to their own records', function () {
 
     const incidents = await storedDocs(urls.mongodbUri, 'incidents');
     const records = new Map((await storedDocs(urls.mongodbUri, 'triage_decisions')).map((r) => [r._id, r]));
+    const clockRecords = new Map(
+      (await storedDocs(urls.mongodbUri, CLOCK_RECORDS_COLLECTION)).map((r) => [String(r._id), r]),
+    );
     expect(records.size).to.equal(decided.length);
     for (const old of decided) {
       const now = incidents.find((doc) => String(doc._id) === String(old._id));
@@ -109,15 +113,21 @@ describe('Migration: triage decisions move to their own records', function () {
         c.key,
         c.state,
       ]);
-      const clocks = (now?.clocks as Array<{ key: string; state: string }>).map((c) => [c.key, c.state]);
+      // The clocks are a record of their own since (`2027-01-clock-records`, run by the same command).
+      const clockRecord = clockRecords.get(String(old._id));
+      const clocks = (clockRecord?.clocks as Array<{ key: string; state: string }>).map((c) => [
+        c.key,
+        c.state,
+      ]);
       expect(clocks).to.deep.equal(progress);
+      expect(now?.clocksDecisionId, 'the decision the clocks are to follow').to.equal(summary?.decisionId);
       if (String(old.ref).endsWith('-W')) {
         // The specs wait in the decision's record; the next clock write merges them.
         expect(record?.clocks).to.deep.equal(old.clocks);
-        expect(now?.clocksDecisionId).to.equal(null);
+        expect(clockRecord?.decisionId).to.equal(null);
       } else {
         expect(record?.clocks).to.deep.equal([]);
-        expect(now?.clocksDecisionId).to.equal(summary?.decisionId);
+        expect(clockRecord?.decisionId).to.equal(summary?.decisionId);
       }
       // Nothing a responder sees moved: the ETag they hold still matches.
       expect(now?.revision).to.equal(old.revision);

@@ -185,7 +185,7 @@ describe('notifications triage stores on incidents', function () {
     await waitForTriage(id, (await createActor(runtime, { role: 'responder' })).key);
     await dispatchNotifications(runtime, id);
     await smtp.waitFor(() => smtp.to(commissioner).length > 0, 30_000, 'the Cap. 653 report');
-    const incident = await runtime.modules.intake.repository.findById(ALL_SCOPE, id);
+    const incident = await runtime.modules.workflow.writer.find(ALL_SCOPE, id);
     const triage = incident?.triage;
     if (!incident || !triage) return expect.fail('the incident was not triaged');
     const concerns = incident.clocks.find((c) => c.key === 'hk-ci.serious-incident-report');

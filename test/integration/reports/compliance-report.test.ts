@@ -71,7 +71,7 @@ describe('reports: figures against fixtures with known outcomes', function () {
     dataDir = mkdtempSync(join(tmpdir(), 'reports-'));
     runtime = await startTestRuntime('reports', { DATA_DIR: dataDir });
     auditor = await createActor(runtime, { role: 'auditor' });
-    await insertFixtures(runtime.modules.intake.repository, fixtures);
+    await insertFixtures(runtime.modules.intake.repository, runtime.platform.db, fixtures);
   });
   after(async () => {
     await runtime.stop();

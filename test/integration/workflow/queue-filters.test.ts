@@ -127,7 +127,7 @@ describe('workflow: queue filters and paging from the queue index', function () 
     expect(page.total).to.equal(want.length);
     // The reconciler's re-filing makes the index complete again.
     for (const incident of incidents) {
-      await runtime.modules.workflow.clocks.reindex(
+      await runtime.modules.workflow.clocks.settled(
         await runtime.modules.workflow.writer.read({ kind: 'all' }, incident.id),
       );
     }

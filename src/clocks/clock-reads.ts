@@ -1,0 +1,81 @@
+import type { Logger } from '../platform/index.js';
+import type { DecisionClockLookup } from '../triage/index.js';
+import { emptyClockRecord, type ClockRecord } from './clock-record.js';
+import type { ClockRecordRepository } from './clock-record.repository.js';
+import type { ClockFacts, ClockedIncident } from './clock-store.js';
+import type { IncidentClock } from './clock.types.js';
+
+/** An incident's facts with its clocks, as every reader of incidents is handed them. */
+export type WithClocks<F extends ClockFacts> = F & ClockedIncident;
+
+/**
+ * Reads of the clock records, joined to the incidents they belong to: the workflow's incident with
+ * its clocks for a request, a page's clocks for the views, by `_id` (one read for a page).
+ */
+export class ClockReads {
+  constructor(
+    private readonly records: ClockRecordRepository,
+    private readonly logger: Logger,
+    /** A triage decision's clock specs, from its record. Without it, re-triaged clocks stay as they were. */
+    private readonly decisionClocks?: DecisionClockLookup,
+  ) {}
+
+  /** The incident with its clocks (and the specs of a decision they do not follow yet). */
+  async join<F extends ClockFacts>(facts: F): Promise<WithClocks<F>> {
+    const record = await this.records.find(facts.id);
+    return this.joined(facts, record);
+  }
+
+  /** Several incidents with their clocks: one read of the records. */
+  async joinMany<F extends ClockFacts>(facts: readonly F[]): Promise<Array<WithClocks<F>>> {
+    if (facts.length === 0) return [];
+    const records = new Map(
+      (await this.records.findMany(facts.map((f) => f.id))).map((record) => [record.incidentId, record]),
+    );
+    return Promise.all(facts.map((f) => this.joined(f, records.get(f.id) ?? null)));
+  }
+
+  /** The clocks of these incidents, by id (an incident without a record has none). */
+  async clocksOf(incidentIds: readonly string[]): Promise<Map<string, Array<IncidentClock>>> {
+    const records = await this.records.findMany(incidentIds);
+    return new Map(records.map((record) => [record.incidentId, record.clocks as IncidentClock[]]));
+  }
+
+  /** The incident with a record just written (its decision merged: nothing is pending from it). */
+  withRecord<F extends ClockedIncident>(incident: F, record: ClockRecord): F {
+    return {
+      ...incident,
+      clocks: record.clocks,
+      decidedClocks: null,
+      clockEvents: record.events,
+      clockTimers: record.timers,
+      clockSeq: record.seq,
+      nextDueAt: record.nextDueAt,
+      clockRecord: record,
+    };
+  }
+
+  private async joined<F extends ClockFacts>(facts: F, stored: ClockRecord | null): Promise<WithClocks<F>> {
+    const record = stored ?? emptyClockRecord(facts);
+    const follow = facts.clocksDecisionId;
+    let decidedClocks: ClockedIncident['decidedClocks'] = null;
+    if (follow && follow !== record.decisionId && this.decisionClocks) {
+      decidedClocks = await this.decisionClocks(follow);
+      if (decidedClocks === null)
+        this.logger.warn(
+          { incidentId: facts.id, decisionId: follow },
+          'triage decision record missing; clocks kept as they are',
+        );
+    }
+    const clocks: Omit<ClockedIncident, keyof ClockFacts> = {
+      clocks: record.clocks,
+      decidedClocks,
+      clockEvents: record.events,
+      clockTimers: record.timers,
+      clockSeq: record.seq,
+      nextDueAt: record.seq > 0 ? record.nextDueAt : facts.urgency.dueAt,
+      clockRecord: record,
+    };
+    return { ...facts, ...clocks };
+  }
+}

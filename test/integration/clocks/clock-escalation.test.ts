@@ -83,6 +83,9 @@ describe('Clocks and escalation on the real queues (seconds-scale policy)', func
       const unmet = settled.body.clocks.find((c) => c.key === 'hk-gov.acknowledge')!;
       expect(unmet.state).to.equal('breached');
       expectStepsOnce(unmet);
+      // The breach and the ladder's steps are written on the clock record: the version a responder
+      // holds since the last change they could see is still the incident's.
+      expect(settled.body.revision, 'clock progress does not move the ETag').to.equal(recorded.body.revision);
     });
   });
 

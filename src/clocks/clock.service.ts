@@ -83,6 +83,11 @@ export interface CatchUpOptions {
    * for its answer, and the mails queued by earlier writes are left to the `sync` jobs those recorded.
    */
   inline?: boolean;
+  /**
+   * The incident with its clocks as the caller has just read or written them: the first attempt plans
+   * from it instead of reading both again (a write that loses reads afresh).
+   */
+  known?: ClockedIncident;
 }
 
 /** Outcome of one catch-up, for the job's return value and the tests. */
@@ -117,8 +122,14 @@ export class ClockService {
   ) {}
 
   async catchUp(incidentId: string, options: CatchUpOptions = {}): Promise<CatchUpResult> {
+    let known = options.known;
     return readDecideWrite({
       read: async () => {
+        if (known) {
+          const given = known;
+          known = undefined;
+          return given;
+        }
         const facts = await this.store.find(incidentId);
         return facts ? this.reads.join(facts) : null;
       },

@@ -36,9 +36,11 @@ export class WorkflowClockStore implements ClockStore<StoredWorkflowIncident> {
 
   async settled(incident: WorkflowIncident): Promise<void> {
     const record = incident.clockRecord;
-    // Whenever the record is newer, even with the same time: the incident read may be older than a
-    // projection another write made since, which the sequence condition orders.
-    if (record.seq > incident.urgency.seq)
+    const time = (date: Date | null) => (date === null ? null : new Date(date).getTime());
+    // Only a newer record's time, and only when it differs from what the incident carried as read: the
+    // sequence condition keeps an older projection from replacing a newer one; one that raced past
+    // this read is put right by the clock reconciler's pass.
+    if (record.seq > incident.urgency.seq && time(record.nextDueAt) !== time(incident.urgency.dueAt))
       await this.repository.projectUrgency(incident.id, record.seq, record.nextDueAt);
     await this.after(incident);
   }

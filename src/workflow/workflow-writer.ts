@@ -146,7 +146,7 @@ export class WorkflowWriter {
    */
   private async clocksFollow(updated: WorkflowIncident): Promise<WorkflowIncident> {
     try {
-      const result = await this.clocks.catchUp(updated.id, { inline: true });
+      const result = await this.clocks.catchUp(updated.id, { inline: true, known: updated });
       if (result.incident) return withClocksOf(updated, result.incident as WorkflowIncident);
     } catch (err) {
       this.logger.warn(

@@ -14,7 +14,7 @@ import { echoWorker, healthRoutes } from './health/index.js';
 import { ALL_SCOPE, createAuthModule, type AuthServices, type DemoCredential } from './auth/index.js';
 import { createCorrespondenceModule, type CorrespondenceServices } from './correspondence/index.js';
 import { createIntakeModule, intakeMigrations, type IntakeModule } from './incidents/intake.module.js';
-import { INCIDENTS_COLLECTION } from './incidents/index.js';
+import { incidentDocumentsOn } from './incidents/index.js';
 import { openApiRoutes } from './openapi/index.js';
 import { auditDraft, createAuditModule, type AuditDraft } from './audit/index.js';
 import { createWorkflowModule, workflowMigrations, type WorkflowServices } from './workflow/index.js';
@@ -177,7 +177,7 @@ export function buildModules(platform: PlatformDeps): Modules {
   });
   // Responder workflow and clocks: on intake's incidents collection, audited through its outbox.
   const workflow = createWorkflowModule(platform, {
-    incidentsCollection: intake.services.repository.collectionName,
+    incidents: intake.services.documents,
     users: auth.services.users,
     audit: audit.audit,
     followUps: intake.services.followUps,
@@ -379,7 +379,7 @@ export type { Worker };
 
 /** Every module's migrations on a bare connection (`govcert migrate`); a start runs the same ones. */
 export async function storeMigrations(db: Connection): Promise<Migration[]> {
-  return [...(await intakeMigrations(db)), ...workflowMigrations(db, INCIDENTS_COLLECTION)];
+  return [...(await intakeMigrations(db)), ...workflowMigrations(db, incidentDocumentsOn(db))];
 }
 
 /**

@@ -19,6 +19,7 @@ import { createWorkflowModule } from '../../src/workflow/index.js';
 import { CommandCounter, summary } from './measure.js';
 import { templateIncident } from './template-incident.js';
 import { CLOCK_RECORDS_COLLECTION } from '../../src/clocks/index.js';
+import { incidentDocumentsOn } from '../../src/incidents/index.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
 const LIST_CALLS = Number(process.env.BENCH_LIST_CALLS ?? 200);
@@ -52,7 +53,7 @@ const platform: PlatformDeps = { config, logger, metrics, db, redis, queues };
 // The workflow module alone (no intake, notification or triage loops scanning the same collection):
 // what is measured is the queue read path and the clock timers, not the rest of the system.
 const workflow = createWorkflowModule(platform, {
-  incidentsCollection: 'incidents',
+  incidents: incidentDocumentsOn(db),
   users: { get: () => Promise.resolve(null) },
   audit: { forSubject: () => Promise.resolve([]) },
   followUps: { historyOf: () => Promise.resolve(new Map()) },

@@ -1,4 +1,4 @@
-import { planClocks, timerJobId } from '../../src/clocks/index.js';
+import { factsOfNewIncident, planClocks, timerJobId } from '../../src/clocks/index.js';
 import { mongoose } from '../../src/platform/db/index.js';
 import { reportBody } from '../../test/factories/incident.factory.js';
 
@@ -47,14 +47,7 @@ export function templateIncident(
       decided: null,
       clockEvents: [],
       clockTimers: [],
-      facts: {
-        status: 'triaged',
-        obligations: [],
-        appliedObligations: 0,
-        milestones: {},
-        times: {},
-        notApplicable: {},
-      },
+      facts: factsOfNewIncident(),
       ladder: [],
       severity,
       open: true,

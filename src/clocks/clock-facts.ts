@@ -26,6 +26,16 @@ export interface ClockFactInput {
   notApplicable: Readonly<Record<string, string>>;
 }
 
+/** The facts of an incident just triaged: nothing recorded yet. */
+export const factsOfNewIncident = (): ClockFactInput => ({
+  status: 'triaged',
+  obligations: [],
+  appliedObligations: 0,
+  milestones: {},
+  times: {},
+  notApplicable: {},
+});
+
 /** The states after which no clock runs: closing stops them all, rejecting or merging abandons them. */
 const ABANDONED = new Set(['rejected', 'duplicate']);
 

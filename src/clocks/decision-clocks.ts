@@ -1,23 +1,15 @@
 import type { AuditChange } from '../audit/index.js';
-import type { ClockSpec, EscalationStep } from '../triage/index.js';
+import type { DecidedClocks } from '../triage/index.js';
 import type { JobIntent } from '../platform/index.js';
 import type { CalendarSet } from './calendar/index.js';
 import { clockChanges } from './clock-changes.js';
 import { timerJobId } from './clock-events.js';
+import { factsOfNewIncident } from './clock-facts.js';
 import { planClocks } from './clock-plan.js';
 import type { ClockRecord } from './clock-record.js';
 import { clockSyncJob, clockWriteJobs } from './clock-timers.js';
 
-/** What a first triage decision knows of the clocks it starts. */
-export interface DecidedClocks {
-  incidentId: string;
-  bureauId: string;
-  ref: string;
-  decisionId: string;
-  clocks: ClockSpec[];
-  ladder: EscalationStep[];
-  severity: string | null;
-}
+export type { DecidedClocks } from '../triage/index.js';
 
 /**
  * The clocks of an incident's first decision, stored in their own record before the decision's
@@ -50,14 +42,7 @@ export function planDecisionClocks(
       decided: null,
       clockEvents: [],
       clockTimers: [],
-      facts: {
-        status: 'triaged',
-        obligations: [],
-        appliedObligations: 0,
-        milestones: {},
-        times: {},
-        notApplicable: {},
-      },
+      facts: factsOfNewIncident(),
       ladder: decided.ladder,
       severity: decided.severity,
       open: true,

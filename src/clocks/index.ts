@@ -41,7 +41,7 @@ export {
   REMINDERS_MISSED,
 } from './clock-events.js';
 export { planClocks, derivedClocks, type ClockInput, type ClockPlan } from './clock-plan.js';
-export type { ClockMilestones, ClockFactInput } from './clock-facts.js';
+export { factsOfNewIncident, type ClockMilestones, type ClockFactInput } from './clock-facts.js';
 export { CLOCK_RECORDS_COLLECTION, type ClockRecord } from './clock-record.js';
 export type { LegacyClockFields, LegacyClockSource } from './clock-records.migration.js';
 export { ClockReads, type WithClocks } from './clock-reads.js';

@@ -1,6 +1,12 @@
 /** Intake: reports, follow-ups, indicator matching. The only public surface of `src/incidents`. */
 export { INCIDENTS_COLLECTION } from './incident.model.js';
 export type { IncidentFilter, IncidentChange, IncidentWrite } from './incident.repository.js';
+export {
+  incidentDocumentsOn,
+  type IncidentDocuments,
+  type IncidentDocumentChange,
+  type QueuedQuery,
+} from './incident-documents.repository.js';
 export { incidentPages } from './incident-pages.js';
 export {
   IncidentListIndex,

@@ -31,6 +31,7 @@ import { IncidentRepository } from './incident.repository.js';
 import { incidentRoutes } from './incident.routes.js';
 import { IncidentService } from './incident.service.js';
 import type { ClockLookup, NotificationStatusLookup, ViewLookups } from './incident.view.js';
+import { IncidentDocumentRepository, type IncidentDocuments } from './incident-documents.repository.js';
 import { IndicatorMatchService } from './indicator-match.service.js';
 import { IndicatorSightingRepository } from './indicator-sighting.repository.js';
 import { PolicyReviewService } from './policy-review.service.js';
@@ -79,6 +80,8 @@ export interface IntakeModule {
     repository: IncidentRepository;
     /** The incident list's index: the workflow files what it writes there too. */
     listIndex: IncidentListIndex;
+    /** The incidents' documents as the workflow reads and writes them (this module owns the collection). */
+    documents: IncidentDocuments;
     listReconciler: IncidentListReconciler;
     /** The active policy described, its test cases run, a candidate simulated (administrators). */
     policyReview: PolicyReviewService;
@@ -116,6 +119,9 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
     },
     { listIndex, logger: platform.logger },
   );
+  const documents = new IncidentDocumentRepository(platform.db, (id, pendingAudit, pendingJobs) => {
+    deps.kickAudit?.(documents.collectionName, id, pendingAudit, pendingJobs);
+  });
   const listReconciler = new IncidentListReconciler(
     repository,
     listIndex,
@@ -181,6 +187,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
       reconciler,
       repository,
       listIndex,
+      documents,
       listReconciler,
       policyReview: new PolicyReviewService(
         repository,
@@ -199,6 +206,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
         'triage policy loaded',
       );
       await repository.init(); // indexes of incidents, indicator sightings and idempotency keys
+      await documents.init(); // and of what the queues filter and sort on
       await decisions.init();
     },
   };

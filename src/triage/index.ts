@@ -17,6 +17,7 @@ export {
   type DecisionReason,
   type OwedNotification,
   type TriageDecision,
+  type DecidedClocks,
 } from './triage-decision.types.js';
 export type { Policy, PolicyPack } from './policy.types.js';
 export {

@@ -166,3 +166,14 @@ export interface TriageDecision {
   escalation: EscalationStep[];
   reasons: DecisionReason[];
 }
+
+/** What a first triage decision knows of the clocks it starts. */
+export interface DecidedClocks {
+  incidentId: string;
+  bureauId: string;
+  ref: string;
+  decisionId: string;
+  clocks: ClockSpec[];
+  ladder: EscalationStep[];
+  severity: string | null;
+}

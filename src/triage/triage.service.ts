@@ -16,7 +16,7 @@ import {
   evaluatePolicy,
   loadPolicy,
   type ClockSpec,
-  type EscalationStep,
+  type DecidedClocks,
   type OwedNotification,
   type Policy,
   type TriageDecision,
@@ -34,15 +34,7 @@ import type { TriageStore } from './triage-store.js';
  * came from, the state changes for the `clocks.updated` event, and the jobs (the timers, or a `sync`).
  */
 export type DecisionClockStarter = (
-  decided: {
-    incidentId: string;
-    bureauId: string;
-    ref: string;
-    decisionId: string;
-    clocks: ClockSpec[];
-    ladder: EscalationStep[];
-    severity: string | null;
-  },
+  decided: DecidedClocks,
   now: Date,
   calendars: CalendarSet,
 ) => Promise<{ nextDueAt: Date | null; seq: number; changes: AuditChange[]; jobs: JobIntent[] }>;
@@ -216,23 +208,26 @@ export class TriageService {
         policyVersion: policy.version,
         createdAt: now,
       }));
-    // The record first, so the incident never names a decision that is not stored. A crash or a lost
-    // race after it leaves a record nothing names, which a repeat with the same input finds again.
-    await this.decisions.record({
-      ...decision,
-      id: decisionId,
-      incidentId: incident.id,
-      bureauId: incident.bureauId,
-      round: incident.triageRound,
-      inputHash,
-      decidedAt: now,
-      owed: [...owedBefore, ...added],
-    });
+    // The records first (the decision's, and a first decision's clocks, side by side), so the incident
+    // never names a decision or clocks that are not stored. A crash or a lost race after them leaves
+    // records nothing names, which a repeat with the same input finds again.
+    const [, clocks] = await Promise.all([
+      this.decisions.record({
+        ...decision,
+        id: decisionId,
+        incidentId: incident.id,
+        bureauId: incident.bureauId,
+        round: incident.triageRound,
+        inputHash,
+        decidedAt: now,
+        owed: [...owedBefore, ...added],
+      }),
+      this.firstClocks(incident, decision, decisionId, policy, now),
+    ]);
     const first = incident.triage === null;
     if (incident.triage && inForce && added.length === 0 && this.unseen(inForce, decision)) {
       return this.storeUnseen(incident, incident.triage.decisionId, decision, decisionId, inputHash, now);
     }
-    const clocks = await this.firstClocks(incident, decision, decisionId, policy, now);
     const set = {
       ...this.decisionFields(incident, decision, decisionId, inputHash, now),
       ...decisionClocks(clocks),

@@ -4,7 +4,7 @@ import { listedOf, type IncidentListIndex } from '../incidents/index.js';
 import type { Logger } from '../platform/index.js';
 import { isOpen } from './lifecycle.js';
 import type { QueueIndex } from './queue-index.js';
-import type { WorkflowRepository } from './workflow.repository.js';
+import type { WorkflowIncidents } from './workflow-incidents.js';
 import type { StoredWorkflowIncident, WorkflowIncident } from './workflow.types.js';
 
 /**
@@ -14,7 +14,7 @@ import type { StoredWorkflowIncident, WorkflowIncident } from './workflow.types.
  */
 export class WorkflowClockStore implements ClockStore<StoredWorkflowIncident> {
   constructor(
-    private readonly repository: WorkflowRepository,
+    private readonly repository: WorkflowIncidents,
     private readonly notifications: NotificationRequests,
     private readonly logger: Logger,
     private readonly index: QueueIndex,

@@ -10,7 +10,7 @@ export {
   isOpen,
 } from './lifecycle.js';
 export { REQUIRED_TO_CLOSE, REVIEWED_SEVERITIES, closeProblems } from './close-requirements.js';
-export { QUEUED_STATUSES } from './workflow.repository.js';
+export { QUEUED_STATUSES } from './workflow-incidents.js';
 export type { QueueRow } from './queue-row.js';
 export type { QueueSummary, QueuePage, FilteredQueuePage } from './queue.service.js';
 export type { QueueFilter } from './queue-index.js';

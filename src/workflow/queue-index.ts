@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QueueRow } from './queue-row.js';
-import { QUEUED_STATUSES } from './workflow.repository.js';
+import { QUEUED_STATUSES } from './workflow-incidents.js';
 import { NO_DEADLINE, type WorkflowIncident } from './workflow.types.js';
 
 /**

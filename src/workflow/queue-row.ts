@@ -14,7 +14,7 @@ export interface QueueRow {
   assignee: WorkflowIncident['assignee'];
 }
 
-export const ROW_PROJECTION = {
+export const ROW_PROJECTION: Record<string, 0 | 1> = {
   ref: 1,
   bureauId: 1,
   status: 1,

@@ -1,7 +1,7 @@
 import { NotFoundError, type Logger } from '../platform/index.js';
 import type { FilteredRows, QueueFilter, QueueIndex } from './queue-index.js';
 import type { QueueRow } from './queue-row.js';
-import type { WorkflowRepository } from './workflow.repository.js';
+import type { WorkflowIncidents } from './workflow-incidents.js';
 
 /** One team queue at a glance. */
 export interface QueueSummary {
@@ -68,7 +68,7 @@ function summarise(queue: string, rows: readonly QueueRow[]): QueueSummary {
  */
 export class QueueService {
   constructor(
-    private readonly repository: WorkflowRepository,
+    private readonly repository: WorkflowIncidents,
     private readonly index: QueueIndex,
     private readonly logger: Logger,
     private readonly knownQueues: () => readonly string[],

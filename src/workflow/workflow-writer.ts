@@ -18,7 +18,7 @@ import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import { etagOf } from '../platform/http/index.js';
 import type { WorkflowClockStore } from './clock-store.adapter.js';
 import type { QueueIndex } from './queue-index.js';
-import type { WorkflowRepository } from './workflow.repository.js';
+import type { WorkflowIncidents } from './workflow-incidents.js';
 import type { StoredWorkflowIncident, WorkflowChange, WorkflowIncident } from './workflow.types.js';
 
 /** A change computed from the incident as read. */
@@ -75,7 +75,7 @@ const ATTEMPTS = 3;
  */
 export class WorkflowWriter {
   constructor(
-    readonly repository: WorkflowRepository,
+    readonly repository: WorkflowIncidents,
     private readonly reads: ClockReads,
     private readonly clocks: Pick<ClockService, 'catchUp'>,
     private readonly store: WorkflowClockStore,

@@ -6,7 +6,7 @@ import {
   type CalendarSet,
   type ClockReconcilerOptions,
 } from '../clocks/index.js';
-import type { IncidentListIndex } from '../incidents/index.js';
+import type { IncidentDocuments, IncidentListIndex } from '../incidents/index.js';
 import type { Background, PlatformDeps } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import type { WorkerSpec } from '../platform/queue/index.js';
@@ -21,7 +21,7 @@ import { ObligationService } from './obligation.service.js';
 import { QueueIndex } from './queue-index.js';
 import { QueueService } from './queue.service.js';
 import { TimelineService, type AuditReader, type FollowUpReader } from './timeline.service.js';
-import { WorkflowRepository } from './workflow.repository.js';
+import { WorkflowIncidents } from './workflow-incidents.js';
 import { WorkflowService, type UserDirectory } from './workflow.service.js';
 import { WorkflowWriter } from './workflow-writer.js';
 import { workflowRoutes } from './workflow.routes.js';
@@ -32,8 +32,8 @@ import type { WorkflowServices } from './workflow-services.js';
 
 /** What the workflow takes from other modules. */
 export interface WorkflowDeps {
-  /** The incidents collection (intake's repository names it; its outbox is already relayed). */
-  incidentsCollection: string;
+  /** The incidents' documents (the incidents module owns the collection; its outbox is relayed). */
+  incidents: IncidentDocuments;
   /** The auth module's users: who an incident or task is assigned to. */
   users: UserDirectory;
   /** The audit service: the timeline reads an incident's events. */
@@ -77,15 +77,13 @@ export interface WorkflowModule {
 }
 
 /** The workflow's migrations (the clocks' with them) on a bare connection, for `govcert migrate`. */
-export function workflowMigrations(db: Connection, incidentsCollection: string): Migration[] {
-  const incidents = new WorkflowRepository(db, incidentsCollection);
+export function workflowMigrations(db: Connection, documents: IncidentDocuments): Migration[] {
+  const incidents = new WorkflowIncidents(documents);
   return [worklogsMigration(incidents, new WorklogRepository(db)), ...clockMigrations(db, incidents)];
 }
 
 export function createWorkflowModule(platform: PlatformDeps, deps: WorkflowDeps): WorkflowModule {
-  const repository = new WorkflowRepository(platform.db, deps.incidentsCollection, (id, audit, jobs) => {
-    deps.kickAudit?.(deps.incidentsCollection, id, audit, jobs);
-  });
+  const repository = new WorkflowIncidents(deps.incidents);
   const worklogs = new WorklogRepository(platform.db, (id, audit) => {
     deps.kickAudit?.(WORKLOGS_COLLECTION, id, audit, []);
   });

@@ -1,12 +1,10 @@
-import type { AuditDraft } from '../audit/index.js';
-import type { JobIntent } from '../platform/index.js';
 import type {
   ClockMilestones,
   NotificationRequest,
   RecordedObligation,
   WithClocks,
 } from '../clocks/index.js';
-import type { Incident } from '../incidents/index.js';
+import type { Incident, IncidentDocumentChange } from '../incidents/index.js';
 
 /** Someone an incident or task is given to. */
 export interface Assignee {
@@ -130,19 +128,11 @@ export type StoredWorkflowIncident = Omit<Incident, 'clocks' | 'pendingAudit' | 
 export type WorkflowIncident = WithClocks<StoredWorkflowIncident>;
 
 /**
- * One conditional single-document update with its audit events. Every workflow write is something a
- * responder sees: it moves the revision (the ETag).
+ * One conditional single-document update with its audit events and the jobs it causes (the incidents
+ * module's document change). Every workflow write is something a responder sees: it moves the
+ * revision (the ETag).
  */
-export interface WorkflowChange {
-  set?: Record<string, unknown>;
-  push?: Record<string, unknown[]>;
-  addToSet?: Record<string, unknown[]>;
-  /** An extra condition checked with the version: a claim needs the incident still unassigned. */
-  guard?: { unassigned?: true };
-  audit: AuditDraft[];
-  /** The jobs the change causes (its timers, the hand-over of the mails it queued), recorded with it. */
-  jobs?: JobIntent[];
-}
+export type WorkflowChange = IncidentDocumentChange;
 
 /** Far-future urgency for incidents without a running clock (the clocks module's). */
 export { NO_DEADLINE } from '../clocks/index.js';

@@ -1,6 +1,6 @@
 import type { Migration } from '../platform/db/index.js';
 import type { IncidentWorklog } from './workflow.types.js';
-import type { StoredWorklogFields, WorkflowRepository } from './workflow.repository.js';
+import type { StoredWorklogFields, WorkflowIncidents } from './workflow-incidents.js';
 import type { WorklogRepository } from './worklog.repository.js';
 
 const BATCH = 100;
@@ -27,7 +27,7 @@ function merged(stored: StoredWorklogFields, worklog: IncidentWorklog | null) {
  * drops the incident's. Their audit events were chained when they were added: the move adds none
  * (the migration's own `system.migrated` says it happened). The incident's revision does not move.
  */
-export function worklogsMigration(incidents: WorkflowRepository, worklogs: WorklogRepository): Migration {
+export function worklogsMigration(incidents: WorkflowIncidents, worklogs: WorklogRepository): Migration {
   return {
     id: '2026-12-incident-worklogs',
     description: 'notes, tasks and links move from the incident to its worklog (incident_worklogs)',

@@ -12,8 +12,21 @@ type Clock = { key: string; state: string; dueAt?: Date };
 const clocksOf = (doc: Document): Clock[] => (doc.clocks ?? []) as Clock[];
 const byStatus = (incidents: Document[], status: string): Document =>
   incidents.find((doc) => doc.status === status)!;
-/** Clocks as the API answers them (JSON), to compare with the stored ones. */
-const asJson = (clocks: unknown): unknown => JSON.parse(JSON.stringify(clocks));
+/**
+ * What a clock is, and what was done about it, as the API answers (JSON): a clock whose due time passed
+ * since the fixture was written may have breached and escalated by the time the new version reads it
+ * (its timers are not in this test's Redis, so the reconciler catches it up), the rest stays.
+ */
+const identity = (clocks: unknown): unknown =>
+  (JSON.parse(JSON.stringify(clocks)) as Array<Record<string, unknown>>).map((clock) => ({
+    key: clock.key,
+    obligation: clock.obligation,
+    startsAt: clock.startsAt,
+    dueAt: clock.dueAt,
+    metAt: clock.metAt,
+    occurrence: clock.occurrence,
+    notApplicable: clock.notApplicable,
+  }));
 
 describe('Migration: clocks move from the incident to records of their own (issue 16 item 3)', function () {
   this.timeout(180_000);
@@ -75,7 +88,9 @@ describe('Migration: clocks move from the incident to records of their own (issu
         const read = await call<IncidentJson>(runtime.url, 'GET', path(old), { key: responder.key });
         expect(read.status, read.text).to.equal(200);
         expect(read.headers.get('etag')).to.equal(`W/"${String(old.revision)}"`);
-        expect(read.body.clocks, `${String(old.status)}: its clocks`).to.deep.equal(asJson(clocksOf(old)));
+        expect(identity(read.body.clocks), `${String(old.status)}: its clocks`).to.deep.equal(
+          identity(clocksOf(old)),
+        );
       }
       const closed = await call<IncidentJson>(
         runtime.url,
@@ -97,15 +112,19 @@ describe('Migration: clocks move from the incident to records of their own (issu
       );
       expect(acknowledged.status, acknowledged.text).to.equal(200);
       expect(acknowledged.body.revision).to.equal(Number(triaged.revision) + 1);
-      const ack = acknowledged.body.clocks.find((c) => c.key === 'hk-gov.acknowledge');
-      expect(ack?.state).to.equal('met');
+      // Met, or late when the fixture is older than the clock's 30 minutes: either way taken in.
+      const ack = acknowledged.body.clocks.find((c) => c.key === 'hk-gov.acknowledge') as Clock & {
+        metAt: string | null;
+      };
+      expect(ack.state).to.be.oneOf(['met', 'breached']);
+      expect(ack.metAt).to.be.a('string');
       const record = await withStore(urls.mongodbUri, (db) =>
         db.collection(CLOCK_RECORDS_COLLECTION).findOne({ _id: triaged._id as ObjectId }),
       );
       expect(
         (record?.clocks as Clock[]).find((c) => c.key === 'hk-gov.acknowledge')?.state,
         'stored in the record',
-      ).to.equal('met');
+      ).to.equal(ack.state);
       expect(record?.appliedObligations).to.equal(1);
 
       // The contained one: recovering starts the post-incident report from the resolution time.

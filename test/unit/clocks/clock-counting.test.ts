@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { fromSpec, meetClocks, planClocks, reconcileClocks, startClocks } from '../../../src/clocks/index.js';
+import {
+  factsOfNewIncident,
+  fromSpec,
+  meetClocks,
+  planClocks,
+  reconcileClocks,
+  startClocks,
+} from '../../../src/clocks/index.js';
 import { loadPolicy, type ClockSpec } from '../../../src/triage/index.js';
 
 const { calendars } = loadPolicy('policies', { now: new Date('2026-03-02T00:00:00Z') });
@@ -36,14 +43,7 @@ describe('clock rules counting with calendars', () => {
       decided: null,
       clockEvents: [],
       clockTimers: [],
-      facts: {
-        status: 'triaged',
-        obligations: [],
-        appliedObligations: 0,
-        milestones: {},
-        times: {},
-        notApplicable: {},
-      },
+      facts: factsOfNewIncident(),
       ladder: [],
       severity: 'S2',
       open: true,

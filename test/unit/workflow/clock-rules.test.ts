@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  factsOfNewIncident,
   dueEvents,
   eventKey,
   fromSpec,
@@ -67,14 +68,7 @@ const input = (clocks: IncidentClock[], done: string[] = []) => ({
   decided: null,
   clockEvents: done,
   clockTimers: [],
-  facts: {
-    status: 'triaged',
-    obligations: [],
-    appliedObligations: 0,
-    milestones: {},
-    times: {},
-    notApplicable: {},
-  },
+  facts: factsOfNewIncident(),
   ladder: LADDER,
   severity: 'S1',
   open: true,

@@ -263,13 +263,19 @@ export class TriageService {
       );
     }
     // Clocks started in their record need nothing of the clock service but their timers (recorded
-    // here) and the queue row (filed below): no `sync` job and its reads follow.
-    const started = clocks && this.fileQueueRow ? clocks : null;
+    // here) and the queue row (filed below): no `sync` job and its reads follow, unless obligations
+    // were recorded before triage (the planned clocks have not taken them in: the sync does).
+    const recordedBefore = (incident as { obligations?: unknown[] }).obligations?.length ?? 0;
+    const started = clocks && this.fileQueueRow && recordedBefore === 0 ? clocks : null;
     // The notifications owed are the record's: the incident carries none (the dispatch reads them there).
     const updated = await this.incidents.applyChange(ALL_SCOPE, incident.id, incident.revision, {
       set,
       audit,
-      jobs: decisionJobs(incident, decisionId, added.length > 0, now, started?.jobs ?? null),
+      jobs: [
+        ...decisionJobs(incident, decisionId, added.length > 0, now, started?.jobs ?? null),
+        // The timers of clocks started here and not left to the sync: it re-adds them anyway.
+        ...(clocks && !started ? clocks.jobs : []),
+      ],
     });
     if (!updated) return null;
     if (started && this.fileQueueRow) await this.fileQueueRow(updated, started.nextDueAt);

@@ -5,6 +5,7 @@ import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call, type Answer } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { testDataRoot } from '../../helpers/services.js';
+import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import {
   NOT_APPLICABLE_IN_TESTS,
   POST_INCIDENT,
@@ -140,6 +141,31 @@ describe('Clock rules over the API: who meets what, when, and closing', function
         at: new Date(startsAt + 60_000).toISOString(),
       });
       expect(onTime.status, onTime.text).to.equal(201);
+    });
+
+    it('when a bureau records a report before its incident is triaged, then the clocks triage starts take it in', async () => {
+      const triage = runtime.platform.queues.queue('triage');
+      await triage.pause();
+      let id: string;
+      try {
+        const filed = await call<WorkflowJson>(runtime.url, 'POST', '/api/v1/incidents', {
+          key: reporter.key,
+          body: reportBody({ indicators: [uniqueIndicator()] }),
+        });
+        expect(filed.status, filed.text).to.equal(201);
+        id = filed.body.id;
+        const early = await record(reporter, id, { obligation: PRELIMINARY, reference: 'phoned first' });
+        expect(early.status, early.text).to.equal(201);
+        expect(early.body.clocks, 'no clocks before triage').to.deep.equal([]);
+      } finally {
+        await triage.resume();
+      }
+      const triaged = await waitFor(
+        () => workflowOf(runtime.url, responder, id),
+        (answer) => clock(answer.body, 'hk-gov.preliminary-report')?.state === 'met',
+      );
+      expect(clock(triaged.body, 'hk-gov.preliminary-report')?.metAt).to.be.a('string');
+      expect(clock(triaged.body, 'hk-gov.interim-report')?.state, 'chained to it').to.equal('running');
     });
   });
 

@@ -8,6 +8,27 @@ import type { IncidentClock } from './clock.types.js';
 /** An incident's facts with its clocks, as every reader of incidents is handed them. */
 export type WithClocks<F extends ClockFacts> = F & ClockedIncident;
 
+/** The part of an incident with its clocks that comes from the clock record. */
+type ClockPart = Omit<ClockedIncident, keyof ClockFacts>;
+
+const partOf = (
+  record: ClockRecord,
+  decidedClocks: ClockPart['decidedClocks'],
+  nextDueAt: Date | null = record.nextDueAt,
+): ClockPart => ({
+  clocks: record.clocks,
+  decidedClocks,
+  clockEvents: record.events,
+  clockTimers: record.timers,
+  clockSeq: record.seq,
+  nextDueAt,
+  clockRecord: record,
+});
+
+/** The clock part of an incident read with its clocks, to go with another copy of its facts. */
+export const clockPartOf = (incident: ClockedIncident): ClockPart =>
+  partOf(incident.clockRecord, incident.decidedClocks, incident.nextDueAt);
+
 /**
  * Reads of the clock records, joined to the incidents they belong to: the workflow's incident with
  * its clocks for a request, a page's clocks for the views, by `_id` (one read for a page).
@@ -26,12 +47,14 @@ export class ClockReads {
     return this.joined(facts, record);
   }
 
-  /** Several incidents with their clocks: one read of the records. */
-  async joinMany<F extends ClockFacts>(facts: readonly F[]): Promise<Array<WithClocks<F>>> {
+  /** Several incidents with their clocks: one read of the records, none when the caller has them. */
+  async joinMany<F extends ClockFacts>(
+    facts: readonly F[],
+    known?: readonly ClockRecord[],
+  ): Promise<Array<WithClocks<F>>> {
     if (facts.length === 0) return [];
-    const records = new Map(
-      (await this.records.findMany(facts.map((f) => f.id))).map((record) => [record.incidentId, record]),
-    );
+    const read = known ?? (await this.records.findMany(facts.map((f) => f.id)));
+    const records = new Map(read.map((record) => [record.incidentId, record]));
     return Promise.all(facts.map((f) => this.joined(f, records.get(f.id) ?? null)));
   }
 
@@ -43,16 +66,7 @@ export class ClockReads {
 
   /** The incident with a record just written (its decision merged: nothing is pending from it). */
   withRecord<F extends ClockedIncident>(incident: F, record: ClockRecord): F {
-    return {
-      ...incident,
-      clocks: record.clocks,
-      decidedClocks: null,
-      clockEvents: record.events,
-      clockTimers: record.timers,
-      clockSeq: record.seq,
-      nextDueAt: record.nextDueAt,
-      clockRecord: record,
-    };
+    return { ...incident, ...partOf(record, null) };
   }
 
   private async joined<F extends ClockFacts>(facts: F, stored: ClockRecord | null): Promise<WithClocks<F>> {
@@ -67,15 +81,9 @@ export class ClockReads {
           'triage decision record missing; clocks kept as they are',
         );
     }
-    const clocks: Omit<ClockedIncident, keyof ClockFacts> = {
-      clocks: record.clocks,
-      decidedClocks,
-      clockEvents: record.events,
-      clockTimers: record.timers,
-      clockSeq: record.seq,
-      nextDueAt: record.seq > 0 ? record.nextDueAt : facts.urgency.dueAt,
-      clockRecord: record,
+    return {
+      ...facts,
+      ...partOf(record, decidedClocks, record.seq > 0 ? record.nextDueAt : facts.urgency.dueAt),
     };
-    return { ...facts, ...clocks };
   }
 }

@@ -61,7 +61,7 @@ export class ClockReconciler {
     for await (const records of this.records.all(this.batch)) {
       if (this.halted()) break;
       const facts = await this.store.findMany(records.map((record) => record.incidentId));
-      const batch = await this.reads.joinMany(facts);
+      const batch = await this.reads.joinMany(facts, records);
       await Promise.all(batch.map((incident) => this.clocks.settled(incident)));
       const lost = new Set(await this.timers.missing(batch.flatMap((incident) => incident.clockTimers)));
       for (const incident of batch) {

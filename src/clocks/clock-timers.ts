@@ -27,13 +27,12 @@ function timerJobs(incidentId: string, timers: readonly ClockTimer[]): JobIntent
  * facts and the record. `cause` makes the id one per write (the revision it produced).
  */
 export function clockSyncJob(incidentId: string, cause: string): JobIntent<'clocks'> {
-  return jobIntent('clocks', `${incidentId}-sync-${cause}`, {
-    incidentId,
-    clockKey: 'all',
-    kind: 'sync',
-    at: Date.now(),
-  });
+  return syncJob(incidentId, `${incidentId}-sync-${cause}`);
 }
+
+/** A clock `sync` under its id: a catch-up that hands over the queued mails and brings the clocks in line. */
+const syncJob = (incidentId: string, jobId: string): JobIntent<'clocks'> =>
+  jobIntent('clocks', jobId, { incidentId, clockKey: 'all', kind: 'sync', at: Date.now() });
 
 /**
  * The jobs a clock write records: the timers the clocks need, and, when the write queued mails (the
@@ -48,16 +47,7 @@ export function clockWriteJobs(
   mailsQueued: boolean,
 ): JobIntent<'clocks'>[] {
   const jobs = timerJobs(incidentId, timers);
-  if (mailsQueued) {
-    jobs.push(
-      jobIntent('clocks', `${incidentId}-mail-${cause}`, {
-        incidentId,
-        clockKey: 'all',
-        kind: 'sync',
-        at: Date.now(),
-      }),
-    );
-  }
+  if (mailsQueued) jobs.push(syncJob(incidentId, `${incidentId}-mail-${cause}`));
   return jobs;
 }
 

@@ -44,7 +44,7 @@ export { planClocks, derivedClocks, type ClockInput, type ClockPlan } from './cl
 export { factsOfNewIncident, type ClockMilestones, type ClockFactInput } from './clock-facts.js';
 export { CLOCK_RECORDS_COLLECTION, type ClockRecord } from './clock-record.js';
 export type { LegacyClockFields, LegacyClockSource } from './clock-records.migration.js';
-export { ClockReads, type WithClocks } from './clock-reads.js';
+export { ClockReads, clockPartOf, type WithClocks } from './clock-reads.js';
 export { clockChanges, NO_DEADLINE } from './clock-changes.js';
 export { planDecisionClocks, type DecidedClocks, type FirstClocks } from './decision-clocks.js';
 export { isBureauObligation, MET_BY_STATE, metByAction, recordableBy } from './obligation-owner.js';

@@ -1,5 +1,11 @@
 import type { Scope } from '../auth/index.js';
-import { clockSyncJob, clockWriteJobs, type ClockReads, type ClockService } from '../clocks/index.js';
+import {
+  clockPartOf,
+  clockSyncJob,
+  clockWriteJobs,
+  type ClockReads,
+  type ClockService,
+} from '../clocks/index.js';
 import {
   ConflictError,
   NotFoundError,
@@ -198,14 +204,5 @@ function withClocksOf(
   stored: StoredWorkflowIncident | WorkflowIncident,
   from: WorkflowIncident,
 ): WorkflowIncident {
-  return {
-    ...stored,
-    clocks: from.clocks,
-    decidedClocks: from.decidedClocks,
-    clockEvents: from.clockEvents,
-    clockTimers: from.clockTimers,
-    clockSeq: from.clockSeq,
-    nextDueAt: from.nextDueAt,
-    clockRecord: from.clockRecord,
-  };
+  return { ...stored, ...clockPartOf(from) };
 }

@@ -29,7 +29,7 @@ func main() {
 
 	// Decoding and encoding documents allocates a great deal: with Go's default of 100 the collector
 	// took about a quarter of this process's CPU under the intake load profile, and reports were
-	// triaged 20-30 % slower (docs/benchmarks.md). The soft limit makes the collector work harder
+	// triaged about a fifth slower (docs/benchmarks.md). The soft limit makes the collector work harder
 	// again as the heap nears it, so that a larger GOGC does not also mean an unbounded heap: peak
 	// RSS under that profile went from 240 MB (100) to 500 MB (400), and is about 410 MB with it.
 	if os.Getenv("GOGC") == "" {

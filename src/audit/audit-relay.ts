@@ -5,6 +5,7 @@ import {
   type Logger,
   type SharedTurn,
 } from '../platform/index.js';
+import { AppendGathering } from './append-gathering.js';
 import type { AuditDraft } from './audit-draft.js';
 import type { ChainAppender } from './chain-appender.js';
 import { DraftCompletions, type DraftCompleter } from './draft-completion.js';
@@ -27,6 +28,11 @@ export interface RelayOptions {
    * A document written on and on is pulled after ten times this at most.
    */
   pullHoldMs?: number;
+  /**
+   * How long drafts found by one pass wait for the next passes' before they are chained together;
+   * default 250 ms. Their jobs are enqueued at once.
+   */
+  appendGatherMs?: number;
   /** How long `stop()` waits for the pass under way, and then for its own last pass; default 5 s each. */
   stopWaitMs?: number;
   /**
@@ -76,6 +82,21 @@ const MAX_SWEEP_EVERY_MS = 60_000;
  * that finds anything brings the pause back to its base.
  */
 const QUIET_SWEEP_DOUBLINGS = 3;
+
+/**
+ * A sweep that finds only drafts younger than this found writes whose kick is on its way (under
+ * steady load every sweep finds some), not what a crash or a lost kick left: it lets the pause keep
+ * doubling. A kick is served within a pass, a hint handed over within a second or two.
+ */
+export const IN_FLIGHT_MS = 5000;
+
+/**
+ * Whether a document a sweep found looks left behind (a draft older than {@link IN_FLIGHT_MS}) rather
+ * than in flight. A document holding only jobs counts as in flight: the sweep relays it all the same.
+ */
+export function isLeftover(document: PendingDocument, now: number): boolean {
+  return document.drafts.some((draft) => now - new Date(draft.at).getTime() > IN_FLIGHT_MS);
+}
 
 /** At most one line this often while passes keep failing for the same reason. */
 const FAILURE_LOG_EVERY_MS = 30_000;
@@ -129,7 +150,7 @@ export class AuditRelay {
   private fullSweepWanted = true;
   /** The last sweep found a full page in some collection: more is waiting than one sweep reads. */
   private sweepBacklog = false;
-  /** Sweeps in a row that found nothing to relay (at most QUIET_SWEEP_DOUBLINGS). */
+  /** Sweeps in a row that found no leftover (at most QUIET_SWEEP_DOUBLINGS). */
   private quietSweeps = 0;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -137,6 +158,7 @@ export class AuditRelay {
   private timer: NodeJS.Timeout | undefined;
   private passing: Promise<number> | null = null;
   private readonly pulls: OutboxPulls;
+  private readonly gathered: AppendGathering;
   private readonly completions: DraftCompletions;
   private activity = freshActivity();
 
@@ -149,6 +171,7 @@ export class AuditRelay {
     private readonly jobs?: JobSink,
   ) {
     this.pulls = new OutboxPulls(outbox, options.pullHoldMs ?? 1000);
+    this.gathered = new AppendGathering(options.appendGatherMs ?? 250);
     this.completions = new DraftCompletions(logger);
   }
 
@@ -256,7 +279,8 @@ export class AuditRelay {
       // after a sweep that found a full page (a backlog after a crash or an outage).
       // An idle store is swept less often: each sweep in a row that found nothing doubles the pause,
       // up to 2^QUIET_SWEEP_DOUBLINGS times (28 reads a second on an idle store before). A sweep that finds
-      // anything brings it back at once.
+      // a leftover (`isLeftover`) brings it back at once; one that finds only writes in flight does not,
+      // or under steady load the sweeps would read every second what the kicks relay anyway.
       const sweepEvery = this.sweepBacklog
         ? 0
         : Math.min(
@@ -290,7 +314,8 @@ export class AuditRelay {
         // between processes, the next look at it).
         const untilSweep = this.sweeps ? sweepEvery - (Date.now() - lastSweep) : MAX_SWEEP_EVERY_MS;
         const untilHints = this.options.hints ? HINT_POLL_MS : untilSweep;
-        await this.pause(Math.max(10, Math.min(untilSweep, untilHints, this.pulls.dueIn() ?? untilSweep)));
+        const untilWork = Math.min(this.pulls.dueIn() ?? untilSweep, this.gathered.dueIn() ?? untilSweep);
+        await this.pause(Math.max(10, Math.min(untilSweep, untilHints, untilWork)));
       }
     }
   }
@@ -348,17 +373,22 @@ export class AuditRelay {
           const found = await this.outbox.pending(collection, limit);
           if (found.length >= limit) this.sweepBacklog = true;
           // Documents whose every entry is chained or enqueued already and waits for its pull here
-          // need nothing more than that pull.
-          documents.push(...found.filter((document) => !this.pulls.holds(document)));
+          // (or to be chained with the next append) need nothing more.
+          documents.push(
+            ...found.filter((document) => !this.pulls.holds(document) && !this.gathered.holds(document)),
+          );
         }
         this.lastScanMs = Date.now() - phaseStarted;
-        this.quietSweeps = documents.length === 0 ? Math.min(this.quietSweeps + 1, QUIET_SWEEP_DOUBLINGS) : 0;
+        const now = Date.now();
+        this.quietSweeps = documents.some((document) => isLeftover(document, now))
+          ? 0
+          : Math.min(this.quietSweeps + 1, QUIET_SWEEP_DOUBLINGS);
       } else {
         documents.push(...(await this.hinted(hints)));
       }
       phaseDone('readMs');
       documents.splice(0, documents.length, ...this.completions.relayable(documents));
-      if (documents.length === 0) {
+      if (documents.length === 0 && (this.gathered.dueIn() ?? 1) > 0 && !pullAll) {
         await this.pulls.flush(pullAll);
         phaseDone('pullMs');
         return 0;
@@ -369,15 +399,26 @@ export class AuditRelay {
       const relayed = await Promise.all(documents.map((document) => this.enqueueJobs(document)));
       activity.jobs += relayed.reduce((sum, document) => sum + document.jobs.length, 0);
       phaseDone('enqueueMs');
-      // Drafts chained already (by this process or another, their pull not landed yet) are recognised
-      // by id in the appender and not sent again; they are pulled all the same.
-      // Completed for the chain only: the pulls below remove the drafts as stored.
-      const drafts = await this.completions.complete(orderDrafts(documents));
-      activity.drafts += drafts.length;
-      const appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
+      // Documents with drafts wait to be chained with the next passes' (see AppendGathering).
+      for (const document of relayed) if (document.drafts.length === 0) this.pulls.add(document);
+      this.gathered.add(relayed.filter((document) => document.drafts.length > 0));
+      const batch = this.gathered.take(pullAll);
+      let appended: unknown[] = [];
+      try {
+        // Drafts chained already (by this process or another, their pull not landed yet) are
+        // recognised by id in the appender and not sent again; they are pulled all the same.
+        // Completed for the chain only: the pulls below remove the drafts as stored.
+        const drafts = await this.completions.complete(orderDrafts(batch));
+        activity.drafts += drafts.length;
+        appended = drafts.length > 0 ? await this.appender.append(drafts) : [];
+      } catch (err) {
+        // Tried again with the next pass's (a sweep would find them too).
+        this.gathered.add(batch);
+        throw err;
+      }
       activity.appended += appended.length;
       phaseDone('appendMs');
-      for (const document of relayed) this.pulls.add(document);
+      for (const document of batch) this.pulls.add(document);
       await this.pulls.flush(pullAll);
       phaseDone('pullMs');
       return appended.length;

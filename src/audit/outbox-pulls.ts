@@ -8,15 +8,19 @@ import { documentKey, mergeOutbox, type PendingDocument } from './pending-docume
  * document on FerretDB, so this saves most of them; under load the writes of one report spread out,
  * which a fixed hold from the first write did not cover. Drafts waiting here are already in the chain;
  * if the process dies first, a sweep finds them again and the chain's unique eventId index drops the
- * repeat.
+ * repeat. Flushes are at least `spacingMs` apart: with reports coming one after another, each one's
+ * documents fall due a moment after the last one's, and a flush for each cost a command per report
+ * and collection; spaced, one command takes a second's worth. A pull is never early, only later.
  */
 export class OutboxPulls {
   private readonly waiting = new Map<string, { document: PendingDocument; since: number; last: number }>();
+  private lastFlushAt = -Infinity;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly quietMs: number,
     private readonly maxHoldMs = quietMs * 10,
+    private readonly spacingMs = quietMs,
   ) {}
 
   /** Documents whose pull is waiting. */
@@ -61,14 +65,19 @@ export class OutboxPulls {
       const at = this.dueAt(waiting);
       next = next === null ? at : Math.min(next, at);
     }
-    return next === null ? null : Math.max(0, next - now);
+    if (next === null) return null;
+    return Math.max(0, Math.max(next, this.lastFlushAt + this.spacingMs) - now);
   }
 
-  /** Pulls what is due (everything with `all`) in one batch; a failed batch waits for the next flush. */
-  async flush(all: boolean): Promise<void> {
-    const now = Date.now();
+  /**
+   * Pulls what is due (everything with `all`) in one batch, unless the last flush was less than
+   * `spacingMs` ago (`all` flushes regardless); a failed batch waits for the next flush.
+   */
+  async flush(all: boolean, now = Date.now()): Promise<void> {
+    if (!all && now < this.lastFlushAt + this.spacingMs) return;
     const due = [...this.waiting.entries()].filter(([, w]) => all || this.dueAt(w) <= now);
     if (due.length === 0) return;
+    this.lastFlushAt = now;
     for (const [key] of due) this.waiting.delete(key);
     try {
       await this.outbox.clear(due.map(([, waiting]) => waiting.document));

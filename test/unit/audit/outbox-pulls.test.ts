@@ -47,6 +47,42 @@ describe('OutboxPulls hold', () => {
   });
 });
 
+describe('OutboxPulls spacing', () => {
+  // The pulls' own schedule: what a flush takes, recorded instead of written (no store involved).
+  const recording = (): { outbox: OutboxRepository; flushed: string[][] } => {
+    const flushed: string[][] = [];
+    const outbox = {
+      clear: (documents: readonly PendingDocument[]) => {
+        flushed.push(documents.map((document) => String(document.id)));
+        return Promise.resolve();
+      },
+    } as unknown as OutboxRepository;
+    return { outbox, flushed };
+  };
+
+  it('when reports come one after another, then one flush a second takes what fell due since the last', async () => {
+    const { outbox, flushed } = recording();
+    const pulls = new OutboxPulls(outbox, 1000);
+    for (let i = 0; i < 5; i++) pulls.add(pending(`r${i}`), i * 100);
+    await pulls.flush(false, 1000);
+    expect(pulls.dueIn(1100)).to.equal(900); // r1 fell due at 1100, but the last flush was at 1000
+    await pulls.flush(false, 1500);
+    await pulls.flush(false, 2000);
+    expect(flushed).to.deep.equal([['r0'], ['r1', 'r2', 'r3', 'r4']]);
+    expect(pulls.size).to.equal(0);
+  });
+
+  it('when everything is to go (the relay stops), then the spacing does not hold it back', async () => {
+    const { outbox, flushed } = recording();
+    const pulls = new OutboxPulls(outbox, 1000);
+    pulls.add(pending('a'), 0);
+    await pulls.flush(false, 1000);
+    pulls.add(pending('b'), 1000);
+    await pulls.flush(true, 1001);
+    expect(flushed).to.deep.equal([['a'], ['b']]);
+  });
+});
+
 describe('OutboxPulls holds', () => {
   it('when a sweep reads a document whose drafts all wait for their pull, then it is held', () => {
     const pulls = new OutboxPulls(unreachable, 1000);

@@ -5,6 +5,7 @@ import {
   DEFAULT_INCIDENT_PAP,
   DEFAULT_INCIDENT_TLP,
 } from '../platform/index.js';
+import { LRUCache } from 'lru-cache';
 import type { AuditDraft } from '../audit/index.js';
 import { GroupRead, inBatches, mongoose, trusted, updateIf, type Connection } from '../platform/db/index.js';
 import { listedOf, type IncidentListIndex, type ListedIncident } from './incident-list.index.js';
@@ -141,6 +142,17 @@ export class IncidentRepository {
    * @param writeListener called after every write that queued audit drafts (the audit relay's `kick`),
    *   so the events reach the chain promptly instead of on the relay's next sweep.
    */
+  /**
+   * Incidents this process inserted lately, as the store holds them (a BSON round trip of the insert),
+   * each handed once to the first read of its triage (`takeInserted`): the triage job that follows
+   * intake in the same process need not read back what was just written. Safe because triage writes
+   * its decision conditionally on the revision it read, and every write that changes what triage reads
+   * moves the revision (the campaign link, which does not, is written conditionally on the link read):
+   * if anything changed the incident meanwhile, the decision's write finds nothing and triage reads the
+   * store. Given once, so a retry always reads the store.
+   */
+  private readonly inserted = new LRUCache<string, Buffer>({ max: 500, ttl: 60_000 });
+
   constructor(
     db: Connection,
     private readonly writeListener?: IncidentWriteListener,
@@ -230,6 +242,8 @@ export class IncidentRepository {
       (seq) => (inserted = { ...build(seq), series: key, year: series.year, _id }),
     );
     if (result.kind !== 'inserted') return null;
+    // As the driver sent it (an undefined value stored as null): what a read would return.
+    this.inserted.set(id, Buffer.from(mongoose.mongo.BSON.serialize(inserted, { ignoreUndefined: false })));
     this.afterWrite(inserted);
     const incident = toIncident(inserted);
     await this.file(incident);
@@ -250,6 +264,17 @@ export class IncidentRepository {
       pendingJobs: 0,
     }).lean();
     return doc ? toIncident(doc) : null;
+  }
+
+  /**
+   * The incident as this process inserted it, once (see {@link inserted}); undefined when this process
+   * did not insert it lately or gave it out already.
+   */
+  takeInserted(id: string): Incident | undefined {
+    const stored = this.inserted.get(id);
+    if (!stored) return undefined;
+    this.inserted.delete(id);
+    return toIncident(mongoose.mongo.BSON.deserialize(stored));
   }
 
   /** Point lookups in parallel (CERT-wide ones grouped into `_id $in` reads by {@link findById}). */

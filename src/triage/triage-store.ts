@@ -8,6 +8,11 @@ import type { Scope } from '../platform/index.js';
  */
 export interface TriageStore {
   findById(scope: Scope, id: string): Promise<Incident | null>;
+  /**
+   * The incident as this process inserted it, given once, for a first read that need not go to the
+   * store (the decision's write is conditional on its revision); undefined when there is none.
+   */
+  takeInserted(id: string): Incident | undefined;
   /** The decision's write, conditional on `revision` (the responder's version moves). */
   applyChange(scope: Scope, id: string, revision: number, change: IncidentChange): Promise<Incident | null>;
   /** A decision a responder cannot see, conditional on the revision and decision read (no version move). */

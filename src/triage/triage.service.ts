@@ -125,8 +125,15 @@ export class TriageService {
 
   /** Triages the incident now. Throws NotFoundError when it does not exist (a permanent failure). */
   async triage(incidentId: string, now = new Date()): Promise<TriageOutcome> {
+    // The first attempt may decide on the incident as intake inserted it in this process: its write
+    // is conditional on that revision, and a lost race reads the store.
+    let first = true;
     return readDecideWrite({
-      read: () => this.incidents.findById(ALL_SCOPE, incidentId),
+      read: () => {
+        const inserted = first ? this.incidents.takeInserted(incidentId) : undefined;
+        first = false;
+        return inserted ? Promise.resolve(inserted) : this.incidents.findById(ALL_SCOPE, incidentId);
+      },
       decide: (incident): Decision<Incident, never> => {
         if (!incident) throw new NotFoundError(`Incident ${incidentId}`);
         return { write: incident };

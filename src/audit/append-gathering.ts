@@ -1,4 +1,4 @@
-import { documentKey, mergeOutbox, type PendingDocument } from './pending-document.js';
+import { documentKey, holdsAllOf, mergeOutbox, type PendingDocument } from './pending-document.js';
 
 /**
  * Documents whose jobs are enqueued and whose drafts wait to be chained, gathered for `gatherMs` from
@@ -31,9 +31,7 @@ export class AppendGathering {
   /** True when every draft and job of `document` already waits here. */
   holds(document: PendingDocument): boolean {
     const known = this.waiting.get(documentKey(document));
-    if (!known) return false;
-    const merged = mergeOutbox(known, document);
-    return merged.drafts.length === known.drafts.length && merged.jobs.length === known.jobs.length;
+    return known !== undefined && holdsAllOf(known, document);
   }
 
   /** Milliseconds until what waits is to be appended, or null when nothing waits. */
@@ -41,10 +39,14 @@ export class AppendGathering {
     return this.since === null ? null : Math.max(0, this.since + this.gatherMs - now);
   }
 
+  /** True when something waits and its time has come. */
+  isDue(now = Date.now()): boolean {
+    return this.dueIn(now) === 0;
+  }
+
   /** What waits, once its time has come (or now, with `all`); nothing before. */
   take(all: boolean, now = Date.now()): PendingDocument[] {
-    const due = this.dueIn(now);
-    if (due === null || (!all && due > 0)) return [];
+    if (this.since === null || (!all && !this.isDue(now))) return [];
     const documents = [...this.waiting.values()];
     this.waiting.clear();
     this.since = null;

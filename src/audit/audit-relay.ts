@@ -388,7 +388,7 @@ export class AuditRelay {
       }
       phaseDone('readMs');
       documents.splice(0, documents.length, ...this.completions.relayable(documents));
-      if (documents.length === 0 && (this.gathered.dueIn() ?? 1) > 0 && !pullAll) {
+      if (documents.length === 0 && !this.gathered.isDue() && !pullAll) {
         await this.pulls.flush(pullAll);
         phaseDone('pullMs');
         return 0;

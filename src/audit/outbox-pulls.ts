@@ -1,5 +1,5 @@
 import type { OutboxRepository } from './outbox.repository.js';
-import { documentKey, mergeOutbox, type PendingDocument } from './pending-document.js';
+import { documentKey, holdsAllOf, mergeOutbox, type PendingDocument } from './pending-document.js';
 
 /**
  * The `$pullAll`s of chained drafts, held until the document has been quiet for `quietMs` (or, for a
@@ -31,12 +31,7 @@ export class OutboxPulls {
   /** True when every draft and job of `document` already waits here for its pull. */
   holds(document: PendingDocument): boolean {
     const known = this.waiting.get(documentKey(document));
-    if (!known) return false;
-    const merged = mergeOutbox(known.document, document);
-    return (
-      merged.drafts.length === known.document.drafts.length &&
-      merged.jobs.length === known.document.jobs.length
-    );
+    return known !== undefined && holdsAllOf(known.document, document);
   }
 
   /** Schedules the pull of these drafts (merged with any already waiting for the document). */

@@ -28,3 +28,9 @@ export function mergeOutbox(known: PendingDocument, more: PendingDocument): Pend
   const jobs = [...known.jobs, ...more.jobs.filter((job) => !seenJobs.has(jobKey(job)))];
   return { ...known, drafts, jobs };
 }
+
+/** True when `known` already holds every draft and job of `document` (the same document). */
+export function holdsAllOf(known: PendingDocument, document: PendingDocument): boolean {
+  const merged = mergeOutbox(known, document);
+  return merged.drafts.length === known.drafts.length && merged.jobs.length === known.jobs.length;
+}

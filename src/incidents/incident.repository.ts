@@ -139,10 +139,6 @@ export class IncidentRepository {
   });
 
   /**
-   * @param writeListener called after every write that queued audit drafts (the audit relay's `kick`),
-   *   so the events reach the chain promptly instead of on the relay's next sweep.
-   */
-  /**
    * Incidents this process inserted lately, as the store holds them (a BSON round trip of the insert),
    * each handed once to the first read of its triage (`takeInserted`): the triage job that follows
    * intake in the same process need not read back what was just written. Safe because triage writes
@@ -153,6 +149,10 @@ export class IncidentRepository {
    */
   private readonly inserted = new LRUCache<string, Buffer>({ max: 500, ttl: 60_000 });
 
+  /**
+   * @param writeListener called after every write that queued audit drafts (the audit relay's `kick`),
+   *   so the events reach the chain promptly instead of on the relay's next sweep.
+   */
   constructor(
     db: Connection,
     private readonly writeListener?: IncidentWriteListener,

@@ -14,10 +14,6 @@ export class AppendGathering {
 
   constructor(private readonly gatherMs: number) {}
 
-  get size(): number {
-    return this.waiting.size;
-  }
-
   /** Adds documents (merged with what waits for the same document); the wait starts with the first. */
   add(documents: readonly PendingDocument[], now = Date.now()): void {
     for (const document of documents) {

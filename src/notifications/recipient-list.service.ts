@@ -28,13 +28,14 @@ const BUREAU_ROUTES = new Set(['reporting-bureau', 'director-of-bureau']);
  */
 export class RecipientListService {
   /**
-   * Lists found lately, for the notifications' routing (`recent`): every notification a report owes
-   * resolves its routes, which cost the store a read each. An advisory send reads them fresh. As with
-   * the bureaux' contacts (`BureauService`), only hits are kept, so a list created in another process
-   * is found at once; a change made here is seen here at once, one made in another process within the
-   * TTL.
+   * Lists looked up lately, found or not (`list: null`), for the notifications' routing (`recent`):
+   * every notification a report owes resolves its routes, which cost the store a read each. An
+   * advisory send reads them fresh. A change made here, creating a list included, is seen here at
+   * once; one made in another process within the TTL. Misses are kept too: a policy route naming a list
+   * no one has created cost every report a read (1 of 9.4 commands a report filed on its own cost in
+   * `bench/intake`), and a list created in another process is then as late as a list changed there.
    */
-  private readonly found = new LRUCache<string, RecipientList>({ max: 500, ttl: 10_000 });
+  private readonly lookedUp = new LRUCache<string, { list: RecipientList | null }>({ max: 500, ttl: 10_000 });
 
   /**
    * @param activeRoutes the routes the active policy sends mail to (a list one of them names cannot be
@@ -67,7 +68,7 @@ export class RecipientListService {
       },
     );
     const written = await this.repository.upsert(list, draft);
-    this.found.delete(slug);
+    this.lookedUp.delete(slug);
     return written;
   }
 
@@ -108,7 +109,7 @@ export class RecipientListService {
       { changes: [{ field: 'disabledAt', before: current.disabledAt, after: at }] },
     );
     const written = await this.repository.setDisabled(slug, at, draft);
-    this.found.delete(slug);
+    this.lookedUp.delete(slug);
     if (!written) throw new NotFoundError(`Recipient list ${slug}`);
     return written;
   }
@@ -132,7 +133,7 @@ export class RecipientListService {
     routes: readonly string[],
     context: {
       bureauId?: string | null;
-      /** A list found in this process in the last seconds will do (the notifications' routing). */
+      /** A list looked up in this process in the last seconds, found or not, will do (the notifications' routing). */
       recent?: boolean;
     } = {},
   ): Promise<Resolution> {
@@ -197,10 +198,10 @@ export class RecipientListService {
   }
 
   private async findRecent(slug: string): Promise<RecipientList | null> {
-    const cached = this.found.get(slug);
-    if (cached) return cached;
+    const cached = this.lookedUp.get(slug);
+    if (cached) return cached.list;
     const list = await this.repository.findBySlug(slug);
-    if (list) this.found.set(slug, list);
+    this.lookedUp.set(slug, { list });
     return list;
   }
 }

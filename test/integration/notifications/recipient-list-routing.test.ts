@@ -71,6 +71,27 @@ describe('Recipient lists as the notifications route to them', () => {
     await here.setDisabled(admin, 'partners', false);
   });
 
+  it('when routing names a list no one has created, then the store is read once; creating it in the same process is used at once', async () => {
+    const missing = (lists: RecipientListService) => lists.resolve(['duty-desk'], { recent: true });
+    reads.count = 0;
+    for (const attempt of [1, 2]) {
+      const { recipients, unresolved } = await missing(here);
+      expect(recipients, `attempt ${attempt}`).to.deep.equal([]);
+      expect(unresolved).to.deep.equal([{ route: 'duty-desk', reason: 'no recipient list "duty-desk"' }]);
+    }
+    expect(reads.count).to.equal(1);
+
+    await here.upsert(admin, 'duty-desk', {
+      name: 'Duty desk',
+      organisation: 'GovCERT',
+      circle: 'internal',
+      members: [{ name: 'dee', address: 'dee@govcert.example' }],
+    });
+    reads.count = 0;
+    expect((await missing(here)).recipients.map((r) => r.address)).to.deep.equal(['dee@govcert.example']);
+    expect(reads.count).to.equal(1);
+  });
+
   it('when another process changes a list, then a fresh resolution (an advisory send) uses the change at once', async () => {
     await put(here, 'bob');
     expect(await routed(here, true)).to.deep.equal(['bob@partner.example']);

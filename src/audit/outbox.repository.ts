@@ -2,7 +2,7 @@ import { mongo } from 'mongoose';
 import type { Connection } from '../platform/db/index.js';
 import { PENDING_JOBS_FIELD } from '../platform/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
-import { mergeOutbox, type PendingDocument } from './pending-document.js';
+import type { PendingDocument } from './pending-document.js';
 
 export type { PendingDocument } from './pending-document.js';
 
@@ -48,28 +48,25 @@ export class OutboxRepository {
   }
 
   /**
-   * Up to `limit` documents with pending drafts and up to `limit` with pending jobs, in natural order,
-   * one entry per document. Two queries, not one `$or`: the FerretDB build narrows a query by a
-   * `{"f.0": {$exists: true}}` condition through SQLite's JSON functions, so only the rows with an
-   * outbox are decoded, but it does not look inside `$or`; with one `$or` every sweep decoded the
-   * whole collection (6-20 s per sweep of the incidents in a chaos run).
+   * Up to `limit` documents with pending drafts or jobs, in natural order, in one query. The FerretDB
+   * build narrows a `{"f.0": {$exists: true}}` condition through SQLite's JSON functions, so only the
+   * rows with an outbox are decoded, and a top-level `$or` of such conditions too (before it did, one
+   * `$or` decoded the whole collection, 6-20 s per sweep of the incidents in a chaos run, and a sweep
+   * read each outbox by a query of its own: two reads per collection).
    */
   async pending(collection: string, limit: number): Promise<PendingDocument[]> {
-    const byId = new Map<string, PendingDocument>();
-    for (const field of [PENDING_AUDIT_FIELD, PENDING_JOBS_FIELD]) {
-      const docs = await this.collection(collection)
-        .find({ [`${field}.0`]: { $exists: true } }, { projection: PROJECTION })
-        .limit(limit)
-        .toArray();
-      for (const doc of docs) {
-        const found = pendingOfDoc(collection, doc);
-        const key = String(found.id);
-        const known = byId.get(key);
-        // Read twice (it has both outboxes): the later read may hold entries written in between.
-        byId.set(key, known ? mergeOutbox(known, found) : found);
-      }
-    }
-    return [...byId.values()];
+    const docs = await this.collection(collection)
+      .find(
+        {
+          $or: [PENDING_AUDIT_FIELD, PENDING_JOBS_FIELD].map((field) => ({
+            [`${field}.0`]: { $exists: true },
+          })),
+        },
+        { projection: PROJECTION },
+      )
+      .limit(limit)
+      .toArray();
+    return docs.map((doc) => pendingOfDoc(collection, doc));
   }
 
   /**

@@ -55,6 +55,55 @@ describe('store: filters narrowed before decoding answer as MongoDB does', () =>
     }
   });
 
+  it('when a sweep asks for either of two non-empty arrays in one $or, then every matching document comes back and no other', async () => {
+    const db = await connectMongo(isolatedUrls('pushdown-or').mongodbUri, createLogger('silent'));
+    try {
+      const collection = db.db!.collection<Record<string, unknown> & { _id: string }>('things');
+      await collection.insertMany([
+        { _id: 'neither', drafts: [], jobs: [] },
+        { _id: 'drafts', drafts: ['d'], jobs: [] },
+        { _id: 'jobs', drafts: [], jobs: [{ name: 'j' }] },
+        { _id: 'both', drafts: ['d'], jobs: ['j'] },
+        { _id: 'jobs-only-field', jobs: ['j'] },
+        { _id: 'missing' },
+        { _id: 'object', drafts: { 0: 'zero' } },
+        { _id: 'scalars', drafts: 'd', jobs: 1 },
+      ]);
+      const ids = async (filter: Record<string, unknown>) =>
+        (await collection.find(filter).toArray()).map((doc) => doc._id).sort();
+      const either = { $or: [{ 'drafts.0': { $exists: true } }, { 'jobs.0': { $exists: true } }] };
+
+      expect(await ids(either)).to.deep.equal(['both', 'drafts', 'jobs', 'jobs-only-field', 'object']);
+      expect(await ids({ ...either, _id: { $ne: 'both' } })).to.deep.equal([
+        'drafts',
+        'jobs',
+        'jobs-only-field',
+        'object',
+      ]);
+      // A branch the store cannot narrow leaves the whole $or to the handler, which still answers right.
+      expect(await ids({ $or: [{ 'drafts.0': { $exists: true } }, { _id: 'missing' }] })).to.deep.equal([
+        'both',
+        'drafts',
+        'missing',
+        'object',
+      ]);
+      expect(await ids({ $or: [{ 'drafts.0': { $exists: true } }, { jobs: 1 }] })).to.deep.equal([
+        'both',
+        'drafts',
+        'object',
+        'scalars',
+      ]);
+      expect(
+        await collection.countDocuments({
+          $or: [{ 'drafts.0': { $exists: true } }],
+          jobs: { $exists: false },
+        }),
+      ).to.equal(1);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('when a sweep asks for a text one level down, then documents match as MongoDB matches dotted paths', async () => {
     const db = await connectMongo(isolatedUrls('pushdown-dotted').mongodbUri, createLogger('silent'));
     try {

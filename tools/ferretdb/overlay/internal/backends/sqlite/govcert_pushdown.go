@@ -74,10 +74,20 @@ var govcertPlainField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 //     object among its elements (the dispatcher's `{"notifications.status": "pending"}`).
 //
 // Any one condition of the filter's implicit AND is enough; the clause keeps a superset of the matches
-// and the handler still applies the whole filter. Top-level operators ($or, $and, ...) are skipped.
+// and the handler still applies the whole filter. A top-level $or is narrowed when each of its branches
+// is (the relay's sweep asks for documents with either outbox non-empty in one query); other top-level
+// operators ($and, $nor, ...) are skipped.
 func govcertFieldWhereClause(filter *types.Document) (string, []any) {
 	for _, key := range filter.Keys() {
 		value, _ := filter.Get(key)
+
+		if key == "$or" {
+			if clause, args := govcertOrWhereClause(value); clause != "" {
+				return clause, args
+			}
+
+			continue
+		}
 
 		if field, ok := strings.CutSuffix(key, ".0"); ok && govcertPlainField.MatchString(field) {
 			cond, isDoc := value.(*types.Document)
@@ -130,4 +140,33 @@ func govcertFieldWhereClause(filter *types.Document) (string, []any) {
 	}
 
 	return "", nil
+}
+
+// govcertOrWhereClause is the WHERE clause for the branches of a $or: the OR of each branch's own clause,
+// or "" when any branch narrows nothing (that branch could match any row, so the $or could too).
+func govcertOrWhereClause(value any) (string, []any) {
+	branches, ok := value.(*types.Array)
+	if !ok || branches.Len() == 0 {
+		return "", nil
+	}
+
+	clauses := make([]string, 0, branches.Len())
+	var args []any
+
+	for i := 0; i < branches.Len(); i++ {
+		branch, isDoc := must.NotFail(branches.Get(i)).(*types.Document)
+		if !isDoc {
+			return "", nil
+		}
+
+		clause, branchArgs := govcertFieldWhereClause(branch)
+		if clause == "" {
+			return "", nil
+		}
+
+		clauses = append(clauses, "("+strings.TrimPrefix(clause, " WHERE ")+")")
+		args = append(args, branchArgs...)
+	}
+
+	return " WHERE " + strings.Join(clauses, " OR "), args
 }

@@ -1,7 +1,8 @@
 // Command profile of intake (not part of npm test): `npx tsx bench/intake/profile.ts`.
-// Files BENCH_REPORTS (default 100) reports one at a time through the full stack, waits until the
+// Files BENCH_REPORTS (default 300) reports one at a time through the full stack, waits until the
 // system is quiet, and prints the database commands per report by command, collection and filter
 // shape, and the bytes written by command and collection: the cost model behind bench/intake/run.ts.
+// It files them after BENCH_WARMUP_SECONDS (default 16) of running (full-stack.ts, WARM_UP_MS).
 // Then, for BENCH_IDLE_SECONDS (default 30), the commands an idle system sends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mongoose } from '../../src/platform/db/index.js';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
 import { commandShape } from './command-shape.js';
-import { startIntakeStack } from './full-stack.js';
+import { startIntakeStack, WARM_UP_MS } from './full-stack.js';
 
-const REPORTS = Number(process.env.BENCH_REPORTS ?? 100);
+const REPORTS = Number(process.env.BENCH_REPORTS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'intake-profile-'));
 const [ferret, redisServer] = await Promise.all([
   startFerretDb(join(dir, 'ferretdb')),
@@ -44,7 +45,7 @@ const { runtime, url, auth, body } = await startIntakeStack(ferret.uri, redisSer
   },
 });
 
-await sleep(2000); // start-up sweeps out of the way
+await sleep(WARM_UP_MS); // start-up sweeps out of the way (see WARM_UP_MS)
 counting = true;
 const started = Date.now();
 const latencies: number[] = [];

@@ -2,7 +2,7 @@
 // Runs the same four phases against the full system (API + workers + background loops, one process)
 // and against a bare baseline (Express + insert + enqueue + one compare-and-set in a BullMQ worker), on
 // the same FerretDB and Redis, and prints one table:
-//   1. one at a time: BENCH_SEQUENTIAL (default 50) reports, each after the previous one's 201, as
+//   1. one at a time: BENCH_SEQUENTIAL (default 300) reports, each after the previous one's 201, as
 //      profile.ts files them (the cost of a report with nothing to batch it with);
 //   2. burst: BENCH_BURST (default 600) reports offered as fast as intake takes them (50 connections);
 //      reports triaged per second = N / (last triagedAt - first createdAt);
@@ -11,6 +11,8 @@
 //   4. intake: 50 connections for BENCH_SECONDS (default 10); req/s, and the system's as a share of the
 //      baseline's. Both systems run side by side (separate databases) so that their intake phases can
 //      run back to back; the full system's reports of this phase are not waited for.
+// The phases start after BENCH_WARMUP_SECONDS (default 16) of running, when the relay's sweeps have
+// backed off as a running system's have (full-stack.ts, WARM_UP_MS).
 // Phases 1-3 also count every database command the system sends (CommandMeter on the runtime's own
 // connection, which its API, workers and background loops share) from their first report until all are
 // triaged and no write has been sent for BENCH_QUIET_MS (default 2,000), or BENCH_QUIET_CAP_MS
@@ -31,9 +33,9 @@ import { startFerretDb, startRedisServer } from '../../src/platform/embedded/ind
 import { createLogger } from '../../src/platform/index.js';
 import { createRedis } from '../../src/platform/queue/index.js';
 import { CommandMeter } from './command-meter.js';
-import { startIntakeStack } from './full-stack.js';
+import { startIntakeStack, WARM_UP_MS } from './full-stack.js';
 
-const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const BURST = Number(process.env.BENCH_BURST ?? 600);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 30);
@@ -202,7 +204,7 @@ async function fullSystem(): Promise<System> {
   });
   const reader = await connectMongo(`${ferret.uri}intake`, logger);
   const triage = runtime.platform.queues.queue('triage');
-  await sleep(2000); // start-up sweeps out of the way
+  await sleep(WARM_UP_MS); // start-up sweeps out of the way (see WARM_UP_MS)
   return {
     url,
     headers: auth,

@@ -22,6 +22,9 @@ type EventDocument = AuditEvent & {
 /** The `_id` of the event at `seq`. */
 export const seqKey = (seq: number): string => String(seq).padStart(12, '0');
 
+/** Ids per `_id $in` read at most: the FerretDB build narrows such a read through its index up to 500. */
+const IDS_PER_READ = 500;
+
 /** Filters for reading events; every field optional, combined with AND. */
 export interface EventQuery {
   subjectType?: string;
@@ -192,10 +195,17 @@ export class AuditEventRepository {
     const filter = toFilter(query);
     const after = query.afterSeq;
     if (Object.keys(filter).length === 1 && after !== undefined) {
-      // The plain "next page" read: point lookups, which every backend answers from the _id index.
-      const seqs = Array.from({ length: limit }, (_, index) => after + index + 1);
-      const found = await Promise.all(seqs.map((seq) => this.bySeq(seq)));
-      return found.filter((event): event is AuditEvent => event !== null);
+      // The plain "next page" read: the page's seqs by `_id $in`, which MongoDB answers from the _id
+      // index and our FerretDB build too, up to 500 ids a query. One point lookup a seq (as before
+      // session 21) cost the trail-page keeper a command per event, about 15 a report filed.
+      const events: AuditEvent[] = [];
+      for (let first = after + 1; first <= after + limit; first += IDS_PER_READ) {
+        const count = Math.min(IDS_PER_READ, after + limit - first + 1);
+        const ids = Array.from({ length: count }, (_, index) => seqKey(first + index));
+        const docs = await this.events.find({ _id: { $in: ids } }).toArray();
+        events.push(...docs.map(toEvent));
+      }
+      return events.sort((a, b) => a.seq - b.seq);
     }
     if (query.subjectId !== undefined) {
       const events = (await this.subjectEvents(query)).filter(

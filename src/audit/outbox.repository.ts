@@ -50,9 +50,9 @@ export class OutboxRepository {
   /**
    * Up to `limit` documents with pending drafts or jobs, in natural order, in one query. The FerretDB
    * build narrows a `{"f.0": {$exists: true}}` condition through SQLite's JSON functions, so only the
-   * rows with an outbox are decoded, and a top-level `$or` of such conditions too (before it did, one
-   * `$or` decoded the whole collection, 6-20 s per sweep of the incidents in a chaos run, and a sweep
-   * read each outbox by a query of its own: two reads per collection).
+   * rows with an outbox are decoded, and a top-level `$or` of such conditions too. Until the build narrowed
+   * `$or` (session 21), one decoded the whole collection (6-20 s per sweep of the incidents in a chaos
+   * run), so a sweep read each outbox in a query of its own: two reads per collection.
    */
   async pending(collection: string, limit: number): Promise<PendingDocument[]> {
     const docs = await this.collection(collection)

@@ -3,7 +3,7 @@ import { Periodic, type Logger } from '../platform/index.js';
 import type { TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailSource } from './trail-source.js';
 
-/** Seqs read per round of point lookups while a page is filled. */
+/** Seqs read per round (a page of the trail by `_id $in`) while a page is filled. */
 const ROUND = 500;
 
 /** Options of the {@link TrailPageKeeper}. */
@@ -23,7 +23,7 @@ export interface TrailPageKeeperOptions {
 /**
  * Keeps the export page cache current in the background, so an export reads the chain as pages (one
  * cursor) plus a short tail instead of scanning it (FerretDB decodes a scanned event in ~0.2 ms). Each
- * pass pages every full thousand events not yet paged, read by `_id` lookups, which are indexed on
+ * pass pages every full thousand events not yet paged, read by `_id $in` reads, which are indexed on
  * MongoDB and on our patched FerretDB and do not depend on storage order. A page is written only from
  * a gapless run that links to the page before; anything else is for `audit verify` to report, and the
  * keeper stops there until the chain is repaired or the cache is cleared.

@@ -62,3 +62,35 @@ describe('reports: the page keeper pages the chain in the background', function 
     expect((await pages.end()).index).to.equal(11);
   });
 });
+
+describe('reports: the page keeper reads a page in a few queries', function () {
+  this.timeout(120_000);
+
+  it('when it pages 1,000 events, then it reads them by pages of ids, not one lookup per event', async () => {
+    let reads = 0;
+    const {
+      module: audit,
+      db,
+      close,
+    } = await openAudit(isolatedUrls('pagekeeper-reads').mongodbUri, {}, undefined, {
+      onCommand: (event) => {
+        if (event.commandName === 'find' && event.command.find === 'audit_events') reads += 1;
+      },
+    });
+    try {
+      await bulkAuditEvents(db, 1000);
+      const keeper = new TrailPageKeeper(
+        audit.audit,
+        new TrailPageRepository(db, 500),
+        createLogger('silent'),
+      );
+      reads = 0;
+      expect(await keeper.pass()).to.equal(2);
+      // Finding the head gallops and bisects by point lookups (about 2·log2(1,000)); each 500-event
+      // page is two rounds of at most 501 ids, each at most two `_id $in` reads.
+      expect(reads).to.be.at.most(40);
+    } finally {
+      await close();
+    }
+  });
+});

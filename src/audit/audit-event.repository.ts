@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type mongo } from 'mongoose';
-import { type Connection, isDuplicateKeyError } from '../platform/db/index.js';
+import { type Connection, isDuplicateKeyError, MAX_IDS_PER_READ } from '../platform/db/index.js';
 import type { AuditEvent, ChainHead } from './audit-event.types.js';
 import { EMPTY_HEAD } from './audit-hash.js';
 
@@ -21,9 +21,6 @@ type EventDocument = AuditEvent & {
 
 /** The `_id` of the event at `seq`. */
 export const seqKey = (seq: number): string => String(seq).padStart(12, '0');
-
-/** Ids per `_id $in` read at most: the FerretDB build narrows such a read through its index up to 500. */
-const IDS_PER_READ = 500;
 
 /** Filters for reading events; every field optional, combined with AND. */
 export interface EventQuery {
@@ -199,8 +196,8 @@ export class AuditEventRepository {
       // index and our FerretDB build too, up to 500 ids a query. One point lookup a seq (as before
       // session 21) cost the trail-page keeper a command per event, about 15 a report filed.
       const events: AuditEvent[] = [];
-      for (let first = after + 1; first <= after + limit; first += IDS_PER_READ) {
-        const count = Math.min(IDS_PER_READ, after + limit - first + 1);
+      for (let first = after + 1; first <= after + limit; first += MAX_IDS_PER_READ) {
+        const count = Math.min(MAX_IDS_PER_READ, after + limit - first + 1);
         const ids = Array.from({ length: count }, (_, index) => seqKey(first + index));
         const docs = await this.events.find({ _id: { $in: ids } }).toArray();
         events.push(...docs.map(toEvent));

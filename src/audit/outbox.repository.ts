@@ -1,5 +1,5 @@
 import { mongo } from 'mongoose';
-import type { Connection } from '../platform/db/index.js';
+import { MAX_IDS_PER_READ, type Connection } from '../platform/db/index.js';
 import { PENDING_JOBS_FIELD } from '../platform/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 import type { PendingDocument } from './pending-document.js';
@@ -12,9 +12,6 @@ export type { PendingDocument } from './pending-document.js';
  * wait; in slices, other writes get in between.
  */
 const PULLS_PER_WRITE = 100;
-
-/** Ids per `_id $in` read at most (the FerretDB build narrows through the index up to 500). */
-const IDS_PER_READ = 500;
 
 const PROJECTION = { [PENDING_AUDIT_FIELD]: 1, [PENDING_JOBS_FIELD]: 1 };
 
@@ -76,8 +73,8 @@ export class OutboxRepository {
    */
   async pendingOf(collection: string, ids: readonly unknown[]): Promise<PendingDocument[]> {
     const found: PendingDocument[] = [];
-    for (let start = 0; start < ids.length; start += IDS_PER_READ) {
-      const slice = ids.slice(start, start + IDS_PER_READ);
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
+      const slice = ids.slice(start, start + MAX_IDS_PER_READ);
       const docs = await this.collection(collection)
         .find({ _id: { $in: slice } } as mongo.Filter<OutboxDocument>, { projection: PROJECTION })
         .toArray();

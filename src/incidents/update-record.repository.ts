@@ -1,15 +1,17 @@
 import type { mongo } from 'mongoose';
 import type { AuditDraft } from '../audit/index.js';
-import { duplicateKeyIndexes, isDuplicateKeyError, type Connection } from '../platform/db/index.js';
+import {
+  duplicateKeyIndexes,
+  isDuplicateKeyError,
+  MAX_IDS_PER_READ,
+  type Connection,
+} from '../platform/db/index.js';
 import type { JobIntent } from '../platform/index.js';
 import type { IncidentUpdateInput } from './incident.schemas.js';
 import type { IncidentUpdate } from './incident.types.js';
 
 /** The bureau's follow-ups: one insert-only document per follow-up. */
 export const UPDATES_COLLECTION = 'incident_updates';
-
-/** Ids per `_id $in` read (the FerretDB build narrows through the `_id` index up to 500). */
-const IDS_PER_READ = 500;
 
 /** A follow-up as stored: what the bureau sent, and its place in the incident's sequence. */
 export interface UpdateRecord {
@@ -88,8 +90,8 @@ export class UpdateRecordRepository {
       Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => updateRecordId(incidentId, from + i)),
     );
     const byIncident = new Map<string, UpdateRecord[]>();
-    for (let start = 0; start < ids.length; start += IDS_PER_READ) {
-      const slice = ids.slice(start, start + IDS_PER_READ);
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
+      const slice = ids.slice(start, start + MAX_IDS_PER_READ);
       const docs = await this.collection
         .find(
           { _id: { $in: slice } },

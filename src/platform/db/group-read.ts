@@ -1,7 +1,10 @@
 import { GroupCommit, type Waiting } from './group-commit.js';
 
-/** Most ids in one read (the FerretDB build narrows `_id $in` through the index up to 500). */
-const MAX_IDS = 500;
+/**
+ * Most ids in one `_id $in` read: the FerretDB build narrows such a read through the `_id` index up to
+ * 500 ids and decodes the whole collection beyond (`tools/ferretdb`, `govcertIDWhereClause`).
+ */
+export const MAX_IDS_PER_READ = 500;
 
 type Call<V> = Waiting<readonly string[], Map<string, V>>;
 
@@ -24,7 +27,7 @@ export class GroupRead<V> {
         const ids = new Set<string>();
         for (const call of waiting) {
           const added = call.item.filter((id) => !ids.has(id)).length;
-          if (batch.length > 0 && ids.size + added > MAX_IDS) break;
+          if (batch.length > 0 && ids.size + added > MAX_IDS_PER_READ) break;
           for (const id of call.item) ids.add(id);
           batch.push(call);
         }
@@ -51,9 +54,10 @@ export class GroupRead<V> {
   /** The documents with these ids, by id (an id with none is absent); 500 ids per read at most. */
   async loadMany(ids: readonly string[]): Promise<Map<string, V>> {
     const unique = [...new Set(ids)];
-    if (unique.length <= MAX_IDS) return unique.length === 0 ? new Map() : this.reads.submit(unique);
+    if (unique.length <= MAX_IDS_PER_READ) return unique.length === 0 ? new Map() : this.reads.submit(unique);
     const parts: string[][] = [];
-    for (let i = 0; i < unique.length; i += MAX_IDS) parts.push(unique.slice(i, i + MAX_IDS));
+    for (let i = 0; i < unique.length; i += MAX_IDS_PER_READ)
+      parts.push(unique.slice(i, i + MAX_IDS_PER_READ));
     const answers = await Promise.all(parts.map((part) => this.reads.submit(part)));
     return new Map(answers.flatMap((answer) => [...answer]));
   }

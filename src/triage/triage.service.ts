@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { ALL_SCOPE, systemActor, NotFoundError, jobIntent, type JobIntent } from '../platform/index.js';
 import { auditDraft, type AuditChange } from '../audit/index.js';
 import {
+  CLOSED_STATUSES,
   toTriageInput,
   type BureauDirectory,
   type CampaignAssessment,
@@ -153,6 +154,14 @@ export class TriageService {
    */
   private async triageOnce(incident: Incident, now: Date): Promise<TriageOutcome | null> {
     const policy = this.activePolicy;
+    // A closed, rejected or merged incident keeps the decision it was finished with, as it takes no
+    // new facts (`IncidentService`): a triage job that reaches it late (a leftover of a process or a
+    // version before, a campaign's re-triage) would otherwise decide again on the times its lifecycle
+    // added, move its clocks and its ETag. One never decided is still decided.
+    const finished = incident.triage;
+    if (finished && CLOSED_STATUSES.includes(incident.status)) {
+      return (await this.confirm(incident, finished, policy)) ? 'unchanged' : null;
+    }
     const match = await this.campaigns.match(incident);
     const bureau = await this.bureaux.getBureau(incident.bureauId);
     const input = toTriageInput(incident, bureau?.regimes ?? [], 0);

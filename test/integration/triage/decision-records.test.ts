@@ -3,7 +3,7 @@ import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { uniqueIndicator } from '../../factories/incident.factory.js';
-import { reportAndTriage, waitFor } from '../workflow/workflow-fixture.js';
+import { reportAndTriage, waitFor, walkTo } from '../workflow/workflow-fixture.js';
 
 type Reason = { rule: string; detail: string };
 type View = { triage?: { decisionId: string; round: number; reasons: Reason[] } | null; revision: number };
@@ -63,6 +63,22 @@ describe('Triage decisions as their own records', function () {
     expect(data.decisionId).to.equal(String(record._id));
     expect(data.round).to.equal(0);
     expect(data.reasons).to.deep.equal(record.reasons);
+  });
+
+  it('when a triage job reaches an incident after it was closed, then the decision it was closed with stands and the version a responder holds stays', async () => {
+    const triaged = await reportAndTriage(runtime.url, reporter, responder, {}, false);
+    const closed = await walkTo(runtime.url, responder, triaged, 'closed');
+    const before = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${closed.id}`, {
+      key: responder.key,
+    });
+    // A job left over from before (a crashed process, the previous version's outbox) runs now.
+    expect(await runtime.modules.intake.triage.triage(closed.id)).to.equal('unchanged');
+    expect(await stored('triage_decisions', { incidentId: closed.id })).to.have.length(1);
+    const after = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${closed.id}`, {
+      key: responder.key,
+    });
+    expect(after.body.revision).to.equal(before.body.revision);
+    expect(after.body.triage?.decisionId).to.equal(before.body.triage?.decisionId);
   });
 
   it('when triage runs again on the same input, then no second record is stored and the version a responder holds stays', async () => {

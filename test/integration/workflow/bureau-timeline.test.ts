@@ -69,6 +69,7 @@ describe("A bureau reading its own incident's timeline", function () {
       'incident.claimed',
       'incident.acknowledged',
       'obligation.recorded',
+      'incident.updated',
     ];
     const full = await waitFor(
       () => timeline(responder, incident.id),

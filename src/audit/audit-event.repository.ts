@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type mongo } from 'mongoose';
-import { type Connection, isDuplicateKeyError, MAX_IDS_PER_READ } from '../platform/db/index.js';
+import { type Connection, idSlices, isDuplicateKeyError } from '../platform/db/index.js';
 import type { AuditEvent, ChainHead } from './audit-event.types.js';
 import { EMPTY_HEAD } from './audit-hash.js';
 
@@ -196,9 +196,7 @@ export class AuditEventRepository {
       // index and our FerretDB build too, up to 500 ids a query. One point lookup a seq (as before
       // session 21) cost the trail-page keeper a command per event, about 15 a report filed.
       const events: AuditEvent[] = [];
-      for (let first = after + 1; first <= after + limit; first += MAX_IDS_PER_READ) {
-        const count = Math.min(MAX_IDS_PER_READ, after + limit - first + 1);
-        const ids = Array.from({ length: count }, (_, index) => seqKey(first + index));
+      for (const ids of idSlices(Array.from({ length: limit }, (_, index) => seqKey(after + index + 1)))) {
         const docs = await this.events.find({ _id: { $in: ids } }).toArray();
         events.push(...docs.map(toEvent));
       }

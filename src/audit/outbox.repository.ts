@@ -1,5 +1,5 @@
 import { mongo } from 'mongoose';
-import { MAX_IDS_PER_READ, type Connection } from '../platform/db/index.js';
+import { idSlices, type Connection } from '../platform/db/index.js';
 import { PENDING_JOBS_FIELD } from '../platform/index.js';
 import { PENDING_AUDIT_FIELD, type AuditDraft } from './audit-draft.js';
 import type { PendingDocument } from './pending-document.js';
@@ -73,8 +73,7 @@ export class OutboxRepository {
    */
   async pendingOf(collection: string, ids: readonly unknown[]): Promise<PendingDocument[]> {
     const found: PendingDocument[] = [];
-    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
-      const slice = ids.slice(start, start + MAX_IDS_PER_READ);
+    for (const slice of idSlices(ids)) {
       const docs = await this.collection(collection)
         .find({ _id: { $in: slice } } as mongo.Filter<OutboxDocument>, { projection: PROJECTION })
         .toArray();

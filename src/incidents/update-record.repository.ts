@@ -1,11 +1,6 @@
 import type { mongo } from 'mongoose';
 import type { AuditDraft } from '../audit/index.js';
-import {
-  duplicateKeyIndexes,
-  isDuplicateKeyError,
-  MAX_IDS_PER_READ,
-  type Connection,
-} from '../platform/db/index.js';
+import { duplicateKeyIndexes, isDuplicateKeyError, idSlices, type Connection } from '../platform/db/index.js';
 import type { JobIntent } from '../platform/index.js';
 import type { IncidentUpdateInput } from './incident.schemas.js';
 import type { IncidentUpdate } from './incident.types.js';
@@ -90,8 +85,7 @@ export class UpdateRecordRepository {
       Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => updateRecordId(incidentId, from + i)),
     );
     const byIncident = new Map<string, UpdateRecord[]>();
-    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
-      const slice = ids.slice(start, start + MAX_IDS_PER_READ);
+    for (const slice of idSlices(ids)) {
       const docs = await this.collection
         .find(
           { _id: { $in: slice } },

@@ -6,6 +6,15 @@ import { GroupCommit, type Waiting } from './group-commit.js';
  */
 export const MAX_IDS_PER_READ = 500;
 
+/** `ids` in order, in slices of at most {@link MAX_IDS_PER_READ}: one `_id $in` read each. */
+export function idSlices<T>(ids: readonly T[]): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
+    slices.push(ids.slice(start, start + MAX_IDS_PER_READ));
+  }
+  return slices;
+}
+
 type Call<V> = Waiting<readonly string[], Map<string, V>>;
 
 /**
@@ -55,10 +64,7 @@ export class GroupRead<V> {
   async loadMany(ids: readonly string[]): Promise<Map<string, V>> {
     const unique = [...new Set(ids)];
     if (unique.length <= MAX_IDS_PER_READ) return unique.length === 0 ? new Map() : this.reads.submit(unique);
-    const parts: string[][] = [];
-    for (let i = 0; i < unique.length; i += MAX_IDS_PER_READ)
-      parts.push(unique.slice(i, i + MAX_IDS_PER_READ));
-    const answers = await Promise.all(parts.map((part) => this.reads.submit(part)));
+    const answers = await Promise.all(idSlices(unique).map((part) => this.reads.submit(part)));
     return new Map(answers.flatMap((answer) => [...answer]));
   }
 

@@ -24,6 +24,6 @@ export {
 export { assertAtomicWrites, storeContractBreach, StoreContractError } from './write-atomicity.js';
 export { inBatches } from './batches.js';
 export { GroupInsert } from './group-insert.js';
-export { GroupRead, MAX_IDS_PER_READ } from './group-read.js';
+export { GroupRead, idSlices } from './group-read.js';
 export { GroupCommit, type GroupCommitSteps, type Waiting } from './group-commit.js';
 export { runMigrations, type Migration, type MigrationOutcome } from './migrations.js';

@@ -10,7 +10,8 @@ import {
   type Permission,
 } from '../platform/index.js';
 import type { AccessControl } from '../platform/http/index.js';
-import type { ApiKeyService, KeyRefusal } from './api-key.service.js';
+import { ApiKeyService, type KeyRefusal } from './api-key.service.js';
+import type { CacheLook } from './verified-key-cache.js';
 import { AuditThrottle } from './audit-throttle.js';
 import type { KeyRateLimit } from './rate-limit.js';
 
@@ -35,6 +36,8 @@ function bearerToken(header: string): string | null {
 export class ApiKeyAccessControl implements AccessControl {
   private readonly failures = new AuditThrottle();
   private readonly refusals = new AuditThrottle();
+  /** The cache look of a request's key, made once: by the per-IP limit's question, then `authenticate`. */
+  private readonly looks = new WeakMap<Request, { token: string; look: Promise<CacheLook> }>();
 
   constructor(
     private readonly keys: ApiKeyService,
@@ -50,7 +53,7 @@ export class ApiKeyAccessControl implements AccessControl {
       await this.failed(req, header === undefined ? 'missing' : 'malformed', null);
       throw new UnauthorizedError();
     }
-    const check = await this.keys.check(token);
+    const check = await this.keys.check(token, new Date(), this.lookFor(req, token));
     if (!check.ok) {
       await this.failed(req, check.reason, check.keyId);
       throw new UnauthorizedError();
@@ -59,6 +62,26 @@ export class ApiKeyAccessControl implements AccessControl {
     const { user } = key;
     await this.perKey?.hit(key.keyId, req);
     return { userId: user.id, keyId: key.keyId, role: user.role, bureauId: user.bureauId, name: user.name };
+  }
+
+  /**
+   * Whether the request presents a key whose secret verified recently (in the verified-key cache), so
+   * that it cannot be a guess: the per-IP limit, which counts guesses, leaves such a request out instead
+   * of counting it and taking the count back once it succeeded (two Redis round trips a request).
+   */
+  async presentsVerifiedKey(req: Request): Promise<boolean> {
+    const header = req.get('authorization');
+    const token = header === undefined ? null : bearerToken(header);
+    if (!token) return false;
+    return ApiKeyService.verifiedRecently(token, await this.lookFor(req, token));
+  }
+
+  private lookFor(req: Request, token: string): Promise<CacheLook> {
+    const known = this.looks.get(req);
+    if (known?.token === token) return known.look;
+    const look = this.keys.lookUp(token);
+    this.looks.set(req, { token, look });
+    return look;
   }
 
   async authorize(actor: Actor, permission: Permission, req: Request): Promise<void> {

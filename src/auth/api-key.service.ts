@@ -8,6 +8,7 @@ import type { ApiKeyInfo, IssuedApiKey, StoredApiKey } from './auth.types.js';
 import type { UserRepository } from './user.repository.js';
 import {
   CACHE_MISS,
+  type CacheLook,
   forgetKeysJob,
   type KeyForgetting,
   type VerifiedKey,
@@ -34,6 +35,11 @@ const DECOY_HASH = hashSecret('decoy');
 
 /** Keys whose last use this process remembers writing; past this many it starts over. */
 const MAX_TOUCHED = 10_000;
+
+/** The cached key when the look found one for this key id, still unexpired at `now`. */
+function verifiedIn(look: CacheLook, keyId: string, now: Date): VerifiedKey | null {
+  return look.hit?.keyId === keyId && look.hit.expiresAt.getTime() > now.getTime() ? look.hit : null;
+}
 
 /** API keys: issued to one user (so one role and one bureau), stored as SHA-256 of the secret. */
 export class ApiKeyService {
@@ -120,14 +126,15 @@ export class ApiKeyService {
    * secret comparison, state and owner from the store (and the result cached). A disabled user or a
    * revoked key makes the cache forget every key at once, so the next request reads the store.
    */
-  async check(text: string, now = new Date()): Promise<KeyCheck> {
+  async check(text: string, now = new Date(), lookedUp?: Promise<CacheLook>): Promise<KeyCheck> {
     const parsed = parseKey(text);
     if (!parsed) return { ok: false, reason: 'malformed', keyId: null };
     // Read before the store: an entry filed under it is never used once a later write forgets.
-    const look = this.verified ? await this.verified.look(text) : CACHE_MISS;
-    if (look.hit?.keyId === parsed.keyId && look.hit.expiresAt.getTime() > now.getTime()) {
-      this.touchIfDue(look.hit, now);
-      return { ok: true, key: look.hit };
+    const look = await (lookedUp ?? this.lookUp(text));
+    const hit = verifiedIn(look, parsed.keyId, now);
+    if (hit) {
+      this.touchIfDue(hit, now);
+      return { ok: true, key: hit };
     }
     const stored = await this.keys.findForAuthentication(parsed.keyId);
     const presented = hashSecret(parsed.secret);
@@ -150,6 +157,20 @@ export class ApiKeyService {
     if (look.generation !== null) await this.verified?.file(text, look.generation, key);
     this.touchIfDue(key, now);
     return { ok: true, key };
+  }
+
+  /**
+   * The verified-key cache's look for a presented key, for a caller that checks it later in the same
+   * request (`check(text, now, look)`): one read of the cache serves both.
+   */
+  lookUp(text: string): Promise<CacheLook> {
+    return this.verified ? this.verified.look(text) : Promise.resolve(CACHE_MISS);
+  }
+
+  /** Whether a key looked up (`lookUp`) was verified recently, so that `check` will accept it unread. */
+  static verifiedRecently(text: string, look: CacheLook, now = new Date()): boolean {
+    const parsed = parseKey(text);
+    return parsed !== null && verifiedIn(look, parsed.keyId, now) !== null;
   }
 
   private touchIfDue(key: VerifiedKey, now: Date): void {

@@ -113,6 +113,8 @@ export function createAuthModule(platform: AuthPlatform, deps: AuthDeps): AuthMo
     redisPrefix: platform.config.REDIS_PREFIX,
     perMinute: platform.config.RATE_LIMIT_PER_MINUTE,
     logger: platform.logger,
+    // Called per request, once `access` below exists.
+    presentsVerifiedKey: (req) => access.presentsVerifiedKey(req),
   });
   const access = new ApiKeyAccessControl(services.keys, deps.audit, platform.logger, limits.perKey);
   let timer: NodeJS.Timeout | undefined;

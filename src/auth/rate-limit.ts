@@ -72,6 +72,11 @@ export interface RateLimitOptions {
   redisPrefix: string;
   perMinute: number;
   logger: Logger;
+  /**
+   * Requests the per-IP limit leaves out: those presenting a key verified recently, which cannot be
+   * guesses (they would be counted, then taken back once they succeeded).
+   */
+  presentsVerifiedKey?: (req: Request) => Promise<boolean>;
 }
 
 /** Counts one authenticated request against its key; throws RateLimitedError past the limit. */
@@ -143,6 +148,7 @@ export function createRateLimits(options: RateLimitOptions): RateLimits {
     },
     store: storeOn(options.redis, `${options.redisPrefix}:rl:ip:`),
     keyGenerator: clientIp,
+    skip: options.presentsVerifiedKey ?? (() => false),
     skipSuccessfulRequests: true,
     // Keyed requests count here only when authentication failed; unkeyed ones always count.
     requestWasSuccessful: (req, res) =>

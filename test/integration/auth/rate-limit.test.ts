@@ -69,6 +69,30 @@ describe('Rate limits per key and per client IP', () => {
     expect(answer.status).to.equal(200);
   });
 
+  it('when a client keeps using a key that verified, then the per-IP count is left alone, and a forged key from it is still counted', async () => {
+    const client = await createActor(runtime, { role: 'reporter' });
+    // Verified (and cached) from another address first: every request below presents a known key.
+    const elsewhere = { 'x-forwarded-for': '10.9.0.1' };
+    const primed = await call(runtime.url, 'GET', '/api/v1/me', { key: client.key, headers: elsewhere });
+    expect(primed.status).to.equal(200);
+    const from = { 'x-forwarded-for': '10.9.0.2' };
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await call(runtime.url, 'GET', '/api/v1/me', { key: client.key, headers: from });
+      expect(answer.status).to.equal(200);
+    }
+    const counters = async (): Promise<string[]> =>
+      (await runtime.platform.redis.keys(`${runtime.platform.config.REDIS_PREFIX}:rl:ip:*10.9.0.2*`)).sort();
+    // Counted and taken back would leave a counter at 0; left out leaves none.
+    expect(await counters()).to.deep.equal([]);
+    const forged = formatKey('ForgedFrom92', 'y'.repeat(32));
+    expect((await call(runtime.url, 'GET', '/api/v1/me', { key: forged, headers: from })).status).to.equal(
+      401,
+    );
+    const counted = await counters();
+    expect(counted).to.have.length(1);
+    expect(await runtime.platform.redis.mget(counted)).to.deep.equal(['1']);
+  });
+
   it('when Redis is unreachable, then requests are let through and the outage is logged once', async () => {
     const logs = new LogCapture();
     const logger = createLogger('info', logs);

@@ -11,6 +11,31 @@ function toRecord(doc: Record<string, unknown>): NotificationRecord {
   return { id: String(_id), ...rest } as unknown as NotificationRecord;
 }
 
+/**
+ * The document of a notification: its fields named one by one, so nothing else a caller's object
+ * carries is stored. Not cast through a mongoose document: the record is typed to the schema's fields,
+ * and the cast (a document, its validation and `toObject`) was a measurable share of a loaded worker's
+ * CPU (docs/benchmarks.md, session 22).
+ */
+const toStored = (
+  record: Omit<NotificationRecord, 'id'>,
+  _id: mongoose.Types.ObjectId,
+  pendingAudit: AuditDraft[],
+) => ({
+  _id,
+  key: record.key,
+  kind: record.kind,
+  template: record.template,
+  incidentId: record.incidentId,
+  advisoryId: record.advisoryId,
+  recipients: record.recipients,
+  dataRef: record.dataRef,
+  status: record.status,
+  createdAt: record.createdAt,
+  updatedAt: record.updatedAt,
+  pendingAudit,
+});
+
 /** The notifications collection: what to send, to whom. Not bureau-scoped: CERT-internal machinery. */
 export class NotificationRepository {
   /** Concurrent dispatches' notifications share a write (see `GroupInsert`). */
@@ -65,18 +90,11 @@ export class NotificationRepository {
     if (entries.length === 0) return [];
     const docs = entries.map(({ record, draft }) => {
       const id = idForKey(record.key);
-      return { ...record, _id: id, pendingAudit: [draft(id.toHexString())] };
+      return toStored(record, id, [draft(id.toHexString())]);
     });
-    // Cast and checked by the schema as `insertMany` would, then written with the others waiting.
-    const cast = await Promise.all(
-      docs.map(async (doc) => {
-        const model = new this.models.notifications(doc);
-        await model.validate();
-        return model.toObject();
-      }),
-    );
-    // Another request may have stored some of them meanwhile: those stand as they are.
-    const inserted = await this.inserts.insert(cast);
+    // Written with the others waiting. Another request may have stored some of them meanwhile: those
+    // stand as they are.
+    const inserted = await this.inserts.insert(docs);
     const refused = new Set(inserted.flatMap((stored, i) => (stored ? [] : [i])));
     const stored = await this.findByKeys(docs.filter((_, i) => refused.has(i)).map((doc) => doc.key));
     return docs.map((doc, i) => {

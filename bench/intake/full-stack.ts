@@ -30,6 +30,8 @@ export async function startIntakeStack(
   ferretUri: string,
   redisUrl: string,
   db?: ConnectOptions,
+  /** Settings on top of the bench's, e.g. `RUN_WORKERS: 'false'` for an API-only process. */
+  settings: Record<string, string> = {},
 ): Promise<IntakeStack> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -40,6 +42,7 @@ export async function startIntakeStack(
     // its routes resolve to nobody: at warn level, lines on stdout that cost the system being measured.
     LOG_LEVEL: 'error',
     RATE_LIMIT_PER_MINUTE: '100000000',
+    ...settings,
   });
   const runtime = await startRuntime(config, createLogger('error'), {
     mongodbUri: config.MONGODB_URI ?? '',

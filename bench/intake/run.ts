@@ -116,12 +116,12 @@ async function triagedSince(
   }
 }
 
-/** Waits until the system has sent no write for QUIET_MS (true), or QUIET_CAP_MS at most (false). */
-async function quiet(meter: CommandMeter): Promise<boolean> {
+/** Waits until the system has sent no write for QUIET_MS (true), or `capMs` (QUIET_CAP_MS) at most (false). */
+async function quiet(meter: CommandMeter, capMs = QUIET_CAP_MS): Promise<boolean> {
   const begun = performance.now();
   for (;;) {
     if (performance.now() - meter.lastWriteAt >= QUIET_MS) return true;
-    if (performance.now() - begun >= QUIET_CAP_MS) return false;
+    if (performance.now() - begun >= capMs) return false;
     await sleep(200);
   }
 }
@@ -309,7 +309,7 @@ async function drained(system: System): Promise<number> {
   const cap = begun + Number(process.env.BENCH_DRAIN_CAP_MS ?? 180_000);
   system.meter.start();
   while (!(await system.triageIdle()) && performance.now() < cap) await sleep(250);
-  while (performance.now() - system.meter.lastWriteAt < QUIET_MS && performance.now() < cap) await sleep(200);
+  await quiet(system.meter, Math.max(0, cap - performance.now()));
   system.meter.stop(1);
   return (performance.now() - begun) / 1000;
 }

@@ -11,6 +11,7 @@ import {
   type Incident,
   type IncidentTriage,
 } from '../incidents/index.js';
+import type { JobPayload } from '../jobs/index.js';
 import { readDecideWrite, type Decision } from '../platform/db/index.js';
 import type { CalendarSet } from '../clocks/calendar/index.js';
 import {
@@ -124,8 +125,15 @@ export class TriageService {
     return (this.policy ??= this.load());
   }
 
-  /** Triages the incident now. Throws NotFoundError when it does not exist (a permanent failure). */
-  async triage(incidentId: string, now = new Date()): Promise<TriageOutcome> {
+  /**
+   * Triages the incident now, for the job's `reason` when a job asks. Throws NotFoundError when it does
+   * not exist (a permanent failure).
+   */
+  async triage(
+    incidentId: string,
+    now = new Date(),
+    reason?: JobPayload<'triage'>['reason'],
+  ): Promise<TriageOutcome> {
     // The first attempt may decide on the incident as intake inserted it in this process: its write
     // is conditional on that revision, and a lost race reads the store.
     let first = true;
@@ -141,7 +149,7 @@ export class TriageService {
       },
       // The policy is evaluated inside the attempt: its campaign links are idempotent, and the
       // decision is written on the incident's revision read (null: it moved, read and evaluate again).
-      write: (incident) => this.triageOnce(incident, now),
+      write: (incident) => this.triageOnce(incident, now, reason),
       attempts: WRITE_ATTEMPTS,
       exhausted: () => new Error(`incident ${incidentId} kept changing during triage`),
     });
@@ -152,8 +160,17 @@ export class TriageService {
    * sees (severity, clocks, reasons, mails) is evaluated without other bureaux' facts, so nothing a
    * reporter can observe depends on them; the campaign's CERT-side priority is stored on the link.
    */
-  private async triageOnce(incident: Incident, now: Date): Promise<TriageOutcome | null> {
+  private async triageOnce(
+    incident: Incident,
+    now: Date,
+    reason?: JobPayload<'triage'>['reason'],
+  ): Promise<TriageOutcome | null> {
     const policy = this.activePolicy;
+    // A first-triage job reaching an incident already decided, with nothing pending, was done already
+    // (a second delivery, or a previous version's outbox relayed after an upgrade): the decision stands.
+    // Deciding again would apply this version's policy and code, which no new fact asked for, and move
+    // the ETag a responder holds.
+    if (reason === 'reported' && incident.triage && !incident.triagePending) return 'unchanged';
     // A closed, rejected or merged incident keeps the decision it was finished with, as it takes no
     // new facts (`IncidentService`): a triage job that reaches it late (a leftover of a process or a
     // version before, a campaign's re-triage) would otherwise decide again on the times its lifecycle

@@ -11,9 +11,9 @@ export function triageWorker(service: TriageService, concurrency: number): Worke
   return {
     queue: 'triage',
     concurrency,
-    process: async ({ incidentId }) => {
+    process: async ({ incidentId, reason }) => {
       try {
-        return { outcome: await service.triage(incidentId) };
+        return { outcome: await service.triage(incidentId, new Date(), reason) };
       } catch (err) {
         if (err instanceof NotFoundError) throw new UnrecoverableError(err.message);
         throw err;

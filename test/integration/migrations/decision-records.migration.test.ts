@@ -161,6 +161,19 @@ describe('Migration: triage decisions move to their own records', function () {
       expect(
         runtime.logs.lines.some((line) => line.migration === '2026-12-triage-decision-records'),
       ).to.equal(true);
+      // The previous version's outboxes still hold the first-triage job of each incident it triaged:
+      // read once the relay has enqueued them and they have run, so the answers below include them.
+      const triage = runtime.platform.queues.queue('triage');
+      for (let waited = 0; ; waited += 200) {
+        const stored = await storedDocs(urls.mongodbUri, 'incidents');
+        const relayed = stored.every(
+          (doc) => !Array.isArray(doc.pendingJobs) || doc.pendingJobs.length === 0,
+        );
+        const counts = await triage.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        if (relayed && Object.values(counts).every((n) => n === 0)) break;
+        if (waited > 60_000) throw new Error("the previous version's jobs were not relayed and run");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       for (const old of before.filter((doc) => triageOf(doc)?.reasons !== undefined)) {
         const answer = await call<{ triage: { reasons: Reason[]; severity: string; round: number } }>(
           runtime.url,

@@ -7,10 +7,10 @@ import { call } from '../helpers/http.js';
 import {
   change,
   reportAndTriage,
-  waitFor,
   workflowOf,
   type WorkflowJson,
 } from '../integration/workflow/workflow-fixture.js';
+import { waitFor } from '../helpers/wait.js';
 import { expectAccessible, screenshot, startBrowser, type TestBrowser } from './browser.js';
 import { bureauCode, createPerson, signIn, type ConsolePerson } from './console-fixture.js';
 

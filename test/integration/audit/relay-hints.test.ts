@@ -6,6 +6,7 @@ import { connectMongo, type Connection } from '../../../src/platform/db/index.js
 import { createLogger, jobIntent } from '../../../src/platform/index.js';
 import { createRedis, QueueRegistry } from '../../../src/platform/queue/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
+import { waitFor } from '../../helpers/wait.js';
 import { draftFor } from './audit-fixture.js';
 
 const INCIDENT = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -49,15 +50,6 @@ describe('relay hand-off: request processes hand their writes to the background 
 
   const things = () => db.db!.collection('hint_things');
 
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    let value = await read();
-    for (let i = 0; i < 200 && !done(value); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      value = await read();
-    }
-    return value;
-  }
-
   it('when it only serves requests, then it runs no relay or checkpoint loop', () => {
     expect(serving.background.map((loop) => loop.name)).to.deep.equal([]);
     expect(background.background.map((loop) => loop.name)).to.include('audit-relay');
@@ -71,7 +63,7 @@ describe('relay hand-off: request processes hand their writes to the background 
     const job = jobIntent('dispatch', `${INCIDENT}-n7`, { incidentId: INCIDENT, round: 7 });
     await things().insertOne({ _id: 'w1' as never, pendingAudit: [draft], pendingJobs: [job] });
     serving.relay.kick('hint_things', 'w1', [draft], [job]);
-    const stored = await eventually(
+    const stored = await waitFor(
       () => things().findOne({ _id: 'w1' as never }),
       (doc) => (doc?.pendingAudit as unknown[]).length === 0 && (doc?.pendingJobs as unknown[]).length === 0,
     );
@@ -90,7 +82,7 @@ describe('relay hand-off: request processes hand their writes to the background 
     const draft = draftFor(INCIDENT, 'incident.noted');
     await things().insertOne({ _id: 'w2' as never, pendingAudit: [draft] });
     serving.relay.kick('hint_things', 'w2');
-    const stored = await eventually(
+    const stored = await waitFor(
       () => things().findOne({ _id: 'w2' as never }),
       (doc) => (doc?.pendingAudit as unknown[]).length === 0,
     );

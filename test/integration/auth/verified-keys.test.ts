@@ -6,6 +6,7 @@ import { startRuntime, type Runtime } from '../../../src/runtime.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { LogCapture, testConfig, type TestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** Reads of the collections a key check reads, counted per process. */
 class AuthReads {
@@ -14,15 +15,6 @@ class AuthReads {
     const target = (event.command as Record<string, unknown>)[event.commandName];
     if (event.commandName === 'find' && (target === 'api_keys' || target === 'users')) this.count++;
   };
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 150 && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read();
-  }
-  return value;
 }
 
 describe('Verified API keys (read from Redis, forgotten on every change that refuses them)', function () {
@@ -112,9 +104,10 @@ describe('Verified API keys (read from Redis, forgotten on every change that ref
     if (jobs.length > 0) {
       expect(jobs[0]).to.deep.include({ queue: 'auth', payload: { cause: 'user', id: victim.userId } });
     }
-    const answers = await eventually(
+    const answers = await waitFor(
       async () => [(await me(runtime.url, victim.key)).status, (await me(other.url, victim.key)).status],
       (statuses) => statuses.every((status) => status === 401),
+      30_000,
     );
     expect(answers).to.deep.equal([401, 401]);
   });

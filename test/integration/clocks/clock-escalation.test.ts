@@ -6,7 +6,8 @@ import { mongoose } from '../../../src/platform/db/index.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { reportAndTriage, waitFor, workflowOf, type WorkflowJson } from '../workflow/workflow-fixture.js';
+import { reportAndTriage, workflowOf, type WorkflowJson } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 import { spawnWorkerProcess } from '../../helpers/processes.js';
 
 const FAST = { POLICY_DIR: 'test/fixtures/policies-fast' };

@@ -12,11 +12,11 @@ import {
   change,
   reportAndTriage,
   runningClockKeys,
-  waitFor,
   walkTo,
   workflowOf,
   type WorkflowJson,
 } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface Problem {
   path: string;

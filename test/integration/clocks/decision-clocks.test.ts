@@ -7,7 +7,7 @@ import { reportBody } from '../../factories/incident.factory.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { waitFor } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface StoredClocks {
   clocks: Array<{ key: string; state?: string }>;

@@ -5,7 +5,8 @@ import { uniqueIndicator } from '../../factories/incident.factory.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { reportAndTriage, waitFor } from '../workflow/workflow-fixture.js';
+import { reportAndTriage } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 type IncidentJson = {
   revision: number;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait.js';
 import { reportBody } from '../../factories/incident.factory.js';
 
 interface View {
@@ -13,19 +13,6 @@ interface View {
   clocks: Array<{ key: string; dueAt?: string; startsAt?: string }>;
   triage?: { policyVersion: string; reasons: unknown[] } | null;
   notifications?: Array<{ key: string; status: string }>;
-}
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(50);
-  }
 }
 
 describe('Intake end to end: report, triage, audit', () => {

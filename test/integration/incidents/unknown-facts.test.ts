@@ -6,7 +6,8 @@ import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { policyCopy, removeDir } from '../../unit/triage/triage-test.helpers.js';
-import { reportAndTriage, waitFor } from '../workflow/workflow-fixture.js';
+import { reportAndTriage } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface IncidentJson {
   id: string;

@@ -4,6 +4,7 @@ import { ObjectId, type Document } from 'bson';
 import { createActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startConfiguredRuntime, testConfig } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait.js';
 import { govcertOn, readFixture, withStore } from './migration-fixture.js';
 
 /** The incidents collection as the version before decision records wrote it (see the fixture's README). */
@@ -164,16 +165,24 @@ describe('Migration: triage decisions move to their own records', function () {
       // The previous version's outboxes still hold the first-triage job of each incident it triaged:
       // read once the relay has enqueued them and they have run, so the answers below include them.
       const triage = runtime.platform.queues.queue('triage');
-      for (let waited = 0; ; waited += 200) {
-        const stored = await storedDocs(urls.mongodbUri, 'incidents');
-        const relayed = stored.every(
-          (doc) => !Array.isArray(doc.pendingJobs) || doc.pendingJobs.length === 0,
-        );
-        const counts = await triage.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        if (relayed && Object.values(counts).every((n) => n === 0)) break;
-        if (waited > 60_000) throw new Error("the previous version's jobs were not relayed and run");
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const leftover = await waitFor(
+        async () => {
+          const stored = await storedDocs(urls.mongodbUri, 'incidents');
+          const counts = await triage.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          return {
+            unrelayed: stored.filter((doc) => Array.isArray(doc.pendingJobs) && doc.pendingJobs.length > 0)
+              .length,
+            unrun: Object.values(counts).reduce((sum, n) => sum + n, 0),
+          };
+        },
+        ({ unrelayed, unrun }) => unrelayed === 0 && unrun === 0,
+        60_000,
+        200,
+      );
+      expect(leftover, "the previous version's jobs, relayed and run").to.deep.equal({
+        unrelayed: 0,
+        unrun: 0,
+      });
       for (const old of before.filter((doc) => triageOf(doc)?.reasons !== undefined)) {
         const answer = await call<{ triage: { reasons: Reason[]; severity: string; round: number } }>(
           runtime.url,

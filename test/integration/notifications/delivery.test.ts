@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ledgerKey } from '../../../src/notifications/index.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
+import { waitFor } from '../../helpers/wait.js';
 import { alertData, recipient, tester, waitForDelivery } from './notification-fixture.js';
 
 describe('notification delivery over SMTP', function () {
@@ -116,20 +117,21 @@ describe('notification delivery over SMTP', function () {
 
   async function waitForJob(id: string, state: string): Promise<void> {
     const queue = runtime.platform.queues.queue('notifications');
-    for (let i = 0; i < 300; i++) {
-      const job = await queue.getJob(id);
-      if (job && (await job.getState()) === state) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`job ${id} never ${state}`);
+    const seen = await waitFor(
+      async () => (await queue.getJob(id))?.getState(),
+      (now) => now === state,
+      30_000,
+    );
+    expect(seen, `job ${id}`).to.equal(state);
   }
 
   async function waitForStatus(id: string, status: string): Promise<string> {
-    for (let i = 0; i < 300; i++) {
-      const record = await runtime.modules.notifications.notifications.find(id);
-      if (record?.status === status) return status;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`notification ${id} never ${status}`);
+    const record = await waitFor(
+      () => runtime.modules.notifications.notifications.find(id),
+      (now) => now?.status === status,
+      30_000,
+    );
+    expect(record?.status, `notification ${id}`).to.equal(status);
+    return status;
   }
 });

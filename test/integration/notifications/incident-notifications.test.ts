@@ -9,6 +9,7 @@ import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { uniqueName } from '../../helpers/services.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.js';
+import { waitFor } from '../../helpers/wait.js';
 import { alertData, recipient, tester } from './notification-fixture.js';
 
 /** As much of the incident's API answer as these tests read. */
@@ -309,21 +310,23 @@ describe('notifications triage stores on incidents', function () {
   /** Waits until the incident API shows notification `key` with `status` (as the CERT sees it). */
   async function waitForNotification(id: string, key: string, status: string): Promise<void> {
     const responder = await createActor(runtime, { role: 'responder' });
-    for (let i = 0; i < 150; i++) {
-      const answer = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key });
-      if (answer.body.notifications.find((n) => n.key === key)?.status === status) return;
-      await sleep(100);
-    }
-    expect.fail(`notification ${key} never shown ${status} on the incident`);
+    const answer = await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key: responder.key }),
+      (now) => now.body.notifications.find((n) => n.key === key)?.status === status,
+    );
+    expect(answer.body.notifications.find((n) => n.key === key)?.status, `notification ${key}`).to.equal(
+      status,
+    );
   }
 
   /** The incident's API answer once triage has stored its decision (as `key`, a CERT actor, reads it). */
   async function waitForTriage(id: string, key: string) {
-    for (let i = 0; i < 150; i++) {
-      const answer = await call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key });
-      if (answer.body.status !== 'new' && answer.body.notifications.length > 0) return answer;
-      await sleep(100);
-    }
-    return expect.fail(`incident ${id} was not triaged`);
+    const answer = await waitFor(
+      () => call<View>(runtime.url, 'GET', `/api/v1/incidents/${id}`, { key }),
+      (now) => now.body.status !== 'new' && now.body.notifications.length > 0,
+    );
+    expect(answer.body.status, `incident ${id}`).to.not.equal('new');
+    expect(answer.body.notifications, `incident ${id}'s notifications`).to.not.be.empty;
+    return answer;
   }
 });

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { systemActor } from '../../../src/auth/index.js';
 import type { MailDelivery, NotificationRecipient } from '../../../src/notifications/index.js';
 import type { TestRuntime } from '../../helpers/runtime.js';
 import { uniqueName } from '../../helpers/services.js';
+import { waitFor } from '../../helpers/wait.js';
 
 export const tester = systemActor('notification-test');
 
@@ -47,11 +47,11 @@ export async function waitForDelivery(
   done: (row: MailDelivery) => boolean,
   timeoutMs = 30_000,
 ): Promise<MailDelivery> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await runtime.modules.notifications.deliveries.find(key);
-    if (row && done(row)) return row;
-    if (Date.now() > deadline) throw new Error(`delivery ${key} still ${row?.status ?? 'missing'}`);
-    await sleep(100);
-  }
+  const row = await waitFor(
+    () => runtime.modules.notifications.deliveries.find(key),
+    (now) => now !== null && done(now),
+    timeoutMs,
+  );
+  if (!row || !done(row)) throw new Error(`delivery ${key} still ${row?.status ?? 'missing'}`);
+  return row;
 }

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call, type Answer } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { reportAndTriage, waitFor, workflowOf } from '../workflow/workflow-fixture.js';
+import { reportAndTriage, workflowOf } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface ReportJson {
   id: string;

@@ -3,7 +3,8 @@ import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { uniqueIndicator } from '../../factories/incident.factory.js';
-import { reportAndTriage, waitFor, walkTo } from '../workflow/workflow-fixture.js';
+import { reportAndTriage, walkTo } from '../workflow/workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 type Reason = { rule: string; detail: string };
 type View = { triage?: { decisionId: string; round: number; reasons: Reason[] } | null; revision: number };

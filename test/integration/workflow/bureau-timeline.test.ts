@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { change, moveTo, reportAndTriage, waitFor, workflowOf } from './workflow-fixture.js';
+import { change, moveTo, reportAndTriage, workflowOf } from './workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface TimelineJson {
   items: Array<{

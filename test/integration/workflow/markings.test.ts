@@ -4,7 +4,8 @@ import { call } from '../../helpers/http.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
 import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import { auditEventsAbout } from '../../e2e/console-fixture.js';
-import { change, reportAndTriage, waitFor } from './workflow-fixture.js';
+import { change, reportAndTriage } from './workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface IncidentJson {
   id: string;

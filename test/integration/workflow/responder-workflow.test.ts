@@ -6,11 +6,11 @@ import {
   change,
   moveTo,
   reportAndTriage,
-  waitFor,
   walkTo,
   workflowOf,
   type WorkflowJson,
 } from './workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface ErrorJson {
   error: { code: string; details: unknown };

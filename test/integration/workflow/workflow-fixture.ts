@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { reportBody, uniqueIndicator } from '../../factories/incident.factory.js';
 import type { TestActor } from '../../helpers/actors.js';
 import { call, type Answer } from '../../helpers/http.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** The workflow view as the API returns it (JSON). */
 export interface WorkflowJson {
@@ -41,20 +41,6 @@ export const POST_INCIDENT = {
   cost: 120000,
   affectedPeople: 40,
 };
-
-/** Polls until `done` holds or the time is up; returns the last value either way. */
-export async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await sleep(100);
-  }
-}
 
 /** Files a report (unique indicators, so no campaign links across tests) and waits for its triage. */
 export async function reportAndTriage(

@@ -4,7 +4,8 @@ import { CLOCK_RECORDS_COLLECTION } from '../../../src/clocks/index.js';
 import { mongoose } from '../../../src/platform/db/index.js';
 import { createActor, type TestActor } from '../../helpers/actors.js';
 import { startTestRuntime, type TestRuntime } from '../../helpers/runtime.js';
-import { moveTo, reportAndTriage, waitFor } from './workflow-fixture.js';
+import { moveTo, reportAndTriage } from './workflow-fixture.js';
+import { waitFor } from '../../helpers/wait.js';
 
 type StoredIncident = {
   revision: number;

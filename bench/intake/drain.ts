@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFerretDb, startRedisServer } from '../../src/platform/embedded/index.js';
+import { CommandMeter } from './command-meter.js';
 import { startIntakeStack } from './full-stack.js';
 
 const REPORTS = Number(process.env.BENCH_DRAIN_REPORTS ?? 4000);
@@ -53,19 +54,15 @@ async function measureOnce(run: number): Promise<void> {
     startFerretDb(join(dir, 'ferretdb')),
     startRedisServer(join(dir, 'redis')),
   ]);
-  let lastWriteAt = performance.now();
+  const meter = new CommandMeter();
   const { runtime, url, auth, body } = await startIntakeStack(
     ferret.uri,
     redisServer.url,
-    {
-      onCommand: (event) => {
-        if (['insert', 'update', 'findAndModify', 'delete'].includes(event.commandName))
-          lastWriteAt = performance.now();
-      },
-    },
+    { onCommand: meter.onCommand },
     { RUN_WORKERS: 'false' },
   );
   try {
+    meter.start();
     const filed = await autocannon({
       url,
       method: 'POST',
@@ -76,7 +73,7 @@ async function measureOnce(run: number): Promise<void> {
     });
     // This process's relay chains the reports' events and relays their triage jobs: done before the
     // worker starts, so that its figures hold triage only.
-    while (performance.now() - lastWriteAt < 2000) await sleep(200);
+    while (performance.now() - meter.lastWriteAt < 2000) await sleep(200);
     const queues = QUEUES.map((name) => runtime.platform.queues.queue(name));
     const ferretBefore = cpuMs(ferret.child.pid);
     const redisBefore = cpuMs(redisServer.child.pid);

@@ -256,6 +256,15 @@ export class AuditRelay {
 
   /** Logs a failing pass once, then once per FAILURE_LOG_EVERY_MS with how often it failed since. */
   private reportFailure(err: unknown): void {
+    if (!this.running) {
+      // A pass `stop()` stopped waiting for, failing as the process closes its connections under it:
+      // the shutdown's doing, not a store that cannot be relayed to.
+      this.logger.warn(
+        { err },
+        'audit relay: a pass cut short by the shutdown; its drafts stay in their outboxes',
+      );
+      return;
+    }
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const now = Date.now();
     const known = this.failures?.reason === reason ? this.failures : null;

@@ -8,6 +8,8 @@ import { connectMongo } from '../../../src/platform/db/index.js';
 import { startFerretDb } from '../../../src/platform/embedded/index.js';
 import { createLogger } from '../../../src/platform/index.js';
 import { isolatedUrls, testDataRoot } from '../../helpers/services.js';
+import { LogCapture } from '../../helpers/runtime.js';
+import { waitFor } from '../../helpers/wait.js';
 import { draftFor, openAudit } from './audit-fixture.js';
 
 const signingKey = generateKeyPairSync('ed25519')
@@ -215,6 +217,60 @@ describe('audit append path under duplicates, several appenders and a stuck stor
     } finally {
       ferret.child.kill('SIGCONT');
       await opened.close();
+      await ferret.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the process closes its store under a relay pass it stopped waiting for, then the pass fails with a warning, not an error', async function () {
+    // A liveness bound, not a speed figure: closing the driver with the store stopped takes ~30 s.
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(testDataRoot(), 'govcert-cut-'));
+    const ferret = await startFerretDb(join(dir, 'ferretdb'));
+    const logs = new LogCapture();
+    let stopped = false;
+    const sentWhileStopped: string[] = [];
+    const opened = await openAudit(`${ferret.uri}cut`, env, undefined, {
+      relay: { stopWaitMs: 300 },
+      logger: createLogger('info', logs),
+      onCommand: (event) => {
+        if (stopped)
+          sentWhileStopped.push(`${event.commandName}:${String(event.command[event.commandName])}`);
+      },
+    });
+    try {
+      opened.module.relay.register('cut_things');
+      opened.module.relay.start();
+      await opened.module.audit.record(draftFor('inc-before'));
+      ferret.child.kill('SIGSTOP');
+      stopped = true;
+      void opened.db
+        .db!.collection('cut_things')
+        .insertOne({ _id: 'cut' as never, pendingAudit: [draftFor('inc-cut')] })
+        .catch(() => undefined);
+      opened.module.relay.kick();
+      // The relay's pass has sent its first read to the stopped store: it is under way, and stays so.
+      await waitFor(
+        () => Promise.resolve(sentWhileStopped.filter((command) => command !== 'insert:cut_things')),
+        (commands) => commands.length > 0,
+        5000,
+      );
+      await opened.module.relay.stop(); // leaves the pass under way after 300 ms
+      await opened.db.close(true); // as a stopping runtime does past its deadline
+      const cut = await waitFor(
+        () =>
+          Promise.resolve(
+            logs.lines.filter((line) => String(line.msg).includes('cut short by the shutdown')),
+          ),
+        (lines) => lines.length > 0,
+        5000,
+      );
+      expect(cut).to.have.length.greaterThan(0);
+      expect(cut[0]?.level).to.equal(40);
+      expect(logs.errors()).to.deep.equal([]);
+    } finally {
+      ferret.child.kill('SIGCONT');
+      for (const loop of opened.module.background) await loop.stop();
       await ferret.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import {
   type RelayOptions,
 } from '../../../src/audit/index.js';
 import { connectMongo, type ConnectOptions, type Connection } from '../../../src/platform/db/index.js';
-import { createLogger, systemActor } from '../../../src/platform/index.js';
+import { createLogger, systemActor, type Logger } from '../../../src/platform/index.js';
 import { createRedis } from '../../../src/platform/queue/index.js';
 
 /** An audit module on its own connection to `mongodbUri`, with a fixed signing key when given. */
@@ -16,7 +16,7 @@ export async function openAudit(
   mongodbUri: string,
   env: Record<string, string> = {},
   redisUrl?: string,
-  options: { relay?: RelayOptions; onCommand?: ConnectOptions['onCommand'] } = {},
+  options: { relay?: RelayOptions; onCommand?: ConnectOptions['onCommand']; logger?: Logger } = {},
 ): Promise<{ module: AuditModule; db: Connection; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -24,7 +24,7 @@ export async function openAudit(
     REDIS_URL: 'redis://127.0.0.1:1',
     ...env,
   });
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const db = await connectMongo(
     mongodbUri,
     logger,

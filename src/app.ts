@@ -1,7 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/index.js';
-import type { Logger, Metrics } from './platform/index.js';
+import type { Logger, Metrics, RequestPressure } from './platform/index.js';
 import {
   errorHandler,
   heavyRouteLimits,
@@ -22,6 +22,16 @@ export interface AppDeps {
   before?: RequestHandler[];
   /** The web console (`/`, `/login`, `/console/...`): its own headers, forms, sessions and error pages. */
   console?: Router | null;
+  /** Counts the requests in flight for the workers of this process (see RequestPressure). */
+  pressure?: RequestPressure | null;
+}
+
+/** Each request counts from its start until its response ends or its connection closes. */
+function countRequests(pressure: RequestPressure): RequestHandler {
+  return (_req, res, next) => {
+    res.on('close', pressure.enter());
+    next();
+  };
 }
 
 function observe(logger: Logger, metrics: Metrics): RequestHandler {
@@ -46,6 +56,7 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY_HOPS);
   app.set('query parser', 'simple'); // no nested objects from the query string
+  if (deps.pressure) app.use(countRequests(deps.pressure));
   app.use(requestContext);
   app.use(observe(deps.logger, deps.metrics));
   // Pages first: they set their own CSP and answer their own errors as pages; API paths fall through.

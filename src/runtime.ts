@@ -10,7 +10,7 @@ import {
   retryWhileDatabaseAway,
   type ConnectOptions,
 } from './platform/db/index.js';
-import { createMetrics, settlesWithin, type Logger } from './platform/index.js';
+import { createMetrics, RequestPressure, settlesWithin, type Logger } from './platform/index.js';
 import { QueueRegistry, createRedis, drainWorkers, startWorker } from './platform/queue/index.js';
 
 export interface RuntimeUrls {
@@ -38,7 +38,12 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
   const redis = createRedis(urls.redisUrl, 'producer', logger);
   const workerRedis = config.RUN_WORKERS ? createRedis(urls.redisUrl, 'worker', logger) : null;
   const queues = new QueueRegistry(redis, config.REDIS_PREFIX);
-  const platform: PlatformDeps = { config, logger, metrics, db, redis, queues };
+  // Only a process that serves requests and runs jobs has both to share its CPU between.
+  const pressure =
+    config.RUN_API && workerRedis && config.WORKERS_YIELD_AT_REQUESTS > 0
+      ? new RequestPressure(config.WORKERS_YIELD_AT_REQUESTS, config.WORKERS_YIELD_MAX_MS)
+      : null;
+  const platform: PlatformDeps = { config, logger, metrics, db, redis, queues, pressure };
   const modules = buildModules(platform);
   // A store restarted while this process starts must not make it exit: every step of init is idempotent.
   try {
@@ -57,7 +62,13 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
 
   const workers = workerRedis
     ? modules.workers.map((spec) =>
-        startWorker(spec, { connection: workerRedis, prefix: config.REDIS_PREFIX, logger, metrics }),
+        startWorker(spec, {
+          connection: workerRedis,
+          prefix: config.REDIS_PREFIX,
+          logger,
+          metrics,
+          ...(pressure ? { pressure } : {}),
+        }),
       )
     : [];
   for (const loop of modules.background) loop.start();
@@ -73,6 +84,7 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
       access: modules.access,
       before: modules.before,
       console: modules.console,
+      pressure,
     });
     server = createServer(app);
     server.listen(config.HTTP_PORT, config.HTTP_HOST);

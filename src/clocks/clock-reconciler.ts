@@ -1,4 +1,4 @@
-import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure, type SharedTurn } from '../platform/index.js';
 import type { ClockReads } from './clock-reads.js';
 import type { ClockRecordRepository } from './clock-record.repository.js';
 import type { ClockStore } from './clock-store.js';
@@ -13,6 +13,8 @@ export interface ClockReconcilerOptions {
   batch?: number;
   /** One pass per interval among all processes running this loop (see `SharedTurn`). */
   turn?: SharedTurn;
+  /** Passes wait while this process's API requests are high, before each batch too (see `Periodic`). */
+  pressure?: RequestPressure | null;
 }
 
 /**
@@ -38,6 +40,7 @@ export class ClockReconciler {
   ) {
     this.batch = options.batch ?? 500;
     this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger, {
+      pressure: options.pressure ?? null,
       ...(options.turn ? { turn: options.turn } : {}),
     });
   }
@@ -60,6 +63,7 @@ export class ClockReconciler {
     let repaired = 0;
     for await (const records of this.records.all(this.batch)) {
       if (this.halted()) break;
+      await this.loop.yieldToRequests();
       const facts = await this.store.findMany(records.map((record) => record.incidentId));
       const batch = await this.reads.joinMany(facts, records);
       await Promise.all(batch.map((incident) => this.clocks.settled(incident)));

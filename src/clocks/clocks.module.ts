@@ -71,6 +71,7 @@ export function createClocksModule<F extends ClockFacts>(
   );
   const reconciler = new ClockReconciler(store, records, reads, service, timers, platform.logger, {
     turn: loopTurn(platform, 'clock-reconciler'),
+    pressure: platform.pressure ?? null,
     ...deps.reconciler,
   });
   return {

@@ -159,6 +159,21 @@ export const configSchema = z.object({
     .describe(
       'Triage jobs each worker process runs at once. A triage mostly waits for the store, so more at once triage a burst faster while the store has CPU to spare, and take that much more of the store from intake (measured in docs/benchmarks.md).',
     ),
+  WORKERS_YIELD_AT_REQUESTS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16)
+    .describe(
+      'In a process that serves the API and runs workers: while this many API requests are in flight, a job waits (up to WORKERS_YIELD_MAX_MS) before it starts, so that a flood of reports is taken in first and triaged after (0 = never wait).',
+    ),
+  WORKERS_YIELD_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60_000)
+    .default(2000)
+    .describe('The longest a job waits for the API requests to ease before it starts anyway.'),
   CONCURRENCY_EXPORTS: z.coerce
     .number()
     .int()

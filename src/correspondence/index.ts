@@ -1,6 +1,6 @@
 import type { IncidentService } from '../incidents/index.js';
 import type { Connection } from '../platform/db/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure } from '../platform/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
 import {
   MessageMailer,
@@ -66,7 +66,7 @@ export interface CorrespondenceModule {
 
 /** Builds the correspondence module: its collection registered with the audit relay, routes, services. */
 export function createCorrespondenceModule(
-  platform: { db: Connection; logger: Logger },
+  platform: { db: Connection; logger: Logger; pressure?: RequestPressure | null },
   deps: CorrespondenceDeps,
 ): CorrespondenceModule {
   const repository = new MessageRepository(platform.db, (collection, id, pendingAudit) => {
@@ -80,7 +80,7 @@ export function createCorrespondenceModule(
   return {
     services: { messages },
     routes: correspondenceRoutes(messages),
-    background: deps.sweeps ? [owedMailSweep(messages, platform.logger)] : [],
+    background: deps.sweeps ? [owedMailSweep(messages, platform.logger, platform.pressure ?? null)] : [],
     init: () => repository.init(),
   };
 }
@@ -89,8 +89,11 @@ export function createCorrespondenceModule(
 function owedMailSweep(
   messages: CorrespondenceService,
   logger: Logger,
+  pressure: RequestPressure | null,
 ): CorrespondenceModule['background'][number] {
-  const loop = new Periodic('correspondence-mail', 30_000, () => messages.requestOwedMail(), logger);
+  const loop = new Periodic('correspondence-mail', 30_000, () => messages.requestOwedMail(), logger, {
+    pressure,
+  });
   return {
     name: 'correspondence-mail',
     start: () => {

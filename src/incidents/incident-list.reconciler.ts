@@ -1,4 +1,4 @@
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure } from '../platform/index.js';
 import type { IncidentListIndex } from './incident-list.index.js';
 import type { IncidentRepository } from './incident.repository.js';
 
@@ -8,6 +8,8 @@ export interface IncidentListReconcilerOptions {
   intervalMs?: number;
   /** Incidents filed per round trip to Redis. */
   batch?: number;
+  /** Passes wait while this process's API requests are high (see `Periodic`). */
+  pressure?: RequestPressure | null;
 }
 
 /**
@@ -36,6 +38,7 @@ export class IncidentListReconciler {
     this.loop = new Periodic(this.name, options.intervalMs ?? 600_000, () => this.pass(), logger, {
       dutyCycle: 0.05,
       maxPauseMs: 3_600_000,
+      pressure: options.pressure ?? null,
     });
   }
 
@@ -55,6 +58,7 @@ export class IncidentListReconciler {
     for await (const batch of this.incidents.listedRows(this.batch)) {
       if (this.stopping) return filed;
       await this.index.putMany(batch);
+      await this.loop.yieldToRequests();
       filed += batch.length;
     }
     await this.index.markReady();

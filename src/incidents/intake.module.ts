@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Connection, Migration } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
-import { loopTurn, type Logger } from '../platform/index.js';
+import { loopTurn, type Logger, type RequestPressure } from '../platform/index.js';
 import type { QueueRegistry, WorkerSpec } from '../platform/queue/index.js';
 // Triage's worker half has its own surface: it writes incidents, so triage's index (which incidents
 // import for the decision types) cannot export it without an import cycle.
@@ -45,6 +45,8 @@ export interface IntakePlatform {
   queues: QueueRegistry;
   /** Holds the incident list's index. */
   redis: Redis;
+  /** The API's requests in this process: its background passes wait while they are high. */
+  pressure?: RequestPressure | null;
 }
 
 /** What intake takes from other modules. */
@@ -122,12 +124,10 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   const documents = new IncidentDocumentRepository(platform.db, (id, pendingAudit, pendingJobs) => {
     deps.kickAudit?.(documents.collectionName, id, pendingAudit, pendingJobs);
   });
-  const listReconciler = new IncidentListReconciler(
-    repository,
-    listIndex,
-    platform.logger,
-    deps.listReconciler,
-  );
+  const listReconciler = new IncidentListReconciler(repository, listIndex, platform.logger, {
+    pressure: platform.pressure ?? null,
+    ...deps.listReconciler,
+  });
   const idempotency = new IdempotencyRepository(platform.db);
   const timeBounds = {
     maxAgeDays: platform.config.REPORT_TIME_MAX_AGE_DAYS,
@@ -167,6 +167,7 @@ export function createIntakeModule(platform: IntakePlatform, deps: IntakeDeps): 
   );
   const reconciler = new TriageReconciler(repository, requester, platform.queues, platform.logger, {
     turn: loopTurn(platform, 'triage-reconciler'),
+    pressure: platform.pressure ?? null,
     ...deps.reconciler,
   });
   deps.registerOutbox(repository.collectionName);

@@ -150,6 +150,7 @@ export function createNotificationsModule(
   );
   const requeue = new NotificationRequeue(records, service, logger, {
     turn: loopTurn(platform, 'notification-requeue'),
+    pressure: platform.pressure ?? null,
     ...deps.requeue,
   });
   for (const collection of Object.values(NOTIFICATION_COLLECTIONS)) deps.registerOutbox(collection);

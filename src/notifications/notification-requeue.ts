@@ -1,4 +1,4 @@
-import { Periodic, type Logger, type SharedTurn } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure, type SharedTurn } from '../platform/index.js';
 import type { NotificationRepository } from './notification.repository.js';
 import type { NotificationService } from './notification.service.js';
 
@@ -9,6 +9,8 @@ export interface RequeueOptions {
   requeueAfterMs?: number;
   /** One pass per interval among all processes running this loop (see `SharedTurn`). */
   turn?: SharedTurn;
+  /** Passes wait while this process's API requests are high (see `Periodic`). */
+  pressure?: RequestPressure | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export class NotificationRequeue {
     // looked for after `requeueAfterMs` anyway).
     this.loop = new Periodic(this.name, options.intervalMs ?? 2000, () => this.passNow(), logger, {
       idleBackoff: 8,
+      pressure: options.pressure ?? null,
       ...(options.turn ? { turn: options.turn } : {}),
     });
   }

@@ -26,3 +26,4 @@ export {
 } from './permissions.js';
 export { PENDING_JOBS_FIELD, jobIntent, parseStoredIntent, type JobIntent } from './job-outbox.js';
 export { SharedTurn, loopTurn } from './shared-turn.js';
+export { RequestPressure } from './request-pressure.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { runWithContext } from './context.js';
+import type { RequestPressure } from './request-pressure.js';
 import type { SharedTurn } from './shared-turn.js';
 
 /** Options of {@link Periodic}. */
@@ -24,7 +25,21 @@ export interface PeriodicOptions {
    * Default 1 (no back-off).
    */
   idleBackoff?: number;
+  /**
+   * The API's requests in this process, when it serves them too: a pass starts only once they have
+   * eased (or after their longest wait), and a long pass asks {@link Periodic.yieldToRequests} between
+   * its steps. The reconcilers' passes scan whole collections (5-50 s each on a store of 12,000
+   * reports); one of them falling inside a flood of reports took a third of its intake.
+   */
+  pressure?: RequestPressure | null;
 }
+
+/**
+ * The longest a pass, or a step of one, waits for the API's requests to ease. Longer than a job's wait:
+ * the passes are safety nets nobody is waiting for, and a flood of reports is over in seconds; a
+ * flood that never ends still lets one step through each time.
+ */
+const PASS_MAX_WAIT_MS = 30_000;
 
 /** Whether a pass's result says it found nothing (a count of zero, or false). */
 const foundNothing = (result: unknown): boolean => result === 0 || result === false;
@@ -63,6 +78,7 @@ export class Periodic {
   private readonly maxPauseMs: number;
   private readonly turn: SharedTurn | undefined;
   private readonly idleBackoff: number;
+  private readonly pressure: RequestPressure | null;
   /** Passes in a row that found nothing. */
   private idlePasses = 0;
   private pausedMs = 0;
@@ -78,6 +94,12 @@ export class Periodic {
     this.maxPauseMs = Math.max(options.maxPauseMs ?? 300_000, intervalMs);
     this.turn = options.turn;
     this.idleBackoff = Math.max(1, options.idleBackoff ?? 1);
+    this.pressure = options.pressure ?? null;
+  }
+
+  /** Between the steps of a long pass: waits while this process's API requests are high (see options). */
+  async yieldToRequests(): Promise<void> {
+    await this.pressure?.eased(PASS_MAX_WAIT_MS);
   }
 
   /** False once `stop()` was called: long passes check it between steps. */
@@ -118,16 +140,20 @@ export class Periodic {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      const started = Date.now();
-      // A wake asks for this process's pass now, whoever had the turn.
-      const woken = this.wakeWanted;
-      this.wakeWanted = false;
+      let started = Date.now();
       // Each pass under its own id: a pass woken from inside a job or request must not log (or audit)
       // as that job for ever after, since every later pass is scheduled from this one.
       this.passes += 1;
-      this.running = (woken || !this.turn ? Promise.resolve(true) : this.turn.take(this.intervalMs))
+      this.running = this.yieldToRequests()
+        .then(() => {
+          started = Date.now(); // the wait for the requests is no part of the pass's cost
+          // A wake asks for this process's pass now, whoever had the turn.
+          const woken = this.wakeWanted;
+          this.wakeWanted = false;
+          return woken || !this.turn ? true : this.turn.take(this.intervalMs);
+        })
         .then((ours): Promise<boolean | 'skipped'> | 'skipped' => {
-          if (!ours) return 'skipped';
+          if (!ours || this.stopped) return 'skipped';
           return runWithContext({ requestId: `${this.name}-${this.passes}` }, () => this.pass()).then(
             (result) => {
               this.idlePasses = foundNothing(result) ? this.idlePasses + 1 : 0;

@@ -10,7 +10,7 @@ import { ReportHtmlRenderer } from './html-report.renderer.js';
 import { reportRoutes } from './report.routes.js';
 import { ReportService } from './report.service.js';
 import { ReportSourceRepository } from './report-source.repository.js';
-import type { Logger } from '../platform/index.js';
+import type { Logger, RequestPressure } from '../platform/index.js';
 import { TrailPageKeeper } from './trail-page-keeper.js';
 import { TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailSource } from './trail-source.js';
@@ -30,6 +30,8 @@ export interface ReportsPlatform {
   db: Connection;
   queues: QueueRegistry;
   logger: Logger;
+  /** The API's requests in this process: the page keeper waits while they are high. */
+  pressure?: RequestPressure | null;
 }
 
 /** What reports take from other modules: the audit service, and the outbox registration. */
@@ -60,7 +62,9 @@ export function createReportsModule(platform: ReportsPlatform, deps: ReportsDeps
     deps.audit,
     join(platform.config.DATA_DIR, 'exports'),
   );
-  const pageKeeper = new TrailPageKeeper(deps.audit, pages, platform.logger);
+  const pageKeeper = new TrailPageKeeper(deps.audit, pages, platform.logger, {
+    pressure: platform.pressure ?? null,
+  });
   deps.registerOutbox(EXPORTS_COLLECTION);
   return {
     routes: reportRoutes(reports, exports),

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../audit/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure } from '../platform/index.js';
 import type { TrailPageRepository } from './trail-pages.repository.js';
 import type { TrailSource } from './trail-source.js';
 
@@ -18,6 +18,8 @@ export interface TrailPageKeeperOptions {
    * `(1 - duty) / duty`; 1 writes them back to back.
    */
   duty?: number;
+  /** Passes wait while this process's API requests are high, before each page too (see `Periodic`). */
+  pressure?: RequestPressure | null;
 }
 
 /**
@@ -47,6 +49,7 @@ export class TrailPageKeeper {
     // after it stays the interval.
     this.loop = new Periodic(this.name, options.intervalMs ?? 60_000, () => this.pass(), logger, {
       dutyCycle: 1,
+      pressure: options.pressure ?? null,
     });
   }
 
@@ -67,6 +70,7 @@ export class TrailPageKeeper {
     let { index, lastHash } = await this.pages.end();
     let written = 0;
     while (!this.stopping && (index + 1) * this.pages.size <= head) {
+      await this.loop.yieldToRequests();
       const started = Date.now();
       const events = await this.read(index * this.pages.size, this.pages.size);
       if (!linked(events, index * this.pages.size + 1, lastHash, this.pages.size)) break;

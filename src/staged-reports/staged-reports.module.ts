@@ -1,6 +1,6 @@
 import type { Connection } from '../platform/db/index.js';
 import type { AnyRoute } from '../platform/http/index.js';
-import { Periodic, type Logger } from '../platform/index.js';
+import { Periodic, type Logger, type RequestPressure } from '../platform/index.js';
 import {
   StagedReportMailer,
   type ReportReaderLookup,
@@ -41,7 +41,7 @@ export interface StagedReportsModule {
 
 /** Staged reports: the bureau's written reports per clock, submitted, met, reviewed, each side told. */
 export function createStagedReportsModule(
-  platform: { db: Connection; logger: Logger },
+  platform: { db: Connection; logger: Logger; pressure?: RequestPressure | null },
   deps: StagedReportsDeps,
 ): StagedReportsModule {
   const repository = new StagedReportRepository(platform.db, deps.kickAudit);
@@ -54,7 +54,15 @@ export function createStagedReportsModule(
   const background = [];
   if (mailer && deps.sweeps) {
     // Every 30 s, the mails owed by reports whose writer died before requesting them.
-    const loop = new Periodic('staged-report-mail', 30_000, () => reports.requestOwedMail(), platform.logger);
+    const loop = new Periodic(
+      'staged-report-mail',
+      30_000,
+      () => reports.requestOwedMail(),
+      platform.logger,
+      {
+        pressure: platform.pressure ?? null,
+      },
+    );
     background.push({
       name: 'staged-report-mail',
       start: () => {

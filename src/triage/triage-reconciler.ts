@@ -1,4 +1,10 @@
-import { ALL_SCOPE, Periodic, type Logger, type SharedTurn } from '../platform/index.js';
+import {
+  ALL_SCOPE,
+  Periodic,
+  type Logger,
+  type RequestPressure,
+  type SharedTurn,
+} from '../platform/index.js';
 import { triageJobId, type TriageRequester } from '../incidents/index.js';
 import type { QueueRegistry } from '../platform/queue/index.js';
 import type { TriageStore } from './triage-store.js';
@@ -18,6 +24,8 @@ export interface TriageReconcilerOptions {
   graceMs?: number;
   /** One pass per interval among all processes running this loop (see `SharedTurn`). */
   turn?: SharedTurn;
+  /** Passes wait while this process's API requests are high (see `Periodic`). */
+  pressure?: RequestPressure | null;
 }
 
 /**
@@ -55,6 +63,7 @@ export class TriageReconciler {
     this.loop = new Periodic(this.name, options.intervalMs ?? 2000, loopPass, logger, {
       dutyCycle: 0.05,
       idleBackoff: 8,
+      pressure: options.pressure ?? null,
       ...(options.turn ? { turn: options.turn } : {}),
     });
   }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { JOB_PAYLOADS, type JobPayload, type QueueName } from '../../jobs/index.js';
 import { runWithContext } from '../context.js';
 import type { Metrics } from '../metrics.js';
+import type { RequestPressure } from '../request-pressure.js';
 
 export interface WorkerSpec<Q extends QueueName = QueueName> {
   queue: Q;
@@ -18,6 +19,8 @@ export interface WorkerDeps {
   prefix: string;
   logger: Logger;
   metrics: Metrics;
+  /** The API's requests in this process, when it serves them too: a job waits while they are high. */
+  pressure?: RequestPressure;
 }
 
 /**
@@ -48,6 +51,7 @@ export function startWorker<Q extends QueueName>(spec: WorkerSpec<Q>, deps: Work
       const parsed = JOB_PAYLOADS[spec.queue].safeParse(job.data);
       if (!parsed.success)
         throw new UnrecoverableError(`invalid ${spec.queue} payload: ${parsed.error.message}`);
+      await deps.pressure?.eased();
       const stopTimer = deps.metrics.jobDuration.startTimer({ queue: spec.queue });
       let outcome = 'failed';
       try {

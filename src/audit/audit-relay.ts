@@ -98,8 +98,19 @@ export function isLeftover(document: PendingDocument, now: number): boolean {
   return document.drafts.some((draft) => now - new Date(draft.at).getTime() > IN_FLIGHT_MS);
 }
 
-/** At most one line this often while passes keep failing for the same reason. */
+/**
+ * At most one line this often while passes keep failing, whatever the reason: the job adds of one pass
+ * fail one by one, each naming its queue, and keyed by reason they alternated and logged every one
+ * (15,295 lines in one bench run).
+ */
 const FAILURE_LOG_EVERY_MS = 30_000;
+
+/**
+ * Documents whose jobs are added to the queues at once. A pass after a backlog holds thousands of
+ * documents with several jobs each; all added at once, they kept Redis busy past the adds' 1.5 s
+ * timeout (a bench run's intake flood: every add of a 6,000-document pass failed, to be tried again).
+ */
+const ENQUEUE_DOCUMENTS_AT_ONCE = 100;
 
 /** How often the relay logs what it did (when it did anything): the figures to look at when it lags. */
 const ACTIVITY_LOG_EVERY_MS = 10_000;
@@ -145,6 +156,8 @@ export class AuditRelay {
   private readonly collections: string[] = [];
   private readonly hints: RelayHint[] = [];
   private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
+  /** Set by `stop()`: what fails from then on fails because the process is closing (see reportFailure). */
+  private stopping = false;
   /** How long the last full sweep's reads took (its appends and pulls not counted). */
   private lastScanMs = 0;
   private fullSweepWanted = true;
@@ -227,6 +240,7 @@ export class AuditRelay {
   start(): void {
     if (this.running || this.options.publishOnly) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
@@ -237,6 +251,7 @@ export class AuditRelay {
    */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wake?.();
     const waitMs = this.options.stopWaitMs ?? 5000;
     const loop = this.loop;
@@ -254,9 +269,9 @@ export class AuditRelay {
     }
   }
 
-  /** Logs a failing pass once, then once per FAILURE_LOG_EVERY_MS with how often it failed since. */
+  /** Logs a failure once, then once per FAILURE_LOG_EVERY_MS with how often it failed since. */
   private reportFailure(err: unknown): void {
-    if (!this.running) {
+    if (this.stopping) {
       // A pass `stop()` stopped waiting for, failing as the process closes its connections under it:
       // the shutdown's doing, not a store that cannot be relayed to.
       this.logger.warn(
@@ -267,8 +282,8 @@ export class AuditRelay {
     }
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const now = Date.now();
-    const known = this.failures?.reason === reason ? this.failures : null;
-    const failures = known ?? { reason, since: now, count: 0, loggedAt: 0 };
+    const failures = this.failures ?? { reason, since: now, count: 0, loggedAt: 0 };
+    failures.reason = reason;
     failures.count += 1;
     this.failures = failures;
     if (now - failures.loggedAt < FAILURE_LOG_EVERY_MS) return;
@@ -405,7 +420,11 @@ export class AuditRelay {
       activity.documents += documents.length;
       // Jobs first: they are Redis adds, and the work they start (clocks, mails) must not wait for the
       // chain's lock. Only the jobs enqueued are pulled; the rest stay for the next pass.
-      const relayed = await Promise.all(documents.map((document) => this.enqueueJobs(document)));
+      const relayed: PendingDocument[] = [];
+      for (let start = 0; start < documents.length; start += ENQUEUE_DOCUMENTS_AT_ONCE) {
+        const some = documents.slice(start, start + ENQUEUE_DOCUMENTS_AT_ONCE);
+        relayed.push(...(await Promise.all(some.map((document) => this.enqueueJobs(document)))));
+      }
       activity.jobs += relayed.reduce((sum, document) => sum + document.jobs.length, 0);
       phaseDone('enqueueMs');
       // Documents with drafts wait to be chained with the next passes' (see AppendGathering).

@@ -249,9 +249,10 @@ describe('audit append path under duplicates, several appenders and a stuck stor
         .insertOne({ _id: 'cut' as never, pendingAudit: [draftFor('inc-cut')] })
         .catch(() => undefined);
       opened.module.relay.kick();
-      // The relay's pass has sent its first read to the stopped store: it is under way, and stays so.
+      // The relay's sweep has sent its read of the kicked collection to the stopped store: the pass is
+      // under way, and stays so.
       await waitFor(
-        () => Promise.resolve(sentWhileStopped.filter((command) => command !== 'insert:cut_things')),
+        () => Promise.resolve(sentWhileStopped.filter((command) => command === 'find:cut_things')),
         (commands) => commands.length > 0,
         5000,
       );

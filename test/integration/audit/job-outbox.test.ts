@@ -6,6 +6,7 @@ import { connectMongo, type Connection } from '../../../src/platform/db/index.js
 import { createLogger, jobIntent, type JobIntent } from '../../../src/platform/index.js';
 import { createRedis, QueueRegistry } from '../../../src/platform/queue/index.js';
 import { isolatedUrls } from '../../helpers/services.js';
+import { LogCapture } from '../../helpers/runtime.js';
 import { draftFor } from './audit-fixture.js';
 
 const INCIDENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -103,6 +104,45 @@ describe('job outbox: jobs recorded by a write are enqueued by the relay', () =>
     await queue.close();
     const timeline = await relayModule.audit.forSubject('incident', INCIDENT);
     expect(timeline.filter((event) => event.eventId === draft.eventId)).to.have.length(1);
+  });
+
+  it('when the adds of hundreds of documents fail, each naming its queue, then one error line says so and every job is added later', async () => {
+    const logs = new LogCapture();
+    let away = true;
+    // Each failure names its queue, as the registry's do: the reasons alternate within one pass.
+    const naming = {
+      add: (...args: Parameters<QueueRegistry['add']>) =>
+        away ? Promise.reject(new Error(`Queue ${args[0]} is unavailable`)) : registry.add(...args),
+    } as unknown as QueueRegistry;
+    const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: urls.mongodbUri, REDIS_URL: urls.redisUrl });
+    const module = createAuditModule(
+      { db, config, logger: createLogger('info', logs), redis, queues: naming },
+      { sweepMs: 100 },
+    );
+    module.relay.register('many_job_things');
+    const many = db.db!.collection('many_job_things');
+    const ids = Array.from({ length: 250 }, (_, index) => `many-${index}`);
+    await many.insertMany(
+      ids.map((id) => ({
+        _id: id as never,
+        pendingAudit: [],
+        pendingJobs: [
+          jobIntent('dispatch', `${id}-n0`, { incidentId: INCIDENT, round: 0 }),
+          jobIntent('triage', `${id}-t`, { incidentId: INCIDENT, reason: 'reported' }),
+        ],
+      })),
+    );
+    await module.relay.relayNow();
+    expect(logs.errors().map((line) => line.msg)).to.deep.equal([
+      'audit relay cannot relay; drafts stay in their outboxes and are retried',
+    ]);
+    expect(await many.countDocuments({ 'pendingJobs.1': { $exists: true } })).to.equal(ids.length);
+    away = false;
+    await module.relay.relayNow();
+    expect(await many.countDocuments({ 'pendingJobs.0': { $exists: true } })).to.equal(0);
+    const queue = dispatch();
+    expect(await queue.getJob('many-249-n0')).to.not.equal(undefined);
+    await queue.close();
   });
 
   it('when a recorded job does not fit its queue, then it is dropped from the outbox instead of blocking it', async () => {

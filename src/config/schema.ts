@@ -163,7 +163,7 @@ export const configSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(16)
+    .default(32)
     .describe(
       'In a process that serves the API and runs workers: while this many API requests are in flight, a job waits (up to WORKERS_YIELD_MAX_MS) before it starts, so that a flood of reports is taken in first and triaged after (0 = never wait).',
     ),

@@ -67,7 +67,7 @@ export async function startRuntime(config: Config, logger: Logger, urls: Runtime
           prefix: config.REDIS_PREFIX,
           logger,
           metrics,
-          ...(pressure ? { pressure } : {}),
+          pressure,
         }),
       )
     : [];

@@ -20,7 +20,7 @@ export interface WorkerDeps {
   logger: Logger;
   metrics: Metrics;
   /** The API's requests in this process, when it serves them too: a job waits while they are high. */
-  pressure?: RequestPressure;
+  pressure?: RequestPressure | null;
 }
 
 /**

@@ -155,7 +155,7 @@ export class AuditRelay {
   readonly name = 'audit-relay';
   private readonly collections: string[] = [];
   private readonly hints: RelayHint[] = [];
-  private failures: { reason: string; since: number; count: number; loggedAt: number } | null = null;
+  private failures: { since: number; count: number; loggedAt: number } | null = null;
   /** Set by `stop()`: what fails from then on fails because the process is closing (see reportFailure). */
   private stopping = false;
   /** How long the last full sweep's reads took (its appends and pulls not counted). */
@@ -280,10 +280,8 @@ export class AuditRelay {
       );
       return;
     }
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const now = Date.now();
-    const failures = this.failures ?? { reason, since: now, count: 0, loggedAt: 0 };
-    failures.reason = reason;
+    const failures = this.failures ?? { since: now, count: 0, loggedAt: 0 };
     failures.count += 1;
     this.failures = failures;
     if (now - failures.loggedAt < FAILURE_LOG_EVERY_MS) return;
